@@ -1,0 +1,330 @@
+"""Typed values passed between pipeline stages.
+
+Conventions (see README, "Units and axes"):
+- Pattern space is centimetres, x to the right, y up, as a pattern maker draws
+  a piece seen from its right (outer) side.
+- World space is metres, Y up, feet at y = 0, the body faces +Z and is centred
+  on x = 0. Conversion from pattern cm to world m happens in ``garment3d.meshing``
+  only.
+
+Arrays are numpy arrays with the documented shapes and dtypes; every value is
+frozen (the arrays are not copied, do not mutate them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "Measurements",
+    "Size",
+    "PanelEdge",
+    "Placement",
+    "Panel",
+    "SeamSide",
+    "Seam",
+    "Pattern",
+    "Landmarks",
+    "SignedDistanceGrid",
+    "Body",
+    "Fabric",
+    "GarmentMesh",
+    "DrapeReport",
+    "Drape",
+    "RenderOptions",
+    "RenderSet",
+]
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """Body measurements in centimetres, taken in the sense of ISO 8559-1.
+
+    ``height_cm`` is stature; girths are horizontal tape-measure loops around the
+    torso at the landmark level (bust over the bust points, waist at the natural
+    waist, hip at the fullest part of the buttocks).
+    """
+
+    height_cm: float
+    bust_cm: float
+    waist_cm: float
+    hip_cm: float
+    gender: str = "female"  # "female" | "male"
+
+
+@dataclass(frozen=True)
+class Size:
+    """A named size: its label in its size system and its body measurements."""
+
+    label: str  # e.g. "160/84A"
+    system: str  # e.g. "GB/T 1335 women" or "custom"
+    measurements: Measurements
+
+
+# --------------------------------------------------------------------------- pattern
+
+
+@dataclass(frozen=True)
+class PanelEdge:
+    """A named stretch of a panel outline.
+
+    The edge runs along the outline from vertex ``start`` to vertex ``end``
+    (indices into ``Panel.outline``) in outline order, wrapping past the last
+    vertex; it includes both end vertices.
+    """
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Placement:
+    """How a panel sits around the body before the simulation.
+
+    The panel is wrapped around the body's vertical axis: the panel's horizontal
+    centre goes to ``azimuth_deg`` (0 = centre front, 90 = the body's left side,
+    180 = centre back), pattern x increases with azimuth, and the panel's top
+    (largest y) is placed at the landmark named by ``region`` (``"waist"``).
+    """
+
+    region: str
+    azimuth_deg: float
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One flat pattern piece.
+
+    outline : (k, 2) float64, cm, counter-clockwise, closed implicitly (the last
+              vertex connects back to the first). Curves are already sampled.
+    edges   : named edges covering the outline.
+    grain   : (2,) float64 unit vector, the warp (lengthwise grain) direction.
+    """
+
+    name: str
+    outline: np.ndarray
+    edges: tuple[PanelEdge, ...]
+    grain: np.ndarray
+    placement: Placement
+    cut_count: int = 1
+
+    def edge(self, name: str) -> PanelEdge:
+        for e in self.edges:
+            if e.name == name:
+                return e
+        raise KeyError(name)
+
+    def edge_points(self, name: str) -> np.ndarray:
+        """(j, 2) float64 cm: the outline vertices of edge ``name`` in edge order."""
+        e = self.edge(name)
+        k = len(self.outline)
+        count = (e.end - e.start) % k + 1
+        return self.outline[(e.start + np.arange(count)) % k]
+
+
+@dataclass(frozen=True)
+class SeamSide:
+    panel: str
+    edge: str
+
+
+@dataclass(frozen=True)
+class Seam:
+    """Two edges sewn together.
+
+    When ``reversed`` is true the start of ``a`` meets the end of ``b`` (the
+    usual case for two pieces seen from their right sides); otherwise start
+    meets start.
+    """
+
+    a: SeamSide
+    b: SeamSide
+    reversed: bool = True
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A garment pattern evaluated at one size."""
+
+    name: str
+    size_label: str
+    panels: tuple[Panel, ...]
+    seams: tuple[Seam, ...]
+    parameters: tuple[tuple[str, float], ...] = ()
+
+    def panel(self, name: str) -> Panel:
+        for p in self.panels:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+# --------------------------------------------------------------------------- body
+
+
+@dataclass(frozen=True)
+class Landmarks:
+    """Landmark heights (metres above the floor) and torso axis points.
+
+    axis_xz : (2,) float64, m: the (x, z) of the torso centre at hip level; the
+              garment placement wraps panels around the vertical line through it.
+    """
+
+    bust_y: float
+    waist_y: float
+    hip_y: float
+    crotch_y: float
+    knee_y: float
+    axis_xz: np.ndarray
+
+
+@dataclass(frozen=True)
+class SignedDistanceGrid:
+    """Signed distance to the body surface sampled on a regular grid.
+
+    origin  : (3,) float64, m, world position of ``values[0, 0, 0]``.
+    spacing : float, m, grid step along every axis.
+    values  : (nx, ny, nz) float32, m, negative inside the body.
+    Outside the grid the field is treated as far from the body.
+    """
+
+    origin: np.ndarray
+    spacing: float
+    values: np.ndarray
+
+
+@dataclass(frozen=True)
+class Body:
+    """A posed, watertight body mesh with its landmarks and collision field.
+
+    vertices : (n, 3) float64, m, Y up, feet at y = 0, facing +Z.
+    faces    : (m, 3) int64, outward (counter-clockwise) winding.
+    measured : the body's own measurements as taken from the mesh.
+    """
+
+    vertices: np.ndarray
+    faces: np.ndarray
+    landmarks: Landmarks
+    measured: Measurements
+    sdf: SignedDistanceGrid
+
+
+# --------------------------------------------------------------------------- fabric
+
+
+@dataclass(frozen=True)
+class Fabric:
+    """Physical and visual properties of a fabric, in physical units.
+
+    Stiffnesses are per unit width (N/m); bending rigidity in micro-newton
+    metres; ``tile_cm`` is the physical size (width along weft, height along
+    warp) that one copy of the scan image covers.
+    """
+
+    name: str
+    display_name: str
+    density_gsm: float
+    thickness_mm: float
+    stretch_warp_n_per_m: float
+    stretch_weft_n_per_m: float
+    shear_n_per_m: float
+    bending_warp_unm: float
+    bending_weft_unm: float
+    friction: float
+    tile_cm: tuple[float, float]
+    texture_path: Path
+    normal_path: Path | None = None
+    roughness: float = 0.7
+    tint: tuple[float, float, float] = (1.0, 1.0, 1.0)
+
+
+# --------------------------------------------------------------------------- garment mesh and drape
+
+
+@dataclass(frozen=True)
+class GarmentMesh:
+    """Triangulated panels placed around the body, ready to simulate.
+
+    rest_uv      : (n, 2) float64, m, flat pattern coordinates of each vertex
+                   (the rest shape); x along the panel's weft, y along its warp
+                   (rotated so the grain line is +y).
+    positions    : (n, 3) float64, m, initial placed positions.
+    faces        : (m, 3) int32, outward winding.
+    panel_of     : (n,) int32, index into ``panel_names`` per vertex.
+    seam_pairs   : (s, 2) int32, vertex pairs that the seams join.
+    seam_of      : (s,) int32, index of the pattern seam each pair belongs to.
+    anchor_mask  : (n,) bool, vertices on a waist edge (held near the waist
+                   while the garment settles).
+    """
+
+    panel_names: tuple[str, ...]
+    rest_uv: np.ndarray
+    positions: np.ndarray
+    faces: np.ndarray
+    panel_of: np.ndarray
+    seam_pairs: np.ndarray
+    seam_of: np.ndarray
+    anchor_mask: np.ndarray
+    spacing_m: float
+
+
+@dataclass(frozen=True)
+class DrapeReport:
+    """Quality figures of a finished drape."""
+
+    max_seam_gap_mm: float
+    inside_count: int
+    inside_share: float
+    max_edge_strain: float
+    p95_edge_strain: float
+    settled: bool
+    steps: int
+    simulated_s: float
+    wall_s: float
+    vertex_count: int
+
+    @property
+    def passed(self) -> bool:
+        return self.max_seam_gap_mm < 3.0 and self.inside_share < 0.005 and self.settled
+
+
+@dataclass(frozen=True)
+class Drape:
+    """The settled garment.
+
+    positions : (n, 3) float64, m, final vertex positions (same topology as
+                ``garment``).
+    """
+
+    garment: GarmentMesh
+    positions: np.ndarray
+    report: DrapeReport
+
+
+# --------------------------------------------------------------------------- render
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    frames: int = 36
+    size_px: int = 512
+    animation_format: str = "webp"  # "webp" | "gif"
+    frame_ms: int = 80
+    mannequin_rgb: tuple[float, float, float] = (0.86, 0.84, 0.80)
+
+
+@dataclass(frozen=True)
+class RenderSet:
+    """Files written by the render stage."""
+
+    frames: tuple[Path, ...]
+    animation: Path
+    glb: Path
+    stills: tuple[Path, ...] = field(default=())
