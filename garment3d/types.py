@@ -24,7 +24,7 @@ __all__ = [
     "PanelEdge",
     "Placement",
     "Panel",
-    "SeamSide",
+    "EdgeRef",
     "Seam",
     "Pattern",
     "Landmarks",
@@ -130,9 +130,14 @@ class Panel:
 
 
 @dataclass(frozen=True)
-class SeamSide:
+class EdgeRef:
+    """One named edge of one panel, written ``panel.edge`` in definitions."""
+
     panel: str
     edge: str
+
+    def __str__(self) -> str:
+        return f"{self.panel}.{self.edge}"
 
 
 @dataclass(frozen=True)
@@ -144,19 +149,24 @@ class Seam:
     meets start.
     """
 
-    a: SeamSide
-    b: SeamSide
+    a: EdgeRef
+    b: EdgeRef
     reversed: bool = True
 
 
 @dataclass(frozen=True)
 class Pattern:
-    """A garment pattern evaluated at one size."""
+    """A garment pattern evaluated at one size.
+
+    anchors : edges that hold at their body landmark while the garment settles
+              (a waistband grips the waist).
+    """
 
     name: str
     size_label: str
     panels: tuple[Panel, ...]
     seams: tuple[Seam, ...]
+    anchors: tuple[EdgeRef, ...] = ()
     parameters: tuple[tuple[str, float], ...] = ()
 
     def panel(self, name: str) -> Panel:

@@ -1,0 +1,232 @@
+"""Meshing stage: flat panels -> triangle meshes placed around the body.
+
+Each panel outline is resampled edge by edge at the target spacing (the two
+edges of a seam get the same vertex count), filled with an equilateral lattice
+of interior points and triangulated (Delaunay, trimmed to the outline). Panels
+are then wrapped around the body's vertical axis at a radius that clears the
+body, so the simulation starts intersection-free with the seams open; the
+solver pulls them closed.
+
+This is the one place where pattern centimetres become world metres.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from scipy.spatial import Delaunay
+
+from garment3d.errors import MeshingError
+from garment3d.types import Body, GarmentMesh, Panel, Pattern
+
+__all__ = ["MeshOptions", "mesh_pattern", "triangulate_panel"]
+
+CM = 0.01
+
+
+@dataclass(frozen=True)
+class MeshOptions:
+    spacing_m: float = 0.01  # target triangle edge length
+    clearance_m: float = 0.015  # gap kept between the placed cloth and the body
+    arm_exclusion_radius_m: float = 0.33  # body vertices farther from the axis are arms/hands
+
+
+@dataclass(frozen=True)
+class _PanelMesh:
+    points_cm: np.ndarray  # (n, 2)
+    faces: np.ndarray  # (m, 3)
+    edge_vertices: dict[str, np.ndarray]  # edge name -> vertex indices along the edge
+
+
+# --------------------------------------------------------------------------- 2D meshing
+
+
+def _resample(polyline: np.ndarray, count: int) -> np.ndarray:
+    """``count + 1`` points evenly spaced by arc length along ``polyline`` (both ends kept)."""
+    steps = np.linalg.norm(np.diff(polyline, axis=0), axis=1)
+    arc = np.concatenate([[0.0], np.cumsum(steps)])
+    targets = np.linspace(0.0, arc[-1], count + 1)
+    return np.column_stack([np.interp(targets, arc, polyline[:, 0]), np.interp(targets, arc, polyline[:, 1])])
+
+
+def _edge_length(points: np.ndarray) -> float:
+    return float(np.sum(np.linalg.norm(np.diff(points, axis=0), axis=1)))
+
+
+def _lattice(polygon: shapely.Polygon, spacing: float) -> np.ndarray:
+    """Equilateral-triangle lattice points inside ``polygon``, away from its boundary."""
+    minx, miny, maxx, maxy = polygon.bounds
+    row = spacing * math.sqrt(3.0) / 2.0
+    ys = np.arange(miny + row / 2, maxy, row)
+    xs = np.arange(minx, maxx + spacing, spacing)
+    gx, gy = np.meshgrid(xs, ys)
+    gx = gx + (np.arange(len(ys))[:, None] % 2) * spacing / 2
+    candidates = np.column_stack([gx.ravel(), gy.ravel()])
+    inner = polygon.buffer(-0.55 * spacing)
+    if inner.is_empty:
+        return np.empty((0, 2))
+    return candidates[shapely.contains_xy(inner, candidates[:, 0], candidates[:, 1])]
+
+
+def triangulate_panel(panel: Panel, edge_counts: dict[str, int], spacing_cm: float) -> _PanelMesh:
+    """Triangulate ``panel`` with ``edge_counts[edge]`` segments along each edge."""
+    boundary, edge_vertices = [], {}
+    for edge in panel.edges:
+        samples = _resample(panel.edge_points(edge.name), edge_counts[edge.name])
+        start = len(boundary and np.concatenate(boundary))
+        boundary.append(samples[:-1])
+        edge_vertices[edge.name] = start + np.arange(len(samples))
+    boundary_points = np.concatenate(boundary)
+    nb = len(boundary_points)
+    for name in edge_vertices:
+        edge_vertices[name] = edge_vertices[name] % nb  # the last vertex is the next edge's first
+    polygon = shapely.Polygon(boundary_points)
+    interior = _lattice(polygon, spacing_cm)
+    points = np.vstack([boundary_points, interior])
+    faces = Delaunay(points).simplices
+    centroids = points[faces].mean(axis=1)
+    faces = faces[shapely.contains_xy(polygon, centroids[:, 0], centroids[:, 1])]
+    faces = _orient_ccw(points, faces)
+    _check_boundary_recovered(panel.name, faces, nb)
+    return _PanelMesh(points_cm=points, faces=faces.astype(np.int32), edge_vertices=edge_vertices)
+
+
+def _orient_ccw(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    a, b, c = (points[faces[:, i]] for i in range(3))
+    cross = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+    faces = faces.copy()
+    flip = cross < 0
+    faces[flip] = faces[flip][:, [0, 2, 1]]
+    return faces
+
+
+def _check_boundary_recovered(name: str, faces: np.ndarray, nb: int) -> None:
+    edges = np.sort(np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    present = {tuple(e) for e in edges[(edges[:, 1] < nb)].tolist()}
+    ring = np.sort(np.column_stack([np.arange(nb), (np.arange(nb) + 1) % nb]), axis=1)
+    missing = [tuple(e) for e in ring.tolist() if tuple(e) not in present]
+    if missing:
+        raise MeshingError(f"panel '{name}': triangulation lost {len(missing)} outline segment(s); the outline may be too narrow for the mesh spacing")
+
+
+def _edge_counts(pattern: Pattern, spacing_cm: float) -> dict[tuple[str, str], int]:
+    """Segments per edge; both edges of a seam get the same count."""
+    counts = {}
+    for panel in pattern.panels:
+        for edge in panel.edges:
+            length = _edge_length(panel.edge_points(edge.name))
+            counts[(panel.name, edge.name)] = max(1, round(length / spacing_cm))
+    for seam in pattern.seams:
+        ka, kb = (seam.a.panel, seam.a.edge), (seam.b.panel, seam.b.edge)
+        shared = max(counts[ka], counts[kb])
+        counts[ka] = counts[kb] = shared
+    return counts
+
+
+# --------------------------------------------------------------------------- placement
+
+
+def _clearance_profile(body: Body, depths: np.ndarray, top_y: float, options: MeshOptions) -> np.ndarray:
+    """Radius around the body axis that clears the torso/legs at each depth below ``top_y``.
+
+    Non-decreasing with depth: a skirt hangs outward from the widest point above.
+    """
+    radial = np.linalg.norm(body.vertices[:, [0, 2]] - body.landmarks.axis_xz, axis=1)
+    torso = radial < options.arm_exclusion_radius_m
+    heights = body.vertices[torso, 1]
+    radii = radial[torso]
+    order = np.argsort(heights)
+    heights, radii = heights[order], radii[order]
+    band = 0.015
+    profile = np.empty(len(depths))
+    for i, y in enumerate(top_y - depths):
+        lo, hi = np.searchsorted(heights, [y - band, y + band])
+        profile[i] = radii[lo:hi].max() if hi > lo else 0.0
+    return np.maximum.accumulate(profile + options.clearance_m)
+
+
+def _width_profile(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
+    """Summed horizontal width (cm) of ``panels`` at each depth below their tops."""
+    total = np.zeros(len(depths_cm))
+    for panel in panels:
+        polygon = shapely.Polygon(panel.outline)
+        minx, _, maxx, top = polygon.bounds
+        lines = shapely.linestrings(
+            [[[minx - 1, top - d], [maxx + 1, top - d]] for d in depths_cm]
+        )
+        total += shapely.length(shapely.intersection(polygon, lines))
+    return total
+
+
+def _grain_rotation(grain: np.ndarray) -> np.ndarray:
+    """2x2 rotation taking ``grain`` to +y."""
+    angle = math.atan2(grain[0], grain[1])
+    c, s = math.cos(angle), math.sin(angle)
+    return np.array([[c, -s], [s, c]])
+
+
+def _place(panel: Panel, points_cm: np.ndarray, radius_at, top_y: float, axis_xz: np.ndarray) -> np.ndarray:
+    minx, _, maxx, top = shapely.Polygon(panel.outline).bounds
+    depth_m = (top - points_cm[:, 1]) * CM
+    u_m = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
+    radius = radius_at(depth_m)
+    theta = math.radians(panel.placement.azimuth_deg) + u_m / radius
+    return np.column_stack(
+        [axis_xz[0] + radius * np.sin(theta), top_y - depth_m, axis_xz[1] + radius * np.cos(theta)]
+    )
+
+
+def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOptions()) -> GarmentMesh:
+    """Triangulate every panel of ``pattern`` and place it around ``body``."""
+    spacing_cm = options.spacing_m / CM
+    counts = _edge_counts(pattern, spacing_cm)
+    unsupported = [p.name for p in pattern.panels if p.placement.region != "waist"]
+    if unsupported:
+        raise MeshingError(f"panels {unsupported}: only waist placement is supported so far")
+    top_y = body.landmarks.waist_y
+    waist_panels = list(pattern.panels)
+    max_depth_cm = max(np.ptp(p.outline[:, 1]) for p in waist_panels)
+    depths_cm = np.linspace(0.0, max_depth_cm, 200)
+    natural = _width_profile(waist_panels, depths_cm) * CM / (2 * math.pi)
+    clear = _clearance_profile(body, depths_cm * CM, top_y, options)
+    radius_table = np.maximum(natural, clear)
+
+    def radius_at(depth_m: np.ndarray) -> np.ndarray:
+        return np.interp(depth_m, depths_cm * CM, radius_table)
+
+    uv, positions, faces, panel_of, edge_index = [], [], [], [], {}
+    offset = 0
+    for k, panel in enumerate(pattern.panels):
+        mesh = triangulate_panel(panel, {e.name: counts[(panel.name, e.name)] for e in panel.edges}, spacing_cm)
+        uv.append(mesh.points_cm @ _grain_rotation(panel.grain).T * CM)
+        positions.append(_place(panel, mesh.points_cm, radius_at, top_y, body.landmarks.axis_xz))
+        faces.append(mesh.faces + offset)
+        panel_of.append(np.full(len(mesh.points_cm), k, dtype=np.int32))
+        for name, vertices in mesh.edge_vertices.items():
+            edge_index[(panel.name, name)] = vertices + offset
+        offset += len(mesh.points_cm)
+
+    seam_pairs, seam_of = [], []
+    for s, seam in enumerate(pattern.seams):
+        a = edge_index[(seam.a.panel, seam.a.edge)]
+        b = edge_index[(seam.b.panel, seam.b.edge)]
+        seam_pairs.append(np.column_stack([a, b[::-1] if seam.reversed else b]))
+        seam_of.append(np.full(len(a), s, dtype=np.int32))
+    anchor_mask = np.zeros(offset, dtype=bool)
+    for ref in pattern.anchors:
+        anchor_mask[edge_index[(ref.panel, ref.edge)]] = True
+
+    return GarmentMesh(
+        panel_names=tuple(p.name for p in pattern.panels),
+        rest_uv=np.vstack(uv),
+        positions=np.vstack(positions),
+        faces=np.vstack(faces).astype(np.int32),
+        panel_of=np.concatenate(panel_of),
+        seam_pairs=np.vstack(seam_pairs).astype(np.int32) if seam_pairs else np.empty((0, 2), np.int32),
+        seam_of=np.concatenate(seam_of) if seam_of else np.empty(0, np.int32),
+        anchor_mask=anchor_mask,
+        spacing_m=options.spacing_m,
+    )

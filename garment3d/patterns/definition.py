@@ -1,0 +1,316 @@
+"""Pattern definitions: TOML files of measurements, parameters, formulas and panels.
+
+This module parses a definition (from the library or an upload: the same code
+path) into typed, validated values. Nothing in a definition is executed; formulas
+are evaluated later by :mod:`garment3d.patterns.formula`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from garment3d.errors import InvalidPatternError
+from garment3d.patterns.formula import check_formula
+from garment3d.types import EdgeRef
+
+__all__ = [
+    "MEASUREMENT_NAMES",
+    "Parameter",
+    "Segment",
+    "PanelDefinition",
+    "SeamDefinition",
+    "PatternDefinition",
+    "parse_definition",
+    "load_definition",
+]
+
+MEASUREMENT_NAMES = ("height", "bust", "waist", "hip")
+MAX_DEFINITION_BYTES = 256 * 1024
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+_CURVES = ("line", "quadratic", "cubic")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    label: str
+    unit: str
+    default: float
+    minimum: float
+    maximum: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One outline segment from point ``start`` to point ``end``."""
+
+    edge: str
+    start: str
+    end: str
+    curve: str = "line"
+    controls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PanelDefinition:
+    name: str
+    cut_count: int
+    grain: tuple[float, float]
+    region: str
+    azimuth_deg: float
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class SeamDefinition:
+    a: EdgeRef
+    b: EdgeRef
+    reversed: bool = True
+    ease_cm: float = 0.0
+
+
+@dataclass(frozen=True)
+class PatternDefinition:
+    name: str
+    label: str
+    description: str
+    measurements: tuple[str, ...]
+    parameters: tuple[Parameter, ...]
+    points: tuple[tuple[str, str, str], ...]  # (name, x formula, y formula) in order
+    panels: tuple[PanelDefinition, ...]
+    seams: tuple[SeamDefinition, ...]
+    anchors: tuple[EdgeRef, ...]
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise KeyError(name)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _fail(where: str, message: str) -> InvalidPatternError:
+    return InvalidPatternError(f"{where}: {message}")
+
+
+def _require(table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in table:
+        raise _fail(where, f"missing field '{key}'")
+    value = table[key]
+    if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+        raise _fail(where, f"field '{key}' has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _number(table: dict[str, Any], key: str, where: str, default: float | None = None) -> float:
+    if key not in table and default is not None:
+        return default
+    value = _require(table, key, (int, float), where)
+    if not math.isfinite(value):
+        raise _fail(where, f"field '{key}' is not finite")
+    return float(value)
+
+
+def _name(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not _NAME.match(value):
+        raise _fail(where, f"'{value}' is not a valid name (letters, digits, underscore)")
+    return value
+
+
+def _edge_ref(value: Any, where: str) -> EdgeRef:
+    if not isinstance(value, str) or value.count(".") != 1:
+        raise _fail(where, f"'{value}' is not an edge reference of the form panel.edge")
+    panel, edge = value.split(".")
+    return EdgeRef(_name(panel, where), _name(edge, where))
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _parameters(raw: Any, where: str) -> tuple[Parameter, ...]:
+    if not isinstance(raw, dict):
+        raise _fail(where, "'parameters' must be a table")
+    result = []
+    for name, table in raw.items():
+        at = f"{where}, parameter '{name}'"
+        _name(name, at)
+        if not isinstance(table, dict):
+            raise _fail(at, "must be a table")
+        p = Parameter(
+            name=name,
+            label=str(table.get("label", name)),
+            unit=str(table.get("unit", "cm")),
+            default=_number(table, "default", at),
+            minimum=_number(table, "min", at),
+            maximum=_number(table, "max", at),
+        )
+        if not p.minimum <= p.default <= p.maximum:
+            raise _fail(at, f"default {p.default:g} is outside its range [{p.minimum:g}, {p.maximum:g}]")
+        result.append(p)
+    return tuple(result)
+
+
+def _points(raw: Any, where: str) -> tuple[tuple[str, str, str], ...]:
+    if not isinstance(raw, dict) or not raw:
+        raise _fail(where, "'points' must be a non-empty table")
+    result = []
+    for name, pair in raw.items():
+        at = f"{where}, point '{name}'"
+        _name(name, at)
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _fail(at, "must be a list of two formulas [x, y]")
+        for text in pair:
+            check_formula(text, at)
+        result.append((name, str(pair[0]), str(pair[1])))
+    return tuple(result)
+
+
+def _segment(raw: Any, where: str) -> Segment:
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a table")
+    curve = raw.get("curve", "line")
+    if curve not in _CURVES:
+        raise _fail(where, f"unknown curve '{curve}' (expected one of {', '.join(_CURVES)})")
+    controls: tuple[str, ...] = ()
+    if curve == "quadratic":
+        controls = (_name(raw.get("control"), f"{where}, control"),)
+    elif curve == "cubic":
+        pair = raw.get("controls")
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise _fail(where, "a cubic curve needs 'controls' = [point, point]")
+        controls = tuple(_name(c, f"{where}, controls") for c in pair)
+    return Segment(
+        edge=_name(raw.get("edge"), f"{where}, edge"),
+        start=_name(raw.get("from"), f"{where}, from"),
+        end=_name(raw.get("to"), f"{where}, to"),
+        curve=curve,
+        controls=controls,
+    )
+
+
+def _panel(raw: Any, where: str) -> PanelDefinition:
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a table")
+    name = _name(raw.get("name"), f"{where}, name")
+    at = f"{where} '{name}'"
+    segments_raw = _require(raw, "outline", list, at)
+    if len(segments_raw) < 3:
+        raise _fail(at, "an outline needs at least 3 segments")
+    segments = tuple(_segment(s, f"{at}, outline segment {i + 1}") for i, s in enumerate(segments_raw))
+    for i, segment in enumerate(segments):
+        following = segments[(i + 1) % len(segments)]
+        if segment.end != following.start:
+            raise _fail(
+                at,
+                f"outline does not close: segment {i + 1} ends at '{segment.end}' "
+                f"but the next one starts at '{following.start}'",
+            )
+    grain = _require(raw, "grain", list, at)
+    if len(grain) != 2 or not all(isinstance(g, (int, float)) for g in grain) or math.hypot(*grain) == 0:
+        raise _fail(at, "'grain' must be a non-zero vector [x, y]")
+    placement = _require(raw, "placement", dict, at)
+    region = placement.get("region")
+    if region not in ("waist",):
+        raise _fail(at, f"placement region '{region}' is not supported (supported: waist)")
+    cut_count = raw.get("cut", 1)
+    if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
+        raise _fail(at, "'cut' must be an integer from 1 to 8")
+    return PanelDefinition(
+        name=name,
+        cut_count=cut_count,
+        grain=(float(grain[0]), float(grain[1])),
+        region=region,
+        azimuth_deg=_number(placement, "azimuth", f"{at}, placement"),
+        segments=segments,
+    )
+
+
+def _seams(raw: Any, panels: tuple[PanelDefinition, ...], where: str) -> tuple[SeamDefinition, ...]:
+    if not isinstance(raw, list):
+        raise _fail(where, "'seams' must be a list of tables")
+    result = []
+    for i, table in enumerate(raw):
+        at = f"{where}, seam {i + 1}"
+        if not isinstance(table, dict):
+            raise _fail(at, "must be a table")
+        seam = SeamDefinition(
+            a=_edge_ref(table.get("a"), f"{at}, a"),
+            b=_edge_ref(table.get("b"), f"{at}, b"),
+            reversed=bool(table.get("reversed", True)),
+            ease_cm=_number(table, "ease", at, default=0.0),
+        )
+        for ref in (seam.a, seam.b):
+            _check_edge_exists(ref, panels, at)
+        result.append(seam)
+    return tuple(result)
+
+
+def _check_edge_exists(ref: EdgeRef, panels: tuple[PanelDefinition, ...], where: str) -> None:
+    for panel in panels:
+        if panel.name == ref.panel:
+            if any(s.edge == ref.edge for s in panel.segments):
+                return
+            raise _fail(where, f"panel '{ref.panel}' has no edge '{ref.edge}'")
+    raise _fail(where, f"no panel named '{ref.panel}'")
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def parse_definition(data: dict[str, Any], source: str = "definition") -> PatternDefinition:
+    """Validate a parsed TOML table and return a :class:`PatternDefinition`."""
+    where = source
+    name = _name(data.get("name"), f"{where}, name")
+    measurements = tuple(data.get("measurements", ()))
+    for m in measurements:
+        if m not in MEASUREMENT_NAMES:
+            raise _fail(where, f"unknown measurement '{m}' (known: {', '.join(MEASUREMENT_NAMES)})")
+    panels_raw = _require(data, "panels", list, where)
+    if not panels_raw:
+        raise _fail(where, "a pattern needs at least one panel")
+    panels = tuple(_panel(p, f"{where}, panel {i + 1}") for i, p in enumerate(panels_raw))
+    names = [p.name for p in panels]
+    if len(set(names)) != len(names):
+        raise _fail(where, "panel names must be unique")
+    anchors_raw = data.get("anchors", {}).get("edges", [])
+    anchors = tuple(_edge_ref(a, f"{where}, anchors") for a in anchors_raw)
+    for ref in anchors:
+        _check_edge_exists(ref, panels, f"{where}, anchors")
+    return PatternDefinition(
+        name=name,
+        label=str(data.get("label", name)),
+        description=str(data.get("description", "")),
+        measurements=measurements,
+        parameters=_parameters(data.get("parameters", {}), where),
+        points=_points(data.get("points"), where),
+        panels=panels,
+        seams=_seams(data.get("seams", []), panels, where),
+        anchors=anchors,
+    )
+
+
+def parse_definition_text(text: str | bytes, source: str = "definition") -> PatternDefinition:
+    """Parse TOML text (an upload or a library file) into a definition."""
+    if len(text) > MAX_DEFINITION_BYTES:
+        raise InvalidPatternError(f"{source}: definition larger than {MAX_DEFINITION_BYTES // 1024} KiB")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidPatternError(f"{source}: definition is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidPatternError(f"{source}: not valid TOML: {exc}") from None
+    return parse_definition(data, source)
+
+
+def load_definition(path: Path) -> PatternDefinition:
+    return parse_definition_text(path.read_bytes(), source=path.name)

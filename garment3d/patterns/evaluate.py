@@ -1,0 +1,173 @@
+"""Evaluate a pattern definition at one size into flat panels (centimetres)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+import shapely
+
+from garment3d.errors import InvalidPatternError
+from garment3d.patterns.definition import PanelDefinition, PatternDefinition, Segment
+from garment3d.patterns.formula import Point, evaluate_formula
+from garment3d.types import Measurements, Panel, PanelEdge, Pattern, Placement, Seam
+
+__all__ = ["evaluate", "resolve_parameters", "edge_length_cm", "SEAM_TOLERANCE_CM", "CURVE_STEP_CM"]
+
+SEAM_TOLERANCE_CM = 0.1  # seams must match within 1 mm (plus declared ease)
+CURVE_STEP_CM = 0.5  # curves are sampled at about this spacing
+
+
+def resolve_parameters(definition: PatternDefinition, overrides: Mapping[str, float]) -> dict[str, float]:
+    """Defaults overlaid with ``overrides``; unknown names and out-of-range values are errors."""
+    known = {p.name: p for p in definition.parameters}
+    for name in overrides:
+        if name not in known:
+            raise InvalidPatternError(
+                f"{definition.name}: unknown parameter '{name}' (known: {', '.join(known) or 'none'})"
+            )
+    values = {}
+    for name, p in known.items():
+        value = overrides.get(name, p.default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InvalidPatternError(f"{definition.name}: parameter '{name}' must be a number")
+        if not p.minimum <= value <= p.maximum:
+            raise InvalidPatternError(
+                f"{definition.name}: parameter '{name}' = {value:g} {p.unit} is outside "
+                f"its range [{p.minimum:g}, {p.maximum:g}] {p.unit}"
+            )
+        values[name] = float(value)
+    return values
+
+
+def _measurement_names(measurements: Measurements) -> dict[str, float]:
+    return {
+        "height": measurements.height_cm,
+        "bust": measurements.bust_cm,
+        "waist": measurements.waist_cm,
+        "hip": measurements.hip_cm,
+    }
+
+
+def _points(definition: PatternDefinition, names: Mapping[str, float]) -> dict[str, Point]:
+    points: dict[str, Point] = {}
+    for name, fx, fy in definition.points:
+        where = f"{definition.name}, point '{name}'"
+        points[name] = (
+            evaluate_formula(fx, names, points, where + " x"),
+            evaluate_formula(fy, names, points, where + " y"),
+        )
+    return points
+
+
+def _sample_segment(segment: Segment, points: Mapping[str, Point], where: str) -> np.ndarray:
+    """(k, 2) samples from the start point up to (excluding) the end point."""
+    try:
+        nodes = [points[segment.start], *(points[c] for c in segment.controls), points[segment.end]]
+    except KeyError as exc:
+        raise InvalidPatternError(f"{where}: unknown point {exc}") from None
+    control = np.asarray(nodes, dtype=np.float64)
+    if segment.curve == "line":
+        return control[:1]
+    chord = float(np.sum(np.linalg.norm(np.diff(control, axis=0), axis=1)))
+    count = max(4, int(math.ceil(chord / CURVE_STEP_CM)))
+    t = np.linspace(0.0, 1.0, count + 1)[:-1, None]
+    if segment.curve == "quadratic":
+        p0, p1, p2 = control
+        return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t**2 * p2
+    p0, p1, p2, p3 = control
+    return (1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t**2 * p2 + t**3 * p3
+
+
+def _panel(panel: PanelDefinition, points: Mapping[str, Point], pattern_name: str) -> Panel:
+    where = f"{pattern_name}, panel '{panel.name}'"
+    chunks, edge_starts = [], []
+    offset = 0
+    for segment in panel.segments:
+        samples = _sample_segment(segment, points, where)
+        chunks.append(samples)
+        edge_starts.append((segment.edge, offset))
+        offset += len(samples)
+    outline = np.concatenate(chunks)
+    _dedupe_check(outline, where)
+    edges = _edges(edge_starts, len(outline), where)
+    polygon = shapely.Polygon(outline)
+    if not polygon.is_valid:
+        reason = shapely.is_valid_reason(polygon)
+        raise InvalidPatternError(f"{where}: outline is not a simple closed shape ({reason})")
+    if not shapely.is_ccw(polygon.exterior):
+        raise InvalidPatternError(f"{where}: outline runs clockwise; list its segments counter-clockwise")
+    grain = np.asarray(panel.grain, dtype=np.float64)
+    return Panel(
+        name=panel.name,
+        outline=outline,
+        edges=edges,
+        grain=grain / np.linalg.norm(grain),
+        placement=Placement(region=panel.region, azimuth_deg=panel.azimuth_deg),
+        cut_count=panel.cut_count,
+    )
+
+
+def _dedupe_check(outline: np.ndarray, where: str) -> None:
+    steps = np.linalg.norm(np.diff(np.vstack([outline, outline[:1]]), axis=0), axis=1)
+    if np.any(steps < 1e-6):
+        raise InvalidPatternError(f"{where}: outline has a zero-length segment (two equal points in a row)")
+
+
+def _edges(edge_starts: list[tuple[str, int]], count: int, where: str) -> tuple[PanelEdge, ...]:
+    """Group consecutive segments of the same edge name into PanelEdges."""
+    groups: list[list] = []
+    for name, start in edge_starts:
+        if groups and groups[-1][0] == name:
+            continue
+        groups.append([name, start])
+    if len(groups) > 1 and groups[0][0] == groups[-1][0]:
+        raise InvalidPatternError(f"{where}: edge '{groups[0][0]}' is split around the outline start")
+    names = [g[0] for g in groups]
+    duplicate = {n for n in names if names.count(n) > 1}
+    if duplicate:
+        raise InvalidPatternError(f"{where}: edge name(s) {sorted(duplicate)} used for separate parts of the outline")
+    edges = []
+    for i, (name, start) in enumerate(groups):
+        end = groups[(i + 1) % len(groups)][1] % count
+        edges.append(PanelEdge(name=name, start=start, end=end))
+    return tuple(edges)
+
+
+def edge_length_cm(panel: Panel, edge: str) -> float:
+    points = panel.edge_points(edge)
+    return float(np.sum(np.linalg.norm(np.diff(points, axis=0), axis=1)))
+
+
+def _check_seams(definition: PatternDefinition, panels: dict[str, Panel]) -> None:
+    for seam in definition.seams:
+        la = edge_length_cm(panels[seam.a.panel], seam.a.edge)
+        lb = edge_length_cm(panels[seam.b.panel], seam.b.edge)
+        if abs(la - lb) > SEAM_TOLERANCE_CM + abs(seam.ease_cm):
+            raise InvalidPatternError(
+                f"{definition.name}: seam {seam.a} ({la:.1f} cm) and {seam.b} ({lb:.1f} cm) differ by "
+                f"{abs(la - lb) * 10:.1f} mm (allowed {SEAM_TOLERANCE_CM * 10 + abs(seam.ease_cm) * 10:.1f} mm)"
+            )
+
+
+def evaluate(
+    definition: PatternDefinition,
+    measurements: Measurements,
+    parameters: Mapping[str, float] | None = None,
+    size_label: str = "custom",
+) -> Pattern:
+    """Evaluate ``definition`` at ``measurements`` into a :class:`Pattern` (cm)."""
+    values = resolve_parameters(definition, parameters or {})
+    names = {**_measurement_names(measurements), **values}
+    points = _points(definition, names)
+    panels = {p.name: _panel(p, points, definition.name) for p in definition.panels}
+    _check_seams(definition, panels)
+    return Pattern(
+        name=definition.name,
+        size_label=size_label,
+        panels=tuple(panels.values()),
+        seams=tuple(Seam(a=s.a, b=s.b, reversed=s.reversed) for s in definition.seams),
+        anchors=definition.anchors,
+        parameters=tuple(values.items()),
+    )

@@ -1,0 +1,184 @@
+"""The one orchestration module: request -> pattern -> body -> drape -> render.
+
+The CLI and the server call :func:`validate_request` (fast, before queueing)
+and :func:`run_sample`; nothing deeper.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from garment3d.errors import InvalidRequestError, SimulationError
+from garment3d.fabrics import load_fabric
+from garment3d.patterns import evaluate, get_definition
+from garment3d.patterns.evaluate import resolve_parameters
+from garment3d.patterns.svg import write_pattern_svg
+from garment3d.sizes import custom_size, parse_size
+from garment3d.types import DrapeReport, Fabric, Measurements, Pattern, RenderOptions, RenderSet, Size
+
+__all__ = ["SampleRequest", "SampleResult", "QUALITY_PRESETS", "validate_request", "run_sample", "STAGES"]
+
+log = logging.getLogger(__name__)
+
+STAGES = ("pattern", "body", "mesh", "drape", "render")
+ProgressCallback = Callable[[str, float], None]
+
+
+@dataclass(frozen=True)
+class QualityPreset:
+    spacing_m: float
+    frames: int
+    size_px: int
+
+
+QUALITY_PRESETS = {
+    "draft": QualityPreset(spacing_m=0.02, frames=12, size_px=256),
+    "standard": QualityPreset(spacing_m=0.01, frames=36, size_px=512),
+}
+
+
+@dataclass(frozen=True)
+class SampleRequest:
+    """What a designer asks for. ``size`` is a size label or ``"custom"``."""
+
+    pattern: str = "a_line_skirt"
+    size: str = "160/84A"
+    fabric: str = "linen_red"
+    gender: str = "female"
+    measurements: Measurements | None = None
+    parameters: tuple[tuple[str, float], ...] = ()
+    quality: str = "standard"
+    allow_failed_drape: bool = False
+
+
+@dataclass(frozen=True)
+class ValidatedRequest:
+    request: SampleRequest
+    size: Size
+    fabric: Fabric
+    parameters: dict[str, float]
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    out_dir: Path
+    pattern_svg: Path
+    render: RenderSet
+    report: DrapeReport
+    timings: tuple[tuple[str, float], ...]
+    summary: Path = field(default=Path())
+
+
+def validate_request(request: SampleRequest) -> ValidatedRequest:
+    """Check everything cheap to check (names, size, measurements, parameters); raise on the first problem."""
+    if request.quality not in QUALITY_PRESETS:
+        raise InvalidRequestError(f"quality must be one of {', '.join(QUALITY_PRESETS)}, not '{request.quality}'")
+    definition = get_definition(request.pattern)
+    fabric = load_fabric(request.fabric)
+    if request.size == "custom":
+        if request.measurements is None:
+            raise InvalidRequestError("size 'custom' needs measurements (height, bust, waist, hip in cm)")
+        size = custom_size(request.measurements)
+    else:
+        if request.measurements is not None:
+            raise InvalidRequestError("give either a size label or size 'custom' with measurements, not both")
+        size = parse_size(request.size, request.gender)
+    parameters = resolve_parameters(definition, dict(request.parameters))
+    return ValidatedRequest(request=request, size=size, fabric=fabric, parameters=parameters)
+
+
+class _Stopwatch:
+    def __init__(self, progress: ProgressCallback | None):
+        self.progress = progress
+        self.timings: list[tuple[str, float]] = []
+
+    def run(self, stage: str, work: Callable[[], object]) -> object:
+        if self.progress:
+            self.progress(stage, 0.0)
+        start = time.perf_counter()
+        result = work()
+        seconds = time.perf_counter() - start
+        self.timings.append((stage, seconds))
+        log.info("stage %s took %.2f s", stage, seconds)
+        if self.progress:
+            self.progress(stage, 1.0)
+        return result
+
+
+def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback | None = None) -> SampleResult:
+    """Run the whole pipeline and write every output into ``out_dir``."""
+    # stages import heavy modules (numba kernels, OpenGL): load them on first use
+    from garment3d.body import build_body
+    from garment3d.drape import DrapeOptions, drape
+    from garment3d.meshing import MeshOptions, mesh_pattern
+    from garment3d.render import render_turntable
+
+    valid = validate_request(request)
+    preset = QUALITY_PRESETS[request.quality]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    clock = _Stopwatch(progress)
+
+    definition = get_definition(request.pattern)
+    pattern: Pattern = clock.run(
+        "pattern", lambda: evaluate(definition, valid.size.measurements, valid.parameters, valid.size.label)
+    )
+    svg = write_pattern_svg(pattern, out_dir / "pattern.svg")
+    body = clock.run("body", lambda: build_body(valid.size.measurements))
+    garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
+    drape_progress = (lambda f: progress("drape", f)) if progress else None
+    result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
+    _enforce_gates(result.report, request.allow_failed_drape)
+    options = RenderOptions(frames=preset.frames, size_px=preset.size_px)
+    render: RenderSet = clock.run("render", lambda: render_turntable(result, body, valid.fabric, options, out_dir))
+    timings = tuple(clock.timings)
+    summary = _write_summary(out_dir, request, valid, body.measured, result.report, timings, render, svg)
+    return SampleResult(out_dir=out_dir, pattern_svg=svg, render=render, report=result.report,
+                        timings=timings, summary=summary)
+
+
+def _enforce_gates(report: DrapeReport, allow_failed: bool) -> None:
+    problems = []
+    if report.max_seam_gap_mm >= 3.0:
+        problems.append(f"largest seam gap {report.max_seam_gap_mm:.1f} mm (limit 3 mm)")
+    if report.inside_share >= 0.005:
+        problems.append(f"{report.inside_share:.1%} of cloth vertices inside the body (limit 0.5%)")
+    if not report.settled:
+        problems.append(f"the cloth did not settle within {report.simulated_s:.1f} s of simulated time")
+    if problems and not allow_failed:
+        raise SimulationError("drape failed its quality gates: " + "; ".join(problems))
+    for problem in problems:
+        log.warning("drape quality gate failed (allowed by request): %s", problem)
+
+
+def _jsonable(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _write_summary(out_dir, request, valid, measured, report, timings, render, svg) -> Path:
+    summary = {
+        "request": {k: v for k, v in asdict(request).items() if k != "measurements"},
+        "size": {"label": valid.size.label, "system": valid.size.system, "target_cm": asdict(valid.size.measurements)},
+        "body_measured_cm": asdict(measured),
+        "fabric": valid.fabric.name,
+        "parameters": valid.parameters,
+        "drape": {k: _jsonable(v) for k, v in asdict(report).items()} | {"passed": report.passed},
+        "timings_s": {stage: round(seconds, 3) for stage, seconds in timings},
+        "files": {
+            "pattern_svg": svg.name,
+            "frames": [p.name for p in render.frames],
+            "animation": render.animation.name,
+            "glb": render.glb.name,
+            "stills": [p.name for p in render.stills],
+        },
+    }
+    path = out_dir / "sample.json"
+    path.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return path
