@@ -19,6 +19,7 @@ import numpy as np
 import shapely
 from scipy.spatial import Delaunay
 
+from garment3d.drape.quality import sdf_values_at
 from garment3d.errors import MeshingError
 from garment3d.types import Body, GarmentMesh, Panel, Pattern
 
@@ -30,7 +31,7 @@ CM = 0.01
 @dataclass(frozen=True)
 class MeshOptions:
     spacing_m: float = 0.01  # target triangle edge length
-    clearance_m: float = 0.015  # gap kept between the placed cloth and the body
+    clearance_m: float = 0.01  # gap kept between the placed cloth and the body
     arm_exclusion_radius_m: float = 0.33  # body vertices farther from the axis are arms/hands
 
 
@@ -129,36 +130,98 @@ def _edge_counts(pattern: Pattern, spacing_cm: float) -> dict[tuple[str, str], i
 # --------------------------------------------------------------------------- placement
 
 
-def _clearance_profile(body: Body, depths: np.ndarray, top_y: float, options: MeshOptions) -> np.ndarray:
-    """Radius around the body axis that clears the torso/legs at each depth below ``top_y``.
+@dataclass(frozen=True)
+class _Wrap:
+    """Closed contours around the body axis, one per depth below the placement top.
 
-    Non-decreasing with depth: a skirt hangs outward from the widest point above.
+    depths : (D,) m; theta : (T,) rad, azimuth from +Z towards +X;
+    radius : (D, T) m; arc : (D, T + 1) m, cumulative contour length from theta 0.
     """
-    radial = np.linalg.norm(body.vertices[:, [0, 2]] - body.landmarks.axis_xz, axis=1)
-    torso = radial < options.arm_exclusion_radius_m
-    heights = body.vertices[torso, 1]
-    radii = radial[torso]
-    order = np.argsort(heights)
-    heights, radii = heights[order], radii[order]
-    band = 0.015
-    profile = np.empty(len(depths))
-    for i, y in enumerate(top_y - depths):
-        lo, hi = np.searchsorted(heights, [y - band, y + band])
-        profile[i] = radii[lo:hi].max() if hi > lo else 0.0
-    return np.maximum.accumulate(profile + options.clearance_m)
+
+    depths: np.ndarray
+    theta: np.ndarray
+    radius: np.ndarray
+    arc: np.ndarray
 
 
-def _width_profile(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
-    """Summed horizontal width (cm) of ``panels`` at each depth below their tops."""
+def _body_contours(body: Body, depths: np.ndarray, theta: np.ndarray, top_y: float, options: MeshOptions) -> np.ndarray:
+    """(D, T) radius clearing the torso/legs along each azimuth at each depth.
+
+    Marches the body's signed-distance field outward along each azimuth and
+    keeps the outermost point nearer than the clearance, ignoring anything
+    farther out than the arm-exclusion radius (arms, hands). Radii never
+    shrink with depth: cloth hangs outward from the widest point above.
+    """
+    radii = np.arange(0.0, options.arm_exclusion_radius_m, 0.004)
+    d, a, r = np.meshgrid(depths, theta, radii, indexing="ij")
+    ax, az = body.landmarks.axis_xz
+    points = np.column_stack([(ax + r * np.sin(a)).ravel(), (top_y - d).ravel(), (az + r * np.cos(a)).ravel()])
+    near = (sdf_values_at(body.sdf, points) < options.clearance_m).reshape(d.shape)
+    outermost = np.where(near, r, 0.0).max(axis=2) + options.clearance_m
+    # widen narrow dips between neighbouring azimuths (between the legs, say)
+    neighbours = np.stack([np.roll(outermost, k, axis=1) for k in (-2, -1, 0, 1, 2)])
+    return np.maximum.accumulate(neighbours.max(axis=0), axis=0)
+
+
+def _contour_arc(theta: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    closed_t = np.append(theta, theta[0] + 2 * math.pi)
+    closed_r = np.column_stack([radius, radius[:, :1]])
+    x, z = closed_r * np.sin(closed_t), closed_r * np.cos(closed_t)
+    steps = np.hypot(np.diff(x, axis=1), np.diff(z, axis=1))
+    return np.column_stack([np.zeros(len(radius)), np.cumsum(steps, axis=1)])
+
+
+def _panel_extent(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
+    """Summed horizontal extent (cm) of ``panels`` at each depth below their tops."""
     total = np.zeros(len(depths_cm))
     for panel in panels:
         polygon = shapely.Polygon(panel.outline)
         minx, _, maxx, top = polygon.bounds
-        lines = shapely.linestrings(
-            [[[minx - 1, top - d], [maxx + 1, top - d]] for d in depths_cm]
-        )
-        total += shapely.length(shapely.intersection(polygon, lines))
+        lines = shapely.linestrings([[[minx - 1, top - d], [maxx + 1, top - d]] for d in depths_cm])
+        bounds = shapely.bounds(shapely.intersection(polygon, lines))
+        total += np.nan_to_num(bounds[:, 2] - bounds[:, 0])
     return total
+
+
+def _build_wrap(body: Body, panels: list[Panel], top_y: float, options: MeshOptions) -> _Wrap:
+    """Contours that clear the body and are long enough to hold every panel side by side."""
+    max_depth_cm = max(np.ptp(p.outline[:, 1]) for p in panels)
+    depths_cm = np.linspace(0.0, max_depth_cm + 1.0, 160)
+    theta = np.linspace(0.0, 2 * math.pi, 180, endpoint=False)
+    radius = _body_contours(body, depths_cm * CM, theta, top_y, options)
+    arc = _contour_arc(theta, radius)
+    needed = _panel_extent(panels, depths_cm) * CM * 1.02
+    radius = radius * np.maximum(1.0, needed / arc[:, -1])[:, None]
+    return _Wrap(depths=depths_cm * CM, theta=theta, radius=radius, arc=_contour_arc(theta, radius))
+
+
+def _wrap_row(wrap: _Wrap, row: int, centre_theta: float, u: np.ndarray) -> np.ndarray:
+    """(k, 2) x/z offsets from the axis of points ``u`` metres along contour ``row`` from ``centre_theta``."""
+    arc, length = wrap.arc[row], wrap.arc[row, -1]
+    closed_t = np.append(wrap.theta, 2 * math.pi)
+    closed_r = np.append(wrap.radius[row], wrap.radius[row, 0])
+    s = (np.interp(centre_theta % (2 * math.pi), closed_t, arc) + u) % length
+    theta = np.interp(s, arc, closed_t)
+    r = np.interp(theta, closed_t, closed_r)
+    return np.column_stack([r * np.sin(theta), r * np.cos(theta)])
+
+
+def _place(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, top_y: float, axis_xz: np.ndarray) -> np.ndarray:
+    """Lay the panel along the contours: pattern x is arc length, pattern depth picks the contour."""
+    minx, _, maxx, top = shapely.Polygon(panel.outline).bounds
+    depth = (top - points_cm[:, 1]) * CM
+    u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
+    centre = math.radians(panel.placement.azimuth_deg)
+    f = np.interp(depth, wrap.depths, np.arange(len(wrap.depths)))
+    lower = np.minimum(np.floor(f).astype(int), len(wrap.depths) - 2)
+    t = (f - lower)[:, None]
+    xz = np.empty((len(points_cm), 2))
+    for row in np.unique(lower):
+        sel = lower == row
+        a = _wrap_row(wrap, row, centre, u[sel])
+        b = _wrap_row(wrap, row + 1, centre, u[sel])
+        xz[sel] = a * (1 - t[sel]) + b * t[sel]
+    return np.column_stack([axis_xz[0] + xz[:, 0], top_y - depth, axis_xz[1] + xz[:, 1]])
 
 
 def _grain_rotation(grain: np.ndarray) -> np.ndarray:
@@ -166,17 +229,6 @@ def _grain_rotation(grain: np.ndarray) -> np.ndarray:
     angle = math.atan2(grain[0], grain[1])
     c, s = math.cos(angle), math.sin(angle)
     return np.array([[c, -s], [s, c]])
-
-
-def _place(panel: Panel, points_cm: np.ndarray, radius_at, top_y: float, axis_xz: np.ndarray) -> np.ndarray:
-    minx, _, maxx, top = shapely.Polygon(panel.outline).bounds
-    depth_m = (top - points_cm[:, 1]) * CM
-    u_m = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
-    radius = radius_at(depth_m)
-    theta = math.radians(panel.placement.azimuth_deg) + u_m / radius
-    return np.column_stack(
-        [axis_xz[0] + radius * np.sin(theta), top_y - depth_m, axis_xz[1] + radius * np.cos(theta)]
-    )
 
 
 def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOptions()) -> GarmentMesh:
@@ -187,22 +239,14 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     if unsupported:
         raise MeshingError(f"panels {unsupported}: only waist placement is supported so far")
     top_y = body.landmarks.waist_y
-    waist_panels = list(pattern.panels)
-    max_depth_cm = max(np.ptp(p.outline[:, 1]) for p in waist_panels)
-    depths_cm = np.linspace(0.0, max_depth_cm, 200)
-    natural = _width_profile(waist_panels, depths_cm) * CM / (2 * math.pi)
-    clear = _clearance_profile(body, depths_cm * CM, top_y, options)
-    radius_table = np.maximum(natural, clear)
-
-    def radius_at(depth_m: np.ndarray) -> np.ndarray:
-        return np.interp(depth_m, depths_cm * CM, radius_table)
+    wrap = _build_wrap(body, list(pattern.panels), top_y, options)
 
     uv, positions, faces, panel_of, edge_index = [], [], [], [], {}
     offset = 0
     for k, panel in enumerate(pattern.panels):
         mesh = triangulate_panel(panel, {e.name: counts[(panel.name, e.name)] for e in panel.edges}, spacing_cm)
         uv.append(mesh.points_cm @ _grain_rotation(panel.grain).T * CM)
-        positions.append(_place(panel, mesh.points_cm, radius_at, top_y, body.landmarks.axis_xz))
+        positions.append(_place(panel, mesh.points_cm, wrap, top_y, body.landmarks.axis_xz))
         faces.append(mesh.faces + offset)
         panel_of.append(np.full(len(mesh.points_cm), k, dtype=np.int32))
         for name, vertices in mesh.edge_vertices.items():

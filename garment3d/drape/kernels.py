@@ -156,9 +156,16 @@ def _solve_seams(x, w, seam, ptr, rest_scale, seam_rest):
 
 @numba.njit(cache=True)
 def _solve_anchors(x, w, anchor, anchor_y, alpha, dt2):
+    """Keep anchored vertices from sliding below ``anchor_y`` (a one-sided height limit).
+
+    A waistband grips the body: it stops the waist line dropping, but each
+    point of it may sit a little higher where darts and seams shape it.
+    """
     for a in range(len(anchor)):
         v = anchor[a]
         constraint = x[v, 1] - anchor_y
+        if constraint >= 0.0:
+            continue
         dl = -constraint / (w[v] + alpha / dt2)
         x[v, 1] += w[v] * dl
 
@@ -193,37 +200,68 @@ def _collide(x, x_start, values, origin, spacing, thickness, friction):
         x[v, 2] -= scale * tz
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, parallel=True)
+def _predict(x, vel, x_start, gravity, dt):
+    for v in numba.prange(x.shape[0]):
+        x_start[v, 0] = x[v, 0]
+        x_start[v, 1] = x[v, 1]
+        x_start[v, 2] = x[v, 2]
+        vel[v, 1] += gravity * dt
+        x[v, 0] += vel[v, 0] * dt
+        x[v, 1] += vel[v, 1] * dt
+        x[v, 2] += vel[v, 2] * dt
+
+
+@numba.njit(cache=True, parallel=True)
+def _update_velocity(x, vel, x_start, dt, keep, max_speed):
+    """v = (x - x_start) / dt, damped, and clamped to ``max_speed``.
+
+    The clamp keeps a momentary constraint fight (a seam pulled across the
+    body while it closes) from injecting energy; a settled drape never moves
+    near it, and real divergence still shows as non-finite positions.
+    """
+    for v in numba.prange(x.shape[0]):
+        vx = (x[v, 0] - x_start[v, 0]) / dt * keep
+        vy = (x[v, 1] - x_start[v, 1]) / dt * keep
+        vz = (x[v, 2] - x_start[v, 2]) / dt * keep
+        speed = math.sqrt(vx * vx + vy * vy + vz * vz)
+        if speed > max_speed:
+            scale = max_speed / speed
+            vx *= scale
+            vy *= scale
+            vz *= scale
+        vel[v, 0] = vx
+        vel[v, 1] = vy
+        vel[v, 2] = vz
+
+
 def simulate_frame(
     x, vel, inv_mass,
     tri, tri_dm_inv, tri_alpha, tri_ptr,
     hinge, hinge_k, hinge_alpha, hinge_ptr,
+    seam_hinge, seam_hinge_k, seam_hinge_alpha, seam_hinge_ptr,
     seam, seam_ptr, seam_rest, seam_scale,
     anchor, anchor_y, anchor_alpha,
     sdf_values, sdf_origin, sdf_spacing, thickness, friction,
-    gravity, damping, frame_dt, substeps,
+    gravity, damping, frame_dt, substeps, max_speed=5.0,
 ):
-    """Advance positions ``x`` and velocities ``vel`` (both (n, 3), in place) by one frame."""
-    n = x.shape[0]
+    """Advance positions ``x`` and velocities ``vel`` (both (n, 3), in place) by one frame.
+
+    The substep loop stays in Python (a few microseconds per call) so that each
+    kernel is a separately cached parallel function; numba cannot reload a
+    cached function that calls parallel ones.
+    """
     dt = frame_dt / substeps
     dt2 = dt * dt
-    x_start = np.empty_like(x)
     keep = math.exp(-damping * dt)
+    x_start = np.empty_like(x)
     for _ in range(substeps):
-        for v in range(n):
-            x_start[v, 0] = x[v, 0]
-            x_start[v, 1] = x[v, 1]
-            x_start[v, 2] = x[v, 2]
-            vel[v, 1] += gravity * dt
-            x[v, 0] += vel[v, 0] * dt
-            x[v, 1] += vel[v, 1] * dt
-            x[v, 2] += vel[v, 2] * dt
+        _predict(x, vel, x_start, gravity, dt)
         _solve_triangles(x, inv_mass, tri, tri_dm_inv, tri_alpha, tri_ptr, dt2)
         _solve_hinges(x, inv_mass, hinge, hinge_k, hinge_alpha, hinge_ptr, dt2)
+        if seam_scale == 0.0:  # seams closed: they bend like the cloth
+            _solve_hinges(x, inv_mass, seam_hinge, seam_hinge_k, seam_hinge_alpha, seam_hinge_ptr, dt2)
         _solve_seams(x, inv_mass, seam, seam_ptr, seam_scale, seam_rest)
         _solve_anchors(x, inv_mass, anchor, anchor_y, anchor_alpha, dt2)
         _collide(x, x_start, sdf_values, sdf_origin, sdf_spacing, thickness, friction)
-        for v in range(n):
-            vel[v, 0] = (x[v, 0] - x_start[v, 0]) / dt * keep
-            vel[v, 1] = (x[v, 1] - x_start[v, 1]) / dt * keep
-            vel[v, 2] = (x[v, 2] - x_start[v, 2]) / dt * keep
+        _update_velocity(x, vel, x_start, dt, keep, max_speed)

@@ -42,6 +42,7 @@ class ClothModel:
     hinge_k       : (h, 4) float64, cotangent weights
     hinge_alpha   : (h,) float64
     hinge_color_ptr : (k+1,) int64
+    seam_hinge*   : the same for hinges across seams (active once the seams are closed)
     seam          : (s, 2) int32
     seam_color_ptr: (k+1,) int64
     anchor        : (a,) int32 vertex indices held at the waist height
@@ -60,6 +61,10 @@ class ClothModel:
     hinge_k: np.ndarray
     hinge_alpha: np.ndarray
     hinge_color_ptr: np.ndarray
+    seam_hinge: np.ndarray
+    seam_hinge_k: np.ndarray
+    seam_hinge_alpha: np.ndarray
+    seam_hinge_color_ptr: np.ndarray
     seam: np.ndarray
     seam_color_ptr: np.ndarray
     anchor: np.ndarray
@@ -116,6 +121,67 @@ def hinge_weights(uv: np.ndarray, hinges: np.ndarray) -> np.ndarray:
     return np.column_stack([a1 + b1, a0 + b0, -(a0 + a1), -(b0 + b1)])
 
 
+def _boundary_opposites(tri: np.ndarray) -> dict[tuple[int, int], int]:
+    """Map each boundary edge (sorted vertex pair) to the vertex opposite it in its one triangle."""
+    half = np.vstack([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [2, 0]]])
+    opposite = np.concatenate([tri[:, 2], tri[:, 0], tri[:, 1]])
+    key = np.sort(half, axis=1)
+    _, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    single = counts[inverse.ravel()] == 1
+    return {(int(a), int(b)): int(o) for (a, b), o in zip(key[single], opposite[single])}
+
+
+def _unfolded(l01: np.ndarray, l0a: np.ndarray, l1a: np.ndarray, side: float) -> np.ndarray:
+    """2D position of a triangle apex over the edge (0,0)-(l01,0) from its side lengths."""
+    x = (l0a**2 - l1a**2 + l01**2) / (2 * l01)
+    y = np.sqrt(np.maximum(l0a**2 - x**2, 1e-16))
+    return np.column_stack([x, side * y])
+
+
+def _seam_hinges(uv: np.ndarray, tri: np.ndarray, seam_pairs: np.ndarray, seam_of: np.ndarray):
+    """Bending hinges across seams, so a sewn seam bends like the cloth instead of folding into a fin.
+
+    For consecutive seam pairs (a0, b0), (a1, b1) the boundary triangles on
+    either side form a hinge over the (shared, once sewn) edge a0-a1; its rest
+    shape is the two triangles unfolded flat.
+    """
+    opposite = _boundary_opposites(tri)
+    rows = []
+    for k in range(len(seam_pairs) - 1):
+        if seam_of[k] != seam_of[k + 1]:
+            continue
+        (a0, b0), (a1, b1) = seam_pairs[k], seam_pairs[k + 1]
+        oa = opposite.get((min(a0, a1), max(a0, a1)))
+        ob = opposite.get((min(b0, b1), max(b0, b1)))
+        if oa is not None and ob is not None:
+            rows.append((a0, a1, b0, b1, oa, ob))
+    if not rows:
+        return np.empty((0, 4), np.int64), np.empty((0, 4)), np.empty(0)
+    r = np.array(rows)
+    dist = lambda i, j: np.linalg.norm(uv[r[:, i]] - uv[r[:, j]], axis=1)  # noqa: E731
+    l01 = 0.5 * (dist(0, 1) + dist(2, 3))
+    apex_a = _unfolded(l01, dist(0, 4), dist(1, 4), 1.0)
+    apex_b = _unfolded(l01, dist(2, 5), dist(3, 5), -1.0)
+    zeros = np.zeros(len(r))
+    flat = np.stack([np.column_stack([zeros, zeros]), np.column_stack([l01, zeros]), apex_a, apex_b], axis=1)
+    local = flat.reshape(-1, 2)
+    idx = np.arange(len(local)).reshape(-1, 4)
+    weights = hinge_weights(local, idx)
+    areas = 0.5 * l01 * (np.abs(apex_a[:, 1]) + np.abs(apex_b[:, 1]))
+    hinges = np.column_stack([r[:, 0], r[:, 1], r[:, 4], r[:, 5]])
+    return hinges, weights, areas
+
+
+def _rigidity(uv: np.ndarray, hinges: np.ndarray, fabric: Fabric) -> np.ndarray:
+    """Bending rigidity (N m) across each hinge edge from the warp/weft values (uN m)."""
+    if len(hinges) == 0:
+        return np.ones(0)
+    direction = uv[hinges[:, 1]] - uv[hinges[:, 0]]
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    # folding about an edge running along the weft (x) bends the warp yarns
+    return (fabric.bending_warp_unm * direction[:, 0] ** 2 + fabric.bending_weft_unm * direction[:, 1] ** 2) * 1e-6
+
+
 def build_model(garment: GarmentMesh, fabric: Fabric) -> ClothModel:
     tri = garment.faces.astype(np.int64)
     uv = garment.rest_uv
@@ -136,12 +202,11 @@ def build_model(garment: GarmentMesh, fabric: Fabric) -> ClothModel:
 
     edges, hinges, hinge_tris = _edges_and_hinges(tri)
     hinge_k = hinge_weights(uv, hinges)
-    direction = uv[hinges[:, 1]] - uv[hinges[:, 0]]
-    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
-    # folding about an edge running along the weft (x) bends the warp yarns
-    rigidity = (fabric.bending_warp_unm * direction[:, 0] ** 2 + fabric.bending_weft_unm * direction[:, 1] ** 2) * 1e-6
-    hinge_alpha = area[hinge_tris].sum(axis=1) / (3.0 * rigidity)
+    hinge_alpha = area[hinge_tris].sum(axis=1) / (3.0 * _rigidity(uv, hinges, fabric))
     hinge_order, hinge_ptr = color_elements(hinges, n)
+    seam_hinges, seam_k, seam_area = _seam_hinges(uv, tri, garment.seam_pairs, garment.seam_of)
+    seam_hinge_alpha = seam_area / (3.0 * _rigidity(uv, seam_hinges, fabric))
+    seam_hinge_order, seam_hinge_ptr = color_elements(seam_hinges, n)
 
     seam = garment.seam_pairs.astype(np.int64)
     seam = seam[seam[:, 0] != seam[:, 1]]
@@ -158,6 +223,10 @@ def build_model(garment: GarmentMesh, fabric: Fabric) -> ClothModel:
         hinge_k=hinge_k[hinge_order],
         hinge_alpha=hinge_alpha[hinge_order],
         hinge_color_ptr=hinge_ptr,
+        seam_hinge=seam_hinges[seam_hinge_order].astype(np.int32),
+        seam_hinge_k=seam_k[seam_hinge_order],
+        seam_hinge_alpha=seam_hinge_alpha[seam_hinge_order],
+        seam_hinge_color_ptr=seam_hinge_ptr,
         seam=seam[seam_order].astype(np.int32),
         seam_color_ptr=seam_ptr,
         anchor=np.flatnonzero(garment.anchor_mask).astype(np.int32),

@@ -31,10 +31,12 @@ class DrapeOptions:
     max_seconds: float = 6.0
     damping_close: float = 8.0  # 1/s velocity damping while seams close
     damping: float = 1.0  # 1/s air/internal damping afterwards
-    anchor_compliance: float = 1e-6  # m/N: how firmly the waist edge holds its height
+    anchor_compliance: float = 1e-6  # m/N: how firmly the waist edge resists dropping
+    anchor_drop_m: float = 0.015  # the waist edge may settle this far below the body's waist
     settle_speed: float = 0.01  # m/s RMS vertex speed regarded as at rest
     settle_frames: int = 15
     max_speed: float = 30.0  # m/s: faster means the solver diverged
+    speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
 
 
 @dataclass
@@ -50,10 +52,11 @@ def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, 
         state.x, state.vel, model.inv_mass,
         model.tri, model.tri_dm_inv, model.tri_alpha, model.tri_color_ptr,
         model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr,
+        model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha, model.seam_hinge_color_ptr,
         model.seam, model.seam_color_ptr, seam_rest, seam_scale,
         model.anchor, anchor_y, options.anchor_compliance,
         sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m, model.friction,
-        gravity, damping, options.frame_dt, options.substeps,
+        gravity, damping, options.frame_dt, options.substeps, options.speed_limit,
     )
 
 
@@ -80,7 +83,7 @@ def drape(
     model = build_model(garment, fabric)
     state = _State(x=np.array(garment.positions, dtype=np.float64), vel=np.zeros((model.n, 3)))
     seam_rest = np.linalg.norm(state.x[model.seam[:, 0]] - state.x[model.seam[:, 1]], axis=1)
-    anchor_y = body.landmarks.waist_y
+    anchor_y = body.landmarks.waist_y - options.anchor_drop_m
     t, frames, calm = 0.0, 0, 0
     close_frames = int(round(options.close_seconds / options.frame_dt))
     max_frames = int(round(options.max_seconds / options.frame_dt))
