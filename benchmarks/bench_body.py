@@ -1,0 +1,104 @@
+"""Benchmark the body stage; prints a table of timings (not part of the tests).
+
+    python benchmarks/bench_body.py [--repeat N]
+
+Each row is the median of N runs after one warm-up run (numba kernels compiled
+or loaded from their cache first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from garment3d.body import build_body, build_sdf, clear_memory_cache, sample_sdf
+from garment3d.body.fit import fit_body, model_measure
+from garment3d.body.model import ShapeParams, load_model
+from garment3d.types import Measurements
+
+SIZES = (
+    Measurements(160, 84, 68, 90, "female"),
+    Measurements(170, 100, 80, 110, "female"),
+    Measurements(175, 92, 80, 94, "male"),
+    Measurements(190, 112, 98, 108, "male"),
+)
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    fn()
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - start)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    n = args.repeat
+
+    def load() -> None:
+        load_model.cache_clear()
+        load_model()
+
+    rows: list[tuple[str, float]] = [("data load (npz -> dense targets)", timed(load, n))]
+    model = load_model()
+    params = ShapeParams(gender=0.0, weight=0.6, muscle=0.4, height=0.55, local=(("measure-waist-circ", 0.2),))
+    rows.append(("body build (blend targets)", timed(lambda: model.vertices(params), n)))
+    vertices = model.vertices(params)
+    rows.append(("measure (landmarks + 3 girths)", timed(lambda: model_measure(model, vertices), n)))
+
+    fit_rows, errors = [], []
+    for size in SIZES:
+        fit_rows.append(timed(lambda size=size: fit_body(model, size), n))
+        got = fit_body(model, size).measurement
+        errors.append(
+            np.abs(
+                np.array([got.stature, got.bust_girth, got.waist_girth, got.hip_girth]) * 100
+                - [size.height_cm, size.bust_cm, size.waist_cm, size.hip_cm]
+            ).max()
+        )
+    rows.append((f"fit, mean of {len(SIZES)} sizes", float(np.mean(fit_rows))))
+    rows.append(("fit, slowest size", float(np.max(fit_rows))))
+
+    fitted = fit_body(model, SIZES[0]).vertices
+    rows.append(("sdf build (5 mm, 5 cm margin)", timed(lambda: build_sdf(fitted, model.faces), n)))
+    grid = build_sdf(fitted, model.faces)
+    rng = np.random.default_rng(0)
+    points = rng.uniform(fitted.min(axis=0), fitted.max(axis=0), (100_000, 3))
+    rows.append(("sdf query, 100k points", timed(lambda: sample_sdf(grid, points), n)))
+
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["GARMENT3D_CACHE_DIR"] = cache
+        clear_memory_cache()
+        start = time.perf_counter()
+        build_body(SIZES[1])
+        rows.append(("build_body, cold (fit + sdf + write cache)", time.perf_counter() - start))
+
+        def cached() -> None:
+            clear_memory_cache()
+            build_body(SIZES[1])
+
+        rows.append(("build_body, from the disk cache", timed(cached, n)))
+        rows.append(("build_body, in-process cache", timed(lambda: build_body(SIZES[1]), n)))
+
+    width = max(len(name) for name, _ in rows)
+    print(f"{'step'.ljust(width)}  time")
+    print(f"{'-' * width}  ----------")
+    for name, seconds in rows:
+        print(f"{name.ljust(width)}  {seconds * 1000:8.1f} ms")
+    print(f"\nworst fit error over {len(SIZES)} sizes: {max(errors):.2f} cm")
+    print(f"grid {grid.values.shape}, {grid.values.nbytes / 1e6:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

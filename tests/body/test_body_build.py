@@ -1,0 +1,92 @@
+"""build_body end to end: world placement, typed result, caches."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import trimesh
+
+from garment3d.body import build_body, clear_memory_cache
+from garment3d.body.cache import body_key, load_body
+from garment3d.body.sdf import sample_sdf
+from garment3d.errors import InvalidMeasurementsError
+from garment3d.types import Body, Measurements
+
+TARGET = Measurements(165, 88, 72, 94, "female")
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("garment3d-cache")
+
+
+@pytest.fixture(scope="module")
+def body(cache_dir):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("GARMENT3D_CACHE_DIR", str(cache_dir))
+        clear_memory_cache()
+        return build_body(TARGET)
+
+
+def test_body_is_typed_and_placed_in_the_world(body):
+    assert isinstance(body, Body)
+    assert body.vertices.dtype == np.float64 and body.vertices.shape[1] == 3
+    assert body.faces.dtype == np.int64 and body.faces.shape[1] == 3
+    assert body.vertices[:, 1].min() == pytest.approx(0.0, abs=1e-9)
+    assert body.vertices[:, 1].max() == pytest.approx(1.65, abs=5e-4)
+    np.testing.assert_allclose(body.landmarks.axis_xz, [0.0, 0.0], atol=1e-9)
+    mesh = trimesh.Trimesh(body.vertices, body.faces, process=False)
+    assert mesh.is_watertight and mesh.is_winding_consistent and mesh.volume > 0
+
+
+def test_measured_matches_request(body):
+    m = body.measured
+    assert m.gender == "female"
+    for name in ("height_cm", "bust_cm", "waist_cm", "hip_cm"):
+        assert getattr(m, name) == pytest.approx(getattr(TARGET, name), abs=1.0)
+    lm = body.landmarks
+    assert 0 < lm.knee_y < lm.crotch_y < lm.hip_y < lm.waist_y < lm.bust_y < 1.65
+
+
+def test_collision_field_belongs_to_the_body(body):
+    waist = np.array([[0.0, body.landmarks.waist_y, 0.0]])
+    assert sample_sdf(body.sdf, waist)[0] < -0.02
+    assert np.abs(sample_sdf(body.sdf, body.vertices[::50])).max() < 0.004
+
+
+def test_cache_round_trip(body, cache_dir, monkeypatch):
+    monkeypatch.setenv("GARMENT3D_CACHE_DIR", str(cache_dir))
+    assert build_body(TARGET) is body  # in-process LRU
+    files = list((cache_dir / "bodies").glob("*.npz"))
+    assert len(files) == 1
+    clear_memory_cache()
+    started = time.perf_counter()
+    again = build_body(TARGET)
+    assert time.perf_counter() - started < 1.0
+    assert again is not body
+    np.testing.assert_array_equal(again.vertices, body.vertices)
+    np.testing.assert_array_equal(again.faces, body.faces)
+    np.testing.assert_array_equal(again.sdf.values, body.sdf.values)
+    np.testing.assert_array_equal(again.sdf.origin, body.sdf.origin)
+    assert again.sdf.spacing == body.sdf.spacing
+    assert again.landmarks.waist_y == body.landmarks.waist_y
+    np.testing.assert_array_equal(again.landmarks.axis_xz, body.landmarks.axis_xz)
+    assert again.measured == body.measured
+
+
+def test_invalid_request_fails_fast():
+    started = time.perf_counter()
+    with pytest.raises(InvalidMeasurementsError, match="waist"):
+        build_body(Measurements(165, 88, 300, 94))
+    assert time.perf_counter() - started < 0.1
+
+
+def test_unreadable_cache_file_is_ignored(tmp_path):
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a zip file")
+    assert load_body(broken) is None
+    assert load_body(tmp_path / "missing.npz") is None
+    assert body_key(TARGET, "v1") != body_key(TARGET, "v2")
+    assert body_key(TARGET, "v1") != body_key(Measurements(165, 88, 72, 95, "female"), "v1")

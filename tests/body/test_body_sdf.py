@@ -1,0 +1,101 @@
+"""Signed distance grid: layout, sign and accuracy against exact distances."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse
+import trimesh
+from scipy.spatial import cKDTree
+
+from garment3d.body.sdf import OUTSIDE_DISTANCE, build_sdf, sample_sdf
+
+
+def exact_unsigned_distance(vertices, faces, points):
+    """Brute force, independent of the module: the closest point lies within the
+    nearest-vertex distance, so only faces with a vertex within that distance
+    plus the longest edge can hold it."""
+    tree = cKDTree(vertices)
+    nearest, _ = tree.query(points)
+    longest = np.linalg.norm(vertices[faces] - vertices[np.roll(faces, 1, axis=1)], axis=2).max()
+    incidence = scipy.sparse.csr_matrix(
+        (np.ones(faces.size), (faces.ravel(), np.repeat(np.arange(len(faces)), 3))),
+        shape=(len(vertices), len(faces)),
+    )
+    out = np.empty(len(points))
+    for i, p in enumerate(points):
+        candidates = np.unique(incidence[tree.query_ball_point(p, nearest[i] + longest)].indices)
+        closest = trimesh.triangles.closest_point(vertices[faces[candidates]], np.repeat(p[None], len(candidates), 0))
+        out[i] = np.linalg.norm(closest - p, axis=1).min()
+    return out
+
+
+def winding_number(vertices, faces, points):
+    """Generalised winding number (1 inside, 0 outside a closed surface)."""
+    a0, b0, c0 = (vertices[faces[:, i]] for i in range(3))
+    out = np.empty(len(points))
+    for i, p in enumerate(points):
+        a, b, c = a0 - p, b0 - p, c0 - p
+        la, lb, lc = (np.linalg.norm(x, axis=1) for x in (a, b, c))
+        det = np.einsum("ij,ij->i", a, np.cross(b, c))
+        den = la * lb * lc + np.einsum("ij,ij->i", a, b) * lc + np.einsum("ij,ij->i", b, c) * la
+        den += np.einsum("ij,ij->i", c, a) * lb
+        out[i] = np.arctan2(det, den).sum() / (2 * np.pi)
+    return out
+
+
+@pytest.fixture(scope="module")
+def body_sdf(base_female):
+    v, f = base_female
+    return v, f, build_sdf(v, f, spacing=0.005, margin=0.05)
+
+
+def test_grid_layout_is_as_documented(body_sdf):
+    v, _, grid = body_sdf
+    assert grid.values.dtype == np.float32 and grid.values.ndim == 3
+    assert np.all(grid.origin <= v.min(axis=0) - 0.05 + 1e-12)
+    top = grid.origin + grid.spacing * (np.array(grid.values.shape) - 1)
+    assert np.all(top >= v.max(axis=0) + 0.05 - 1e-12)
+    idx = np.array([[10, 20, 30], [100, 200, 50], [57, 143, 61]])
+    nodes = grid.origin + grid.spacing * idx
+    np.testing.assert_allclose(sample_sdf(grid, nodes), grid.values[tuple(idx.T)], atol=1e-7)
+
+
+def test_sign_inside_torso_and_outside(body_sdf, model):
+    v, _, grid = body_sdf
+    waist = v[:, 1].min() + 0.62 * np.ptp(v[:, 1])
+    inside = np.array([[0.0, waist, 0.02], [0.0, waist + 0.15, 0.02], [0.0, waist - 0.12, 0.0]])
+    assert np.all(sample_sdf(grid, inside) < -0.02)
+    outside = np.array([[0.0, waist, 0.4], [0.3, waist, -0.3], [0.0, v[:, 1].max() + 0.03, 0.0]])
+    assert np.all(sample_sdf(grid, outside) > 0.0)
+    far = np.array([[5.0, 1.0, 0.0], [0.0, -1.0, 0.0]])
+    assert np.all(sample_sdf(grid, far) == OUTSIDE_DISTANCE)
+
+
+def test_accuracy_near_the_surface(body_sdf):
+    v, f, grid = body_sdf
+    mesh = trimesh.Trimesh(v, f, process=False)
+    rng = np.random.default_rng(7)
+    surface, face = trimesh.sample.sample_surface(mesh, 300, seed=11)
+    points = surface + mesh.face_normals[face] * rng.uniform(-0.03, 0.03, (300, 1))
+    points += rng.normal(0.0, 0.002, points.shape)
+    distance = exact_unsigned_distance(v, f, points)
+    exact = np.where(winding_number(v, f, points) > 0.5, -distance, distance)
+    estimate = sample_sdf(grid, points)
+    error = np.abs(estimate - exact)
+    assert np.percentile(error, 95) < 0.001
+    assert error.max() < 0.0025
+    clear = np.abs(exact) > 0.002
+    assert np.all(np.sign(estimate[clear]) == np.sign(exact[clear]))
+
+
+def test_sphere_matches_analytic_distance():
+    radius = 0.2
+    sphere = trimesh.creation.icosphere(subdivisions=4, radius=radius)  # facets within 0.25 mm
+    grid = build_sdf(sphere.vertices, sphere.faces, spacing=0.01, margin=0.06)
+    rng = np.random.default_rng(3)
+    direction = rng.normal(size=(500, 3))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    points = direction * rng.uniform(radius - 0.03, radius + 0.03, (500, 1))
+    expected = np.linalg.norm(points, axis=1) - radius
+    assert np.abs(sample_sdf(grid, points) - expected).max() < 0.001

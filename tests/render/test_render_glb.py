@@ -1,0 +1,164 @@
+"""GLB export (garment3d.export_glb): reload with trimesh, inspect the glTF JSON,
+and, where node and the npm package ``gltf-validator`` are available, run the
+Khronos validator on it.
+
+To run the validator test: ``npm install gltf-validator`` in any folder and
+point ``NODE_PATH`` at its ``node_modules`` (or install it globally).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+
+import numpy as np
+import pytest
+from render_synthetic import LINEN_SCAN, make_fabric
+
+from garment3d.errors import InvalidFabricError, RenderError
+from garment3d.export_glb import srgb_to_linear, write_glb
+from garment3d.texture import garment_uvs
+
+
+def read_glb_json(path) -> dict:
+    data = path.read_bytes()
+    magic, version, total = struct.unpack_from("<III", data, 0)
+    assert (magic, version, total) == (0x46546C67, 2, len(data))
+    length, kind = struct.unpack_from("<II", data, 12)
+    assert kind == 0x4E4F534A
+    return json.loads(data[20 : 20 + length])
+
+
+@pytest.fixture(scope="module")
+def glb_path(tmp_path_factory, skirt_drape, body, linen):
+    return write_glb(skirt_drape, body, linen, tmp_path_factory.mktemp("glb") / "sample.glb")
+
+
+def test_round_trip_with_trimesh(glb_path, skirt_drape, body, linen):
+    import trimesh
+
+    scene = trimesh.load(glb_path, force="scene", process=False)
+    assert set(scene.geometry) == {"garment", "body"}
+
+    garment = scene.geometry["garment"]
+    np.testing.assert_allclose(garment.vertices, skirt_drape.positions, atol=1e-6)
+    np.testing.assert_array_equal(garment.faces, skirt_drape.garment.faces)
+    assert garment.visual.kind == "texture"
+    np.testing.assert_allclose(garment.visual.uv, garment_uvs(skirt_drape.garment, linen), atol=1e-5)
+    texture = garment.visual.material.baseColorTexture
+    assert texture is not None and texture.size == (512, 512)
+    assert garment.visual.material.doubleSided is True
+
+    mannequin = scene.geometry["body"]
+    np.testing.assert_allclose(mannequin.vertices, body.vertices, atol=1e-6)
+    assert mannequin.is_watertight
+    assert mannequin.visual.material.baseColorTexture is None
+
+
+def test_gltf_fields(glb_path, linen):
+    doc = read_glb_json(glb_path)
+    assert doc["asset"]["version"] == "2.0"
+    assert [m["name"] for m in doc["meshes"]] == ["garment", "body"]
+    assert doc["samplers"] == [{"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}]
+    fabric_material, mannequin = doc["materials"]
+    assert fabric_material["doubleSided"] is True
+    pbr = fabric_material["pbrMetallicRoughness"]
+    assert pbr["roughnessFactor"] == pytest.approx(linen.roughness)
+    assert doc["textures"][pbr["baseColorTexture"]["index"]]["sampler"] == 0
+    assert "normalTexture" not in fabric_material
+    assert "baseColorTexture" not in mannequin["pbrMetallicRoughness"]
+    np.testing.assert_allclose(
+        mannequin["pbrMetallicRoughness"]["baseColorFactor"][:3], srgb_to_linear((0.86, 0.84, 0.80))
+    )
+    garment_attributes = doc["meshes"][0]["primitives"][0]["attributes"]
+    assert set(garment_attributes) == {"POSITION", "NORMAL", "TEXCOORD_0"}
+
+
+def test_normal_map_is_embedded_when_the_fabric_has_one(tmp_path, skirt_drape, body):
+    from PIL import Image
+
+    flat = tmp_path / "flat_normal.png"
+    Image.new("RGB", (16, 16), (128, 128, 255)).save(flat)
+    fabric = make_fabric(LINEN_SCAN, normal_path=flat)
+    doc = read_glb_json(write_glb(skirt_drape, body, fabric, tmp_path / "normal.glb"))
+    normal = doc["materials"][0]["normalTexture"]
+    assert doc["textures"][normal["index"]] == {"sampler": 0, "source": 1}
+    assert len(doc["images"]) == 2
+    attributes = doc["meshes"][0]["primitives"][0]["attributes"]
+    assert doc["accessors"][attributes["TANGENT"]]["type"] == "VEC4"
+
+
+def test_missing_scan_is_an_invalid_fabric(tmp_path, skirt_drape, body):
+    with pytest.raises(InvalidFabricError, match="missing.png"):
+        write_glb(skirt_drape, body, make_fabric(tmp_path / "missing.png"), tmp_path / "x.glb")
+    assert not (tmp_path / "x.glb").exists()
+
+
+def test_mismatched_drape_is_a_render_error(tmp_path, skirt_drape, body, linen):
+    import dataclasses
+
+    short = dataclasses.replace(skirt_drape, positions=skirt_drape.positions[:-1])
+    with pytest.raises(RenderError, match="drape.garment.faces has a vertex index outside"):
+        write_glb(short, body, linen, tmp_path / "x.glb")
+    extra = dataclasses.replace(skirt_drape, positions=np.vstack([skirt_drape.positions, [[0.0, 1.0, 0.0]]]))
+    with pytest.raises(RenderError, match="rest_uv"):
+        write_glb(extra, body, linen, tmp_path / "x.glb")
+    broken = dataclasses.replace(skirt_drape, positions=np.full_like(skirt_drape.positions, np.nan))
+    with pytest.raises(RenderError, match="drape.positions has .* non-finite"):
+        write_glb(broken, body, linen, tmp_path / "x.glb")
+
+
+def _validator_command():
+    node = shutil.which("node")
+    if node is None:
+        return None
+    env = dict(os.environ)
+    npm = shutil.which("npm")
+    if npm is not None:
+        try:
+            root = subprocess.run([npm, "root", "-g"], capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            root = ""
+        env["NODE_PATH"] = os.pathsep.join(p for p in (env.get("NODE_PATH", ""), root) if p)
+    found = subprocess.run([node, "-e", "require('gltf-validator')"], env=env, capture_output=True, timeout=60)
+    return (node, env) if found.returncode == 0 else None
+
+
+VALIDATE_JS = """
+const fs = require('fs');
+const validator = require('gltf-validator');
+validator.validateBytes(new Uint8Array(fs.readFileSync(process.argv[1])))
+  .then((report) => console.log(JSON.stringify(report.issues)))
+  .catch((error) => { console.error(error); process.exit(2); });
+"""
+
+
+@pytest.fixture(scope="module")
+def glb_with_normal_map(tmp_path_factory, skirt_drape, body):
+    from PIL import Image
+
+    folder = tmp_path_factory.mktemp("glb_normal")
+    bumps = np.full((32, 32, 3), 128, np.uint8)
+    bumps[..., 0] = np.rint(128 + 60 * np.sin(np.arange(32) / 32 * 2 * np.pi)).astype(np.uint8)[None, :]
+    bumps[..., 2] = 240
+    Image.fromarray(bumps).save(folder / "bumps.png")
+    fabric = make_fabric(LINEN_SCAN, normal_path=folder / "bumps.png", tint=(1.0, 0.9, 0.8))
+    return write_glb(skirt_drape, body, fabric, folder / "with_normal_map.glb")
+
+
+@pytest.mark.parametrize("which", ["glb_path", "glb_with_normal_map"])
+def test_khronos_validator_accepts_the_file(which, request):
+    glb_path = request.getfixturevalue(which)
+    command = _validator_command()
+    if command is None:
+        pytest.skip("node or the npm package gltf-validator is not available (set NODE_PATH)")
+    node, env = command
+    result = subprocess.run(
+        [node, "-e", VALIDATE_JS, str(glb_path)], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    issues = json.loads(result.stdout)
+    assert issues["numErrors"] == 0 and issues["numWarnings"] == 0, issues["messages"]

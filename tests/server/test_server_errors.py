@@ -1,0 +1,35 @@
+"""The mapping from garment3d's error tree to HTTP status codes."""
+
+from __future__ import annotations
+
+import pytest
+
+from garment3d import errors
+from server.errors import SampleNotReadyError, status_for
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (errors.InvalidRequestError, 422),
+        (errors.InvalidMeasurementsError, 422),
+        (errors.UnknownPatternError, 422),
+        (errors.UnknownFabricError, 422),
+        (errors.InvalidPatternError, 422),
+        (errors.InvalidFabricError, 422),
+        (errors.NotFoundError, 404),
+        (SampleNotReadyError, 409),
+        (errors.SimulationError, 500),
+        (errors.RenderError, 500),
+        (errors.Garment3DError, 500),
+    ],
+)
+def test_status_for_each_error_class(error, status):
+    assert status_for(error("message")) == status
+
+
+def test_a_new_subclass_inherits_its_parents_status():
+    class TooManyPanels(errors.InvalidPatternError):
+        pass
+
+    assert status_for(TooManyPanels("x")) == 422
