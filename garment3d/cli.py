@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from pathlib import Path
 
 from garment3d.errors import Garment3DError, InvalidRequestError
@@ -84,12 +85,20 @@ def _sample(args: argparse.Namespace) -> int:
         allow_failed_drape=args.allow_failed_drape,
     )
     validate_request(request)  # fail fast, before any heavy import
+    last_refresh = [0.0]
     bar = tqdm(total=len(STAGES), unit="stage", bar_format="{desc:<16}{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
 
     def progress(stage: str, fraction: float) -> None:
-        bar.set_description_str(stage if fraction < 1.0 else f"{stage} done")
-        if fraction >= 1.0:
+        if fraction <= 0.0:
+            bar.set_description_str(stage)
+        elif fraction >= 1.0:
             bar.update(1)
+        elif stage == "drape":
+            bar.set_description_str(f"drape {fraction:4.0%}", refresh=False)
+            now = time.monotonic()
+            if now - last_refresh[0] > 0.5:
+                last_refresh[0] = now
+                bar.refresh()
 
     try:
         result = run_sample(request, args.out, progress)

@@ -48,5 +48,12 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
+def warm_up_all() -> float:
+    """Cloth and body kernels; returns seconds taken."""
+    from garment3d.body.warmup import warm_up as warm_up_body
+
+    return warm_up() + warm_up_body()
+
+
 if __name__ == "__main__":
-    print(f"numba kernels ready ({warm_up():.1f} s)")
+    print(f"numba kernels ready ({warm_up_all():.1f} s)")

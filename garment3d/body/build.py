@@ -13,18 +13,20 @@ from garment3d.body.cache import MemoryCache, body_key, load_body, save_body
 from garment3d.body.fit import FitOptions, fit_body, validate_measurements
 from garment3d.body.model import load_model
 from garment3d.body.mannequin import smooth_nipples
-from garment3d.body.measure import measure
+from garment3d.body.measure import BodyMeasurement, measure
+from garment3d.body.pose import pose_arms, rig_arms, validate_arm_angle
 from garment3d.body.sdf import build_sdf
 from garment3d.errors import BodyModelError
 from garment3d.settings import get_settings
 from garment3d.types import Body, Measurements
 
-__all__ = ["build_body", "clear_memory_cache", "SDF_SPACING_M", "SDF_MARGIN_M"]
+__all__ = ["build_body", "clear_memory_cache", "fit_dress_form", "SDF_SPACING_M", "SDF_MARGIN_M"]
 
 log = logging.getLogger(__name__)
 
 SDF_SPACING_M = 0.005
 SDF_MARGIN_M = 0.05
+POSE_GIRTH_TOLERANCE_CM = 0.2  # posing the arms must not change the torso's measurements
 
 _memory = MemoryCache(size=4)
 _lock = threading.Lock()
@@ -41,7 +43,7 @@ def _mesh_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
     return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
 
 
-def _fit_dress_form(model, target: Measurements, options: FitOptions | None):
+def fit_dress_form(model, target: Measurements, options: FitOptions | None = None):
     """Fit, smooth the nipples away, and re-fit once so the smoothed form still measures the target bust.
 
     Returns (vertices, measurement) of the finished form; the measurement is
@@ -59,9 +61,26 @@ def _fit_dress_form(model, target: Measurements, options: FitOptions | None):
     return vertices, meas
 
 
-def _make_body(target: Measurements, options: FitOptions | None) -> Body:
+def _pose(model, vertices: np.ndarray, meas: BodyMeasurement, arm_angle_deg: float):
+    """Turn the arms to ``arm_angle_deg``; the torso must measure as before."""
+    rig = rig_arms(vertices, model.faces, meas.armpit_y + vertices[:, 1].min(), meas.axis_xz)
+    posed = pose_arms(vertices, rig, arm_angle_deg)
+    again = measure(posed, model.faces, model.knee_vertices, model.nipple_vertices)
+    for name in ("stature", "bust_girth", "waist_girth", "hip_girth"):
+        change = (getattr(again, name) - getattr(meas, name)) * 100
+        if abs(change) > POSE_GIRTH_TOLERANCE_CM:
+            raise BodyModelError(
+                f"arm angle {arm_angle_deg:g} degrees changes the body's {name.replace('_', ' ')} by "
+                f"{change:+.1f} cm (the arms reach the torso); use a larger angle"
+            )
+    return posed, again
+
+
+def _make_body(target: Measurements, options: FitOptions | None, arm_angle_deg: float | None = None) -> Body:
     model = load_model()
-    vertices, meas = _fit_dress_form(model, target, options)
+    vertices, meas = fit_dress_form(model, target, options)
+    if arm_angle_deg is not None:
+        vertices, meas = _pose(model, vertices, meas, arm_angle_deg)
     # Centre the torso axis (hip level) on x = z = 0; the floor is already y = 0.
     shift = np.array([meas.axis_xz[0], 0.0, meas.axis_xz[1]])
     vertices = vertices - shift
@@ -78,21 +97,33 @@ def _make_body(target: Measurements, options: FitOptions | None) -> Body:
     )
 
 
-def build_body(measurements: Measurements, *, use_cache: bool = True, options: FitOptions | None = None) -> Body:
+def build_body(
+    measurements: Measurements,
+    arm_angle_deg: float | None = None,
+    *,
+    use_cache: bool = True,
+    options: FitOptions | None = None,
+) -> Body:
     """A watertight body fitted to ``measurements`` (cm), in world space.
 
-    The body stands in MakeHuman's rest A-pose: metres, Y up, feet at y = 0,
-    facing +Z, torso centre at hip level on x = z = 0. Its height, bust, waist
-    and hip girths match the request within 1 cm (``Body.measured`` holds what
-    the mesh measures).
+    The body stands in MakeHuman's rest A-pose (upper arms about 42-45 degrees
+    from vertical) or, with ``arm_angle_deg``, with both upper arms turned to
+    that angle from vertical about the shoulders (20-90; 90 is a T-pose; see
+    ``garment3d.body.pose``). Metres, Y up, feet at y = 0, facing +Z, torso
+    centre at hip level on x = z = 0. Its height, bust, waist and hip girths
+    match the request within 1 cm (``Body.measured`` holds what the mesh
+    measures).
 
-    Raises InvalidMeasurementsError for values outside human range and
-    BodyModelError when the model cannot reach the combination.
+    Raises InvalidMeasurementsError for values outside human range,
+    InvalidRequestError for an arm angle outside its range, and BodyModelError
+    when the model cannot reach the combination or the arms would touch the
+    body at that angle.
     """
     validate_measurements(measurements)
+    arm_angle_deg = validate_arm_angle(arm_angle_deg)
     if not use_cache:
-        return _make_body(measurements, options)
-    key = body_key(measurements, load_model().version)
+        return _make_body(measurements, options, arm_angle_deg)
+    key = body_key(measurements, load_model().version, arm_angle_deg)
     with _lock:
         body = _memory.get(key)
     if body is not None:
@@ -101,7 +132,7 @@ def build_body(measurements: Measurements, *, use_cache: bool = True, options: F
     body = load_body(path)
     if body is None:
         started = time.perf_counter()
-        body = _make_body(measurements, options)
+        body = _make_body(measurements, options, arm_angle_deg)
         log.info("built body %s in %.2f s", key, time.perf_counter() - started)
         try:
             save_body(path, body)

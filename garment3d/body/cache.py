@@ -27,19 +27,23 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = 2  # 2: nipples smoothed (dress-form finish)
 
 
-def body_key(target: Measurements, data_version: str) -> str:
-    payload = json.dumps(
-        {
-            "height_cm": round(float(target.height_cm), 3),
-            "bust_cm": round(float(target.bust_cm), 3),
-            "waist_cm": round(float(target.waist_cm), 3),
-            "hip_cm": round(float(target.hip_cm), 3),
-            "gender": target.gender,
-            "data": data_version,
-            "format": CACHE_FORMAT,
-        },
-        sort_keys=True,
-    )
+def body_key(target: Measurements, data_version: str, arm_angle_deg: float | None = None) -> str:
+    """Cache key of a body: the request, the pose, the data and the cache format.
+
+    The rest pose adds nothing to the key, so rest-pose keys are unchanged.
+    """
+    fields = {
+        "height_cm": round(float(target.height_cm), 3),
+        "bust_cm": round(float(target.bust_cm), 3),
+        "waist_cm": round(float(target.waist_cm), 3),
+        "hip_cm": round(float(target.hip_cm), 3),
+        "gender": target.gender,
+        "data": data_version,
+        "format": CACHE_FORMAT,
+    }
+    if arm_angle_deg is not None:
+        fields["arm_angle_deg"] = round(float(arm_angle_deg), 3)
+    payload = json.dumps(fields, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 

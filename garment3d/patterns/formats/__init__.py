@@ -1,0 +1,24 @@
+"""Pattern file formats: export (SVG, PDF, DXF-AAMA/ASTM) and import (DXF, GarmentCode JSON, SVG).
+
+Exports start from a :class:`~garment3d.types.Pattern` (or several sizes of one)
+and a seam allowance; imports return an :class:`ImportedPattern` in centimetres.
+"""
+
+from garment3d.patterns.formats.dxf_read import read_dxf
+from garment3d.patterns.formats.dxf_write import write_dxf
+from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece
+from garment3d.patterns.formats.pieces import CutPiece, cut_pieces
+from garment3d.patterns.formats.svg_export import pattern_to_svg, write_pattern_svg
+from garment3d.patterns.formats.svg_import import read_svg
+
+__all__ = [
+    "CutPiece",
+    "ImportedPattern",
+    "ImportedPiece",
+    "cut_pieces",
+    "pattern_to_svg",
+    "read_dxf",
+    "read_svg",
+    "write_dxf",
+    "write_pattern_svg",
+]

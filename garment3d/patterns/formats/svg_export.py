@@ -1,0 +1,140 @@
+"""SVG export at 1:1 (one user unit = 1 mm), readable back by :mod:`svg_import`.
+
+Each piece is a group ``<g class="piece" data-piece=... data-size=... data-quantity=...>``
+translated onto the sheet; inside it a ``<g class="geometry" transform="scale(1 -1)">``
+holds the geometry in pattern coordinates (mm, y up): the cut line
+(``path.cut``, solid), the sew line (``path.sew``, dashed), internal lines
+(``polyline.internal``), notches (``line.notch``), drill holes
+(``circle.drill``) and the grain line (``line.grain``, arrows at both ends).
+The seam allowance is the tinted band between cut and sew line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
+
+from garment3d.patterns.formats.limits import DEFAULT_SEAM_ALLOWANCE_CM
+from garment3d.patterns.formats.pieces import CutPiece, SeamAllowance, cut_pieces
+from garment3d.patterns.formats.sheet import SCALE_SQUARE_MM, Sheet, SheetPiece, layout_sheet
+from garment3d.types import Pattern
+
+__all__ = ["pattern_to_svg", "write_pattern_svg", "pieces_to_svg", "collect_pieces", "sheet_title"]
+
+_STYLE = (
+    ".cut{fill:#efe7d6;stroke:#111;stroke-width:0.6}"
+    ".sew{fill:#fffdf8;stroke:#555;stroke-width:0.35;stroke-dasharray:4 2}"
+    ".internal{fill:none;stroke:#555;stroke-width:0.35;stroke-dasharray:1.5 1.5}"
+    ".notch{stroke:#111;stroke-width:0.6}"
+    ".drill{fill:none;stroke:#111;stroke-width:0.4}"
+    ".grain{stroke:#1f3a7a;stroke-width:0.5}"
+    ".scale-square{fill:none;stroke:#111;stroke-width:0.4}"
+    "text{font-family:sans-serif;fill:#222}"
+    ".name{font-size:12px;font-weight:bold}.info{font-size:7px}.title{font-size:9px}"
+)
+
+
+def collect_pieces(
+    patterns: Pattern | Sequence[Pattern], seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM
+) -> tuple[CutPiece, ...]:
+    """Cut pieces of one pattern or of several (a graded nest), in order."""
+    if isinstance(patterns, Pattern):
+        patterns = [patterns]
+    return tuple(piece for pattern in patterns for piece in cut_pieces(pattern, seam_allowance))
+
+
+def sheet_title(pieces: Sequence[CutPiece]) -> str:
+    names = list(dict.fromkeys(p.pattern for p in pieces))
+    sizes = list(dict.fromkeys(p.size for p in pieces))
+    return f"{', '.join(names)} | size {', '.join(sizes)}"
+
+
+def _f(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _path(points_mm: np.ndarray) -> str:
+    return "M " + " L ".join(f"{_f(x)},{_f(y)}" for x, y in points_mm) + " Z"
+
+
+def _points(points_mm: np.ndarray) -> str:
+    return " ".join(f"{_f(x)},{_f(y)}" for x, y in points_mm)
+
+
+def _piece_group(placed: SheetPiece) -> str:
+    piece = placed.piece
+    mm = lambda a: np.asarray(a) * 10.0  # noqa: E731 - pattern cm -> mm, y up
+    parts = [
+        f'<g class="piece" id={quoteattr(f"piece-{piece.name}-{piece.size}")} data-piece={quoteattr(piece.name)} '
+        f"data-pattern={quoteattr(piece.pattern)} data-size={quoteattr(piece.size)} "
+        f'data-quantity="{piece.quantity}" transform="translate({_f(placed.dx)} {_f(placed.dy)})">',
+        '  <g class="geometry" transform="scale(1 -1)">',
+        f'    <path class="cut" d="{_path(mm(piece.cut_line))}"/>',
+        f'    <path class="sew" d="{_path(mm(piece.sew_line))}"/>',
+    ]
+    for line in piece.internal_lines:
+        parts.append(f'    <polyline class="internal" points="{_points(mm(line))}"/>')
+    for a, b in mm(piece.notches):
+        parts.append(f'    <line class="notch" x1="{_f(a[0])}" y1="{_f(a[1])}" x2="{_f(b[0])}" y2="{_f(b[1])}"/>')
+    for x, y in mm(piece.drill_holes):
+        parts.append(f'    <circle class="drill" cx="{_f(x)}" cy="{_f(y)}" r="1.5"/>')
+    (x1, y1), (x2, y2) = mm(piece.grain_line)
+    parts.append(
+        f'    <line class="grain" x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" '
+        'marker-start="url(#grain-tail)" marker-end="url(#grain-head)"/>'
+    )
+    parts.append("  </g>")
+    lx, ly = mm(piece.label_at)
+    lines = [
+        ("name", piece.name),
+        ("info", f"{piece.pattern} | size {piece.size}"),
+        ("info", f"cut {piece.quantity}"),
+    ]
+    for i, (kind, text) in enumerate(lines):
+        parts.append(f'  <text class="{kind}" x="{_f(lx + 4)}" y="{_f(-ly + 12 * i)}">{escape(text)}</text>')
+    parts.append("</g>")
+    return "\n".join(parts) + "\n"
+
+
+def pieces_to_svg(sheet: Sheet) -> str:
+    """The SVG document of a laid-out sheet."""
+    sx, sy = sheet.scale_square
+    header = (
+        f'<g id="sheet-header"><text class="title" x="{_f(sx)}" y="{_f(sy - 3)}">{escape(sheet.title)}</text>\n'
+        f'<rect class="scale-square" x="{_f(sx)}" y="{_f(sy)}" width="{SCALE_SQUARE_MM:g}" height="{SCALE_SQUARE_MM:g}"/>\n'
+        f'<text class="info" x="{_f(sx + SCALE_SQUARE_MM + 4)}" y="{_f(sy + 10)}">scale check: this square is '
+        f"{SCALE_SQUARE_MM:g} mm x {SCALE_SQUARE_MM:g} mm</text></g>\n"
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_f(sheet.width_mm)}mm" height="{_f(sheet.height_mm)}mm" '
+        f'viewBox="0 0 {_f(sheet.width_mm)} {_f(sheet.height_mm)}" data-generator="garment3d" data-units="mm">\n'
+        f"<title>{escape(sheet.title)}</title>\n"
+        "<defs>\n"
+        '  <marker id="grain-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+        'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f3a7a"/></marker>\n'
+        '  <marker id="grain-tail" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
+        'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1f3a7a"/></marker>\n'
+        f"  <style>{_STYLE}</style>\n"
+        "</defs>\n" + header + "".join(_piece_group(p) for p in sheet.pieces) + "</svg>\n"
+    )
+
+
+def pattern_to_svg(
+    pattern: Pattern | Sequence[Pattern], seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM
+) -> str:
+    """One pattern (or a graded nest of several) as an SVG sheet at 1:1 mm."""
+    pieces = collect_pieces(pattern, seam_allowance)
+    return pieces_to_svg(layout_sheet(pieces, sheet_title(pieces)))
+
+
+def write_pattern_svg(
+    pattern: Pattern | Sequence[Pattern], path: Path, seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM
+) -> Path:
+    path = Path(path)
+    path.write_text(pattern_to_svg(pattern, seam_allowance), encoding="utf-8")
+    return path

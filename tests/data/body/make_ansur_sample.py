@@ -1,0 +1,53 @@
+"""Write ansur_sample.csv: 10 women and 10 men from ANSUR II (run once; kept for provenance).
+
+    python tests/data/body/make_ansur_sample.py [DATA_DIR]
+
+DATA_DIR defaults to ../shared/data/measurements next to the repository. The
+subjects are the first 10 per gender, in a shuffle with seed 2012, whose
+measurements lie in the accepted range (garment3d.sizes.validate_measurements).
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from garment3d.errors import InvalidMeasurementsError
+from garment3d.settings import REPO_ROOT
+from garment3d.sizes import validate_measurements
+from garment3d.types import Measurements
+
+COLUMNS = ("SubjectId", "Gender", "stature", "chestcircumference", "waistcircumference", "buttockcircumference")
+FILES = {"female": "ANSUR_II_FEMALE_Public.csv", "male": "ANSUR_II_MALE_Public.csv"}
+PER_GENDER, SEED = 10, 2012
+
+
+def main() -> None:
+    data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO_ROOT.parent / "shared" / "data" / "measurements"
+    out = []
+    for gender, name in FILES.items():
+        with (data_dir / name).open(encoding="latin-1", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for index in np.random.default_rng(SEED).permutation(len(rows)):
+            row = rows[index]
+            values = [float(row[c]) / 10 for c in COLUMNS[2:]]
+            try:
+                validate_measurements(Measurements(*values, gender=gender))
+            except InvalidMeasurementsError:
+                continue
+            out.append([row[c] for c in COLUMNS])
+            if sum(1 for r in out if r[1] == row["Gender"]) == PER_GENDER:
+                break
+    path = Path(__file__).with_name("ansur_sample.csv")
+    with path.open("w", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(out)
+    print(f"wrote {len(out)} rows to {path}")
+
+
+if __name__ == "__main__":
+    main()
