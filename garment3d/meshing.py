@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 from scipy.spatial import Delaunay
 
-from garment3d.drape.quality import sdf_values_at
+from garment3d.fields import sample_sdf
 from garment3d.errors import MeshingError
 from garment3d.types import Body, GarmentMesh, Panel, Pattern
 
@@ -156,7 +156,7 @@ def _body_contours(body: Body, depths: np.ndarray, theta: np.ndarray, top_y: flo
     d, a, r = np.meshgrid(depths, theta, radii, indexing="ij")
     ax, az = body.landmarks.axis_xz
     points = np.column_stack([(ax + r * np.sin(a)).ravel(), (top_y - d).ravel(), (az + r * np.cos(a)).ravel()])
-    near = (sdf_values_at(body.sdf, points) < options.clearance_m).reshape(d.shape)
+    near = (sample_sdf(body.sdf, points) < options.clearance_m).reshape(d.shape)
     outermost = np.where(near, r, 0.0).max(axis=2) + options.clearance_m
     # widen narrow dips between neighbouring azimuths (between the legs, say)
     neighbours = np.stack([np.roll(outermost, k, axis=1) for k in (-2, -1, 0, 1, 2)])

@@ -12,7 +12,7 @@ import numpy as np
 
 from garment3d.drape.coloring import color_elements
 from garment3d.drape.kernels import simulate_frame
-from garment3d.drape.quality import sdf_values_at
+from garment3d.fields import sample_sdf
 from garment3d.types import SignedDistanceGrid
 
 __all__ = ["warm_up"]
@@ -44,7 +44,7 @@ def warm_up() -> float:
         grid.values, grid.origin, grid.spacing, 0.003, 0.5,
         -9.81, 1.0, 1.0 / 60.0, 2,
     )
-    sdf_values_at(grid, x)
+    sample_sdf(grid, x)
     return time.perf_counter() - start
 
 

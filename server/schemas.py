@@ -85,6 +85,9 @@ class SampleCreate(BaseModel):
         default_factory=dict, max_length=64, description="style parameter overrides by name, in the pattern's units"
     )
     quality: Quality = "standard"
+    allow_failed_drape: bool = Field(
+        default=False, description="render even if the drape fails its quality gates (for inspection)"
+    )
 
     def to_request(self) -> SampleRequest:
         """The pipeline's request for this body (not yet validated)."""
@@ -102,6 +105,7 @@ class SampleCreate(BaseModel):
             measurements=measurements,
             parameters=tuple(sorted(self.parameters.items())),
             quality=self.quality,
+            allow_failed_drape=self.allow_failed_drape,
         )
 
 

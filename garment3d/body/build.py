@@ -6,6 +6,7 @@ import dataclasses
 import logging
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from garment3d.errors import BodyModelError
 from garment3d.settings import get_settings
 from garment3d.types import Body, Measurements
 
-__all__ = ["build_body", "clear_memory_cache", "fit_dress_form", "SDF_SPACING_M", "SDF_MARGIN_M"]
+__all__ = ["build_body", "body_cache_path", "clear_memory_cache", "fit_dress_form", "SDF_SPACING_M", "SDF_MARGIN_M"]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,15 @@ def _make_body(target: Measurements, options: FitOptions | None, arm_angle_deg: 
     )
 
 
+def _cache_file(key: str) -> Path:
+    return get_settings().cache_dir / "bodies" / f"{key}.npz"
+
+
+def body_cache_path(measurements: Measurements, arm_angle_deg: float | None = None) -> Path:
+    """Where ``build_body`` keeps this body on disk (the file may not exist yet)."""
+    return _cache_file(body_key(measurements, load_model().version, validate_arm_angle(arm_angle_deg)))
+
+
 def build_body(
     measurements: Measurements,
     arm_angle_deg: float | None = None,
@@ -128,7 +138,7 @@ def build_body(
         body = _memory.get(key)
     if body is not None:
         return body
-    path = get_settings().cache_dir / "bodies" / f"{key}.npz"
+    path = _cache_file(key)
     body = load_body(path)
     if body is None:
         started = time.perf_counter()

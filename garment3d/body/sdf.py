@@ -25,12 +25,11 @@ import numpy as np
 import scipy.sparse
 from scipy import ndimage
 
+from garment3d.fields import OUTSIDE_DISTANCE, sample_sdf  # sampling is shared with meshing and drape
 from garment3d.types import SignedDistanceGrid
 
 __all__ = ["build_sdf", "sample_sdf", "OUTSIDE_DISTANCE"]
 
-#: Value ``sample_sdf`` returns for points outside the grid (metres, "far away").
-OUTSIDE_DISTANCE = 1.0e3
 #: Grid points closer than this to the surface get the one-ring refinement.
 REFINE_WITHIN_M = 0.04
 
@@ -214,35 +213,3 @@ def build_sdf(
     ring_ptr, ring_faces = _triangle_rings(f, len(v))
     values = _distances(tris, origin, h, owner, inside, ring_ptr, ring_faces, REFINE_WITHIN_M)
     return SignedDistanceGrid(origin=origin, spacing=h, values=values)
-
-
-@numba.njit(cache=True)
-def _trilinear(values, origin, h, points, outside):
-    nx, ny, nz = values.shape
-    out = np.empty(points.shape[0], np.float64)
-    for p in range(points.shape[0]):
-        fx = (points[p, 0] - origin[0]) / h
-        fy = (points[p, 1] - origin[1]) / h
-        fz = (points[p, 2] - origin[2]) / h
-        if not (0.0 <= fx <= nx - 1 and 0.0 <= fy <= ny - 1 and 0.0 <= fz <= nz - 1):
-            out[p] = outside
-            continue
-        i = min(int(fx), nx - 2)
-        j = min(int(fy), ny - 2)
-        k = min(int(fz), nz - 2)
-        tx, ty, tz = fx - i, fy - j, fz - k
-        c00 = values[i, j, k] * (1 - tx) + values[i + 1, j, k] * tx
-        c10 = values[i, j + 1, k] * (1 - tx) + values[i + 1, j + 1, k] * tx
-        c01 = values[i, j, k + 1] * (1 - tx) + values[i + 1, j, k + 1] * tx
-        c11 = values[i, j + 1, k + 1] * (1 - tx) + values[i + 1, j + 1, k + 1] * tx
-        c0 = c00 * (1 - ty) + c10 * ty
-        c1 = c01 * (1 - ty) + c11 * ty
-        out[p] = c0 * (1 - tz) + c1 * tz
-    return out
-
-
-def sample_sdf(grid: SignedDistanceGrid, points: np.ndarray) -> np.ndarray:
-    """(n,) float64 signed distance (m) at ``points`` (n, 3) by trilinear
-    interpolation; ``OUTSIDE_DISTANCE`` for points outside the grid."""
-    pts = np.ascontiguousarray(np.asarray(points, np.float64).reshape(-1, 3))
-    return _trilinear(grid.values, np.asarray(grid.origin, np.float64), float(grid.spacing), pts, OUTSIDE_DISTANCE)

@@ -12,41 +12,9 @@ import math
 import numba
 import numpy as np
 
-__all__ = ["simulate_frame", "sample_sdf_gradient"]
+from garment3d.fields import sample_sdf_gradient
 
-
-@numba.njit(cache=True)
-def sample_sdf_gradient(values, origin, spacing, px, py, pz):
-    """Trilinear signed distance and its gradient at (px, py, pz); (1e3, 0-vector) outside the grid."""
-    nx, ny, nz = values.shape
-    fx = (px - origin[0]) / spacing
-    fy = (py - origin[1]) / spacing
-    fz = (pz - origin[2]) / spacing
-    if fx < 0.0 or fy < 0.0 or fz < 0.0 or fx >= nx - 1 or fy >= ny - 1 or fz >= nz - 1:
-        return 1e3, 0.0, 0.0, 0.0
-    i, j, k = int(fx), int(fy), int(fz)
-    tx, ty, tz = fx - i, fy - j, fz - k
-    c000 = values[i, j, k]
-    c100 = values[i + 1, j, k]
-    c010 = values[i, j + 1, k]
-    c110 = values[i + 1, j + 1, k]
-    c001 = values[i, j, k + 1]
-    c101 = values[i + 1, j, k + 1]
-    c011 = values[i, j + 1, k + 1]
-    c111 = values[i + 1, j + 1, k + 1]
-    c00 = c000 + (c100 - c000) * tx
-    c10 = c010 + (c110 - c010) * tx
-    c01 = c001 + (c101 - c001) * tx
-    c11 = c011 + (c111 - c011) * tx
-    c0 = c00 + (c10 - c00) * ty
-    c1 = c01 + (c11 - c01) * ty
-    d = c0 + (c1 - c0) * tz
-    # analytic gradient of the trilinear interpolant
-    gx = ((1 - ty) * (1 - tz) * (c100 - c000) + ty * (1 - tz) * (c110 - c010)
-          + (1 - ty) * tz * (c101 - c001) + ty * tz * (c111 - c011))
-    gy = (c10 - c00) * (1 - tz) + (c11 - c01) * tz
-    gz = c1 - c0
-    return d, gx / spacing, gy / spacing, gz / spacing
+__all__ = ["simulate_frame"]
 
 
 @numba.njit(cache=True, parallel=True)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from garment3d.drape.quality import sdf_values_at
+from garment3d.fields import sample_sdf
 from garment3d.meshing import MeshOptions, mesh_pattern
 from garment3d.patterns import evaluate, get_definition
 from garment3d.types import Measurements
@@ -52,7 +52,7 @@ def test_seam_sides_have_matching_vertices(skirt, capsule_body):
 
 def test_placed_panels_clear_the_body(skirt, capsule_body):
     garment = mesh_pattern(skirt, capsule_body, MeshOptions(spacing_m=0.01))
-    distance = sdf_values_at(capsule_body.sdf, garment.positions)
+    distance = sample_sdf(capsule_body.sdf, garment.positions)
     assert distance.min() > 0.005
     # the waist edge is at the waist (the side seams rise 1 cm) and faces are wound outward
     top = garment.positions[garment.anchor_mask]

@@ -17,13 +17,18 @@ def test_svg_is_one_to_one_millimetres(tmp_path):
     width_mm = float(root.get("width").removesuffix("mm"))
     view = [float(v) for v in root.get("viewBox").split()]
     assert view[2] == pytest.approx(width_mm, abs=0.1)  # 1 user unit = 1 mm
+    import re
+
+    def extent(path):
+        numbers = np.array([float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", path.get("d"))]).reshape(-1, 2)
+        return np.ptp(numbers, axis=0)
+
+    sews = root.findall(".//svg:path[@class='sew']", NS)
     cuts = root.findall(".//svg:path[@class='cut']", NS)
-    assert len(cuts) == len(pattern.panels)
-    coords = np.array([[float(v) for v in pair.split(",")] for pair in
-                       cuts[0].get("d").replace("M ", "").replace(" Z", "").split(" L ")])
+    assert len(sews) == len(cuts) == len(pattern.panels)
     front = pattern.panel("front").outline * 10
-    assert np.ptp(coords[:, 0]) == pytest.approx(np.ptp(front[:, 0]), abs=0.05)
-    assert np.ptp(coords[:, 1]) == pytest.approx(np.ptp(front[:, 1]), abs=0.05)
-    labels = " ".join(t.text for t in root.findall(".//svg:text", NS))
-    assert "front" in labels and "160/84A" in labels and "cut 1" in labels
+    np.testing.assert_allclose(extent(sews[0]), np.ptp(front, axis=0), atol=0.05)  # sew line = the outline, in mm
+    assert np.all(extent(cuts[0]) > extent(sews[0]) + 15)  # the cut line adds the seam allowance
+    labels = " ".join("".join(t.itertext()) for t in root.findall(".//svg:text", NS))
+    assert "front" in labels and "160/84A" in labels
     assert len(root.findall(".//svg:line[@class='grain']", NS)) == 2

@@ -62,6 +62,7 @@ _RECORD = re.compile(rb"\n[ \t]*0[ \t]*\r?\n[ \t]*[A-Za-z_$][A-Za-z0-9_$]*[ \t]*
 _EOF = re.compile(rb"(?:^|\n)[ \t]*0[ \t]*\r?\n[ \t]*EOF[ \t]*[\r\n\x00\x1a \t]*$")
 _KEY_VALUE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*?)\s*$")
 _CURVES = {"POLYLINE", "LWPOLYLINE", "LINE", "ARC", "CIRCLE", "SPLINE", "ELLIPSE"}
+_NATIVE_FLATTENING = {"ARC", "CIRCLE", "SPLINE", "ELLIPSE"}
 _BOUNDARY, _SEW, _NOTCH, _GRAIN, _INTERNAL, _CUTOUT, _DRILL, _ANNOTATION = "1", "14", "4", "7", "8", "11", "13", "15"
 _ASTM_BOUNDARY, _ASTM_SEW = "84", "87"
 
@@ -116,17 +117,14 @@ class _Group:
 
     label: str
     inserts: int
-    paths: list[tuple[str, object, bool]] = field(default_factory=list)  # (layer, ezdxf Path, closed)
+    # (layer, curve with .flattening(distance), closed, (n, 2) control points for extents)
+    paths: list[tuple[str, object, bool, np.ndarray]] = field(default_factory=list)
     points: list[tuple[str, np.ndarray]] = field(default_factory=list)
     texts: list[tuple[str, str, np.ndarray]] = field(default_factory=list)  # (layer, text, insert)
     nested_inserts: int = 0
 
     def layer_extent(self, layers: tuple[str, ...]) -> float | None:
-        vertices = [
-            np.asarray([(v.x, v.y) for v in path.control_vertices()])
-            for layer, path, _ in self.paths
-            if layer in layers
-        ]
+        vertices = [control for layer, _, _, control in self.paths if layer in layers]
         vertices = [v for v in vertices if len(v)]
         if not vertices:
             return None
@@ -168,10 +166,12 @@ def _collect(entities: Iterable, group: _Group, file_label: str) -> None:
                 path = ezpath.make_path(entity)
             except Exception as exc:  # malformed entity data
                 raise _fail(where, f"cannot read a {kind} on layer {layer} ({exc})") from None
-            control = np.asarray([(v.x, v.y) for v in path.control_vertices()], dtype=np.float64)
+            control = np.asarray([(v.x, v.y) for v in path.control_vertices()], dtype=np.float64).reshape(-1, 2)
             _check_coordinates(control, where)
+            # true arcs, ellipses and splines flatten exactly; polylines (bulges too) through their path
+            curve = entity if kind in _NATIVE_FLATTENING else path
             if len(control):
-                group.paths.append((layer, path, _closed(entity)))
+                group.paths.append((layer, curve, _closed(entity), control))
         elif kind == "POINT":
             location = entity.dxf.location
             point = np.array([location.x, location.y], dtype=np.float64)
@@ -204,7 +204,7 @@ def _groups(doc, label: str) -> list[_Group]:
             groups.append(group)
     model = _Group(label="model space", inserts=0)
     _collect((e for e in msp if e.dxftype() != "INSERT"), model, label)
-    if not any(layer in (_BOUNDARY, _ASTM_BOUNDARY) for g in groups for layer, _, _ in g.paths):
+    if not any(layer in (_BOUNDARY, _ASTM_BOUNDARY) for g in groups for layer, _, _, _ in g.paths):
         groups.append(model)
     return groups + [_Group(label="model space texts", inserts=0, texts=model.texts)]
 
@@ -273,9 +273,9 @@ class _Budget:
             raise _fail(self.label, f"more than {MAX_POINTS} points after flattening curves (too detailed or hostile)")
 
 
-def _flatten(path, distance: float, budget: _Budget) -> np.ndarray:
+def _flatten(curve, distance: float, budget: _Budget) -> np.ndarray:
     points = []
-    for vertex in path.flattening(distance):
+    for vertex in curve.flattening(distance):
         points.append((vertex.x, vertex.y))
         if len(points) % 4096 == 0:
             budget.take(4096)
@@ -283,11 +283,12 @@ def _flatten(path, distance: float, budget: _Budget) -> np.ndarray:
     return np.asarray(points, dtype=np.float64).reshape(-1, 2)
 
 
-def _clean_loop(points: np.ndarray) -> np.ndarray:
+def _clean_loop(points: np.ndarray, gap: float = 1e-9) -> np.ndarray:
+    """A closed loop without its repeated closing point (within ``gap``) or zero-length steps, counter-clockwise."""
+    if len(points) > 1 and np.linalg.norm(points[0] - points[-1]) <= gap:
+        points = points[:-1]
     keep = np.linalg.norm(np.diff(points, axis=0, prepend=points[-1:]), axis=1) > 1e-9
     loop = points[keep] if keep.sum() >= 3 else points
-    if len(loop) > 1 and np.linalg.norm(loop[0] - loop[-1]) < 1e-9:
-        loop = loop[:-1]
     return ccw_loop(loop)[0]
 
 
@@ -336,8 +337,13 @@ class _Shapes:
 def _shapes(group: _Group, scale: float, budget: _Budget) -> _Shapes:
     distance = FLATTEN_DISTANCE_CM / scale
     by_layer: dict[str, list[tuple[np.ndarray, bool]]] = {}
-    for layer, path, closed in group.paths:
-        points = _flatten(path, distance, budget) * scale
+    for layer, curve, closed, _ in group.paths:
+        try:
+            points = _flatten(curve, distance, budget) * scale
+        except InvalidPatternError:
+            raise
+        except Exception as exc:  # malformed curve data (a spline without knots, ...)
+            raise _fail(budget.label, f"block {group.label}: cannot flatten a curve on layer {layer} ({exc})") from None
         if len(points) >= 2:
             by_layer.setdefault(layer, []).append((points, closed))
     boundary_layer = _BOUNDARY if _BOUNDARY in by_layer else _ASTM_BOUNDARY
@@ -347,7 +353,7 @@ def _shapes(group: _Group, scale: float, budget: _Budget) -> _Shapes:
         entries = by_layer.get(layer, [])
         closed = [p for p, c in entries if c and len(p) >= 3]
         found, still_open = _join([p for p, c in entries if not (c and len(p) >= 3)])
-        return [_clean_loop(p) for p in closed + found], still_open
+        return [_clean_loop(p) for p in closed] + [_clean_loop(p, CLOSE_GAP_CM) for p in found], still_open
 
     boundaries, open_boundary = loops(boundary_layer)
     sews, _ = loops(sew_layer)
@@ -386,7 +392,7 @@ def _sew_from_internal(shapes: _Shapes) -> None:
         closed = len(line) >= 4 and np.linalg.norm(line[0] - line[-1]) <= CLOSE_GAP_CM
         taken = False
         if closed:
-            loop = _clean_loop(line)
+            loop = _clean_loop(line, CLOSE_GAP_CM)
             polygon = shapely.Polygon(loop)
             for boundary, area in zip(shapes.boundaries, areas):
                 outer = shapely.Polygon(boundary)

@@ -89,10 +89,10 @@ def pieces_to_dxf(pieces: Sequence[CutPiece], variant: str = "aama", dxf_version
     if variant not in VARIANTS:
         raise InvalidRequestError(f"unknown DXF variant {variant!r} (known: {', '.join(VARIANTS)})")
     ezdxf = _ezdxf()
-    doc = ezdxf.new(dxf_version)
-    if dxf_version != "R12":
-        doc.units = ezdxf.units.MM
-        doc.header["$MEASUREMENT"] = 1
+    if dxf_version == "R12":  # no $INSUNITS in R12 (ezdxf.new would warn about it): the text states units
+        doc = ezdxf.document.Drawing.new(dxf_version)
+    else:
+        doc = ezdxf.new(dxf_version, units=ezdxf.units.MM)  # $INSUNITS = 4, $MEASUREMENT = 1
     layers = ["1", "4", "7", "8", "13", "14", "15"] + (["84", "87"] if variant == "astm" else [])
     for layer in layers:
         doc.layers.add(layer)

@@ -1,0 +1,149 @@
+"""Render chart sizes side by side, front and side view, to check that they look like people of those sizes.
+
+    .venv/bin/python benchmarks/render_body_sizes.py [--out renders/body_sizes.png] [--px 1800]
+
+Women 155/80A, 160/84A, 170/92B and men 170/88A, 180/100B (GB/T 1335, via
+``garment3d.sizes.parse_size``), built with ``build_body`` (disk cache), stand
+on one floor under one orthographic camera, so heights and widths compare
+directly. The top row is the front, the bottom row the body's left side (the
+figures face left). Mannequin colour and roughness are the render stage's,
+lit by the studio's three lights without cast shadows; grey lines mark
+every 10 cm of height from 150 to 190 cm. Each figure is labelled with its size
+and what the mesh measures (height/bust/waist/hip, cm).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from garment3d.body import build_body
+from garment3d.export_glb import srgb_to_linear
+from garment3d.render import Studio
+from garment3d.settings import get_settings
+from garment3d.sizes import parse_size
+from garment3d.texture import body_surface
+from garment3d.types import RenderOptions
+
+LABELS = ("155/80A", "160/84A", "170/92B", "M170/88A", "M180/100B")
+GAP_M = 0.12  # between figures
+HEIGHT_LINES_CM = (150, 160, 170, 180, 190)
+
+
+def _look_from(position: np.ndarray, target: np.ndarray) -> np.ndarray:
+    forward = target - position
+    forward /= np.linalg.norm(forward)
+    right = np.cross(forward, [0.0, 1.0, 0.0])
+    if np.linalg.norm(right) < 1e-6:
+        right = np.array([1.0, 0.0, 0.0])
+    right /= np.linalg.norm(right)
+    pose = np.eye(4)
+    pose[:3, 0], pose[:3, 1], pose[:3, 2], pose[:3, 3] = right, np.cross(right, forward), -forward, position
+    return pose
+
+
+def _turned(vertices: np.ndarray, azimuth_deg: float) -> np.ndarray:
+    """Turn about the vertical axis so that ``azimuth_deg`` faces the camera (+Z)."""
+    a = np.radians(-azimuth_deg)
+    rot = np.array([[np.cos(a), 0.0, np.sin(a)], [0.0, 1.0, 0.0], [-np.sin(a), 0.0, np.cos(a)]])
+    return vertices @ rot.T
+
+
+def render_row(pyrender, bodies, azimuth_deg: float, width_px: int, height_px: int, extent) -> np.ndarray:
+    studio = Studio()
+    (x0, x1), (y0, y1) = extent
+    scene = pyrender.Scene(bg_color=[*studio.background_rgb, 1.0], ambient_light=np.full(3, studio.ambient))
+    material = pyrender.MetallicRoughnessMaterial(
+        baseColorFactor=[*srgb_to_linear(RenderOptions.mannequin_rgb), 1.0],
+        metallicFactor=0.0,
+        roughnessFactor=studio.mannequin_roughness,
+        doubleSided=True,
+    )
+    for body, x in bodies:
+        surface = body_surface(body)
+        positions = _turned(surface.positions, azimuth_deg) + [x, 0.0, 0.0]
+        normals = _turned(surface.normals, azimuth_deg)
+        # reversed winding, as the render stage does, so the shadow pass keeps the far side
+        primitive = pyrender.Primitive(
+            positions=positions, normals=normals, indices=surface.faces[:, ::-1].copy(), material=material
+        )
+        scene.add(pyrender.Mesh([primitive]))
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2, 0.0])
+    camera = pyrender.OrthographicCamera(xmag=(x1 - x0) / 2, ymag=(y1 - y0) / 2, znear=0.1, zfar=20.0)
+    scene.add(camera, pose=_look_from(centre + [0.0, 0.0, 5.0], centre))
+    scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=studio.key_intensity),
+              pose=_look_from(np.array([-0.55, 0.75, 0.85]), np.zeros(3)))
+    scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=studio.fill_intensity),
+              pose=_look_from(np.array([0.9, 0.15, 0.7]), np.zeros(3)))
+    scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=studio.rim_intensity * 0.5),
+              pose=_look_from(np.array([0.25, 0.7, -1.0]), np.zeros(3)))
+    renderer = pyrender.OffscreenRenderer(width_px, height_px)
+    try:
+        color, _ = renderer.render(scene)  # no cast shadows: the arms would darken the hips in the side view
+    finally:
+        renderer.delete()
+    return np.ascontiguousarray(color[:, :, :3])
+
+
+def annotate(image: Image.Image, extent, rows: int, bodies, labels) -> None:
+    draw = ImageDraw.Draw(image)
+    (x0, x1), (y0, y1) = extent
+    row_h = image.height // rows
+    font = ImageFont.load_default(size=max(12, image.width // 90))
+    for row in range(rows):
+        for cm in HEIGHT_LINES_CM:
+            py = row * row_h + (y1 - cm / 100) / (y1 - y0) * row_h
+            draw.line([(0, py), (image.width, py)], fill=(190, 186, 180), width=1)
+            draw.text((4, py - font.size - 1), f"{cm} cm", fill=(120, 116, 110), font=font)
+    for (body, x), label in zip(bodies, labels, strict=True):
+        m = body.measured
+        px = (x - x0) / (x1 - x0) * image.width
+        text = f"{label}\n{m.height_cm:.0f}/{m.bust_cm:.0f}/{m.waist_cm:.0f}/{m.hip_cm:.0f}"
+        draw.multiline_text((px, image.height - 2.3 * font.size - 4), text, fill=(40, 40, 40), font=font,
+                            anchor="ma", align="center")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=get_settings().renders_dir / "body_sizes.png")
+    parser.add_argument("--px", type=int, default=1800, help="image width")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    sizes = [parse_size(label) for label in LABELS]
+    built = [build_body(size.measurements) for size in sizes]
+    print(f"bodies ready in {time.perf_counter() - started:.1f} s")
+    placed, x = [], 0.0
+    for body in built:
+        half = np.ptp(body.vertices[:, 0]) / 2
+        placed.append((body, x + half))
+        x += 2 * half + GAP_M
+    extent = ((-GAP_M, x), (-0.12, 1.98))
+    row_h = round(args.px * (extent[1][1] - extent[1][0]) / (extent[0][1] - extent[0][0]))
+
+    os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
+    import pyrender
+
+    started = time.perf_counter()
+    front = render_row(pyrender, placed, 0.0, args.px, row_h, extent)
+    side = render_row(pyrender, placed, 90.0, args.px, row_h, extent)
+    image = Image.fromarray(np.vstack([front, side]))
+    annotate(image, extent, 2, placed, [f"{s.label} ({s.measurements.gender})" for s in sizes])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    image.save(args.out)
+    print(f"rendered in {time.perf_counter() - started:.1f} s: {args.out} ({image.width} x {image.height})")
+    for size, body in zip(sizes, built, strict=True):
+        m, want = body.measured, size.measurements
+        print(f"  {size.label:<10} wanted {want.height_cm:.0f}/{want.bust_cm:.0f}/{want.waist_cm:.0f}/{want.hip_cm:.1f}"
+              f"  measured {m.height_cm:.1f}/{m.bust_cm:.1f}/{m.waist_cm:.1f}/{m.hip_cm:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
