@@ -17,8 +17,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from garment3d.body import build_body, build_sdf, clear_memory_cache, sample_sdf
+from garment3d.body import build_body, build_sdf, clear_memory_cache, load_avatar, sample_sdf
 from garment3d.body.fit import fit_body, model_measure
+from garment3d.body.pose import pose_arms, rig_arms
 from garment3d.body.model import ShapeParams, load_model
 from garment3d.types import Measurements
 
@@ -77,6 +78,14 @@ def main() -> None:
     points = rng.uniform(fitted.min(axis=0), fitted.max(axis=0), (100_000, 3))
     rows.append(("sdf query, 100k points", timed(lambda: sample_sdf(grid, points), n)))
 
+    meas = model_measure(model, fitted)
+
+    def pose() -> None:
+        rig = rig_arms(fitted, model.faces, meas.armpit_y, meas.axis_xz)
+        model_measure(model, pose_arms(fitted, rig, 90.0))
+
+    rows.append(("arm pose to 90 deg (rig + turn + re-measure)", timed(pose, n)))
+
     with tempfile.TemporaryDirectory() as cache:
         os.environ["GARMENT3D_CACHE_DIR"] = cache
         clear_memory_cache()
@@ -90,6 +99,16 @@ def main() -> None:
 
         rows.append(("build_body, from the disk cache", timed(cached, n)))
         rows.append(("build_body, in-process cache", timed(lambda: build_body(SIZES[1]), n)))
+        clear_memory_cache()
+        start = time.perf_counter()
+        build_body(SIZES[1], arm_angle_deg=90.0)
+        rows.append(("build_body, T-pose, cold (fit + pose + sdf + cache)", time.perf_counter() - start))
+
+        import trimesh
+
+        glb = os.path.join(cache, "avatar.glb")
+        trimesh.Trimesh(fitted * 100.0, model.faces, process=False).export(glb)  # centimetres, like a scan
+        rows.append(("load_avatar, GLB in cm (checks + measure + sdf)", timed(lambda: load_avatar(glb), n)))
 
     width = max(len(name) for name, _ in rows)
     print(f"{'step'.ljust(width)}  time")

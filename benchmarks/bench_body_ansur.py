@@ -45,7 +45,12 @@ from garment3d.types import Measurements
 
 DEFAULT_DIR = REPO_ROOT.parent / "shared" / "data" / "measurements"
 FILES = {"female": "ANSUR_II_FEMALE_Public.csv", "male": "ANSUR_II_MALE_Public.csv"}
-COLUMNS = {"height_cm": "stature", "bust_cm": "chestcircumference", "waist_cm": "waistcircumference", "hip_cm": "buttockcircumference"}
+COLUMNS = {
+    "height_cm": "stature",
+    "bust_cm": "chestcircumference",
+    "waist_cm": "waistcircumference",
+    "hip_cm": "buttockcircumference",
+}
 NAMES = {"height_cm": "height", "bust_cm": "bust/chest", "waist_cm": "waist", "hip_cm": "hip"}
 TOLERANCE_CM = 1.0
 GOAL_MEDIAN_CM, GOAL_P95_CM = 0.5, 1.5

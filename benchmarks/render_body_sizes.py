@@ -91,12 +91,18 @@ def render_row(pyrender, bodies, azimuth_deg: float, width_px: int, height_px: i
     return np.ascontiguousarray(color[:, :, :3])
 
 
-def annotate(image: Image.Image, extent, rows: int, bodies, labels) -> None:
+def annotate(rows: list[np.ndarray], extent, bodies, labels) -> Image.Image:
+    """Stack the rows, draw the height lines, and label each figure in a band below."""
+    row_h, width = rows[0].shape[:2]
+    font = ImageFont.load_default(size=max(12, width // 90))
+    band = int(2.8 * font.size)
+    studio_grey = tuple(int(round(255 * c)) for c in Studio().background_rgb)
+    image = Image.new("RGB", (width, row_h * len(rows) + band), studio_grey)
+    for row, pixels in enumerate(rows):
+        image.paste(Image.fromarray(pixels), (0, row * row_h))
     draw = ImageDraw.Draw(image)
     (x0, x1), (y0, y1) = extent
-    row_h = image.height // rows
-    font = ImageFont.load_default(size=max(12, image.width // 90))
-    for row in range(rows):
+    for row in range(len(rows)):
         for cm in HEIGHT_LINES_CM:
             py = row * row_h + (y1 - cm / 100) / (y1 - y0) * row_h
             draw.line([(0, py), (image.width, py)], fill=(190, 186, 180), width=1)
@@ -105,8 +111,9 @@ def annotate(image: Image.Image, extent, rows: int, bodies, labels) -> None:
         m = body.measured
         px = (x - x0) / (x1 - x0) * image.width
         text = f"{label}\n{m.height_cm:.0f}/{m.bust_cm:.0f}/{m.waist_cm:.0f}/{m.hip_cm:.0f}"
-        draw.multiline_text((px, image.height - 2.3 * font.size - 4), text, fill=(40, 40, 40), font=font,
+        draw.multiline_text((px, image.height - band + 2), text, fill=(40, 40, 40), font=font,
                             anchor="ma", align="center")
+    return image
 
 
 def main() -> int:
@@ -133,8 +140,7 @@ def main() -> int:
     started = time.perf_counter()
     front = render_row(pyrender, placed, 0.0, args.px, row_h, extent)
     side = render_row(pyrender, placed, 90.0, args.px, row_h, extent)
-    image = Image.fromarray(np.vstack([front, side]))
-    annotate(image, extent, 2, placed, [f"{s.label} ({s.measurements.gender})" for s in sizes])
+    image = annotate([front, side], extent, placed, [f"{s.label} ({s.measurements.gender})" for s in sizes])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     image.save(args.out)
     print(f"rendered in {time.perf_counter() - started:.1f} s: {args.out} ({image.width} x {image.height})")

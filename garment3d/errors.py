@@ -14,6 +14,7 @@ __all__ = [
     "InvalidMeasurementsError",
     "InvalidPatternError",
     "UnknownPatternError",
+    "ImportFormatError",
     "InvalidFabricError",
     "UnknownFabricError",
     "BodyModelError",
@@ -42,6 +43,10 @@ class InvalidPatternError(Garment3DError):
 
 class UnknownPatternError(InvalidRequestError):
     """No pattern of that name exists in the library."""
+
+
+class ImportFormatError(InvalidPatternError):
+    """A pattern file from another tool (DXF, GarmentCode JSON, SVG) cannot be read (names the file and block)."""
 
 
 class InvalidFabricError(Garment3DError):

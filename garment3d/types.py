@@ -126,6 +126,8 @@ class Panel:
         e = self.edge(name)
         k = len(self.outline)
         count = (e.end - e.start) % k + 1
+        if count == 1 and len(self.edges) == 1:  # a single edge runs all the way round
+            count = k + 1
         return self.outline[(e.start + np.arange(count)) % k]
 
 

@@ -100,12 +100,13 @@ def load_avatar(path: str | Path, units: str | None = None, up: str | None = Non
     shift = np.array([meas.axis_xz[0], 0.0, meas.axis_xz[1]])
     vertices = vertices - shift
     landmarks = dataclasses.replace(meas.landmarks(), axis_xz=meas.axis_xz - shift[[0, 2]])
-    log.info("avatar %s: %d vertices, scale %g, measured %s", path.name, len(vertices), scale, meas.measurements(gender))
+    measured = meas.measurements(gender)
+    log.info("avatar %s: %d vertices, scale %g, measured %s", path.name, len(vertices), scale, measured)
     return Body(
         vertices=vertices,
         faces=faces,
         landmarks=landmarks,
-        measured=meas.measurements(gender),
+        measured=measured,
         sdf=build_sdf(vertices, faces, spacing=SDF_SPACING_M, margin=SDF_MARGIN_M),
     )
 
@@ -148,7 +149,8 @@ def _read(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
         loaded = trimesh.load(str(path), file_type=kind, force="mesh")
     except Exception as exc:  # trimesh raises many types on broken files
-        raise InvalidRequestError(f"{path.name}: cannot read it as {kind.upper()} ({type(exc).__name__}: {exc})") from exc
+        reason = f"{type(exc).__name__}: {exc}"
+        raise InvalidRequestError(f"{path.name}: cannot read it as {kind.upper()} ({reason})") from exc
     faces = np.asarray(getattr(loaded, "faces", np.zeros((0, 3))))
     if faces.ndim != 2 or faces.shape[1] != 3 or len(faces) < 4:
         raise InvalidRequestError(f"{path.name}: holds no triangle mesh ({len(faces)} triangles)")

@@ -106,7 +106,8 @@ def _upper_arm_axis(v, f, fmin, fmax, side: int, armpit_y: float, x_armpit: floa
             if side * centre[0] > side * x_armpit and (best is None or side * centre[0] < side * best[0][0]):
                 best = (centre, float(np.ptp(pts[:, 1])))
         if best is None:
-            raise BodyModelError(f"cannot find the {'left' if side > 0 else 'right'} upper arm {drop * 100:.0f} cm below the armpit")
+            which = "left" if side > 0 else "right"
+            raise BodyModelError(f"cannot find the {which} upper arm {drop * 100:.0f} cm below the armpit")
         centres.append([best[0][0], y, best[0][1]])
         widths.append(best[1])
     c = np.array(centres)

@@ -156,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         for size in sizes:
             m = size.measurements
             state = "cached" if is_cached(size) else "-"
-            print(f"{size.label:<10} {m.gender:<6} {m.height_cm:5.0f} {m.bust_cm:5.0f} {m.waist_cm:5.0f} {m.hip_cm:6.1f}  {state}")
+            values = f"{m.height_cm:5.0f} {m.bust_cm:5.0f} {m.waist_cm:5.0f} {m.hip_cm:6.1f}"
+            print(f"{size.label:<10} {m.gender:<6} {values}  {state}")
         return 0
 
     from tqdm import tqdm

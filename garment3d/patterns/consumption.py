@@ -6,12 +6,15 @@ roll runs along x; each piece is turned so its grain line runs along the roll
 (warp), then may turn 180 degrees (and 90/270 for knits or when the grain is
 free). Placement is greedy *bottom-left*: pieces in order of decreasing area
 (and two other orders, keeping the best), each at the rotation and position
-that keeps the marker shortest, then leftmost, then lowest.
+that keeps the marker shortest, then leftmost, then lowest. With 90-degree
+turns allowed, passes that prefer lengthwise or crosswise pieces are tried too
+(a greedy choice of the shortest next step can miss a better orientation).
 
 Collision search runs on a raster (``resolution_cm`` cells; a cell is taken
-when the piece touches it, so pieces never overlap and gaps stay under one
-cell), one FFT correlation per piece and rotation; the reported length and
-efficiency are measured on the placed polygons (shapely).
+when the piece touches it, so pieces never overlap), one FFT correlation per
+piece and rotation; each placed piece is then pushed left and down with exact
+polygons (shapely) to close the sub-cell gaps the raster leaves, and the
+reported length and efficiency are measured on the placed polygons.
 
 The trivial lower bound on the length is total piece area / fabric width; the
 ratio of the estimate to it says how far the greedy marker is from a perfect one
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+import shapely.affinity
 from scipy.signal import fftconvolve
 
 from garment3d.errors import InvalidRequestError
@@ -97,7 +101,9 @@ def _mask(polygon: shapely.Polygon, resolution: float) -> np.ndarray:
     return shapely.intersects(polygon, boxes)
 
 
-def _variants(piece: MarkerPiece, rotations: Sequence[float], resolution: float) -> list[tuple[float, shapely.Polygon, np.ndarray]]:
+def _variants(
+    piece: MarkerPiece, rotations: Sequence[float], resolution: float
+) -> list[tuple[float, shapely.Polygon, np.ndarray]]:
     grain = np.asarray(piece.grain, dtype=np.float64)
     align = -math.degrees(math.atan2(grain[1], grain[0]))  # grain -> +x (along the roll)
     result = []
@@ -111,12 +117,44 @@ def _variants(piece: MarkerPiece, rotations: Sequence[float], resolution: float)
     return result
 
 
+def _mark(grid: np.ndarray, polygon: shapely.Polygon, resolution: float) -> None:
+    """Add the cells ``polygon`` (marker coordinates) touches to ``grid``."""
+    minx, miny, maxx, maxy = polygon.bounds
+    j0, i0 = max(0, int(minx // resolution)), max(0, int(miny // resolution))
+    j1 = min(grid.shape[1], math.ceil(maxx / resolution - 1e-9))
+    i1 = min(grid.shape[0], math.ceil(maxy / resolution - 1e-9))
+    jj, ii = np.meshgrid(np.arange(j0, j1), np.arange(i0, i1))
+    boxes = shapely.box(jj * resolution, ii * resolution, (jj + 1) * resolution, (ii + 1) * resolution)
+    grid[i0:i1, j0:j1] += shapely.intersects(polygon, boxes)
+
+
+def _slide(polygon: shapely.Polygon, placed: list[shapely.Polygon], limit: float) -> shapely.Polygon:
+    """Push ``polygon`` left, then down, by up to ``limit`` cm while it overlaps nothing (sub-cell compaction)."""
+    area = shapely.box(*polygon.bounds).buffer(limit)
+    near = [p for p in placed if p.intersects(area)]
+    others = shapely.union_all(near) if near else None
+    for axis in (0, 1):
+        low, high = 0.0, min(limit, polygon.bounds[axis])
+        for _ in range(10 if high > 1e-9 else 0):
+            middle = (low + high) / 2
+            shift = (-middle, 0.0) if axis == 0 else (0.0, -middle)
+            moved = shapely.affinity.translate(polygon, *shift)
+            if others is None or shapely.intersection(others, moved).area < 1e-6:
+                low = middle
+            else:
+                high = middle
+        polygon = shapely.affinity.translate(polygon, *((-low, 0.0) if axis == 0 else (0.0, -low)))
+    return polygon
+
+
 def _place(shapes: list[list[tuple[float, shapely.Polygon, np.ndarray]]], names: list[tuple[str, int]],
-           rows: int, resolution: float) -> list[PlacedPiece]:
+           rows: int, resolution: float, prefer: tuple[float, ...] | None = None) -> list[PlacedPiece]:
+    """Greedy placement in the given order; ``prefer``: rotations to use whenever they fit."""
     total_cols = sum(max(m.shape[1] for _, _, m in v) for v in shapes) + 1
     grid = np.zeros((rows, total_cols), dtype=np.float32)
     used_cols, length = 0, 0.0
-    placed = []
+    placed: list[PlacedPiece] = []
+    polygons: list[shapely.Polygon] = []
     for (name, copy), variants in zip(names, shapes):
         best = None
         for turn, polygon, mask in variants:
@@ -131,16 +169,19 @@ def _place(shapes: list[list[tuple[float, shapely.Polygon, np.ndarray]]], names:
             ends = free[:, 1] * resolution + polygon.bounds[2]
             key = np.lexsort((free[:, 0], free[:, 1], np.maximum(ends, length)))
             i, j = free[key[0]]
-            candidate = (max(float(ends[key[0]]), length), int(j), int(i), turn, polygon, mask)
-            if best is None or candidate[:3] < best[:3]:
+            rank = 0 if prefer is None or turn in prefer else 1
+            candidate = (rank, max(float(ends[key[0]]), length), int(j), int(i), turn, polygon)
+            if best is None or candidate[:4] < best[:4]:
                 best = candidate
         if best is None:
             raise InvalidRequestError(f"piece '{name}' does not fit across the fabric in any allowed rotation")
-        length, j, i, turn, polygon, mask = best
-        grid[i : i + mask.shape[0], j : j + mask.shape[1]] += mask
-        used_cols = max(used_cols, j + mask.shape[1])
-        coords = np.asarray(polygon.exterior.coords)[:-1] + [j * resolution, i * resolution]
-        placed.append(PlacedPiece(name, copy, turn, coords))
+        _, _, j, i, turn, polygon = best
+        moved = _slide(shapely.affinity.translate(polygon, j * resolution, i * resolution), polygons, 3 * resolution)
+        _mark(grid, moved, resolution)
+        polygons.append(moved)
+        used_cols = max(used_cols, math.ceil(moved.bounds[2] / resolution))
+        length = max(length, moved.bounds[2])
+        placed.append(PlacedPiece(name, copy, turn, np.asarray(moved.exterior.coords)[:-1]))
     return placed
 
 
@@ -151,7 +192,8 @@ def marker_for_pieces(
     resolution_cm: float = 0.5,
 ) -> MarkerEstimate:
     """Greedy bottom-left marker of ``pieces`` on a roll ``fabric_width_cm`` wide."""
-    if isinstance(fabric_width_cm, bool) or not isinstance(fabric_width_cm, (int, float)) or not 20 <= fabric_width_cm <= 400:
+    number = isinstance(fabric_width_cm, (int, float)) and not isinstance(fabric_width_cm, bool)
+    if not number or not 20 <= fabric_width_cm <= 400:
         raise InvalidRequestError(f"fabric width must be 20-400 cm, not {fabric_width_cm!r}")
     if not 0.1 <= resolution_cm <= 5:
         raise InvalidRequestError("marker resolution must be 0.1-5 cm")
@@ -170,15 +212,17 @@ def marker_for_pieces(
             )
     area = sum(shapely.Polygon(p.outline).area * p.quantity for p in pieces)
     items = [(index, c) for index, p in enumerate(pieces) for c in range(p.quantity)]
+    preferences = [None, (0.0, 180.0), (90.0, 270.0)] if allow_90 else [None]
     best: tuple[float, str, list[PlacedPiece]] | None = None
-    for order in ORDERS:
+    for order, prefer in ((o, p) for o in ORDERS for p in preferences):
         key = {
             "area": lambda it: -variants[it[0]][0][1].area,
             "length": lambda it: -variants[it[0]][0][1].bounds[2],
             "width": lambda it: -variants[it[0]][0][1].bounds[3],
         }[order]
         ordered = sorted(items, key=key)
-        placed = _place([variants[i] for i, _ in ordered], [(pieces[i].name, c) for i, c in ordered], rows, resolution_cm)
+        placed = _place([variants[i] for i, _ in ordered], [(pieces[i].name, c) for i, c in ordered], rows,
+                        resolution_cm, prefer)
         length = max(float(pp.polygon[:, 0].max()) for pp in placed)
         if best is None or length < best[0] - 1e-9:
             best = (length, order, placed)

@@ -69,6 +69,13 @@ def test_good_files_are_normalised(tmp_path, body, ext, unit, up):
     assert_same_body(load_avatar(path), v, expected)
 
 
+def test_body_facing_sideways_is_turned_to_face_plus_z(tmp_path, body):
+    v, f, expected = body
+    facing_x = np.array([[0.0, 0.0, 1.0], [0.0, 1.0, 0.0], [-1.0, 0.0, 0.0]])  # +Z -> +X
+    path = export(tmp_path / "sideways.ply", v @ facing_x.T, f)
+    assert_same_body(load_avatar(path), v, expected)
+
+
 def test_overrides_are_obeyed(tmp_path, body):
     v, f, expected = body
     path = export(tmp_path / "body.ply", z_up(v * 100), f)

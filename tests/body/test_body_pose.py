@@ -74,7 +74,8 @@ def test_arm_turns_rigidly_to_the_requested_angle(rig, base_female):
         before, after = v[full] - arm.joint, posed[full] - arm.joint
         np.testing.assert_allclose(np.linalg.norm(after, axis=1), np.linalg.norm(before, axis=1), atol=1e-12)
         np.testing.assert_allclose(after[:, 2], before[:, 2], atol=1e-12)  # about the front-back axis
-        turn = np.degrees(np.arctan2(after[:, 1], arm.side * after[:, 0]) - np.arctan2(before[:, 1], arm.side * before[:, 0]))
+        angle_after = np.arctan2(after[:, 1], arm.side * after[:, 0])
+        turn = np.degrees(angle_after - np.arctan2(before[:, 1], arm.side * before[:, 0]))
         np.testing.assert_allclose(turn, 75.0 - arm.angle_deg, atol=1e-9)
     unmoved = (arms.left.weights == 0) & (arms.right.weights == 0)
     np.testing.assert_array_equal(posed[unmoved], v[unmoved])

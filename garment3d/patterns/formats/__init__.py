@@ -6,7 +6,9 @@ and a seam allowance; imports return an :class:`ImportedPattern` in centimetres.
 
 from garment3d.patterns.formats.dxf_read import read_dxf
 from garment3d.patterns.formats.dxf_write import write_dxf
+from garment3d.patterns.formats.garmentcode import read_garmentcode
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece
+from garment3d.patterns.formats.pdf import write_pdf
 from garment3d.patterns.formats.pieces import CutPiece, cut_pieces
 from garment3d.patterns.formats.svg_export import pattern_to_svg, write_pattern_svg
 from garment3d.patterns.formats.svg_import import read_svg
@@ -18,7 +20,9 @@ __all__ = [
     "cut_pieces",
     "pattern_to_svg",
     "read_dxf",
+    "read_garmentcode",
     "read_svg",
     "write_dxf",
     "write_pattern_svg",
+    "write_pdf",
 ]

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
-from garment3d.errors import InvalidPatternError
+from garment3d.errors import ImportFormatError
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece, ccw_loop
 from garment3d.patterns.formats.limits import (
     CLOSE_GAP_CM,
@@ -70,8 +70,8 @@ _ASTM_BOUNDARY, _ASTM_SEW = "84", "87"
 # --------------------------------------------------------------------------- raw file
 
 
-def _fail(label: str, message: str) -> InvalidPatternError:
-    return InvalidPatternError(f"{label}: {message}")
+def _fail(label: str, message: str) -> ImportFormatError:
+    return ImportFormatError(f"{label}: {message}")
 
 
 def _prescan(data: bytes, label: str) -> None:
@@ -90,7 +90,7 @@ def _prescan(data: bytes, label: str) -> None:
     records = sum(1 for _ in _RECORD.finditer(data))
     if records > MAX_DXF_RECORDS:
         raise _fail(label, f"{records} DXF records is more than the {MAX_DXF_RECORDS} this importer accepts")
-    if not _EOF.search(data[-64:]):
+    if not _EOF.search(data[-512:]):
         raise _fail(label, "DXF file is truncated (no EOF marker at its end)")
 
 
@@ -202,11 +202,13 @@ def _groups(doc, label: str) -> list[_Group]:
             group = _Group(label=block.name, inserts=0)
             _collect(block, group, label)
             groups.append(group)
-    model = _Group(label="model space", inserts=0)
-    _collect((e for e in msp if e.dxftype() != "INSERT"), model, label)
+    texts = _Group(label="model space texts", inserts=0)
+    _collect(msp.query("TEXT MTEXT"), texts, label)
     if not any(layer in (_BOUNDARY, _ASTM_BOUNDARY) for g in groups for layer, _, _, _ in g.paths):
+        model = _Group(label="model space", inserts=0)  # pieces drawn straight into model space
+        _collect((e for e in msp if e.dxftype() != "INSERT"), model, label)
         groups.append(model)
-    return groups + [_Group(label="model space texts", inserts=0, texts=model.texts)]
+    return groups + [texts]
 
 
 # --------------------------------------------------------------------------- units
@@ -239,7 +241,7 @@ def _plausible_share(extents: list[float], unit: str) -> float:
 def _decide_units(override: str | None, stated: str | None, how: str, extents: list[float], notes: list[str]):
     if override is not None:
         if override not in UNITS_CM:
-            raise InvalidPatternError(f"unknown units override {override!r} (known: {', '.join(UNITS_CM)})")
+            raise ImportFormatError(f"unknown units override {override!r} (known: {', '.join(UNITS_CM)})")
         return override, "override"
     share = {unit: _plausible_share(extents, unit) for unit in _PREFERENCE}
     best = max(_PREFERENCE, key=lambda u: (share[u], -_PREFERENCE.index(u)))
@@ -340,7 +342,7 @@ def _shapes(group: _Group, scale: float, budget: _Budget) -> _Shapes:
     for layer, curve, closed, _ in group.paths:
         try:
             points = _flatten(curve, distance, budget) * scale
-        except InvalidPatternError:
+        except ImportFormatError:
             raise
         except Exception as exc:  # malformed curve data (a spline without knots, ...)
             raise _fail(budget.label, f"block {group.label}: cannot flatten a curve on layer {layer} ({exc})") from None
@@ -375,7 +377,9 @@ def _shapes(group: _Group, scale: float, budget: _Budget) -> _Shapes:
 def _line_gap(a: np.ndarray, b: np.ndarray) -> float:
     """Largest distance from a vertex of one closed loop to the other loop (both ways)."""
     ring_a, ring_b = shapely.LinearRing(a), shapely.LinearRing(b)
-    return float(max(shapely.distance(shapely.points(a), ring_b).max(), shapely.distance(shapely.points(b), ring_a).max()))
+    a_to_b = shapely.distance(shapely.points(a), ring_b).max()
+    b_to_a = shapely.distance(shapely.points(b), ring_a).max()
+    return float(max(a_to_b, b_to_a))
 
 
 def _farthest(boundary: np.ndarray, loop: np.ndarray) -> float:
@@ -518,7 +522,9 @@ def _dedupe(pieces: list[ImportedPiece], notes: list[str]) -> list[ImportedPiece
         clash = sum(1 for k in kept if k.name.split(" (")[0] == piece.name and k.size == piece.size)
         if clash:
             renamed = f"{piece.name} ({clash + 1})"
-            notes.append(f"two different pieces are named '{piece.name}' (size {piece.size or '-'}); the second is '{renamed}'")
+            notes.append(
+                f"two different pieces are named '{piece.name}' (size {piece.size or '-'}); the second is '{renamed}'"
+            )
             piece = ImportedPiece(**{**piece.__dict__, "name": renamed})
         kept.append(piece)
     return kept

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from garment3d.errors import InvalidPatternError
+from garment3d.errors import ImportFormatError
 from garment3d.patterns.evaluate import CURVE_STEP_CM
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece, ccw_loop
 from garment3d.patterns.formats.limits import (
@@ -47,8 +47,8 @@ __all__ = ["read_garmentcode", "parse_garmentcode"]
 MAX_SAMPLES_PER_EDGE = 2_000
 
 
-def _fail(where: str, message: str) -> InvalidPatternError:
-    return InvalidPatternError(f"{where}: {message}")
+def _fail(where: str, message: str) -> ImportFormatError:
+    return ImportFormatError(f"{where}: {message}")
 
 
 def _finite(value: Any, where: str) -> float:
@@ -112,7 +112,8 @@ def _arc(start: np.ndarray, end: np.ndarray, radius: float, large: bool, sweep: 
 
 def _edge_points(edge: dict, vertices: np.ndarray, relative: bool, scale: float, where: str) -> np.ndarray:
     ends = edge.get("endpoints")
-    if not isinstance(ends, list) or len(ends) != 2 or not all(isinstance(i, int) and not isinstance(i, bool) for i in ends):
+    indices = isinstance(ends, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in ends)
+    if not indices or len(ends) != 2:
         raise _fail(where, "'endpoints' must be two vertex indices")
     if not all(0 <= i < len(vertices) for i in ends):
         raise _fail(where, f"endpoint index out of range {ends} (panel has {len(vertices)} vertices)")
@@ -240,14 +241,17 @@ def parse_garmentcode(data: Any, source: str = "GarmentCode spec") -> ImportedPa
     budget = [MAX_POINTS]
     pieces, mirrored, notes = {}, [], []
     for name in names:
-        piece, was_mirrored, valid = _panel(str(name), panels[name], relative, scale, budget, f"{source}, panel '{name}'")
+        where = f"{source}, panel '{name}'"
+        piece, was_mirrored, valid = _panel(str(name), panels[name], relative, scale, budget, where)
         pieces[name] = piece
         if was_mirrored:
             mirrored.append(str(name))
         if not valid:
             notes.append(f"panel '{name}' outline self-intersects")
     if mirrored:
-        notes.append(f"panels {', '.join(mirrored)} face away from their loop order: mirrored in x to show their right side")
+        notes.append(
+            f"panels {', '.join(mirrored)} face away from their loop order: mirrored in x to show their right side"
+        )
     seams = _seams(data["pattern"].get("stitches", []), pieces, source)
     return ImportedPattern(
         name=str(data.get("name") or source),

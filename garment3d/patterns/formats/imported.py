@@ -93,6 +93,13 @@ class ImportedPattern:
             seen.setdefault(piece.size, None)
         return tuple(seen)
 
+    def grouped(self) -> dict[str, dict[str, ImportedPiece]]:
+        """piece name -> size -> piece (a graded nest read back per piece)."""
+        result: dict[str, dict[str, ImportedPiece]] = {}
+        for piece in self.pieces:
+            result.setdefault(piece.name, {})[piece.size] = piece
+        return result
+
     def pieces_of_size(self, size: str | None = None) -> tuple[ImportedPiece, ...]:
         """The pieces of ``size``; ``None`` is allowed when the file holds one size only."""
         if size is None:

@@ -47,7 +47,7 @@ MAX_PIECE_CM = 1000.0  # a piece larger than 10 m is refused as corrupt
 
 # --- import limits (hostile files)
 MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_DXF_RECORDS = 500_000  # group-code-0 records (entities, vertices, table entries)
+MAX_DXF_RECORDS = 200_000  # group-code-0 records (entities, R12 vertices, table entries): ~15 s of parsing
 MAX_POINTS = 2_000_000  # flattened points over the whole file
 MAX_PIECES = 2_000
 MAX_ABS_COORDINATE = 1e7  # in file units

@@ -104,7 +104,8 @@ def _draw_sheet(pdf, sheet: Sheet, ox: float, oy: float) -> None:
     pdf.set_font("helvetica", size=10)
     pdf.text(sx + ox, sy + oy - 3, _latin1(sheet.title))
     pdf.set_font("helvetica", size=8)
-    pdf.text(sx + ox + SCALE_SQUARE_MM + 4, sy + oy + 10, f"scale check: this square is {SCALE_SQUARE_MM:g} mm x {SCALE_SQUARE_MM:g} mm")
+    check = f"scale check: this square is {SCALE_SQUARE_MM:g} mm x {SCALE_SQUARE_MM:g} mm"
+    pdf.text(sx + ox + SCALE_SQUARE_MM + 4, sy + oy + 10, check)
     for placed in sheet.pieces:
         piece = placed.piece
         pdf.set_fill_color(239, 231, 214)
@@ -233,7 +234,8 @@ def write_pdf(
 ) -> Path:
     """Write the pieces at 1:1: one full-size page, or ``tiled`` onto ``paper`` ("A4", "Letter", "A3")."""
     pieces = collect_pieces(patterns, seam_allowance)
-    sheet = layout_sheet(pieces, sheet_title(pieces), **({"max_width_mm": max_sheet_width_mm} if max_sheet_width_mm else {}))
+    width = {"max_width_mm": max_sheet_width_mm} if max_sheet_width_mm else {}
+    sheet = layout_sheet(pieces, sheet_title(pieces), **width)
     path = Path(path)
     path.write_bytes(sheet_to_pdf(sheet, tiled, paper, landscape, margin_mm, overlap_mm))
     return path

@@ -167,7 +167,9 @@ def _point_at_length(points: np.ndarray, fraction: float) -> tuple[np.ndarray, n
     return points[i] + t * (points[i + 1] - points[i]), tangent
 
 
-def _notch(cut: shapely.Polygon, at: np.ndarray, outward: np.ndarray, allowance: float, reach: float) -> np.ndarray | None:
+def _notch(
+    cut: shapely.Polygon, at: np.ndarray, outward: np.ndarray, allowance: float, reach: float
+) -> np.ndarray | None:
     """[point on the cut line, inner end] of a slit notch straight out from sew point ``at``.
 
     The notch is cut ``NOTCH_DEPTH_CM`` deep (at most ``allowance`` when there is one);

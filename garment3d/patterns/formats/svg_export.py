@@ -65,9 +65,14 @@ def _points(points_mm: np.ndarray) -> str:
     return " ".join(f"{_f(x)},{_f(y)}" for x, y in points_mm)
 
 
+def _mm(points_cm) -> np.ndarray:
+    """Pattern cm -> pattern mm (y stays up; the geometry group flips it)."""
+    return np.asarray(points_cm) * 10.0
+
+
 def _piece_group(placed: SheetPiece) -> str:
     piece = placed.piece
-    mm = lambda a: np.asarray(a) * 10.0  # noqa: E731 - pattern cm -> mm, y up
+    mm = _mm
     parts = [
         f'<g class="piece" id={quoteattr(f"piece-{piece.name}-{piece.size}")} data-piece={quoteattr(piece.name)} '
         f"data-pattern={quoteattr(piece.pattern)} data-size={quoteattr(piece.size)} "
@@ -105,7 +110,8 @@ def pieces_to_svg(sheet: Sheet) -> str:
     sx, sy = sheet.scale_square
     header = (
         f'<g id="sheet-header"><text class="title" x="{_f(sx)}" y="{_f(sy - 3)}">{escape(sheet.title)}</text>\n'
-        f'<rect class="scale-square" x="{_f(sx)}" y="{_f(sy)}" width="{SCALE_SQUARE_MM:g}" height="{SCALE_SQUARE_MM:g}"/>\n'
+        f'<rect class="scale-square" x="{_f(sx)}" y="{_f(sy)}" '
+        f'width="{SCALE_SQUARE_MM:g}" height="{SCALE_SQUARE_MM:g}"/>\n'
         f'<text class="info" x="{_f(sx + SCALE_SQUARE_MM + 4)}" y="{_f(sy + 10)}">scale check: this square is '
         f"{SCALE_SQUARE_MM:g} mm x {SCALE_SQUARE_MM:g} mm</text></g>\n"
     )
@@ -118,7 +124,8 @@ def pieces_to_svg(sheet: Sheet) -> str:
         '  <marker id="grain-head" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
         'markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#1f3a7a"/></marker>\n'
         '  <marker id="grain-tail" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" '
-        'markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#1f3a7a"/></marker>\n'
+        'markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+        '<path d="M0,0 L10,5 L0,10 z" fill="#1f3a7a"/></marker>\n'
         f"  <style>{_STYLE}</style>\n"
         "</defs>\n" + header + "".join(_piece_group(p) for p in sheet.pieces) + "</svg>\n"
     )

@@ -3,7 +3,7 @@
 Only garment3d's own layout is understood: ``g.piece`` groups holding a
 ``g.geometry`` with ``path.cut``, ``path.sew`` (absolute M/L/Z only),
 ``polyline.internal``, ``line.notch``, ``line.grain`` and ``circle.drill``.
-Anything else is refused with :class:`InvalidPatternError`.
+Anything else is refused with :class:`ImportFormatError`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import numpy as np
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-from garment3d.errors import InvalidPatternError
+from garment3d.errors import ImportFormatError
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece, ccw_loop
 from garment3d.patterns.formats.limits import MAX_ABS_COORDINATE, MAX_FILE_BYTES, MAX_PIECES, MAX_POINTS
 
@@ -26,8 +26,8 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _PATH_TOKEN = re.compile(r"[A-Za-z]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
-def _fail(source: str, message: str) -> InvalidPatternError:
-    return InvalidPatternError(f"{source}: {message}")
+def _fail(source: str, message: str) -> ImportFormatError:
+    return ImportFormatError(f"{source}: {message}")
 
 
 def _numbers(text: str, source: str, budget: list[int]) -> np.ndarray:
@@ -103,7 +103,7 @@ def _piece(group, source: str, budget: list[int]) -> ImportedPiece:
 
 
 def read_svg(source: Path | bytes, name: str | None = None) -> ImportedPattern:
-    """Pieces of a garment3d SVG (cm); raises InvalidPatternError on anything else."""
+    """Pieces of a garment3d SVG (cm); raises ImportFormatError on anything else."""
     label = Path(source).name if isinstance(source, (str, Path)) else (name or "SVG")
     data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
     if len(data) > MAX_FILE_BYTES:

@@ -77,6 +77,7 @@ def test_balance_notches_meet_when_the_side_seam_is_sewn(skirt_pattern):
     front, back = cut_pieces(skirt_pattern)
     # the front's right side seam and the back's left side seam have their notch at half their length
     front_side = skirt_pattern.panel("front").edge_points("side_right")
-    notch = front.notches[np.argmin([shapely.LineString(front_side).distance(shapely.Point(n[1])) for n in front.notches])]
-    along = shapely.LineString(front_side).project(shapely.Point(notch[0]), normalized=True)
+    side = shapely.LineString(front_side)
+    notch = front.notches[np.argmin([side.distance(shapely.Point(n[1])) for n in front.notches])]
+    along = side.project(shapely.Point(notch[0]), normalized=True)
     assert along == pytest.approx(0.5, abs=0.01)

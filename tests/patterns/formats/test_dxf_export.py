@@ -52,6 +52,7 @@ def test_graded_nest_has_one_block_per_piece_per_size(tmp_path):
     result = read_dxf(path)
     assert result.sizes == tuple(SIZES)
     assert [p.name for p in result.pieces_of_size("170/92A")] == ["front", "back"]
+    assert list(result.grouped()["back"]) == SIZES
 
 
 def test_r2000_states_millimetres_in_the_header(tmp_path, skirt_pattern):

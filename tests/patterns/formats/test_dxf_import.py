@@ -36,7 +36,7 @@ def _rectangle(w: float, h: float, x: float = 0.0, y: float = 0.0) -> list[tuple
     return [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
 
 
-def test_valentina_aama_shirt(data_dir=DATA):
+def test_valentina_aama_shirt(data_dir):
     result = read_dxf(data_dir / "MaleShirt_AAMA_1.dxf")
     assert {p.name for p in result.pieces} == SHIRT_PIECES
     assert result.units == "mm" and result.units_source == "geometry"
@@ -189,3 +189,24 @@ def test_circles_are_flattened_on_the_circle():
     radii = np.linalg.norm(piece.cut_line, axis=1)
     assert np.abs(radii - 10.0).max() < 1e-9 and len(piece.cut_line) > 50
     assert shapely.Polygon(piece.cut_line).area == pytest.approx(np.pi * 100.0, rel=2e-3)  # chords within 0.1 mm
+
+
+def test_pieces_drawn_straight_into_model_space():
+    doc = _new_doc()
+    doc.modelspace().add_polyline2d(_rectangle(300, 500), close=True, dxfattribs={"layer": "1"})
+    doc.modelspace().add_text("Piece Name: Cuff", dxfattribs={"layer": "1", "insert": (10, 10)})
+    (piece,) = read_dxf(_dxf_bytes(doc)).pieces
+    assert piece.name == "Cuff" and np.ptp(piece.cut_line, axis=0) == pytest.approx([30.0, 50.0])
+
+
+def test_r2000_lwpolylines_with_insunits():
+    doc = ezdxf.new("R2000", units=5)  # centimetres in the header
+    block = doc.blocks.new("BACK")
+    block.add_lwpolyline(_rectangle(40, 60), close=True, dxfattribs={"layer": "1"})
+    block.add_lwpolyline([(0, 0, 0, 0, 0.5), (10, 0)], dxfattribs={"layer": "8"})  # a bulged internal line
+    doc.modelspace().add_blockref("BACK", (0, 0))
+    result = read_dxf(_dxf_bytes(doc))
+    assert result.units == "cm" and result.units_source == "$INSUNITS = 5"
+    (piece,) = result.pieces
+    assert np.ptp(piece.cut_line, axis=0) == pytest.approx([40.0, 60.0])
+    assert piece.internal_lines[0][:, 1].min() < -2.0  # the bulge is an arc below the chord

@@ -118,7 +118,8 @@ def test_old_units_in_meter():
     [
         (lambda s: s.pop("pattern"), "no 'pattern'"),
         (lambda s: s["pattern"]["panels"]["front"]["edges"][0].update(endpoints=[0, 9]), "out of range"),
-        (lambda s: s["pattern"]["panels"]["front"]["edges"][0].update(curvature={"type": "nurbs"}), "unknown curvature"),
+        (lambda s: s["pattern"]["panels"]["front"]["edges"][0].update(curvature={"type": "nurbs"}),
+         "unknown curvature"),
         (lambda s: s["pattern"]["panels"]["front"]["vertices"][0].__setitem__(0, float("nan")), "finite"),
         (lambda s: s["pattern"]["panels"]["front"]["vertices"][0].__setitem__(0, 1e300), "out of range"),
         (lambda s: s["pattern"]["panels"]["front"]["edges"].pop(1), "loop"),

@@ -14,7 +14,8 @@ NS = {"svg": "http://www.w3.org/2000/svg"}
 
 
 def _path_points(d: str) -> np.ndarray:
-    return np.array([[float(v) for v in pair.split(",")] for pair in d.removeprefix("M ").removesuffix(" Z").split(" L ")])
+    pairs = d.removeprefix("M ").removesuffix(" Z").split(" L ")
+    return np.array([[float(v) for v in pair.split(",")] for pair in pairs])
 
 
 def test_svg_sheet_is_one_to_one_millimetres_with_every_mark(tmp_path, skirt_pattern):
