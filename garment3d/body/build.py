@@ -89,6 +89,8 @@ def _make_body(target: Measurements, options: FitOptions | None, arm_angle_deg: 
         raise BodyModelError("the fitted body mesh is inverted (non-positive volume)")
     landmarks = dataclasses.replace(meas.landmarks(), axis_xz=meas.axis_xz - shift[[0, 2]])
     sdf = build_sdf(vertices, model.faces, spacing=SDF_SPACING_M, margin=SDF_MARGIN_M)
+    # keep the precision the disk cache stores (float16), so a cached body drapes identically
+    sdf = dataclasses.replace(sdf, values=sdf.values.astype(np.float16).astype(np.float32))
     return Body(
         vertices=vertices,
         faces=model.faces.copy(),

@@ -18,9 +18,9 @@ side, with no skeleton data:
   connected to the hand (the hips never move, however wide).
 
 Each vertex turns about the joint's front-back (z) axis by its weight times the
-change of angle. Turning by an interpolated angle keeps distances to the joint,
-so the blend zone neither collapses nor folds; the topology is untouched and the
-mesh stays closed. ``pose_arms`` refuses angles that bring an arm within
+change of angle. Turning by an interpolated angle keeps each vertex's distance
+to the joint, so the blend zone does not shrink as blended positions would; the
+topology is untouched and the mesh stays closed. ``pose_arms`` refuses angles that bring an arm within
 ``CLEARANCE_M`` of the torso or the legs.
 """
 
