@@ -50,6 +50,9 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="style parameter override, repeatable (e.g. length=70)")
     for name in ("height", "bust", "waist", "hip"):
         sample.add_argument(f"--{name}", type=float, help=f"{name} in cm (with --size custom)")
+    sample.add_argument("--avatar", type=Path, help="drape on your own body mesh (OBJ, GLB or PLY) instead of a size")
+    sample.add_argument("--avatar-units", choices=("mm", "cm", "m"), help="units of the avatar file (default: detect)")
+    sample.add_argument("--arm-angle", type=float, help="arm angle from vertical in degrees (default: the A-pose)")
     sample.add_argument("--allow-failed-drape", action="store_true",
                         help="render even if the drape fails its quality gates")
 
@@ -83,6 +86,9 @@ def _sample(args: argparse.Namespace) -> int:
         parameters=tuple(args.param),
         quality=args.quality,
         allow_failed_drape=args.allow_failed_drape,
+        arm_angle_deg=args.arm_angle,
+        avatar=args.avatar,
+        avatar_units=args.avatar_units,
     )
     validate_request(request)  # fail fast, before any heavy import
     last_refresh = [0.0]

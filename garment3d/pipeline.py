@@ -11,9 +11,10 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from garment3d.body.pose import validate_arm_angle
 from garment3d.errors import InvalidRequestError, SimulationError
 from garment3d.fabrics import load_fabric
 from garment3d.patterns import evaluate, get_definition
@@ -55,6 +56,9 @@ class SampleRequest:
     parameters: tuple[tuple[str, float], ...] = ()
     quality: str = "standard"
     allow_failed_drape: bool = False
+    arm_angle_deg: float | None = None  # None keeps the body's A-pose
+    avatar: Path | None = None  # a client's own body mesh (OBJ/GLB/PLY) instead of a fitted body
+    avatar_units: str | None = None  # "mm" | "cm" | "m"; None detects them
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,13 @@ def validate_request(request: SampleRequest) -> ValidatedRequest:
         raise InvalidRequestError(f"quality must be one of {', '.join(QUALITY_PRESETS)}, not '{request.quality}'")
     definition = get_definition(request.pattern)
     fabric = load_fabric(request.fabric)
-    if request.size == "custom":
+    if request.avatar is not None:
+        if not Path(request.avatar).is_file():
+            raise InvalidRequestError(f"avatar file '{request.avatar}' does not exist")
+        if request.measurements is not None or request.size not in ("avatar", "custom", SampleRequest.size):
+            raise InvalidRequestError("with an avatar the size comes from the avatar's own measurements; give no size")
+        size = Size(label="avatar", system="avatar", measurements=Measurements(0.0, 0.0, 0.0, 0.0, request.gender))
+    elif request.size == "custom":
         if request.measurements is None:
             raise InvalidRequestError("size 'custom' needs measurements (height, bust, waist, hip in cm)")
         size = custom_size(request.measurements)
@@ -90,6 +100,7 @@ def validate_request(request: SampleRequest) -> ValidatedRequest:
             raise InvalidRequestError("give either a size label or size 'custom' with measurements, not both")
         size = parse_size(request.size, request.gender)
     parameters = resolve_parameters(definition, dict(request.parameters))
+    validate_arm_angle(request.arm_angle_deg)
     return ValidatedRequest(request=request, size=size, fabric=fabric, parameters=parameters)
 
 
@@ -115,6 +126,7 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     """Run the whole pipeline and write every output into ``out_dir``."""
     # stages import heavy modules (numba kernels, OpenGL): load them on first use
     from garment3d.body import build_body
+    from garment3d.body.avatar import load_avatar
     from garment3d.drape import DrapeOptions, drape
     from garment3d.meshing import MeshOptions, mesh_pattern
     from garment3d.render import render_turntable
@@ -125,11 +137,16 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     clock = _Stopwatch(progress)
 
     definition = get_definition(request.pattern)
+    if request.avatar is not None:
+        # the avatar decides the size: measure it first, then draft the pattern to it
+        body = clock.run("body", lambda: load_avatar(request.avatar, units=request.avatar_units, gender=request.gender))
+        valid = replace(valid, size=custom_size(body.measured))
     pattern: Pattern = clock.run(
         "pattern", lambda: evaluate(definition, valid.size.measurements, valid.parameters, valid.size.label)
     )
     svg = write_pattern_svg(pattern, out_dir / "pattern.svg")
-    body = clock.run("body", lambda: build_body(valid.size.measurements))
+    if request.avatar is None:
+        body = clock.run("body", lambda: build_body(valid.size.measurements, request.arm_angle_deg))
     garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
     drape_progress = (lambda f: progress("drape", f)) if progress else None
     result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
@@ -164,7 +181,7 @@ def _jsonable(value):
 
 def _write_summary(out_dir, request, valid, measured, report, timings, render, svg) -> Path:
     summary = {
-        "request": {k: v for k, v in asdict(request).items() if k != "measurements"},
+        "request": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(request).items() if k != "measurements"},
         "size": {"label": valid.size.label, "system": valid.size.system, "target_cm": asdict(valid.size.measurements)},
         "body_measured_cm": asdict(measured),
         "fabric": valid.fabric.name,

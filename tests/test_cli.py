@@ -30,6 +30,8 @@ def test_list_shows_patterns_and_fabrics():
         (["--param", "length"], "is not NAME=VALUE"),
         (["--param", "length=long"], "is not a number"),
         (["--quality", "ultra"], "invalid choice"),
+        (["--avatar", "/no/such/scan.obj"], "avatar file '/no/such/scan.obj' does not exist"),
+        (["--arm-angle", "170"], "arm"),
     ],
 )
 def test_bad_input_gives_a_clear_message_and_exit_2(tmp_path, args, message):

@@ -63,3 +63,26 @@ def test_failed_gates_refuse_to_render_unless_asked():
     with pytest.raises(SimulationError, match=r"seam gap 12\.0 mm.*2\.0% of cloth vertices inside.*did not settle"):
         _enforce_gates(bad, allow_failed=False)
     _enforce_gates(bad, allow_failed=True)
+
+
+def test_drape_on_a_clients_own_avatar(tmp_path):
+    import trimesh
+
+    from garment3d.body import build_body
+
+    scan = build_body(Measurements(166.0, 90.0, 72.0, 97.0))  # stands in for a 3D scan, exported in cm
+    path = tmp_path / "client.obj"
+    trimesh.Trimesh(scan.vertices * 100.0, scan.faces, process=False).export(path)
+    result = run_sample(SampleRequest(avatar=path, size="avatar", quality="draft"), tmp_path / "out")
+    summary = json.loads(result.summary.read_text())
+    assert summary["size"]["label"] == "custom"
+    assert summary["body_measured_cm"]["hip_cm"] == pytest.approx(97.0, abs=1.0)
+    assert summary["size"]["target_cm"]["waist_cm"] == pytest.approx(72.0, abs=1.0)  # the pattern follows the avatar
+    assert result.report.inside_share < 0.005 and result.report.max_seam_gap_mm < 3.0
+
+
+def test_bad_avatar_and_arm_angle_are_refused_up_front(tmp_path):
+    with pytest.raises(InvalidRequestError, match="does not exist"):
+        validate_request(SampleRequest(avatar=tmp_path / "none.obj"))
+    with pytest.raises(InvalidRequestError, match="arm"):
+        validate_request(SampleRequest(arm_angle_deg=170.0))
