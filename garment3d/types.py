@@ -289,7 +289,11 @@ class GarmentMesh:
 
 @dataclass(frozen=True)
 class DrapeReport:
-    """Quality figures of a finished drape."""
+    """Quality figures of a finished drape.
+
+    self_intersections: pairs of cloth triangles without a common corner (seam
+    partners count as one) that pass through each other in the final state.
+    """
 
     max_seam_gap_mm: float
     inside_count: int
@@ -301,10 +305,12 @@ class DrapeReport:
     simulated_s: float
     wall_s: float
     vertex_count: int
+    self_intersections: int = 0
 
     @property
     def passed(self) -> bool:
-        return self.max_seam_gap_mm < 3.0 and self.inside_share < 0.005 and self.settled
+        return (self.max_seam_gap_mm < 3.0 and self.inside_share < 0.005 and self.settled
+                and self.self_intersections == 0)
 
 
 @dataclass(frozen=True)

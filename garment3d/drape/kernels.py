@@ -211,13 +211,15 @@ def simulate_frame(
     seam, seam_ptr, seam_rest, seam_scale,
     anchor, anchor_y, anchor_alpha,
     sdf_values, sdf_origin, sdf_spacing, thickness, friction,
-    gravity, damping, frame_dt, substeps, max_speed=5.0,
+    gravity, damping, frame_dt, substeps, max_speed=5.0, self_contact=None,
 ):
     """Advance positions ``x`` and velocities ``vel`` (both (n, 3), in place) by one frame.
 
     The substep loop stays in Python (a few microseconds per call) so that each
     kernel is a separately cached parallel function; numba cannot reload a
-    cached function that calls parallel ones.
+    cached function that calls parallel ones. ``self_contact`` (a
+    :class:`garment3d.drape.self_collision.SelfContact`, or None for none)
+    keeps the cloth's layers apart, just before the body collision.
     """
     dt = frame_dt / substeps
     dt2 = dt * dt
@@ -231,5 +233,7 @@ def simulate_frame(
             _solve_hinges(x, inv_mass, seam_hinge, seam_hinge_k, seam_hinge_alpha, seam_hinge_ptr, dt2)
         _solve_seams(x, inv_mass, seam, seam_ptr, seam_scale, seam_rest)
         _solve_anchors(x, inv_mass, anchor, anchor_y, anchor_alpha, dt2)
+        if self_contact is not None:
+            self_contact.solve(x, x_start)
         _collide(x, x_start, sdf_values, sdf_origin, sdf_spacing, thickness, friction)
         _update_velocity(x, vel, x_start, dt, keep, max_speed)

@@ -11,7 +11,14 @@ import numpy as np
 
 from garment3d.drape.kernels import simulate_frame
 from garment3d.drape.model import ClothModel, build_model
+from garment3d.drape.threads import ThreadChooser
 from garment3d.drape.quality import edge_strain, inside_body, seam_gap_mm
+from garment3d.drape.self_collision import (
+    SelfContact,
+    build_self_contact,
+    contact_distance_m,
+    count_self_intersections,
+)
 from garment3d.errors import SimulationError
 from garment3d.types import Body, Drape, DrapeReport, Fabric, GarmentMesh
 
@@ -37,6 +44,7 @@ class DrapeOptions:
     settle_frames: int = 15
     max_speed: float = 30.0  # m/s: faster means the solver diverged
     speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
+    self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
 
 
 @dataclass
@@ -46,7 +54,8 @@ class _State:
 
 
 def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, *,
-           gravity: float, damping: float, seam_rest: np.ndarray, seam_scale: float, anchor_y: float) -> None:
+           gravity: float, damping: float, seam_rest: np.ndarray, seam_scale: float, anchor_y: float,
+           self_contact: SelfContact | None) -> None:
     sdf = body.sdf
     simulate_frame(
         state.x, state.vel, model.inv_mass,
@@ -56,7 +65,7 @@ def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, 
         model.seam, model.seam_color_ptr, seam_rest, seam_scale,
         model.anchor, anchor_y, options.anchor_compliance,
         sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m, model.friction,
-        gravity, damping, options.frame_dt, options.substeps, options.speed_limit,
+        gravity, damping, options.frame_dt, options.substeps, options.speed_limit, self_contact,
     )
 
 
@@ -84,18 +93,26 @@ def drape(
     state = _State(x=np.array(garment.positions, dtype=np.float64), vel=np.zeros((model.n, 3)))
     seam_rest = np.linalg.norm(state.x[model.seam[:, 0]] - state.x[model.seam[:, 1]], axis=1)
     anchor_y = body.landmarks.waist_y - options.anchor_drop_m
+    self_contact = None
+    if options.self_collision:
+        self_contact = build_self_contact(
+            model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
+            contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m),
+        )
     t, frames, calm = 0.0, 0, 0
     close_frames = int(round(options.close_seconds / options.frame_dt))
     max_frames = int(round(options.max_seconds / options.frame_dt))
     min_frames = close_frames + int(round(options.min_seconds / options.frame_dt))
     settled = False
+    threads = ThreadChooser()
     while frames < max_frames:
         closing = frames < close_frames
         scale = max(0.0, 1.0 - (frames + 1) / close_frames) if closing else 0.0
-        _frame(model, state, body, options,
-               gravity=0.0 if closing else GRAVITY,
-               damping=options.damping_close if closing else options.damping,
-               seam_rest=seam_rest, seam_scale=scale, anchor_y=anchor_y)
+        with threads.frame(frames):
+            _frame(model, state, body, options,
+                   gravity=0.0 if closing else GRAVITY,
+                   damping=options.damping_close if closing else options.damping,
+                   seam_rest=seam_rest, seam_scale=scale, anchor_y=anchor_y, self_contact=self_contact)
         frames += 1
         t = frames * options.frame_dt
         rms = _check_finite(state, options, t)
@@ -125,4 +142,5 @@ def _report(model: ClothModel, garment: GarmentMesh, body: Body, x: np.ndarray, 
         simulated_s=frames * options.frame_dt,
         wall_s=wall,
         vertex_count=model.n,
+        self_intersections=count_self_intersections(x, garment.faces, garment.seam_pairs),
     )

@@ -1,0 +1,52 @@
+"""Drape wall time by garment, size and mesh density, with the quality gates.
+
+Run: .venv/bin/python benchmarks/bench_drape.py [--fabric linen_red]
+
+Densities are 0.5x, 1x and 2x the default vertex density (spacing 1 cm x
+sqrt(2), 1 cm, 1 cm / sqrt(2)). Sizes S, M, XL are GB/T 155/80A, 160/84A and
+170/92A. Times are wall-clock on this machine and noisy when it is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+
+SIZES = {"S": "155/80A", "M": "160/84A", "XL": "170/92A"}
+DENSITIES = {"0.5x": 0.01 * math.sqrt(2), "1x": 0.01, "2x": 0.01 / math.sqrt(2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fabric", default="linen_red")
+    parser.add_argument("--pattern", default="a_line_skirt")
+    args = parser.parse_args()
+    from garment3d.body import build_body
+    from garment3d.drape import drape
+    from garment3d.fabrics import load_fabric
+    from garment3d.meshing import MeshOptions, mesh_pattern
+    from garment3d.patterns import evaluate, get_definition
+    from garment3d.sizes import parse_size
+    from garment3d.warmup import warm_up
+
+    warm_up()
+    fabric = load_fabric(args.fabric)
+    definition = get_definition(args.pattern)
+    print(f"{'pattern':<14}{'size':<10}{'density':>8}{'verts':>7}{'substeps':>9}{'sim s':>7}{'wall s':>8}"
+          f"{'ms/substep':>11}{'gap mm':>8}{'inside':>8}{'p95 strain':>11}{'settled':>8}")
+    rows = [(s, d) for s in SIZES for d in ("1x",)] + [("M", d) for d in ("0.5x", "2x")]
+    for size_name, density in rows:
+        size = parse_size(SIZES[size_name])
+        body = build_body(size.measurements)
+        pattern = evaluate(definition, size.measurements, size_label=size.label)
+        garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=DENSITIES[density]))
+        r = drape(garment, body, fabric).report
+        print(f"{args.pattern:<14}{size_name + ' ' + size.label:<10}{density:>8}{r.vertex_count:>7}{r.steps:>9}"
+              f"{r.simulated_s:>7.2f}{r.wall_s:>8.2f}{1000 * r.wall_s / r.steps:>11.2f}{r.max_seam_gap_mm:>8.2f}"
+              f"{r.inside_share:>8.2%}{r.p95_edge_strain:>11.1%}{str(r.settled):>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
