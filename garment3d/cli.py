@@ -117,7 +117,8 @@ def _sample(args: argparse.Namespace) -> int:
     print(
         f"  drape: {report.vertex_count} vertices, largest seam gap {report.max_seam_gap_mm:.2f} mm, "
         f"inside body {report.inside_count} ({report.inside_share:.2%}), max edge strain {report.max_edge_strain:.1%} "
-        f"(p95 {report.p95_edge_strain:.1%}), {'settled' if report.settled else 'NOT settled'} after "
+        f"(p95 {report.p95_edge_strain:.1%}), {report.self_intersections} self-intersections, "
+        f"{'settled' if report.settled else 'NOT settled'} after "
         f"{report.simulated_s:.2f} s simulated"
     )
     return 0

@@ -108,6 +108,8 @@ def drape(
     while frames < max_frames:
         closing = frames < close_frames
         scale = max(0.0, 1.0 - (frames + 1) / close_frames) if closing else 0.0
+        if self_contact is not None:
+            self_contact.seams_closed = not closing
         with threads.frame(frames):
             _frame(model, state, body, options,
                    gravity=0.0 if closing else GRAVITY,
