@@ -43,6 +43,7 @@ from garment3d.patterns.formats.limits import (
     MAX_ABS_COORDINATE,
     MAX_DXF_RECORDS,
     MAX_FILE_BYTES,
+    read_source,
     MAX_PIECE_CM,
     MAX_PIECES,
     MAX_POINTS,
@@ -545,14 +546,7 @@ def read_dxf(
     strict : when False, a piece whose boundary does not close is skipped with a
              note instead of failing the whole import.
     """
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        label = path.name
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise _fail(label, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-        data = path.read_bytes()
-    else:
-        label, data = name or "DXF", bytes(source)
+    label, data = read_source(source, name, "DXF")
     doc = _load(data, label)
     groups = _groups(doc, label)
     notes: list[str] = []

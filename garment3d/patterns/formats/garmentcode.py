@@ -35,7 +35,7 @@ from garment3d.patterns.evaluate import CURVE_STEP_CM
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece, ccw_loop
 from garment3d.patterns.formats.limits import (
     MAX_ABS_COORDINATE,
-    MAX_FILE_BYTES,
+    read_source,
     MAX_GARMENTCODE_EDGES,
     MAX_GARMENTCODE_PANELS,
     MAX_POINTS,
@@ -266,16 +266,7 @@ def parse_garmentcode(data: Any, source: str = "GarmentCode spec") -> ImportedPa
 
 def read_garmentcode(source: Path | str | bytes, name: str | None = None) -> ImportedPattern:
     """Read a GarmentCode ``*_specification.json`` (path or bytes)."""
-    if isinstance(source, (str, Path)):
-        path = Path(source)
-        label = path.name
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise _fail(label, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-        data = path.read_bytes()
-    else:
-        label, data = name or "GarmentCode spec", bytes(source)
-        if len(data) > MAX_FILE_BYTES:
-            raise _fail(label, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    label, data = read_source(source, name, "GarmentCode spec")
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:

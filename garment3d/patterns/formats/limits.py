@@ -57,3 +57,21 @@ MAX_GARMENTCODE_EDGES = 20_000
 # --- PDF
 MAX_PDF_PAGE_MM = 5080.0  # 200 inches: the largest page PDF viewers accept
 MAX_TILED_PAGES = 400
+
+
+def read_source(source, name: str | None, default_label: str) -> tuple[str, bytes]:
+    """(label, bytes) of an import source (a path or the bytes themselves), refusing files over the size limit."""
+    from pathlib import Path
+
+    from garment3d.errors import ImportFormatError
+
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        label = path.name
+        size = path.stat().st_size
+    else:
+        label, source = name or default_label, bytes(source)
+        size = len(source)
+    if size > MAX_FILE_BYTES:
+        raise ImportFormatError(f"{label}: file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+    return label, (path.read_bytes() if isinstance(source, (str, Path)) else source)
