@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse
 from scipy import ndimage
 
+from garment3d.geometry import point_triangle_dist2
 from garment3d.fields import OUTSIDE_DISTANCE, sample_sdf  # sampling is shared with meshing and drape
 from garment3d.types import SignedDistanceGrid
 
@@ -34,50 +35,10 @@ __all__ = ["build_sdf", "sample_sdf", "OUTSIDE_DISTANCE"]
 REFINE_WITHIN_M = 0.04
 
 
-@numba.njit(cache=True, fastmath=False)
+@numba.njit(cache=True, inline="always")
 def _point_triangle_sq(px, py, pz, a, b, c):
     """Squared distance from point p to triangle (a, b, c), each (3,) float64."""
-    abx, aby, abz = b[0] - a[0], b[1] - a[1], b[2] - a[2]
-    acx, acy, acz = c[0] - a[0], c[1] - a[1], c[2] - a[2]
-    apx, apy, apz = px - a[0], py - a[1], pz - a[2]
-    d1 = abx * apx + aby * apy + abz * apz
-    d2 = acx * apx + acy * apy + acz * apz
-    if d1 <= 0.0 and d2 <= 0.0:  # vertex a
-        return apx * apx + apy * apy + apz * apz
-    bpx, bpy, bpz = px - b[0], py - b[1], pz - b[2]
-    d3 = abx * bpx + aby * bpy + abz * bpz
-    d4 = acx * bpx + acy * bpy + acz * bpz
-    if d3 >= 0.0 and d4 <= d3:  # vertex b
-        return bpx * bpx + bpy * bpy + bpz * bpz
-    vc = d1 * d4 - d3 * d2
-    if vc <= 0.0 and d1 >= 0.0 and d3 <= 0.0:  # edge ab
-        t = d1 / (d1 - d3)
-        qx, qy, qz = apx - t * abx, apy - t * aby, apz - t * abz
-        return qx * qx + qy * qy + qz * qz
-    cpx, cpy, cpz = px - c[0], py - c[1], pz - c[2]
-    d5 = abx * cpx + aby * cpy + abz * cpz
-    d6 = acx * cpx + acy * cpy + acz * cpz
-    if d6 >= 0.0 and d5 <= d6:  # vertex c
-        return cpx * cpx + cpy * cpy + cpz * cpz
-    vb = d5 * d2 - d1 * d6
-    if vb <= 0.0 and d2 >= 0.0 and d6 <= 0.0:  # edge ac
-        t = d2 / (d2 - d6)
-        qx, qy, qz = apx - t * acx, apy - t * acy, apz - t * acz
-        return qx * qx + qy * qy + qz * qz
-    va = d3 * d6 - d5 * d4
-    if va <= 0.0 and (d4 - d3) >= 0.0 and (d5 - d6) >= 0.0:  # edge bc
-        t = (d4 - d3) / ((d4 - d3) + (d5 - d6))
-        qx = bpx - t * (c[0] - b[0])
-        qy = bpy - t * (c[1] - b[1])
-        qz = bpz - t * (c[2] - b[2])
-        return qx * qx + qy * qy + qz * qz
-    denom = 1.0 / (va + vb + vc)  # inside the face
-    v = vb * denom
-    w = vc * denom
-    qx = apx - abx * v - acx * w
-    qy = apy - aby * v - acy * w
-    qz = apz - abz * v - acz * w
-    return qx * qx + qy * qy + qz * qz
+    return point_triangle_dist2(px, py, pz, a[0], a[1], a[2], b[0], b[1], b[2], c[0], c[1], c[2])
 
 
 @numba.njit(cache=True)

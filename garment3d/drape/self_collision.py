@@ -45,6 +45,8 @@ import math
 
 import numba
 import numpy as np
+
+from garment3d.geometry import point_triangle_dist2
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
@@ -110,51 +112,6 @@ def contact_distance_m(thickness_mm: float, spacing_m: float) -> float:
 @numba.njit(cache=True, inline="always")
 def _hash_cell(i, j, k, mask):
     return ((i * 73856093) ^ (j * 19349663) ^ (k * 83492791)) & mask
-
-
-@numba.njit(cache=True)
-def _point_triangle_dist2(px, py, pz, ax, ay, az, bx, by, bz, cx, cy, cz):
-    """Squared distance from a point to a triangle (Ericson, Real-Time Collision Detection, 5.1.5)."""
-    abx, aby, abz = bx - ax, by - ay, bz - az
-    acx, acy, acz = cx - ax, cy - ay, cz - az
-    apx, apy, apz = px - ax, py - ay, pz - az
-    d1 = abx * apx + aby * apy + abz * apz
-    d2 = acx * apx + acy * apy + acz * apz
-    if d1 <= 0.0 and d2 <= 0.0:
-        qx, qy, qz = ax, ay, az
-    else:
-        bpx, bpy, bpz = px - bx, py - by, pz - bz
-        d3 = abx * bpx + aby * bpy + abz * bpz
-        d4 = acx * bpx + acy * bpy + acz * bpz
-        cpx, cpy, cpz = px - cx, py - cy, pz - cz
-        d5 = abx * cpx + aby * cpy + abz * cpz
-        d6 = acx * cpx + acy * cpy + acz * cpz
-        vc = d1 * d4 - d3 * d2
-        vb = d5 * d2 - d1 * d6
-        va = d3 * d6 - d5 * d4
-        if d3 >= 0.0 and d4 <= d3:
-            qx, qy, qz = bx, by, bz
-        elif vc <= 0.0 and d1 >= 0.0 and d3 <= 0.0:
-            t = d1 / (d1 - d3)
-            qx, qy, qz = ax + t * abx, ay + t * aby, az + t * abz
-        elif d6 >= 0.0 and d5 <= d6:
-            qx, qy, qz = cx, cy, cz
-        elif vb <= 0.0 and d2 >= 0.0 and d6 <= 0.0:
-            t = d2 / (d2 - d6)
-            qx, qy, qz = ax + t * acx, ay + t * acy, az + t * acz
-        elif va <= 0.0 and (d4 - d3) >= 0.0 and (d5 - d6) >= 0.0:
-            t = (d4 - d3) / ((d4 - d3) + (d5 - d6))
-            qx, qy, qz = bx + t * (cx - bx), by + t * (cy - by), bz + t * (cz - bz)
-        else:
-            s = va + vb + vc
-            if abs(s) < 1e-300:
-                qx, qy, qz = ax, ay, az
-            else:
-                v = vb / s
-                w = vc / s
-                qx, qy, qz = ax + abx * v + acx * w, ay + aby * v + acy * w, az + abz * v + acz * w
-    dx, dy, dz = px - qx, py - qy, pz - qz
-    return dx * dx + dy * dy + dz * dz
 
 
 @numba.njit(cache=True)
@@ -366,7 +323,7 @@ def _gather_vertex_triangle(x, x_start, tri, cell, reach, bucket_start, bucket_i
                         if not active[mine, item_patch[t]]:
                             continue
                         a, b, c = tri[t, 0], tri[t, 1], tri[t, 2]
-                        d2 = _point_triangle_dist2(px, py, pz, x[a, 0], x[a, 1], x[a, 2],
+                        d2 = point_triangle_dist2(px, py, pz, x[a, 0], x[a, 1], x[a, 2],
                                                    x[b, 0], x[b, 1], x[b, 2], x[c, 0], x[c, 1], x[c, 2])
                         if d2 >= reach * reach or _excluded(label, ring_ptr, ring_idx, p, tri[t]):
                             continue

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from garment3d.drape import DrapeOptions, drape
+from garment3d.geometry import point_triangle_dist2
 from garment3d.drape.self_collision import (
-    _point_triangle_dist2,
     _triangles_intersect,
     build_self_contact,
     contact_distance_m,
@@ -109,7 +109,7 @@ def _distances_to_mesh(points, x, faces):
         best = np.inf
         for f in range(len(faces)):
             a, b, c = faces[f, 0], faces[f, 1], faces[f, 2]
-            d2 = _point_triangle_dist2(points[i, 0], points[i, 1], points[i, 2], x[a, 0], x[a, 1], x[a, 2],
+            d2 = point_triangle_dist2(points[i, 0], points[i, 1], points[i, 2], x[a, 0], x[a, 1], x[a, 2],
                                        x[b, 0], x[b, 1], x[b, 2], x[c, 0], x[c, 1], x[c, 2])
             best = min(best, d2)
         out[i] = np.sqrt(best)
