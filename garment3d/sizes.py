@@ -12,6 +12,16 @@ Supported systems:
   changes stature.
 - ``custom``: the caller's own measurements.
 
+Secondary measurements (neck girth, shoulder width, arm length, back length,
+waist height, upper-arm girth) follow from height and bust with the same
+standards' control-part values of the central body and their steps
+(:func:`derived_measurements`): GB/T 1335.2 women 160/84A has neck 33.6,
+total shoulder 39.4, arm 50.5, cervical height 136 and waist height 98 cm;
+GB/T 1335.1 men 170/88A has 36.8, 43.6, 55.5, 145 and 102.5 cm. Per 5 cm of
+height: cervical height +4, waist height +3, arm +1.5 cm; per 4 cm of girth:
+neck +0.8 (men +1.0), shoulder +1.0 (men +1.2) cm. Upper-arm girth is taken
+as 0.31 x bust (anthropometric ratio; the standards do not tabulate it).
+
 Range checks on measurements live here too, so every entry point (CLI,
 API, pipeline) rejects impossible bodies with the same message before any
 work is done.
@@ -26,7 +36,15 @@ from dataclasses import dataclass
 from garment3d.errors import InvalidMeasurementsError
 from garment3d.types import Measurements, Size
 
-__all__ = ["parse_size", "custom_size", "validate_measurements", "MEASUREMENT_RANGES_CM", "GBT_SYSTEM"]
+__all__ = [
+    "parse_size",
+    "custom_size",
+    "validate_measurements",
+    "derived_measurements",
+    "DERIVED_MEASUREMENT_NAMES",
+    "MEASUREMENT_RANGES_CM",
+    "GBT_SYSTEM",
+]
 
 GBT_SYSTEM = "GB/T 1335"
 
@@ -55,6 +73,44 @@ _GBT = {
         "C": _Central(170, 96, 92, 97, 2.8),
     },
 }
+
+@dataclass(frozen=True)
+class _Secondary:
+    """Central-body control values (cm) and their steps."""
+
+    height: float
+    girth: float
+    neck: float
+    shoulder: float
+    arm: float
+    cervical_height: float
+    waist_height: float
+    neck_step: float  # per 4 cm of girth
+    shoulder_step: float  # per 4 cm of girth
+
+
+_SECONDARY = {
+    "female": _Secondary(160, 84, 33.6, 39.4, 50.5, 136.0, 98.0, 0.8, 1.0),
+    "male": _Secondary(170, 88, 36.8, 43.6, 55.5, 145.0, 102.5, 1.0, 1.2),
+}
+
+DERIVED_MEASUREMENT_NAMES = ("neck", "shoulder", "arm_length", "back_length", "waist_height", "upper_arm")
+
+
+def derived_measurements(m: Measurements) -> dict[str, float]:
+    """Secondary girths and lengths (cm) for a body of height ``m.height_cm`` and bust ``m.bust_cm``."""
+    c = _SECONDARY[m.gender]
+    dh, dg = (m.height_cm - c.height) / 5.0, (m.bust_cm - c.girth) / 4.0
+    cervical, waist_height = c.cervical_height + 4.0 * dh, c.waist_height + 3.0 * dh
+    return {
+        "neck": c.neck + c.neck_step * dg,
+        "shoulder": c.shoulder + c.shoulder_step * dg,
+        "arm_length": c.arm + 1.5 * dh,
+        "back_length": cervical - waist_height,
+        "waist_height": waist_height,
+        "upper_arm": 0.31 * m.bust_cm,
+    }
+
 
 # Accepted human range per measurement (cm), by gender; outside is an error.
 MEASUREMENT_RANGES_CM = {

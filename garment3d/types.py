@@ -88,14 +88,34 @@ class PanelEdge:
 class Placement:
     """How a panel sits around the body before the simulation.
 
-    The panel is wrapped around the body's vertical axis: the panel's horizontal
-    centre goes to ``azimuth_deg`` (0 = centre front, 90 = the body's left side,
-    180 = centre back), pattern x increases with azimuth, and the panel's top
-    (largest y) is placed at the landmark named by ``region`` (``"waist"``).
+    ``region`` names the body part the panel wraps around and where its
+    pattern y is anchored:
+
+    - ``waist``: around the body's vertical axis, panel top at the waist line
+      (skirts, trousers' upper part, waistbands);
+    - ``torso``: around the vertical axis, panel top at the shoulder line
+      (bodices, dresses, shirts); arms are left outside;
+    - ``neck``: around the neck, panel *bottom* at the base of the neck
+      (standing collars rise from the neckline);
+    - ``arm``: around the arm named by ``side`` (``left``/``right``), panel top
+      at the shoulder point, pattern y running down the arm (sleeves);
+    - ``leg``: around the leg named by ``side``, panel top at the waist line
+      (trouser legs).
+
+    The panel's horizontal centre goes to ``azimuth_deg`` around that axis
+    (0 = front, 90 = the body's left, 180 = back), and pattern x increases with
+    azimuth: seen from outside, a panel lies with its right side out and its
+    pattern x running to the wearer's left... i.e. counter-clockwise seen from
+    above.
     """
 
     region: str
     azimuth_deg: float
+    side: str = ""
+
+
+PLACEMENT_REGIONS = ("waist", "torso", "neck", "arm", "leg")
+SIDED_REGIONS = ("arm", "leg")
 
 
 @dataclass(frozen=True)

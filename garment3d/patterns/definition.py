@@ -16,7 +16,8 @@ from typing import Any
 
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.formula import check_formula
-from garment3d.types import EdgeRef
+from garment3d.sizes import DERIVED_MEASUREMENT_NAMES
+from garment3d.types import PLACEMENT_REGIONS, SIDED_REGIONS, EdgeRef
 
 __all__ = [
     "MEASUREMENT_NAMES",
@@ -29,7 +30,7 @@ __all__ = [
     "load_definition",
 ]
 
-MEASUREMENT_NAMES = ("height", "bust", "waist", "hip")
+MEASUREMENT_NAMES = ("height", "bust", "waist", "hip", *DERIVED_MEASUREMENT_NAMES)
 MAX_DEFINITION_BYTES = 256 * 1024
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 _CURVES = ("line", "quadratic", "cubic")
@@ -63,6 +64,7 @@ class PanelDefinition:
     grain: tuple[float, float]
     region: str
     azimuth_deg: float
+    side: str
     segments: tuple[Segment, ...]
 
 
@@ -217,8 +219,13 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         raise _fail(at, "'grain' must be a non-zero vector [x, y]")
     placement = _require(raw, "placement", dict, at)
     region = placement.get("region")
-    if region not in ("waist",):
-        raise _fail(at, f"placement region '{region}' is not supported (supported: waist)")
+    if region not in PLACEMENT_REGIONS:
+        raise _fail(at, f"placement region '{region}' is not supported (supported: {', '.join(PLACEMENT_REGIONS)})")
+    side = placement.get("side", "")
+    if region in SIDED_REGIONS and side not in ("left", "right"):
+        raise _fail(at, f"placement region '{region}' needs side = 'left' or 'right'")
+    if region not in SIDED_REGIONS and side != "":
+        raise _fail(at, f"placement region '{region}' takes no side")
     cut_count = raw.get("cut", 1)
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
@@ -228,6 +235,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         grain=(float(grain[0]), float(grain[1])),
         region=region,
         azimuth_deg=_number(placement, "azimuth", f"{at}, placement"),
+        side=side,
         segments=segments,
     )
 

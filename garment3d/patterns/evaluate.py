@@ -11,6 +11,7 @@ import shapely
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.definition import PanelDefinition, PatternDefinition, Segment
 from garment3d.patterns.formula import Point, evaluate_formula
+from garment3d.sizes import derived_measurements
 from garment3d.types import Measurements, Panel, PanelEdge, Pattern, Placement, Seam
 
 __all__ = ["evaluate", "resolve_parameters", "edge_length_cm", "SEAM_TOLERANCE_CM", "CURVE_STEP_CM"]
@@ -47,6 +48,7 @@ def _measurement_names(measurements: Measurements) -> dict[str, float]:
         "bust": measurements.bust_cm,
         "waist": measurements.waist_cm,
         "hip": measurements.hip_cm,
+        **derived_measurements(measurements),
     }
 
 
@@ -104,7 +106,7 @@ def _panel(panel: PanelDefinition, points: Mapping[str, Point], pattern_name: st
         outline=outline,
         edges=edges,
         grain=grain / np.linalg.norm(grain),
-        placement=Placement(region=panel.region, azimuth_deg=panel.azimuth_deg),
+        placement=Placement(region=panel.region, azimuth_deg=panel.azimuth_deg, side=panel.side),
         cut_count=panel.cut_count,
     )
 
