@@ -65,6 +65,7 @@ class PanelDefinition:
     region: str
     azimuth_deg: float
     side: str
+    layer: int
     segments: tuple[Segment, ...]
 
 
@@ -226,6 +227,9 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         raise _fail(at, f"placement region '{region}' needs side = 'left' or 'right'")
     if region not in SIDED_REGIONS and side != "":
         raise _fail(at, f"placement region '{region}' takes no side")
+    layer = placement.get("layer", 0)
+    if not isinstance(layer, int) or isinstance(layer, bool) or not -2 <= layer <= 2:
+        raise _fail(at, "placement 'layer' must be an integer from -2 to 2")
     cut_count = raw.get("cut", 1)
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
@@ -236,6 +240,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         region=region,
         azimuth_deg=_number(placement, "azimuth", f"{at}, placement"),
         side=side,
+        layer=layer,
         segments=segments,
     )
 

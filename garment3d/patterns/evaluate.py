@@ -106,7 +106,7 @@ def _panel(panel: PanelDefinition, points: Mapping[str, Point], pattern_name: st
         outline=outline,
         edges=edges,
         grain=grain / np.linalg.norm(grain),
-        placement=Placement(region=panel.region, azimuth_deg=panel.azimuth_deg, side=panel.side),
+        placement=Placement(region=panel.region, azimuth_deg=panel.azimuth_deg, side=panel.side, layer=panel.layer),
         cut_count=panel.cut_count,
     )
 
