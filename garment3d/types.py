@@ -112,6 +112,7 @@ class Placement:
     region: str
     azimuth_deg: float
     side: str = ""
+    layer: int = 0  # -1 lies under layer 0, 1 over it (a qipao's underlap under its big front)
 
 
 PLACEMENT_REGIONS = ("waist", "torso", "neck", "arm", "leg")
