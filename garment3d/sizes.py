@@ -10,7 +10,41 @@ Supported systems:
   waist steps 4 cm per 4 cm of girth, hip steps 3.6 cm (women Y/A), 3.2 cm
   (women B/C, men Y/A) and 2.8 cm (men B/C) per 4 cm of girth; height only
   changes stature.
+- International letter sizes XS, S, M, L, XL, XXL (system
+  :data:`INTERNATIONAL_SYSTEM`), women and men. A bare letter takes the
+  ``gender`` argument (``parse_size("M", gender="male")``); a prefix names the
+  gender and wins over the argument: ``W-`` women, ``M-`` men (``W-M``,
+  ``M-L``, ``M-XXL``). ``2XL`` is read as ``XXL``; letters are case-insensitive.
+  The hyphen keeps these apart from GB/T labels, which always carry digits
+  (``M170/88A`` is GB/T men 170/88A, ``M-L`` is international men's L). The
+  parsed :class:`~garment3d.types.Size` carries the prefixed label (``W-M``).
 - ``custom``: the caller's own measurements.
+
+International chart (cm). The bust (women) and chest (men) girth of each
+letter is the middle of its band in the EN 13402-3 letter-code table
+(women bust XS 74-82, S 82-90, M 90-98, L 98-106, XL 106-114, XXL 114-126;
+men chest XS 78-86, S 86-94, M 94-102, L 102-110, XL 110-118, XXL 118-129).
+EN 13402-3 gives only the primary girth for letter codes, so waist and hip
+follow the common European body charts built on the same girths: women as
+the Burda size chart (waist = bust - 18, hip = bust + 6, drafted for a
+height of 168 cm), men as the German HAKA normal-size chart (waist = chest
+- 12, hip 100 at chest 96 and 3 cm per 4 cm of chest, height 176 cm):
+
+====  ==============================  ==================================
+size  women: height, bust, waist, hip   men: height, chest, waist, hip
+====  ==============================  ==================================
+XS    168     78    60     84     176     82     70     89.5
+S     168     86    68     92     176     90     78     95.5
+M     168     94    76     100    176     98     86     101.5
+L     168     102   84     108    176     106    94     107.5
+XL    168     110   92     116    176     114    102    113.5
+XXL   168     120   102    126    176     123.5  111.5  120.625
+====  ==============================  ==================================
+
+:func:`sizes_of` lists every size of a system so callers can grade across a
+range: GB/T 1335 gives the A series of the 5.4 system (women 150/76A to
+180/100A, men M160/80A to M190/104A; another body type on request), the
+international system its six letters.
 
 Secondary measurements (neck girth, shoulder width, arm length, back length,
 waist height, upper-arm girth) follow from height and bust with the same
@@ -44,9 +78,16 @@ __all__ = [
     "DERIVED_MEASUREMENT_NAMES",
     "MEASUREMENT_RANGES_CM",
     "GBT_SYSTEM",
+    "INTERNATIONAL_SYSTEM",
+    "INTERNATIONAL_LABELS",
+    "SIZE_SYSTEMS",
+    "sizes_of",
 ]
 
 GBT_SYSTEM = "GB/T 1335"
+INTERNATIONAL_SYSTEM = "international"
+SIZE_SYSTEMS = (GBT_SYSTEM, INTERNATIONAL_SYSTEM)
+INTERNATIONAL_LABELS = ("XS", "S", "M", "L", "XL", "XXL")
 
 
 @dataclass(frozen=True)
@@ -73,6 +114,43 @@ _GBT = {
         "C": _Central(170, 96, 92, 97, 2.8),
     },
 }
+
+
+@dataclass(frozen=True)
+class _Letter:
+    """One international size: band of the primary girth (EN 13402-3) and the body drafted for it (cm)."""
+
+    girth_band: tuple[float, float]
+    height: float
+    waist: float
+    hip: float
+
+    @property
+    def girth(self) -> float:
+        return (self.girth_band[0] + self.girth_band[1]) / 2.0
+
+
+def _women(low: float, high: float) -> _Letter:
+    bust = (low + high) / 2.0
+    return _Letter((low, high), 168.0, bust - 18.0, bust + 6.0)  # Burda chart relations
+
+
+def _men(low: float, high: float) -> _Letter:
+    chest = (low + high) / 2.0
+    return _Letter((low, high), 176.0, chest - 12.0, 100.0 + 0.75 * (chest - 96.0))  # HAKA chart relations
+
+
+# EN 13402-3 letter-code bands; see the module docstring for the table.
+_INTERNATIONAL = {
+    "female": dict(zip(INTERNATIONAL_LABELS, (
+        _women(74, 82), _women(82, 90), _women(90, 98), _women(98, 106), _women(106, 114), _women(114, 126),
+    ))),
+    "male": dict(zip(INTERNATIONAL_LABELS, (
+        _men(78, 86), _men(86, 94), _men(94, 102), _men(102, 110), _men(110, 118), _men(118, 129),
+    ))),
+}
+_GENDER_PREFIX = {"female": "W", "male": "M"}
+
 
 @dataclass(frozen=True)
 class _Secondary:
@@ -119,6 +197,7 @@ MEASUREMENT_RANGES_CM = {
 }
 
 _LABEL = re.compile(r"^(?P<prefix>[MW]?)(?P<height>\d{3})/(?P<girth>\d{2,3})(?P<type>[YABC])$")
+_LETTER_LABEL = re.compile(r"^(?:(?P<prefix>[MW])-)?(?P<letter>XS|S|M|L|XL|XXL|2XL)$", re.IGNORECASE)
 
 
 def validate_measurements(m: Measurements) -> Measurements:
@@ -142,19 +221,45 @@ def validate_measurements(m: Measurements) -> Measurements:
     return m
 
 
+def _valid_labels() -> str:
+    letters = ", ".join(INTERNATIONAL_LABELS)
+    return (
+        "valid sizes: GB/T 1335 labels such as 160/84A (height/bust + type Y, A, B or C; men M170/88A), "
+        f"international {letters} (prefix W- for women, M- for men, e.g. W-M or M-L), or 'custom' "
+        "with your own measurements"
+    )
+
+
+def _check_gender(gender: str) -> str:
+    if gender not in _GBT:
+        raise InvalidMeasurementsError(f"gender must be 'female' or 'male', not '{gender}'")
+    return gender
+
+
 def parse_size(label: str, gender: str = "female") -> Size:
-    """Parse a GB/T 1335 label such as ``160/84A`` (or ``M170/88A`` for men)."""
-    match = _LABEL.match(label.strip()) if isinstance(label, str) else None
-    if not match:
-        raise InvalidMeasurementsError(
-            f"size '{label}' is not a GB/T 1335 size such as 160/84A (height/bust + type Y, A, B or C); "
-            "use 'custom' with your own measurements"
-        )
+    """Parse a size label of either system into its body measurements.
+
+    GB/T 1335: ``160/84A`` (or ``M170/88A`` for men). International: ``M``
+    (gender from ``gender``), ``W-M`` (women), ``M-L`` (men). A label prefix
+    overrides ``gender``. Raises InvalidMeasurementsError listing the valid
+    labels when ``label`` is neither.
+    """
+    text = label.strip() if isinstance(label, str) else ""
+    gbt = _LABEL.match(text)
+    if gbt:
+        return _parse_gbt(gbt, text, gender)
+    letter = _LETTER_LABEL.match(text)
+    if letter:
+        return _parse_international(letter, gender)
+    raise InvalidMeasurementsError(f"size '{label}' is not a GB/T 1335 size such as 160/84A nor an international size; {_valid_labels()}")
+
+
+def _parse_gbt(match: re.Match, label: str, gender: str) -> Size:
     if match["prefix"] == "M":
         gender = "male"
     elif match["prefix"] == "W":
         gender = "female"
-    central = _GBT[gender][match["type"]]
+    central = _GBT[_check_gender(gender)][match["type"]]
     height, girth = float(match["height"]), float(match["girth"])
     steps = (girth - central.girth) / 4.0
     measurements = Measurements(
@@ -165,7 +270,48 @@ def parse_size(label: str, gender: str = "female") -> Size:
         gender=gender,
     )
     validate_measurements(measurements)
-    return Size(label=label.strip(), system=f"{GBT_SYSTEM} {'men' if gender == 'male' else 'women'}", measurements=measurements)
+    return Size(label=label, system=f"{GBT_SYSTEM} {'men' if gender == 'male' else 'women'}", measurements=measurements)
+
+
+def _parse_international(match: re.Match, gender: str) -> Size:
+    prefix = (match["prefix"] or "").upper()
+    if prefix:
+        gender = "male" if prefix == "M" else "female"
+    letter = match["letter"].upper().replace("2XL", "XXL")
+    row = _INTERNATIONAL[_check_gender(gender)][letter]
+    measurements = Measurements(
+        height_cm=row.height, bust_cm=row.girth, waist_cm=row.waist, hip_cm=row.hip, gender=gender
+    )
+    validate_measurements(measurements)
+    return Size(
+        label=f"{_GENDER_PREFIX[gender]}-{letter}",
+        system=f"{INTERNATIONAL_SYSTEM} {'men' if gender == 'male' else 'women'}",
+        measurements=measurements,
+    )
+
+
+_SYSTEM_ALIASES = {"gb/t 1335": GBT_SYSTEM, "gbt": GBT_SYSTEM, "gb/t": GBT_SYSTEM,
+                   "international": INTERNATIONAL_SYSTEM, "intl": INTERNATIONAL_SYSTEM}
+
+
+def sizes_of(system: str, gender: str = "female", body_type: str = "A") -> tuple[Size, ...]:
+    """Every size of ``system`` for ``gender``, smallest first, for grading across a range.
+
+    ``system`` is ``"GB/T 1335"`` (also ``"gbt"``) or ``"international"``
+    (also ``"intl"``). GB/T 1335 gives the 5.4 series of ``body_type``: women
+    150/76 to 180/100, men M160/80 to M190/104 (height +5, girth +4 cm per
+    step); the international system gives XS to XXL with the gender prefix.
+    """
+    key = _SYSTEM_ALIASES.get(system.strip().lower() if isinstance(system, str) else "")
+    if key is None:
+        raise InvalidMeasurementsError(f"unknown size system '{system}' (known: {', '.join(SIZE_SYSTEMS)})")
+    _check_gender(gender)
+    if key == INTERNATIONAL_SYSTEM:
+        return tuple(parse_size(f"{_GENDER_PREFIX[gender]}-{letter}") for letter in INTERNATIONAL_LABELS)
+    if body_type not in ("Y", "A", "B", "C"):
+        raise InvalidMeasurementsError(f"body type must be one of Y, A, B, C, not '{body_type}'")
+    height, girth, prefix = (150, 76, "") if gender == "female" else (160, 80, "M")
+    return tuple(parse_size(f"{prefix}{height + 5 * i}/{girth + 4 * i}{body_type}", gender) for i in range(7))
 
 
 def custom_size(measurements: Measurements) -> Size:

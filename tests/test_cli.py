@@ -22,7 +22,7 @@ def test_list_shows_patterns_and_fabrics():
     [
         (["--pattern", "ballgown"], "unknown pattern 'ballgown'"),
         (["--fabric", "vinyl"], "unknown fabric 'vinyl'"),
-        (["--size", "XXL"], "is not a GB/T 1335 size"),
+        (["--size", "XXXL"], "is not a GB/T 1335 size"),
         (["--size", "custom", "--height", "160", "--bust", "84", "--waist", "-68", "--hip", "90"], "measurement 'waist'"),
         (["--size", "custom", "--height", "900", "--bust", "84", "--waist", "68", "--hip", "90"], "measurement 'height'"),
         (["--size", "custom", "--height", "160"], "missing: --bust, --waist, --hip"),

@@ -1,7 +1,13 @@
 import pytest
 
 from garment3d.errors import InvalidMeasurementsError
-from garment3d.sizes import custom_size, parse_size, validate_measurements
+from garment3d.sizes import (
+    INTERNATIONAL_LABELS,
+    custom_size,
+    parse_size,
+    sizes_of,
+    validate_measurements,
+)
 from garment3d.types import Measurements
 
 
@@ -19,10 +25,11 @@ def test_gbt_grading_steps():
     assert parse_size("160/84Y").measurements.waist_cm < parse_size("160/84B").measurements.waist_cm
 
 
-@pytest.mark.parametrize("label", ["XL", "160-84A", "160/84Z", "", "160/84"])
+@pytest.mark.parametrize("label", ["XXXL", "160-84A", "160/84Z", "", "160/84", "X-M", "MM", "W-160/84A", "ML"])
 def test_bad_labels_say_what_is_expected(label):
-    with pytest.raises(InvalidMeasurementsError, match="GB/T 1335 size such as 160/84A"):
+    with pytest.raises(InvalidMeasurementsError, match="GB/T 1335 size such as 160/84A") as info:
         parse_size(label)
+    assert "XS, S, M, L, XL, XXL" in str(info.value) and "W-M" in str(info.value)  # lists the valid labels
 
 
 @pytest.mark.parametrize(
@@ -43,3 +50,61 @@ def test_absurd_measurements_name_the_field(m, field):
 def test_custom_size():
     size = custom_size(Measurements(168, 92, 72, 100))
     assert size.label == "custom" and size.measurements.hip_cm == 100
+
+
+def test_international_sizes_follow_the_documented_chart():
+    m = parse_size("M").measurements  # women by default
+    assert (m.height_cm, m.bust_cm, m.waist_cm, m.hip_cm, m.gender) == (168, 94, 76, 100, "female")
+    men = parse_size("M-L").measurements
+    assert (men.height_cm, men.bust_cm, men.waist_cm, men.hip_cm, men.gender) == (176, 106, 94, 107.5, "male")
+    assert parse_size("XXL", gender="male").measurements.bust_cm == pytest.approx(123.5)
+
+
+@pytest.mark.parametrize(
+    "label, gender, canonical",
+    [("M", "female", "W-M"), ("M", "male", "M-M"), ("w-xl", "male", "W-XL"), ("M-2XL", "female", "M-XXL"),
+     (" S ", "male", "M-S")],
+)
+def test_international_labels_prefix_wins_and_label_is_canonical(label, gender, canonical):
+    size = parse_size(label, gender)
+    assert size.label == canonical
+    assert size.system.startswith("international")
+    assert size.measurements.gender == ("male" if canonical.startswith("M-") else "female")
+
+
+def test_gbt_men_prefix_does_not_collide_with_international_men():
+    gbt, letter = parse_size("M170/88A"), parse_size("M-M")
+    assert gbt.system == "GB/T 1335 men" and gbt.measurements.bust_cm == 88
+    assert letter.system == "international men" and letter.measurements.bust_cm == 98
+
+
+@pytest.mark.parametrize("gender", ["female", "male"])
+def test_international_sizes_grow_monotonically(gender):
+    sizes = sizes_of("international", gender)
+    assert [s.label.split("-")[1] for s in sizes] == list(INTERNATIONAL_LABELS)
+    for field in ("bust_cm", "waist_cm", "hip_cm"):
+        values = [getattr(s.measurements, field) for s in sizes]
+        assert values == sorted(values) and len(set(values)) == len(values)
+
+
+def test_sizes_of_gbt_gives_the_a_series():
+    women = [s.label for s in sizes_of("GB/T 1335")]
+    assert women == ["150/76A", "155/80A", "160/84A", "165/88A", "170/92A", "175/96A", "180/100A"]
+    men = sizes_of("gbt", "male")
+    assert men[0].label == "M160/80A" and men[-1].label == "M190/104A"
+    assert all(s.measurements.gender == "male" for s in men)
+    assert [s.label for s in sizes_of("gbt", body_type="B")][2] == "160/84B"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(("US",), "unknown size system 'US'"), (("intl", "other"), "gender"), (("gbt", "female", "Z"), "body type")],
+)
+def test_sizes_of_rejects_unknown_systems(args, message):
+    with pytest.raises(InvalidMeasurementsError, match=message):
+        sizes_of(*args)
+
+
+def test_unknown_gender_is_a_clear_error():
+    with pytest.raises(InvalidMeasurementsError, match="gender"):
+        parse_size("160/84A", gender="other")

@@ -53,7 +53,7 @@ def test_custom_size_with_measurements_and_parameters_is_queued(client):
         ({"pattern": "ball_gown"}, ["unknown pattern 'ball_gown'", "a_line_skirt"]),
         ({"pattern": "../../etc/passwd"}, ["unknown pattern"]),
         ({"fabric": "velvet_gold"}, ["unknown fabric 'velvet_gold'", "linen_red"]),
-        ({"size": "XXL"}, ["size 'XXL'", "GB/T 1335"]),
+        ({"size": "XXXL"}, ["size 'XXXL'", "GB/T 1335"]),
         ({"size": "custom"}, ["custom", "measurements"]),
         ({"size": "160/84A", "measurements": CUSTOM["measurements"]}, ["not both"]),
         ({"parameters": {"length": 500}}, ["'length'", "500", "outside"]),
