@@ -3,9 +3,8 @@
 Each panel outline is resampled edge by edge at the target spacing (the two
 edges of a seam get the same vertex count), filled with an equilateral lattice
 of interior points and triangulated (Delaunay, trimmed to the outline). Panels
-are then wrapped around the body's vertical axis at a radius that clears the
-body, so the simulation starts intersection-free with the seams open; the
-solver pulls them closed.
+are then laid around the body by their placement (``garment3d.placement``),
+clear of it, with the seams open; the solver pulls them closed.
 
 This is the one place where pattern centimetres become world metres.
 """
@@ -19,8 +18,8 @@ import numpy as np
 import shapely
 from scipy.spatial import Delaunay
 
-from garment3d.fields import sample_sdf
 from garment3d.errors import MeshingError
+from garment3d.placement import PlacementOptions, place_panels, push_out_of_body
 from garment3d.types import Body, GarmentMesh, Panel, Pattern
 
 __all__ = ["MeshOptions", "mesh_pattern", "triangulate_panel"]
@@ -127,103 +126,6 @@ def _edge_counts(pattern: Pattern, spacing_cm: float) -> dict[tuple[str, str], i
     return counts
 
 
-# --------------------------------------------------------------------------- placement
-
-
-@dataclass(frozen=True)
-class _Wrap:
-    """Closed contours around the body axis, one per depth below the placement top.
-
-    depths : (D,) m; theta : (T,) rad, azimuth from +Z towards +X;
-    radius : (D, T) m; arc : (D, T + 1) m, cumulative contour length from theta 0.
-    """
-
-    depths: np.ndarray
-    theta: np.ndarray
-    radius: np.ndarray
-    arc: np.ndarray
-
-
-def _body_contours(body: Body, depths: np.ndarray, theta: np.ndarray, top_y: float, options: MeshOptions) -> np.ndarray:
-    """(D, T) radius clearing the torso/legs along each azimuth at each depth.
-
-    Marches the body's signed-distance field outward along each azimuth and
-    keeps the outermost point nearer than the clearance, ignoring anything
-    farther out than the arm-exclusion radius (arms, hands). Radii never
-    shrink with depth: cloth hangs outward from the widest point above.
-    """
-    radii = np.arange(0.0, options.arm_exclusion_radius_m, 0.004)
-    d, a, r = np.meshgrid(depths, theta, radii, indexing="ij")
-    ax, az = body.landmarks.axis_xz
-    points = np.column_stack([(ax + r * np.sin(a)).ravel(), (top_y - d).ravel(), (az + r * np.cos(a)).ravel()])
-    near = (sample_sdf(body.sdf, points) < options.clearance_m).reshape(d.shape)
-    outermost = np.where(near, r, 0.0).max(axis=2) + options.clearance_m
-    # widen narrow dips between neighbouring azimuths (between the legs, say)
-    neighbours = np.stack([np.roll(outermost, k, axis=1) for k in (-2, -1, 0, 1, 2)])
-    return np.maximum.accumulate(neighbours.max(axis=0), axis=0)
-
-
-def _contour_arc(theta: np.ndarray, radius: np.ndarray) -> np.ndarray:
-    closed_t = np.append(theta, theta[0] + 2 * math.pi)
-    closed_r = np.column_stack([radius, radius[:, :1]])
-    x, z = closed_r * np.sin(closed_t), closed_r * np.cos(closed_t)
-    steps = np.hypot(np.diff(x, axis=1), np.diff(z, axis=1))
-    return np.column_stack([np.zeros(len(radius)), np.cumsum(steps, axis=1)])
-
-
-def _panel_extent(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
-    """Summed horizontal extent (cm) of ``panels`` at each depth below their tops."""
-    total = np.zeros(len(depths_cm))
-    for panel in panels:
-        polygon = shapely.Polygon(panel.outline)
-        minx, _, maxx, top = polygon.bounds
-        lines = shapely.linestrings([[[minx - 1, top - d], [maxx + 1, top - d]] for d in depths_cm])
-        bounds = shapely.bounds(shapely.intersection(polygon, lines))
-        total += np.nan_to_num(bounds[:, 2] - bounds[:, 0])
-    return total
-
-
-def _build_wrap(body: Body, panels: list[Panel], top_y: float, options: MeshOptions) -> _Wrap:
-    """Contours that clear the body and are long enough to hold every panel side by side."""
-    max_depth_cm = max(np.ptp(p.outline[:, 1]) for p in panels)
-    depths_cm = np.linspace(0.0, max_depth_cm + 1.0, 160)
-    theta = np.linspace(0.0, 2 * math.pi, 180, endpoint=False)
-    radius = _body_contours(body, depths_cm * CM, theta, top_y, options)
-    arc = _contour_arc(theta, radius)
-    needed = _panel_extent(panels, depths_cm) * CM * 1.02
-    radius = radius * np.maximum(1.0, needed / arc[:, -1])[:, None]
-    return _Wrap(depths=depths_cm * CM, theta=theta, radius=radius, arc=_contour_arc(theta, radius))
-
-
-def _wrap_row(wrap: _Wrap, row: int, centre_theta: float, u: np.ndarray) -> np.ndarray:
-    """(k, 2) x/z offsets from the axis of points ``u`` metres along contour ``row`` from ``centre_theta``."""
-    arc, length = wrap.arc[row], wrap.arc[row, -1]
-    closed_t = np.append(wrap.theta, 2 * math.pi)
-    closed_r = np.append(wrap.radius[row], wrap.radius[row, 0])
-    s = (np.interp(centre_theta % (2 * math.pi), closed_t, arc) + u) % length
-    theta = np.interp(s, arc, closed_t)
-    r = np.interp(theta, closed_t, closed_r)
-    return np.column_stack([r * np.sin(theta), r * np.cos(theta)])
-
-
-def _place(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, top_y: float, axis_xz: np.ndarray) -> np.ndarray:
-    """Lay the panel along the contours: pattern x is arc length, pattern depth picks the contour."""
-    minx, _, maxx, top = shapely.Polygon(panel.outline).bounds
-    depth = (top - points_cm[:, 1]) * CM
-    u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
-    centre = math.radians(panel.placement.azimuth_deg)
-    f = np.interp(depth, wrap.depths, np.arange(len(wrap.depths)))
-    lower = np.minimum(np.floor(f).astype(int), len(wrap.depths) - 2)
-    t = (f - lower)[:, None]
-    xz = np.empty((len(points_cm), 2))
-    for row in np.unique(lower):
-        sel = lower == row
-        a = _wrap_row(wrap, row, centre, u[sel])
-        b = _wrap_row(wrap, row + 1, centre, u[sel])
-        xz[sel] = a * (1 - t[sel]) + b * t[sel]
-    return np.column_stack([axis_xz[0] + xz[:, 0], top_y - depth, axis_xz[1] + xz[:, 1]])
-
-
 def _grain_rotation(grain: np.ndarray) -> np.ndarray:
     """2x2 rotation taking ``grain`` to +y."""
     angle = math.atan2(grain[0], grain[1])
@@ -235,18 +137,22 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     """Triangulate every panel of ``pattern`` and place it around ``body``."""
     spacing_cm = options.spacing_m / CM
     counts = _edge_counts(pattern, spacing_cm)
-    unsupported = [p.name for p in pattern.panels if p.placement.region != "waist"]
-    if unsupported:
-        raise MeshingError(f"panels {unsupported}: only waist placement is supported so far")
-    top_y = body.landmarks.waist_y
-    wrap = _build_wrap(body, list(pattern.panels), top_y, options)
+    meshes = [
+        triangulate_panel(panel, {e.name: counts[(panel.name, e.name)] for e in panel.edges}, spacing_cm)
+        for panel in pattern.panels
+    ]
+    placed = place_panels(
+        body,
+        list(pattern.panels),
+        [m.points_cm for m in meshes],
+        PlacementOptions(clearance_m=options.clearance_m, reach_m=options.arm_exclusion_radius_m),
+    )
 
     uv, positions, faces, panel_of, edge_index = [], [], [], [], {}
     offset = 0
-    for k, panel in enumerate(pattern.panels):
-        mesh = triangulate_panel(panel, {e.name: counts[(panel.name, e.name)] for e in panel.edges}, spacing_cm)
+    for k, (panel, mesh) in enumerate(zip(pattern.panels, meshes)):
         uv.append(mesh.points_cm @ _grain_rotation(panel.grain).T * CM)
-        positions.append(_place(panel, mesh.points_cm, wrap, top_y, body.landmarks.axis_xz))
+        positions.append(placed[k])
         faces.append(mesh.faces + offset)
         panel_of.append(np.full(len(mesh.points_cm), k, dtype=np.int32))
         for name, vertices in mesh.edge_vertices.items():
@@ -266,7 +172,7 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     return GarmentMesh(
         panel_names=tuple(p.name for p in pattern.panels),
         rest_uv=np.vstack(uv),
-        positions=np.vstack(positions),
+        positions=push_out_of_body(body, np.vstack(positions), 0.5 * options.clearance_m),
         faces=np.vstack(faces).astype(np.int32),
         panel_of=np.concatenate(panel_of),
         seam_pairs=np.vstack(seam_pairs).astype(np.int32) if seam_pairs else np.empty((0, 2), np.int32),

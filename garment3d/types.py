@@ -123,10 +123,18 @@ SIDED_REGIONS = ("arm", "leg")
 class Panel:
     """One flat pattern piece.
 
-    outline : (k, 2) float64, cm, counter-clockwise, closed implicitly (the last
-              vertex connects back to the first). Curves are already sampled.
-    edges   : named edges covering the outline.
-    grain   : (2,) float64 unit vector, the warp (lengthwise grain) direction.
+    outline        : (k, 2) float64, cm, counter-clockwise, closed implicitly (the last
+                     vertex connects back to the first). Curves are already sampled.
+    edges          : named edges covering the outline.
+    grain          : (2,) float64 unit vector, the warp (lengthwise grain) direction.
+    fold           : name of the straight edge the piece is cut on fold along, or None.
+                     The outline is then half the piece; ``garment3d.patterns.fold.unfold``
+                     gives the whole piece.
+    allowance      : (edge name or "*", seam allowance cm) pairs the pattern declares;
+                     exports use them unless the caller overrides them.
+    notches        : (edge name, cm along the edge from its start) declared notches.
+    internal_lines : open polylines (j, 2) float64 cm drawn inside the piece (pocket
+                     placement, centre lines); a definition's lines are straight (j = 2).
     """
 
     name: str
@@ -135,6 +143,10 @@ class Panel:
     grain: np.ndarray
     placement: Placement
     cut_count: int = 1
+    fold: str | None = None
+    allowance: tuple[tuple[str, float], ...] = ()
+    notches: tuple[tuple[str, float], ...] = ()
+    internal_lines: tuple[np.ndarray, ...] = ()
 
     def edge(self, name: str) -> PanelEdge:
         for e in self.edges:
@@ -203,6 +215,29 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class BodyFrames:
+    """Where the neck, shoulders, arms and legs are: what sleeves, collars and
+    trouser legs are wrapped around (metres, the body's frame).
+
+    neck_y          : height of the side neck points (where a bodice hangs from).
+    neck_xz         : (2,) centre of the neck just above ``neck_y``.
+    neck_radius     : mean radius of the neck there.
+    shoulder_points : (2, 3) top of each shoulder at the armhole, left (+x) then right.
+    arm_joints      : (2, 3) shoulder joints, left then right.
+    arm_dirs        : (2, 3) unit vectors down each upper arm, towards the hand.
+    leg_xz          : (2, 2) centre of each thigh just below the crotch, left then right.
+    """
+
+    neck_y: float
+    neck_xz: np.ndarray
+    neck_radius: float
+    shoulder_points: np.ndarray
+    arm_joints: np.ndarray
+    arm_dirs: np.ndarray
+    leg_xz: np.ndarray
+
+
+@dataclass(frozen=True)
 class Landmarks:
     """Landmark heights (metres above the floor) and torso axis points.
 
@@ -216,6 +251,7 @@ class Landmarks:
     crotch_y: float
     knee_y: float
     axis_xz: np.ndarray
+    frames: BodyFrames | None = None  # None for bodies without a usable arm/leg rig
 
 
 @dataclass(frozen=True)

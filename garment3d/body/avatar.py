@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 
 from garment3d.body.build import SDF_MARGIN_M, SDF_SPACING_M
+from garment3d.body.frames import body_frames
+from garment3d.body.pose import rig_arms
 from garment3d.body.measure import measure
 from garment3d.body.sdf import build_sdf
 from garment3d.body.section import section
@@ -99,7 +101,14 @@ def load_avatar(path: str | Path, units: str | None = None, up: str | None = Non
         )
     shift = np.array([meas.axis_xz[0], 0.0, meas.axis_xz[1]])
     vertices = vertices - shift
-    landmarks = dataclasses.replace(meas.landmarks(), axis_xz=meas.axis_xz - shift[[0, 2]])
+    axis_xz = meas.axis_xz - shift[[0, 2]]
+    try:
+        rig = rig_arms(vertices, faces, meas.armpit_y, axis_xz)
+        frames = body_frames(vertices, faces, meas.crotch_y, axis_xz, rig)
+    except BodyModelError as exc:  # a mesh whose arms or legs cannot be found still takes skirts
+        log.warning("avatar %s: no limb frames (%s); only waist-placed garments will drape", path.name, exc)
+        frames = None
+    landmarks = dataclasses.replace(meas.landmarks(), axis_xz=axis_xz, frames=frames)
     measured = meas.measurements(gender)
     log.info("avatar %s: %d vertices, scale %g, measured %s", path.name, len(vertices), scale, measured)
     return Body(

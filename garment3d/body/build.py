@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from garment3d.body.cache import MemoryCache, body_key, load_body, save_body
+from garment3d.body.frames import body_frames
 from garment3d.body.fit import FitOptions, fit_body, validate_measurements
 from garment3d.body.model import load_model
 from garment3d.body.mannequin import smooth_nipples
@@ -62,9 +63,13 @@ def fit_dress_form(model, target: Measurements, options: FitOptions | None = Non
     return vertices, meas
 
 
-def _pose(model, vertices: np.ndarray, meas: BodyMeasurement, arm_angle_deg: float):
+def _rig(model, vertices: np.ndarray, meas: BodyMeasurement):
+    return rig_arms(vertices, model.faces, meas.armpit_y + vertices[:, 1].min(), meas.axis_xz)
+
+
+def _pose(model, vertices: np.ndarray, meas: BodyMeasurement, arm_angle_deg: float, rig=None):
     """Turn the arms to ``arm_angle_deg``; the torso must measure as before."""
-    rig = rig_arms(vertices, model.faces, meas.armpit_y + vertices[:, 1].min(), meas.axis_xz)
+    rig = rig if rig is not None else _rig(model, vertices, meas)
     posed = pose_arms(vertices, rig, arm_angle_deg)
     again = measure(posed, model.faces, model.knee_vertices, model.nipple_vertices)
     for name in ("stature", "bust_girth", "waist_girth", "hip_girth"):
@@ -80,14 +85,17 @@ def _pose(model, vertices: np.ndarray, meas: BodyMeasurement, arm_angle_deg: flo
 def _make_body(target: Measurements, options: FitOptions | None, arm_angle_deg: float | None = None) -> Body:
     model = load_model()
     vertices, meas = fit_dress_form(model, target, options)
+    rig = _rig(model, vertices, meas)
     if arm_angle_deg is not None:
-        vertices, meas = _pose(model, vertices, meas, arm_angle_deg)
+        vertices, meas = _pose(model, vertices, meas, arm_angle_deg, rig)
     # Centre the torso axis (hip level) on x = z = 0; the floor is already y = 0.
     shift = np.array([meas.axis_xz[0], 0.0, meas.axis_xz[1]])
     vertices = vertices - shift
     if _mesh_volume(vertices, model.faces) <= 0:
         raise BodyModelError("the fitted body mesh is inverted (non-positive volume)")
-    landmarks = dataclasses.replace(meas.landmarks(), axis_xz=meas.axis_xz - shift[[0, 2]])
+    axis_xz = meas.axis_xz - shift[[0, 2]]
+    frames = body_frames(vertices, model.faces, meas.crotch_y, axis_xz, rig, shift, arm_angle_deg)
+    landmarks = dataclasses.replace(meas.landmarks(), axis_xz=axis_xz, frames=frames)
     sdf = build_sdf(vertices, model.faces, spacing=SDF_SPACING_M, margin=SDF_MARGIN_M)
     # keep the precision the disk cache stores (float16), so a cached body drapes identically
     sdf = dataclasses.replace(sdf, values=sdf.values.astype(np.float16).astype(np.float32))

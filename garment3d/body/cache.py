@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from garment3d.types import Body, Landmarks, Measurements, SignedDistanceGrid
+from garment3d.types import Body, BodyFrames, Landmarks, Measurements, SignedDistanceGrid
 
 __all__ = ["CACHE_FORMAT", "body_key", "load_body", "save_body", "MemoryCache"]
 
 log = logging.getLogger(__name__)
 
 #: Bump when the fit, the measurements or the stored layout change.
-CACHE_FORMAT = 3  # 3: float16 distances; 2: nipples smoothed (dress-form finish)
+CACHE_FORMAT = 4  # 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
 
 
 def body_key(target: Measurements, data_version: str, arm_angle_deg: float | None = None) -> str:
@@ -47,6 +47,22 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
+_FRAME_FIELDS = ("neck_y", "neck_xz", "neck_radius", "shoulder_points", "arm_joints", "arm_dirs", "leg_xz")
+
+
+def _frame_arrays(frames: BodyFrames | None) -> dict[str, np.ndarray]:
+    if frames is None:
+        return {}
+    return {f"frames_{name}": np.asarray(getattr(frames, name), np.float64) for name in _FRAME_FIELDS}
+
+
+def _frames(d) -> BodyFrames | None:
+    if "frames_neck_y" not in d:
+        return None
+    values = {name: d[f"frames_{name}"] for name in _FRAME_FIELDS}
+    return BodyFrames(**{k: float(v) if v.ndim == 0 else v for k, v in values.items()})
+
+
 def save_body(path: Path, body: Body) -> None:
     """Write ``body`` to ``path`` atomically (uncompressed, distances as float16: about 15 MB, loads in ~50 ms)."""
     lm, ms = body.landmarks, body.measured
@@ -55,6 +71,7 @@ def save_body(path: Path, body: Body) -> None:
         "faces": body.faces,
         "landmarks": np.array([lm.bust_y, lm.waist_y, lm.hip_y, lm.crotch_y, lm.knee_y]),
         "axis_xz": lm.axis_xz,
+        **_frame_arrays(lm.frames),
         "measured": np.array([ms.height_cm, ms.bust_cm, ms.waist_cm, ms.hip_cm]),
         "gender": np.asarray(ms.gender),
         "sdf_origin": body.sdf.origin,
@@ -84,7 +101,7 @@ def load_body(path: Path) -> Body | None:
             return Body(
                 vertices=d["vertices"],
                 faces=d["faces"],
-                landmarks=Landmarks(*(float(x) for x in lm), axis_xz=d["axis_xz"]),
+                landmarks=Landmarks(*(float(x) for x in lm), axis_xz=d["axis_xz"], frames=_frames(d)),
                 measured=Measurements(*(float(x) for x in ms), gender=str(d["gender"])),
                 sdf=SignedDistanceGrid(origin=d["sdf_origin"], spacing=float(d["sdf_spacing"]), values=d["sdf_values"].astype(np.float32)),
             )

@@ -1,0 +1,268 @@
+"""Placing flat panels around the body before the simulation.
+
+Every region of :class:`garment3d.types.Placement` is a *wrap*: an axis (an
+origin and a unit direction pointing down it) with closed contours around it,
+one per depth below the origin, that clear the body. A panel is laid on the
+contours: pattern depth below the panel's top picks the contour, pattern x is
+arc length along it from the panel's azimuth. Panels sharing a wrap are laid
+side by side, and where they would not fit the contours are widened, so the
+simulation starts with the cloth outside the body and the seams a few
+centimetres open; the solver pulls them closed.
+
+Axes: the waist and torso wrap the body's vertical axis (tops at the waist
+line and the side neck points); the neck wraps the vertical line through the
+neck (panel *bottoms* at the side neck points); arms wrap each upper arm's
+axis from the shoulder point; legs wrap the vertical line through each thigh
+from the waist line.
+
+Contours march the body's signed-distance field out from the axis along each
+azimuth. The waist takes the outermost surface within reach (skirts hang over
+the legs and ignore the arms); the torso, neck and limbs take the first exit
+from the body, so a bodice passes between the torso and the arms and a sleeve
+goes round its own arm only. Below their widest point contours never shrink:
+cloth hangs outward. ``layer`` lifts a panel by ``LAYER_GAP_M`` per layer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from garment3d.errors import MeshingError
+from garment3d.fields import sample_sdf, sample_sdf_gradient
+from garment3d.types import Body, BodyFrames, Panel
+
+__all__ = ["PlacementOptions", "place_panels", "push_out_of_body"]
+
+CM = 0.01
+LAYER_GAP_M = 0.008
+MARCH_STEP_M = 0.004
+
+
+@dataclass(frozen=True)
+class PlacementOptions:
+    clearance_m: float = 0.01  # gap kept between the placed cloth and the body
+    reach_m: float = 0.33  # waist wraps ignore the body farther out (arms, hands)
+    limb_reach_m: float = 0.09  # sleeves and collars stop marching here
+
+
+@dataclass(frozen=True)
+class _Axis:
+    origin: np.ndarray  # (3,) where depth 0 is
+    down: np.ndarray  # (3,) unit, depth grows along it
+    front: np.ndarray  # (3,) unit, azimuth 0
+    left: np.ndarray  # (3,) unit, azimuth 90 (down x front... see _axis)
+
+    def points(self, depth: np.ndarray, theta: np.ndarray, radius: np.ndarray) -> np.ndarray:
+        """World points at ``depth`` along the axis, azimuth ``theta`` (rad), ``radius`` (broadcast)."""
+        radial = np.cos(theta)[..., None] * self.front + np.sin(theta)[..., None] * self.left
+        return self.origin + depth[..., None] * self.down + radius[..., None] * radial
+
+
+def _axis(origin, down, front=(0.0, 0.0, 1.0)) -> _Axis:
+    down = np.asarray(down, np.float64) / np.linalg.norm(down)
+    front = np.asarray(front, np.float64)
+    front = front - down * (front @ down)
+    front /= np.linalg.norm(front)
+    left = np.cross(-down, front)  # front x left = up the axis: right side of the cloth faces out
+    return _Axis(np.asarray(origin, np.float64), down, front, left)
+
+
+@dataclass(frozen=True)
+class _Wrap:
+    """depths (D,) m; theta (T,) rad; radius (D, T) m; arc (D, T + 1) m cumulative length."""
+
+    axis: _Axis
+    depths: np.ndarray
+    theta: np.ndarray
+    radius: np.ndarray
+    arc: np.ndarray
+
+
+# --------------------------------------------------------------------------- contours
+
+
+def _march(body: Body, axis: _Axis, depths: np.ndarray, theta: np.ndarray, reach: float, clearance: float):
+    """(D, T, R) bool: points along each ray nearer the body than ``clearance``, and the radii (R,)."""
+    radii = np.arange(0.0, reach, MARCH_STEP_M)
+    d, t, r = np.meshgrid(depths, theta, radii, indexing="ij")
+    near = sample_sdf(body.sdf, axis.points(d.ravel(), t.ravel(), r.ravel())) < clearance
+    return near.reshape(d.shape), radii
+
+
+def _outermost(near: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    return np.where(near, radii, 0.0).max(axis=2)
+
+
+def _first_exit(near: np.ndarray, radii: np.ndarray) -> np.ndarray:
+    """Radius where each ray first leaves the body (0 where it starts outside)."""
+    outside = ~near
+    exits = np.where(outside.any(axis=2), outside.argmax(axis=2), len(radii) - 1)
+    return radii[exits]
+
+
+def _widen_dips(radius: np.ndarray, k: int = 2) -> np.ndarray:
+    """Fill narrow dips between neighbouring azimuths (between the legs, say)."""
+    return np.stack([np.roll(radius, s, axis=1) for s in range(-k, k + 1)]).max(axis=0)
+
+
+def _hang(radius: np.ndarray, depths: np.ndarray, from_depth: float) -> np.ndarray:
+    """Contours below ``from_depth`` never shrink with depth."""
+    start = int(np.searchsorted(depths, from_depth))
+    out = radius.copy()
+    out[start:] = np.maximum.accumulate(np.vstack([radius[max(start - 1, 0)][None], radius[start:]]), axis=0)[1:]
+    return out
+
+
+def _contours(body: Body, region: str, axis: _Axis, depths: np.ndarray, theta: np.ndarray, options) -> np.ndarray:
+    c = options.clearance_m
+    if region == "waist":
+        near, radii = _march(body, axis, depths, theta, options.reach_m, c)
+        return _hang(_widen_dips(_outermost(near, radii) + c), depths, 0.0)
+    if region == "torso":
+        near, radii = _march(body, axis, depths, theta, options.reach_m, c)
+        inside = near[:, :, 0].all(axis=1)  # the axis runs inside the torso at this depth
+        radius = np.where(inside[:, None], _first_exit(near, radii), _outermost(near, radii)) + 0.5 * c
+        bust_depth = float(axis.origin[1] - body.landmarks.bust_y)
+        return _hang(_widen_dips(radius, 1), depths, bust_depth)
+    near, radii = _march(body, axis, depths, theta, options.limb_reach_m, c)
+    radius = _first_exit(near, radii) + 0.5 * c
+    if region == "leg":
+        crotch_depth = float(axis.origin[1] - body.landmarks.crotch_y)
+        return _hang(radius, depths, crotch_depth)
+    return _hang(radius, depths, 0.0)
+
+
+def _arc(theta: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    closed_t = np.append(theta, theta[0] + 2 * math.pi)
+    closed_r = np.column_stack([radius, radius[:, :1]])
+    x, y = closed_r * np.sin(closed_t), closed_r * np.cos(closed_t)
+    steps = np.hypot(np.diff(x, axis=1), np.diff(y, axis=1))
+    return np.column_stack([np.zeros(len(radius)), np.cumsum(steps, axis=1)])
+
+
+def _extent_cm(panels: list[Panel], depths_cm: np.ndarray, from_top: bool) -> np.ndarray:
+    """Summed horizontal extent (cm) of ``panels`` at each depth below their tops (or above their bottoms)."""
+    total = np.zeros(len(depths_cm))
+    for panel in panels:
+        polygon = shapely.Polygon(panel.outline)
+        minx, bottom, maxx, top = polygon.bounds
+        ys = top - depths_cm if from_top else bottom + (top - bottom) - depths_cm
+        lines = shapely.linestrings([[[minx - 1, y], [maxx + 1, y]] for y in ys])
+        bounds = shapely.bounds(shapely.intersection(polygon, lines))
+        total += np.nan_to_num(bounds[:, 2] - bounds[:, 0])
+    return total
+
+
+def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], options: PlacementOptions) -> _Wrap:
+    max_depth_cm = max(np.ptp(p.outline[:, 1]) for p in panels)
+    depths_cm = np.linspace(0.0, max_depth_cm + 1.0, 160)
+    theta = np.linspace(0.0, 2 * math.pi, 180, endpoint=False)
+    radius = _contours(body, region, axis, depths_cm * CM, theta, options)
+    arc = _arc(theta, radius)
+    base = [p for p in panels if p.placement.layer == 0] or panels
+    needed = _extent_cm(base, depths_cm, region != "neck") * CM * 1.02
+    radius = radius * np.maximum(1.0, needed / arc[:, -1])[:, None]
+    return _Wrap(axis, depths_cm * CM, theta, radius, _arc(theta, radius))
+
+
+# --------------------------------------------------------------------------- axes per region
+
+
+def _frames(body: Body, region: str) -> BodyFrames:
+    if body.landmarks.frames is None:
+        raise MeshingError(f"this body has no neck, arm and leg frames, so '{region}' placement is impossible")
+    return body.landmarks.frames
+
+
+def _region_axis(body: Body, region: str, side: str, panels: list[Panel]) -> _Axis:
+    lm = body.landmarks
+    ax, az = lm.axis_xz
+    if region == "waist":
+        return _axis((ax, lm.waist_y, az), (0, -1, 0))
+    frames = _frames(body, region)
+    if region == "torso":
+        return _axis((ax, frames.neck_y, az), (0, -1, 0))
+    if region == "neck":
+        height = max(np.ptp(p.outline[:, 1]) for p in panels) * CM
+        return _axis((frames.neck_xz[0], frames.neck_y + height, frames.neck_xz[1]), (0, -1, 0))
+    i = 0 if side == "left" else 1
+    if region == "leg":
+        return _axis((frames.leg_xz[i, 0], lm.waist_y, frames.leg_xz[i, 1]), (0, -1, 0))
+    joint, down = frames.arm_joints[i], frames.arm_dirs[i]
+    shoulder = frames.shoulder_points[i]
+    origin = joint + down * float((shoulder - joint) @ down)
+    return _axis(origin, down)
+
+
+# --------------------------------------------------------------------------- laying panels
+
+
+def _wrap_row(wrap: _Wrap, row: int, centre_theta: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(theta, radius) of points ``u`` metres along contour ``row`` from ``centre_theta``."""
+    arc, length = wrap.arc[row], wrap.arc[row, -1]
+    closed_t = np.append(wrap.theta, 2 * math.pi)
+    closed_r = np.append(wrap.radius[row], wrap.radius[row, 0])
+    s = (np.interp(centre_theta % (2 * math.pi), closed_t, arc) + u) % length
+    theta = np.interp(s, arc, closed_t)
+    return theta, np.interp(theta, closed_t, closed_r)
+
+
+def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, from_top: bool) -> np.ndarray:
+    minx, bottom, maxx, top = shapely.Polygon(panel.outline).bounds
+    if from_top:
+        depth = (top - points_cm[:, 1]) * CM
+    else:  # neck: the panel's bottom sits at the wrap's lowest contour
+        depth = wrap.depths[-1] - 0.01 - (points_cm[:, 1] - bottom) * CM
+    u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
+    centre = math.radians(panel.placement.azimuth_deg)
+    f = np.interp(depth, wrap.depths, np.arange(len(wrap.depths)))
+    lower = np.minimum(np.floor(f).astype(int), len(wrap.depths) - 2)
+    t = f - lower
+    theta, radius = np.empty(len(points_cm)), np.empty(len(points_cm))
+    for row in np.unique(lower):
+        sel = lower == row
+        ta, ra = _wrap_row(wrap, row, centre, u[sel])
+        tb, rb = _wrap_row(wrap, row + 1, centre, u[sel])
+        # blend positions on the two contours (angles may wrap around 2 pi)
+        xa, ya = ra * np.sin(ta), ra * np.cos(ta)
+        xb, yb = rb * np.sin(tb), rb * np.cos(tb)
+        x, y = xa * (1 - t[sel]) + xb * t[sel], ya * (1 - t[sel]) + yb * t[sel]
+        theta[sel], radius[sel] = np.arctan2(x, y), np.hypot(x, y)
+    radius += panel.placement.layer * LAYER_GAP_M
+    return wrap.axis.points(depth, theta, radius)
+
+
+def place_panels(body: Body, panels: list[Panel], points_cm: list[np.ndarray], options: PlacementOptions) -> list[np.ndarray]:
+    """World positions (n_i, 3) of each panel's flat points, laid around ``body`` by its placement."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, panel in enumerate(panels):
+        groups.setdefault((panel.placement.region, panel.placement.side), []).append(i)
+    placed: list[np.ndarray] = [np.empty((0, 3))] * len(panels)
+    for (region, side), members in groups.items():
+        group = [panels[i] for i in members]
+        wrap = _build_wrap(body, region, _region_axis(body, region, side, group), group, options)
+        for i in members:
+            placed[i] = _lay(panels[i], points_cm[i], wrap, region != "neck")
+    return placed
+
+
+def push_out_of_body(body: Body, positions: np.ndarray, clearance: float, iterations: int = 8) -> np.ndarray:
+    """Move points nearer the body than ``clearance`` (or inside it) out along the distance gradient."""
+    out = positions.copy()
+    sdf = body.sdf
+    for _ in range(iterations):
+        distance = sample_sdf(sdf, out)
+        close = np.flatnonzero(distance < clearance)
+        if len(close) == 0:
+            break
+        for i in close:
+            d, gx, gy, gz = sample_sdf_gradient(sdf.values, sdf.origin, sdf.spacing, *out[i])
+            g = np.array([gx, gy, gz])
+            norm = np.linalg.norm(g)
+            if norm > 1e-9:
+                out[i] += (clearance - d) * g / norm
+    return out
