@@ -1,4 +1,15 @@
-"""Command line: ``garment3d sample ...`` and ``garment3d list``."""
+"""Command line: ``garment3d sample``, ``list``, ``sizes`` and ``pattern export|thumbnail``.
+
+``garment3d pattern export NAME --out FILE`` writes a library pattern's pieces
+at one size (``--size``, default 160/84A) as SVG, DXF or PDF, or, with
+``--sizes``, a graded nest of several sizes as one file::
+
+    garment3d pattern export a_line_skirt --size 165/88A --out skirt.pdf --tiled --paper A4
+    garment3d pattern export a_line_skirt --sizes 155/80A,160/84A,165/88A --format svg --out nest.svg
+    garment3d pattern export a_line_skirt --sizes international --gender male --out nest.dxf
+    garment3d pattern thumbnail a_line_skirt --out skirt.png
+    garment3d sizes --system international --gender male
+"""
 
 from __future__ import annotations
 
@@ -15,6 +26,7 @@ __all__ = ["main"]
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL_ERROR = 1
+_EXPORT_FORMATS = ("svg", "dxf", "pdf")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -57,7 +69,135 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="render even if the drape fails its quality gates")
 
     sub.add_parser("list", help="list patterns and fabrics")
+
+    sizes = sub.add_parser("sizes", help="list the sizes of a size system with their measurements")
+    sizes.add_argument("--system", default="gbt", help="'gbt' (GB/T 1335, default) or 'international' (XS-XXL)")
+    sizes.add_argument("--gender", choices=("female", "male"), default="female")
+    sizes.add_argument("--type", dest="body_type", default="A", help="GB/T body type Y, A, B or C (default A)")
+
+    pattern = sub.add_parser("pattern", help="pattern files: export (one size or a graded nest), thumbnail")
+    pattern_sub = pattern.add_subparsers(dest="pattern_command", required=True, parser_class=_Parser)
+    export = pattern_sub.add_parser(
+        "export", help="write a library pattern at one size, or a graded nest of several sizes, as SVG/DXF/PDF"
+    )
+    export.add_argument("name", help="library pattern name (see 'garment3d list')")
+    which = export.add_mutually_exclusive_group()
+    which.add_argument("--size", help="one size: GB/T 1335 such as 160/84A, or XS-XXL (W-M, M-L); default 160/84A")
+    which.add_argument("--sizes", help="a graded nest: comma-separated sizes (155/80A,160/84A,165/88A), or a whole "
+                                       "system: 'gbt' (150/76A-180/100A) or 'international' (XS-XXL)")
+    export.add_argument("--gender", choices=("female", "male"), default="female",
+                        help="for sizes without a W/M prefix (default female)")
+    export.add_argument("--param", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
+                        help="style parameter override, repeatable (e.g. length=70)")
+    export.add_argument("--format", dest="fmt", choices=_EXPORT_FORMATS, help="file format (default: from --out)")
+    export.add_argument("--out", type=Path, required=True, help="output file (.svg, .dxf or .pdf)")
+    export.add_argument("--seam-allowance", type=float, default=None, metavar="CM",
+                        help="seam allowance in cm for every edge (default 1)")
+    export.add_argument("--reference", choices=("anchor", "origin"), default="anchor",
+                        help="grading reference point of a nest: 'anchor' (centre of the side the piece hangs "
+                             "from) or 'origin' (the definition's origin)")
+    export.add_argument("--dxf-variant", choices=("aama", "astm"), default="aama")
+    export.add_argument("--tiled", action="store_true", help="PDF of one size: tile onto --paper pages")
+    export.add_argument("--paper", choices=("A4", "Letter", "A3"), default="A4")
+
+    thumbnail = pattern_sub.add_parser("thumbnail", help="write the catalog thumbnail PNG of a library pattern")
+    thumbnail.add_argument("name", help="library pattern name")
+    thumbnail.add_argument("--out", type=Path, required=True, help="output PNG file")
+    thumbnail.add_argument("--px", type=int, default=256, help="image width and height in pixels (32-1024)")
     return parser
+
+
+
+def _sizes(args: argparse.Namespace) -> int:
+    from garment3d.sizes import sizes_of
+
+    for size in sizes_of(args.system, args.gender, args.body_type):
+        m = size.measurements
+        print(f"{size.label:<10} height {m.height_cm:g}  bust {m.bust_cm:g}  waist {m.waist_cm:g}  hip {m.hip_cm:g}  "
+              f"({size.system})")
+    return 0
+
+
+def _export_format(args: argparse.Namespace) -> str:
+    suffix = args.out.suffix.lower().lstrip(".")
+    if args.fmt is None:
+        if suffix not in _EXPORT_FORMATS:
+            raise InvalidRequestError(
+                f"cannot tell the format from '{args.out.name}'; name the file .svg, .dxf or .pdf or give --format"
+            )
+        return suffix
+    if suffix and suffix != args.fmt:
+        raise InvalidRequestError(f"--format {args.fmt} does not match the file name '{args.out.name}'")
+    return args.fmt
+
+
+def _size_list(text: str, gender: str) -> list:
+    from garment3d.sizes import sizes_of
+
+    result = []
+    for token in (t.strip() for t in text.split(",")):
+        if not token:
+            raise InvalidRequestError(f"--sizes '{text}' has an empty entry; separate sizes with single commas")
+        if token.lower() in ("gbt", "gb/t 1335", "international", "intl"):
+            result.extend(sizes_of(token, gender))
+        else:
+            result.append(token)
+    return result
+
+
+def _export(args: argparse.Namespace) -> int:
+    from garment3d.patterns import evaluate, get_definition
+    from garment3d.patterns.formats import write_dxf, write_pattern_svg, write_pdf
+    from garment3d.patterns.grading import grade, write_nest
+    from garment3d.sizes import parse_size
+
+    fmt = _export_format(args)
+    definition = get_definition(args.name)
+    parameters = dict(args.param)
+    allowance = {} if args.seam_allowance is None else {"seam_allowance": args.seam_allowance}
+    if args.out.is_dir():
+        raise InvalidRequestError(f"--out '{args.out}' is a folder; give a file name")
+    if args.sizes is not None:
+        if args.tiled:
+            raise InvalidRequestError("--tiled prints one size; a graded nest is one full-size sheet (drop --tiled)")
+        nest = grade(definition, _size_list(args.sizes, args.gender), parameters, args.gender, args.reference)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_nest(nest, args.out, fmt, dxf_variant=args.dxf_variant, **allowance)
+        print(f"graded nest of {definition.name} ({', '.join(nest.labels)}; reference {nest.reference}) "
+              f"written to {args.out}")
+        return 0
+    size = parse_size(args.size or "160/84A", args.gender)
+    pattern = evaluate(definition, size.measurements, parameters, size_label=size.label)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "svg":
+        write_pattern_svg(pattern, args.out, **allowance)
+    elif fmt == "dxf":
+        write_dxf(pattern, args.out, variant=args.dxf_variant, **allowance)
+    else:
+        write_pdf(pattern, args.out, tiled=args.tiled, paper=args.paper, **allowance)
+    print(f"{definition.name} at size {size.label} written to {args.out}")
+    return 0
+
+
+def _thumbnail(args: argparse.Namespace) -> int:
+    from garment3d.patterns import get_definition
+    from garment3d.patterns.thumbnail import thumbnail_png
+
+    png = thumbnail_png(get_definition(args.name), args.px)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(png)
+    print(f"thumbnail of {args.name} ({args.px} x {args.px} px) written to {args.out}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "sample":
+        return _sample(args)
+    if args.command == "list":
+        return _list()
+    if args.command == "sizes":
+        return _sizes(args)
+    return _export(args) if args.pattern_command == "export" else _thumbnail(args)
 
 
 def _measurements(args: argparse.Namespace) -> Measurements | None:
@@ -142,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        return _sample(args) if args.command == "sample" else _list()
+        return _run(args)
     except Garment3DError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
