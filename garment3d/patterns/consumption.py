@@ -33,7 +33,6 @@ import shapely.affinity
 from scipy.signal import fftconvolve
 
 from garment3d.errors import InvalidRequestError
-from garment3d.patterns.formats.limits import DEFAULT_SEAM_ALLOWANCE_CM
 from garment3d.patterns.formats.pieces import SeamAllowance, cut_pieces
 from garment3d.types import Pattern
 
@@ -244,16 +243,18 @@ def marker_for_pieces(
 def estimate_marker(
     pattern: Pattern,
     fabric_width_cm: float,
-    seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM,
+    seam_allowance: SeamAllowance | None = None,
     allow_90: bool = False,
     resolution_cm: float = 0.5,
 ) -> MarkerEstimate:
     """Marker of one garment: every panel ``cut_count`` times on its cut line (allowance in cm).
 
     allow_90 : let pieces turn 90 degrees off grain (knits, or fabrics without a grain).
+    seam_allowance : None for each panel's own allowances (see ``resolve_allowances``).
+    A piece cut on fold is laid whole (both halves, unfolded across its fold line).
     """
     pieces = [
-        MarkerPiece(piece.name, piece.cut_line, panel.grain, panel.cut_count)
+        MarkerPiece(piece.name, piece.unfolded_cut_line, panel.grain, panel.cut_count)
         for piece, panel in zip(cut_pieces(pattern, seam_allowance), pattern.panels)
     ]
     return marker_for_pieces(pieces, fabric_width_cm, allow_90=allow_90, resolution_cm=resolution_cm)

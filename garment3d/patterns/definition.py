@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from garment3d.errors import InvalidPatternError
+from garment3d.patterns.fold import MIRROR_SUFFIX
 from garment3d.patterns.formula import check_formula
 from garment3d.sizes import DERIVED_MEASUREMENT_NAMES
 from garment3d.types import PLACEMENT_REGIONS, SIDED_REGIONS, EdgeRef
@@ -33,7 +34,10 @@ __all__ = [
 MEASUREMENT_NAMES = ("height", "bust", "waist", "hip", *DERIVED_MEASUREMENT_NAMES)
 MAX_DEFINITION_BYTES = 256 * 1024
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
-_CURVES = ("line", "quadratic", "cubic")
+_CURVES = ("line", "quadratic", "cubic", "arc")
+MAX_SEAM_ALLOWANCE_CM = 10.0  # as formats.limits (not imported: formats imports this module)
+MAX_NOTCHES = 200  # per panel
+MAX_LINES = 200  # internal lines per panel
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,11 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Segment:
-    """One outline segment from point ``start`` to point ``end``."""
+    """One outline segment from point ``start`` to point ``end``.
+
+    ``controls`` are the curve's control points: one for ``quadratic``, two for
+    ``cubic``, and for ``arc`` the point the circular arc passes through.
+    """
 
     edge: str
     start: str
@@ -67,6 +75,22 @@ class PanelDefinition:
     side: str
     layer: int
     segments: tuple[Segment, ...]
+    fold: str | None = None  # the straight edge the piece is cut on fold along
+    allowance: tuple[tuple[str, float], ...] = ()  # (edge or "*", cm)
+    notches: tuple[tuple[str, str], ...] = ()  # (edge, formula: cm along the edge from its start)
+    lines: tuple[tuple[str, str], ...] = ()  # internal lines (from point, to point)
+
+    def has_edge(self, edge: str) -> bool:
+        return any(s.edge == edge for s in self.segments)
+
+    def fold_neighbours(self) -> tuple[str, ...]:
+        """The edges that meet the fold (they join their mirror image when unfolded); () without a fold."""
+        if self.fold is None:
+            return ()
+        index = next(i for i, s in enumerate(self.segments) if s.edge == self.fold)
+        before = self.segments[index - 1].edge
+        after = self.segments[(index + 1) % len(self.segments)].edge
+        return tuple(dict.fromkeys((after, before)))
 
 
 @dataclass(frozen=True)
@@ -128,10 +152,12 @@ def _name(value: Any, where: str) -> str:
 
 
 def _edge_ref(value: Any, where: str) -> EdgeRef:
+    """``panel.edge`` or ``panel.edge@mirror`` (the mirrored copy of an edge of a folded panel)."""
     if not isinstance(value, str) or value.count(".") != 1:
         raise _fail(where, f"'{value}' is not an edge reference of the form panel.edge")
     panel, edge = value.split(".")
-    return EdgeRef(_name(panel, where), _name(edge, where))
+    base = edge.removesuffix(MIRROR_SUFFIX)
+    return EdgeRef(_name(panel, where), _name(base, where) + edge[len(base):])
 
 
 # --------------------------------------------------------------------------- sections
@@ -178,6 +204,8 @@ def _points(raw: Any, where: str) -> tuple[tuple[str, str, str], ...]:
 def _segment(raw: Any, where: str) -> Segment:
     if not isinstance(raw, dict):
         raise _fail(where, "must be a table")
+    edge = _name(raw.get("edge"), f"{where}, edge")
+    where = f"{where} (edge '{edge}')"
     curve = raw.get("curve", "line")
     if curve not in _CURVES:
         raise _fail(where, f"unknown curve '{curve}' (expected one of {', '.join(_CURVES)})")
@@ -189,8 +217,14 @@ def _segment(raw: Any, where: str) -> Segment:
         if not isinstance(pair, list) or len(pair) != 2:
             raise _fail(where, "a cubic curve needs 'controls' = [point, point]")
         controls = tuple(_name(c, f"{where}, controls") for c in pair)
+    elif curve == "arc":
+        if "through" not in raw:
+            raise _fail(where, "an arc needs 'through' = a point the arc passes through")
+        controls = (_name(raw.get("through"), f"{where}, through"),)
+    if curve != "arc" and "through" in raw:
+        raise _fail(where, f"'through' belongs to curve = \"arc\", not to a {curve}")
     return Segment(
-        edge=_name(raw.get("edge"), f"{where}, edge"),
+        edge=edge,
         start=_name(raw.get("from"), f"{where}, from"),
         end=_name(raw.get("to"), f"{where}, to"),
         curve=curve,
@@ -198,11 +232,7 @@ def _segment(raw: Any, where: str) -> Segment:
     )
 
 
-def _panel(raw: Any, where: str) -> PanelDefinition:
-    if not isinstance(raw, dict):
-        raise _fail(where, "must be a table")
-    name = _name(raw.get("name"), f"{where}, name")
-    at = f"{where} '{name}'"
+def _outline(raw: dict[str, Any], at: str) -> tuple[Segment, ...]:
     segments_raw = _require(raw, "outline", list, at)
     if len(segments_raw) < 3:
         raise _fail(at, "an outline needs at least 3 segments")
@@ -215,9 +245,11 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
                 f"outline does not close: segment {i + 1} ends at '{segment.end}' "
                 f"but the next one starts at '{following.start}'",
             )
-    grain = _require(raw, "grain", list, at)
-    if len(grain) != 2 or not all(isinstance(g, (int, float)) for g in grain) or math.hypot(*grain) == 0:
-        raise _fail(at, "'grain' must be a non-zero vector [x, y]")
+    return segments
+
+
+def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int]:
+    """(region, azimuth degrees, side, layer)."""
     placement = _require(raw, "placement", dict, at)
     region = placement.get("region")
     if region not in PLACEMENT_REGIONS:
@@ -230,18 +262,116 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
     layer = placement.get("layer", 0)
     if not isinstance(layer, int) or isinstance(layer, bool) or not -2 <= layer <= 2:
         raise _fail(at, "placement 'layer' must be an integer from -2 to 2")
+    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer
+
+
+def _grain(raw: dict[str, Any], at: str) -> tuple[float, float]:
+    grain = _require(raw, "grain", list, at)
+    numbers = len(grain) == 2 and all(isinstance(g, (int, float)) and not isinstance(g, bool) for g in grain)
+    if not numbers or not all(math.isfinite(g) for g in grain) or math.hypot(*grain) == 0:
+        raise _fail(at, "'grain' must be a non-zero vector [x, y]")
+    return float(grain[0]), float(grain[1])
+
+
+def _fold(raw: dict[str, Any], segments: tuple[Segment, ...], at: str) -> str | None:
+    if "fold" not in raw:
+        return None
+    fold = _name(raw["fold"], f"{at}, fold")
+    parts = [s for s in segments if s.edge == fold]
+    if not parts:
+        raise _fail(at, f"fold edge '{fold}' is not an edge of the outline")
+    if len(parts) != 1 or parts[0].curve != "line":
+        kind = f"{len(parts)} segments" if len(parts) != 1 else f"a '{parts[0].curve}' curve"
+        raise _fail(at, f"fold edge '{fold}' must be exactly one straight line segment (it is {kind})")
+    if len({s.edge for s in segments}) < 2:
+        raise _fail(at, f"fold edge '{fold}' needs at least one other edge")
+    return fold
+
+
+def _own_edge(edge: Any, segments: tuple[Segment, ...], fold: str | None, where: str, what: str) -> str:
+    """An edge of this panel (not the fold) named by ``what`` (an allowance key, a notch)."""
+    edge = _name(edge, where)
+    if not any(s.edge == edge for s in segments):
+        known = ", ".join(dict.fromkeys(s.edge for s in segments))
+        raise _fail(where, f"{what} names unknown edge '{edge}' (edges: {known})")
+    if edge == fold:
+        raise _fail(where, f"{what} names the fold edge '{edge}', which is not cut or sewn")
+    return edge
+
+
+def _allowance(raw: dict[str, Any], segments: tuple[Segment, ...], fold: str | None, at: str):
+    table = raw.get("allowance", {})
+    if not isinstance(table, dict):
+        raise _fail(at, "'allowance' must be a table of edge = centimetres (\"*\" for every other edge)")
+    result = []
+    for key, value in table.items():
+        where = f"{at}, allowance '{key}'"
+        if key != "*":
+            _own_edge(key, segments, fold, where, "allowance")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise _fail(where, "must be a number of centimetres")
+        if not 0.0 <= value <= MAX_SEAM_ALLOWANCE_CM:
+            raise _fail(where, f"{value:g} cm is outside 0-{MAX_SEAM_ALLOWANCE_CM:g} cm")
+        result.append((key, float(value)))
+    return tuple(result)
+
+
+def _list_of_tables(raw: dict[str, Any], key: str, limit: int, at: str) -> list[dict[str, Any]]:
+    items = raw.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise _fail(at, f"'{key}' must be a list of tables")
+    if len(items) > limit:
+        raise _fail(at, f"more than {limit} {key}")
+    return items
+
+
+def _notches(raw: dict[str, Any], segments: tuple[Segment, ...], fold: str | None, at: str):
+    result = []
+    for i, table in enumerate(_list_of_tables(raw, "notches", MAX_NOTCHES, at)):
+        where = f"{at}, notch {i + 1}"
+        edge = _own_edge(table.get("edge"), segments, fold, f"{where}, edge", "notch")
+        if "at" not in table:
+            raise _fail(where, "missing field 'at' (cm along the edge from its start)")
+        check_formula(table["at"], f"{where} on '{edge}', at")
+        result.append((edge, str(table["at"])))
+    return tuple(result)
+
+
+def _lines(raw: dict[str, Any], at: str) -> tuple[tuple[str, str], ...]:
+    result = []
+    for i, table in enumerate(_list_of_tables(raw, "lines", MAX_LINES, at)):
+        where = f"{at}, line {i + 1}"
+        start, end = _name(table.get("from"), f"{where}, from"), _name(table.get("to"), f"{where}, to")
+        if start == end:
+            raise _fail(where, f"runs from '{start}' to itself")
+        result.append((start, end))
+    return tuple(result)
+
+
+def _panel(raw: Any, where: str) -> PanelDefinition:
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a table")
+    name = _name(raw.get("name"), f"{where}, name")
+    at = f"{where} '{name}'"
+    segments = _outline(raw, at)
+    region, azimuth, side, layer = _placement(raw, at)
     cut_count = raw.get("cut", 1)
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
+    fold = _fold(raw, segments, at)
     return PanelDefinition(
         name=name,
         cut_count=cut_count,
-        grain=(float(grain[0]), float(grain[1])),
+        grain=_grain(raw, at),
         region=region,
-        azimuth_deg=_number(placement, "azimuth", f"{at}, placement"),
+        azimuth_deg=azimuth,
         side=side,
         layer=layer,
         segments=segments,
+        fold=fold,
+        allowance=_allowance(raw, segments, fold, at),
+        notches=_notches(raw, segments, fold, at),
+        lines=_lines(raw, at),
     )
 
 
@@ -266,12 +396,24 @@ def _seams(raw: Any, panels: tuple[PanelDefinition, ...], where: str) -> tuple[S
 
 
 def _check_edge_exists(ref: EdgeRef, panels: tuple[PanelDefinition, ...], where: str) -> None:
-    for panel in panels:
-        if panel.name == ref.panel:
-            if any(s.edge == ref.edge for s in panel.segments):
-                return
-            raise _fail(where, f"panel '{ref.panel}' has no edge '{ref.edge}'")
-    raise _fail(where, f"no panel named '{ref.panel}'")
+    """``ref`` names an edge of the cut piece: not a fold; ``@mirror`` only on a folded panel."""
+    panel = next((p for p in panels if p.name == ref.panel), None)
+    if panel is None:
+        raise _fail(where, f"no panel named '{ref.panel}'")
+    base = ref.edge.removesuffix(MIRROR_SUFFIX)
+    if not panel.has_edge(base):
+        raise _fail(where, f"panel '{ref.panel}' has no edge '{base}'")
+    if base == panel.fold:
+        raise _fail(where, f"{ref} is the fold of panel '{ref.panel}', not an edge of the cut piece")
+    if base != ref.edge:
+        if panel.fold is None:
+            raise _fail(where, f"{ref}: panel '{ref.panel}' is not cut on fold, so '{base}' has no mirror")
+        if base in panel.fold_neighbours():
+            raise _fail(
+                where,
+                f"{ref}: edge '{base}' meets the fold of '{ref.panel}' and joins its mirror into one edge; "
+                f"name it {ref.panel}.{base}",
+            )
 
 
 # --------------------------------------------------------------------------- entry points

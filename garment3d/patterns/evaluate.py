@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 
@@ -10,6 +11,7 @@ import shapely
 
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.definition import PanelDefinition, PatternDefinition, Segment
+from garment3d.patterns.fold import unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
 from garment3d.sizes import derived_measurements
 from garment3d.types import Measurements, Panel, PanelEdge, Pattern, Placement, Seam
@@ -18,6 +20,8 @@ __all__ = ["evaluate", "resolve_parameters", "edge_length_cm", "SEAM_TOLERANCE_C
 
 SEAM_TOLERANCE_CM = 0.1  # seams must match within 1 mm (plus declared ease)
 CURVE_STEP_CM = 0.5  # curves are sampled at about this spacing
+COLLINEAR_TOLERANCE = 1e-6  # an arc's three points with less turn than this (relative) are a line
+INSIDE_TOLERANCE_CM = 1e-6  # internal lines may touch the outline within this
 
 
 def resolve_parameters(definition: PatternDefinition, overrides: Mapping[str, float]) -> dict[str, float]:
@@ -63,15 +67,43 @@ def _points(definition: PatternDefinition, names: Mapping[str, float]) -> dict[s
     return points
 
 
+def _arc(start: np.ndarray, through: np.ndarray, end: np.ndarray, segment: Segment, where: str) -> np.ndarray:
+    """Samples of the circular arc from ``start`` through ``through`` to ``end`` (end excluded)."""
+    names = f"'{segment.start}', '{segment.controls[0]}', '{segment.end}'"
+    u, v = through - start, end - start
+    cross = float(u[0] * v[1] - u[1] * v[0])
+    scale = max(float(np.dot(u, u)), float(np.dot(v, v)), float(np.dot(end - through, end - through)))
+    if scale == 0.0 or abs(cross) <= COLLINEAR_TOLERANCE * scale:
+        kind = "coincident" if min(np.linalg.norm(u), np.linalg.norm(v), np.linalg.norm(end - through)) < 1e-9 \
+            else "collinear"
+        raise InvalidPatternError(
+            f"{where}, edge '{segment.edge}': arc points {names} are {kind}; no circle passes through them"
+        )
+    # circumcentre relative to start: solves 2 c.u = |u|^2, 2 c.v = |v|^2
+    centre = start + np.array([v[1] * u.dot(u) - u[1] * v.dot(v), u[0] * v.dot(v) - v[0] * u.dot(u)]) / (2 * cross)
+    radius = float(np.linalg.norm(start - centre))
+    angle = [math.atan2(*(p - centre)[::-1]) for p in (start, through, end)]
+    to_end = (angle[2] - angle[0]) % math.tau
+    to_through = (angle[1] - angle[0]) % math.tau
+    sweep = to_end if to_through < to_end else to_end - math.tau  # counter-clockwise if that passes 'through'
+    count = max(4, int(math.ceil(abs(sweep) * radius / CURVE_STEP_CM)))
+    t = angle[0] + sweep * np.linspace(0.0, 1.0, count + 1)[:-1]
+    samples = centre + radius * np.column_stack([np.cos(t), np.sin(t)])
+    samples[0] = start
+    return samples
+
+
 def _sample_segment(segment: Segment, points: Mapping[str, Point], where: str) -> np.ndarray:
     """(k, 2) samples from the start point up to (excluding) the end point."""
     try:
         nodes = [points[segment.start], *(points[c] for c in segment.controls), points[segment.end]]
     except KeyError as exc:
-        raise InvalidPatternError(f"{where}: unknown point {exc}") from None
+        raise InvalidPatternError(f"{where}, edge '{segment.edge}': unknown point {exc}") from None
     control = np.asarray(nodes, dtype=np.float64)
     if segment.curve == "line":
         return control[:1]
+    if segment.curve == "arc":
+        return _arc(*control, segment, where)
     chord = float(np.sum(np.linalg.norm(np.diff(control, axis=0), axis=1)))
     count = max(4, int(math.ceil(chord / CURVE_STEP_CM)))
     t = np.linspace(0.0, 1.0, count + 1)[:-1, None]
@@ -82,12 +114,12 @@ def _sample_segment(segment: Segment, points: Mapping[str, Point], where: str) -
     return (1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t**2 * p2 + t**3 * p3
 
 
-def _panel(panel: PanelDefinition, points: Mapping[str, Point], pattern_name: str) -> Panel:
-    where = f"{pattern_name}, panel '{panel.name}'"
+def _outline(panel: PanelDefinition, points: Mapping[str, Point], where: str) -> tuple[np.ndarray, tuple]:
+    """(outline (k, 2) cm, edges) of a panel, checked to be simple and counter-clockwise."""
     chunks, edge_starts = [], []
     offset = 0
-    for segment in panel.segments:
-        samples = _sample_segment(segment, points, where)
+    for i, segment in enumerate(panel.segments):
+        samples = _sample_segment(segment, points, f"{where}, outline segment {i + 1}")
         chunks.append(samples)
         edge_starts.append((segment.edge, offset))
         offset += len(samples)
@@ -100,15 +132,67 @@ def _panel(panel: PanelDefinition, points: Mapping[str, Point], pattern_name: st
         raise InvalidPatternError(f"{where}: outline is not a simple closed shape ({reason})")
     if not shapely.is_ccw(polygon.exterior):
         raise InvalidPatternError(f"{where}: outline runs clockwise; list its segments counter-clockwise")
+    return outline, edges
+
+
+def _notches(
+    panel: PanelDefinition, shape: Panel, names: Mapping[str, float], points: Mapping[str, Point], where: str
+) -> tuple[tuple[str, float], ...]:
+    result = []
+    for i, (edge, formula) in enumerate(panel.notches):
+        at = f"{where}, notch {i + 1} on '{edge}'"
+        distance = evaluate_formula(formula, names, points, at)
+        length = edge_length_cm(shape, edge)
+        if not 0.0 <= distance <= length:
+            raise InvalidPatternError(
+                f"{at}: {distance:g} cm is outside the edge (0 to {length:.2f} cm from its start)"
+            )
+        result.append((edge, distance))
+    return tuple(result)
+
+
+def _internal_lines(
+    panel: PanelDefinition, outline: np.ndarray, points: Mapping[str, Point], where: str
+) -> tuple[np.ndarray, ...]:
+    inside = shapely.Polygon(outline).buffer(INSIDE_TOLERANCE_CM)
+    result = []
+    for i, (start, end) in enumerate(panel.lines):
+        at = f"{where}, line {i + 1} from '{start}' to '{end}'"
+        if start not in points or end not in points:
+            missing = start if start not in points else end
+            raise InvalidPatternError(f"{at}: unknown point '{missing}'")
+        line = np.asarray([points[start], points[end]], dtype=np.float64)
+        if np.linalg.norm(line[1] - line[0]) < 1e-6:
+            raise InvalidPatternError(f"{at}: the line has no length (its two points coincide)")
+        if not inside.covers(shapely.LineString(line)):
+            raise InvalidPatternError(f"{at}: the line runs outside the piece")
+        result.append(line)
+    return tuple(result)
+
+
+def _panel(
+    panel: PanelDefinition, names: Mapping[str, float], points: Mapping[str, Point], pattern_name: str
+) -> Panel:
+    where = f"{pattern_name}, panel '{panel.name}'"
+    outline, edges = _outline(panel, points, where)
     grain = np.asarray(panel.grain, dtype=np.float64)
-    return Panel(
+    shape = Panel(
         name=panel.name,
         outline=outline,
         edges=edges,
         grain=grain / np.linalg.norm(grain),
         placement=Placement(region=panel.region, azimuth_deg=panel.azimuth_deg, side=panel.side, layer=panel.layer),
         cut_count=panel.cut_count,
+        fold=panel.fold,
+        allowance=panel.allowance,
+        internal_lines=_internal_lines(panel, outline, points, where),
     )
+    shape = dataclasses.replace(shape, notches=_notches(panel, shape, names, points, where))
+    try:
+        unfold(shape)  # a folded half must unfold into a simple piece
+    except InvalidPatternError as exc:
+        raise InvalidPatternError(f"{pattern_name}, {exc}") from None
+    return shape
 
 
 def _dedupe_check(outline: np.ndarray, where: str) -> None:
@@ -142,10 +226,13 @@ def edge_length_cm(panel: Panel, edge: str) -> float:
     return float(np.sum(np.linalg.norm(np.diff(points, axis=0), axis=1)))
 
 
-def _check_seams(definition: PatternDefinition, panels: dict[str, Panel]) -> None:
-    for seam in definition.seams:
-        la = edge_length_cm(panels[seam.a.panel], seam.a.edge)
-        lb = edge_length_cm(panels[seam.b.panel], seam.b.edge)
+def _check_seams(definition: PatternDefinition, pattern: Pattern) -> None:
+    """Seam lengths on the whole pieces: a mirrored edge as long as its original, an edge
+    meeting a fold as long as both its halves."""
+    whole = unfold_pattern(pattern)
+    for seam, sewn in zip(definition.seams, whole.seams):
+        la = edge_length_cm(whole.panel(sewn.a.panel), sewn.a.edge)
+        lb = edge_length_cm(whole.panel(sewn.b.panel), sewn.b.edge)
         if abs(la - lb) > SEAM_TOLERANCE_CM + abs(seam.ease_cm):
             raise InvalidPatternError(
                 f"{definition.name}: seam {seam.a} ({la:.1f} cm) and {seam.b} ({lb:.1f} cm) differ by "
@@ -159,17 +246,23 @@ def evaluate(
     parameters: Mapping[str, float] | None = None,
     size_label: str = "custom",
 ) -> Pattern:
-    """Evaluate ``definition`` at ``measurements`` into a :class:`Pattern` (cm)."""
+    """Evaluate ``definition`` at ``measurements`` into a :class:`Pattern` (cm).
+
+    Panels cut on fold stay folded (half pieces, as exports need them); seams may
+    name ``edge@mirror`` edges that exist only once unfolded: stages that need
+    whole pieces (meshing, fabric consumption) call
+    :func:`garment3d.patterns.fold.unfold_pattern` first.
+    """
     values = resolve_parameters(definition, parameters or {})
     names = {**_measurement_names(measurements), **values}
     points = _points(definition, names)
-    panels = {p.name: _panel(p, points, definition.name) for p in definition.panels}
-    _check_seams(definition, panels)
-    return Pattern(
+    pattern = Pattern(
         name=definition.name,
         size_label=size_label,
-        panels=tuple(panels.values()),
+        panels=tuple(_panel(p, names, points, definition.name) for p in definition.panels),
         seams=tuple(Seam(a=s.a, b=s.b, reversed=s.reversed) for s in definition.seams),
         anchors=definition.anchors,
         parameters=tuple(values.items()),
     )
+    _check_seams(definition, pattern)
+    return pattern

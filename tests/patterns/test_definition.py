@@ -1,4 +1,5 @@
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -97,3 +98,83 @@ def test_uploaded_text_is_the_same_path_as_the_library():
     b = evaluate(get_definition("a_line_skirt"), M)
     for pa, pb in zip(a.panels, b.panels):
         np.testing.assert_array_equal(pa.outline, pb.outline)
+
+
+# --------------------------------------------------------------------------- arcs, folds, allowances, notches, lines
+
+FOLDED = Path(__file__).parent / "formats" / "folded_skirt.toml"
+
+
+def folded_table():
+    return tomllib.loads(FOLDED.read_text())
+
+
+def test_folded_definition_parses_every_new_key():
+    definition = parse_definition(folded_table(), "test")
+    front = definition.panels[0]
+    assert front.fold == "centre"
+    assert front.allowance == (("*", 1.0), ("hem", 3.0))
+    assert front.notches == (("side", "10"), ("waist", "dist(cf_waist, side_waist) / 2"))
+    assert front.lines == (("pocket_a", "pocket_b"),)
+    assert front.segments[0].curve == "arc" and front.segments[0].controls == ("hem_mid",)
+    assert set(front.fold_neighbours()) == {"hem", "waist"}
+    assert str(definition.seams[0].b) == "back.side@mirror"
+
+
+def _mutate(change):
+    table = folded_table()
+    change(table)
+    return table
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda t: t["panels"][0]["outline"][0].pop("through"),
+         r"panel 1 'front', outline segment 1 \(edge 'hem'\): an arc needs 'through'"),
+        (lambda t: t["panels"][0]["outline"][1].update(through="hem_mid"),
+         r"panel 1 'front', outline segment 2 \(edge 'side'\): 'through' belongs to curve = \"arc\""),
+        (lambda t: t["panels"][0].update(fold="hem"),
+         r"panel 1 'front'.*fold edge 'hem' must be exactly one straight line segment \(it is a 'arc' curve\)"),
+        (lambda t: t["panels"][0].update(fold="sleeve"), r"panel 1 'front'.*fold edge 'sleeve' is not an edge"),
+        (lambda t: t["panels"][0].update(fold=3), r"panel 1 'front', fold.*not a valid name"),
+        (lambda t: t["panels"][0]["outline"].insert(3, {"edge": "centre", "from": "cf_waist", "to": "pocket_a"})
+         or t["panels"][0]["outline"][4].update({"from": "pocket_a"}),
+         r"panel 1 'front'.*fold edge 'centre' must be exactly one straight line segment \(it is 2 segments\)"),
+        (lambda t: t["panels"][0].update(allowance={"hem": 11}), r"panel 1 'front', allowance 'hem': 11 cm is outside 0-10"),
+        (lambda t: t["panels"][0].update(allowance={"*": -1}), r"panel 1 'front', allowance '\*': -1 cm is outside"),
+        (lambda t: t["panels"][0].update(allowance={"hem": "3"}), r"allowance 'hem': must be a number"),
+        (lambda t: t["panels"][0].update(allowance={"hemline": 1.0}), r"allowance names unknown edge 'hemline'"),
+        (lambda t: t["panels"][0].update(allowance={"centre": 1.0}), r"allowance names the fold edge 'centre'"),
+        (lambda t: t["panels"][0].update(allowance=[1.0]), r"panel 1 'front': 'allowance' must be a table"),
+        (lambda t: t["panels"][0].update(notches=[{"edge": "sleeve", "at": "1"}]),
+         r"panel 1 'front', notch 1, edge: notch names unknown edge 'sleeve'"),
+        (lambda t: t["panels"][0].update(notches=[{"edge": "side"}]), r"notch 1: missing field 'at'"),
+        (lambda t: t["panels"][0].update(notches=[{"edge": "side", "at": "1 +"}]),
+         r"notch 1 on 'side', at: cannot parse formula"),
+        (lambda t: t["panels"][0].update(notches={"edge": "side"}), r"'notches' must be a list of tables"),
+        (lambda t: t["panels"][0].update(lines=[{"from": "pocket_a", "to": "pocket_a"}]),
+         r"panel 1 'front', line 1: runs from 'pocket_a' to itself"),
+        (lambda t: t["panels"][0].update(lines=[{"from": "pocket_a"}]), r"panel 1 'front', line 1, to"),
+        (lambda t: t["seams"][0].update(b="back.centre"), r"seam 1: back.centre is the fold of panel 'back'"),
+        (lambda t: t["seams"][0].update(b="back.hem@mirror"),
+         r"back.hem@mirror: edge 'hem' meets the fold of 'back' and joins its mirror"),
+        (lambda t: t["seams"][0].update(b="back.sleeve@mirror"), r"panel 'back' has no edge 'sleeve'"),
+        (lambda t: t["seams"][0].update(b="back.side@mirrored"), r"'side@mirrored' is not a valid name"),
+        (lambda t: t["panels"][1].pop("fold"), r"back.side@mirror: panel 'back' is not cut on fold"),
+    ],
+)
+def test_new_keys_report_the_panel_and_edge(change, message):
+    with pytest.raises(InvalidPatternError, match=message):
+        parse_definition(_mutate(change), "test")
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [("fold", None), ("fold", []), ("allowance", None), ("allowance", {"*": float("nan")}), ("notches", [1]),
+     ("notches", [{"edge": None, "at": 1}]), ("notches", [{"edge": "side", "at": None}]), ("lines", "x"),
+     ("lines", [{"from": 1, "to": 2}]), ("grain", [True, 1]), ("grain", [float("inf"), 0])],
+)
+def test_garbage_in_new_keys_is_an_invalid_pattern_error(key, value):
+    with pytest.raises(InvalidPatternError):
+        parse_definition(_mutate(lambda t: t["panels"][0].update({key: value})), "test")

@@ -7,7 +7,8 @@ What real writers do and how it is read (see shared/notes/formats.md):
 - layer 1 is the boundary (cut line); Gerber splits it over several polylines,
   which are joined end to end into one closed loop; layer 14 is the sew line
   (Valentina's AAMA export puts it on layer 8 as a closed loop inside the
-  boundary: taken as the sew line, with a note); 4 notches, 7 grain line,
+  boundary: taken as the sew line, with a note); 4 notches, 6 mirror line
+  (the piece is cut on fold there: read as ``fold_line``), 7 grain line,
   8 internal lines, 11 internal cutouts, 13 drill holes; ASTM 84/87 copies are
   used only when layer 1/14 are missing;
 - metadata is TEXT: ``Piece Name:``, ``Size:``, ``Quantity:``, ``Units:``
@@ -65,6 +66,7 @@ _KEY_VALUE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(.*?)\s*$")
 _CURVES = {"POLYLINE", "LWPOLYLINE", "LINE", "ARC", "CIRCLE", "SPLINE", "ELLIPSE"}
 _NATIVE_FLATTENING = {"ARC", "CIRCLE", "SPLINE", "ELLIPSE"}
 _BOUNDARY, _SEW, _NOTCH, _GRAIN, _INTERNAL, _CUTOUT, _DRILL, _ANNOTATION = "1", "14", "4", "7", "8", "11", "13", "15"
+_MIRROR = "6"
 _ASTM_BOUNDARY, _ASTM_SEW = "84", "87"
 
 
@@ -334,6 +336,7 @@ class _Shapes:
     grains: list[np.ndarray]
     drills: list[np.ndarray]
     open_boundary: list[np.ndarray]
+    folds: list[np.ndarray] = field(default_factory=list)
     sew_from_layer_8: bool = False
 
 
@@ -369,6 +372,7 @@ def _shapes(group: _Group, scale: float, budget: _Budget) -> _Shapes:
         grains=[p[[0, -1]] for p, _ in by_layer.get(_GRAIN, [])],
         drills=[pt * scale for layer, pt in group.points if layer == _DRILL],
         open_boundary=open_boundary,
+        folds=[p[[0, -1]] for p, _ in by_layer.get(_MIRROR, [])],
     )
     if not shapes.sews:
         _sew_from_internal(shapes)
@@ -460,12 +464,15 @@ def _build_pieces(group: _Group, shapes: _Shapes, default_size: str, label: str)
     sews = [[] for _ in loops]
     for sew in shapes.sews:
         sews[_nearest(loops, sew.mean(axis=0))].append(sew)
-    per_loop: list[dict[str, list]] = [{"notches": [], "grains": [], "internal": [], "drills": []} for _ in loops]
+    per_loop: list[dict[str, list]] = [
+        {"notches": [], "grains": [], "internal": [], "drills": [], "folds": []} for _ in loops
+    ]
     for key, items, anchor in (
         ("notches", shapes.notches, lambda n: n[0]),
         ("grains", shapes.grains, lambda g: g.mean(axis=0)),
         ("internal", shapes.internals, lambda line: line.mean(axis=0)),
         ("drills", shapes.drills, lambda p: p),
+        ("folds", shapes.folds, lambda f: f.mean(axis=0)),
     ):
         for item in items:
             per_loop[_nearest(loops, anchor(item))][key].append(item)
@@ -490,6 +497,7 @@ def _build_pieces(group: _Group, shapes: _Shapes, default_size: str, label: str)
                 internal_lines=tuple(per_loop[i]["internal"]),
                 drill_holes=np.asarray(per_loop[i]["drills"], dtype=np.float64).reshape(-1, 2),
                 source=group.label,
+                fold_line=per_loop[i]["folds"][0] if per_loop[i]["folds"] else None,
             )
         )
     return pieces

@@ -6,6 +6,8 @@ nest stacked at the same place, pieces side by side). Layers:
 ====  ==============================================================
 1     boundary: the cut line, incl. seam allowance (closed POLYLINE)
 4     notches (LINE from the boundary inward)
+6     mirror line of a piece cut on fold (LINE along the fold, on the
+      boundary; the boundary is half the piece) and its "CUT ON FOLD" TEXT
 7     grain line (LINE, tail to head)
 8     internal lines (dart legs)
 13    drill holes (POINT)
@@ -29,9 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from garment3d.errors import InvalidRequestError, RenderError
-from garment3d.patterns.formats.limits import DEFAULT_SEAM_ALLOWANCE_CM
 from garment3d.patterns.formats.pieces import CutPiece, SeamAllowance
-from garment3d.patterns.formats.svg_export import collect_pieces
+from garment3d.patterns.formats.svg_export import FOLD_LABEL, collect_pieces, fold_label_at
 from garment3d.types import Pattern
 
 __all__ = ["write_dxf", "pieces_to_dxf", "block_name"]
@@ -74,6 +75,14 @@ def _fill_block(block, piece: CutPiece, variant: str) -> None:
         block.add_polyline2d(_mm(line), close=False, dxfattribs={"layer": "8"})
     for point in _mm(piece.drill_holes):
         block.add_point(point, dxfattribs={"layer": "13"})
+    if piece.fold_line is not None:
+        a, b = _mm(piece.fold_line)
+        block.add_line(a, b, dxfattribs={"layer": "6"})
+        at, angle = fold_label_at(piece.fold_line, height_cm=TEXT_HEIGHT_MM / 10.0)
+        block.add_text(
+            FOLD_LABEL,
+            dxfattribs={"layer": "6", "height": TEXT_HEIGHT_MM, "insert": _mm([at])[0], "rotation": angle},
+        )
     x, y = _mm([piece.label_at])[0]
     lines = [f"Piece Name: {piece.name}", f"Size: {piece.size}", f"Quantity: {piece.quantity}", "Category: "]
     if variant == "astm":
@@ -93,7 +102,7 @@ def pieces_to_dxf(pieces: Sequence[CutPiece], variant: str = "aama", dxf_version
         doc = ezdxf.document.Drawing.new(dxf_version)
     else:
         doc = ezdxf.new(dxf_version, units=ezdxf.units.MM)  # $INSUNITS = 4, $MEASUREMENT = 1
-    layers = ["1", "4", "7", "8", "13", "14", "15"] + (["84", "87"] if variant == "astm" else [])
+    layers = ["1", "4", "6", "7", "8", "13", "14", "15"] + (["84", "87"] if variant == "astm" else [])
     for layer in layers:
         doc.layers.add(layer)
     msp = doc.modelspace()
@@ -128,10 +137,13 @@ def write_dxf(
     patterns: Pattern | Sequence[Pattern],
     path: Path,
     variant: str = "aama",
-    seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM,
+    seam_allowance: SeamAllowance | None = None,
     dxf_version: str = "R12",
 ) -> Path:
-    """Write one pattern, or several sizes of one (a graded nest), as DXF-AAMA or DXF-ASTM."""
+    """Write one pattern, or several sizes of one (a graded nest), as DXF-AAMA or DXF-ASTM.
+
+    ``seam_allowance`` None: each panel's own allowances (see ``resolve_allowances``).
+    """
     pieces = collect_pieces(patterns, seam_allowance)
     doc = pieces_to_dxf(pieces, variant=variant, dxf_version=dxf_version)
     path = Path(path)

@@ -41,6 +41,9 @@ class ImportedPiece:
                      reads counter-clockwise from the right side; the file's 3D
                      placement applies to (-x, y).
     source         : where in the file the piece came from (block or panel name).
+    fold_line      : (2, 2) float64 cm or None: the piece is cut on fold along this line
+                     (DXF layer 6, the mirror line; SVG ``line.fold``); the lines above
+                     are then half the piece.
     """
 
     name: str
@@ -58,6 +61,7 @@ class ImportedPiece:
     rotation_deg: np.ndarray | None = None
     mirrored_x: bool = False
     source: str = ""
+    fold_line: np.ndarray | None = None
 
     @property
     def outline(self) -> np.ndarray:

@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 
 from garment3d.errors import InvalidRequestError, RenderError
-from garment3d.patterns.formats.limits import DEFAULT_SEAM_ALLOWANCE_CM, MAX_PDF_PAGE_MM, MAX_TILED_PAGES
+from garment3d.patterns.formats.limits import MAX_PDF_PAGE_MM, MAX_TILED_PAGES
 from garment3d.patterns.formats.pieces import SeamAllowance
 from garment3d.patterns.formats.sheet import SCALE_SQUARE_MM, Sheet, layout_sheet
-from garment3d.patterns.formats.svg_export import collect_pieces, sheet_title
+from garment3d.patterns.formats.svg_export import FOLD_LABEL, collect_pieces, fold_label_at, sheet_title
 from garment3d.types import Pattern
 
 __all__ = ["write_pdf", "sheet_to_pdf", "TileGrid", "tile_grid", "PAPER_MM"]
@@ -128,12 +128,33 @@ def _draw_sheet(pdf, sheet: Sheet, ox: float, oy: float) -> None:
         for x, y in placed.to_sheet(piece.drill_holes):
             pdf.ellipse(x + ox - 1.5, y + oy - 1.5, 3, 3)
         _grain_arrow(pdf, placed.to_sheet(piece.grain_line) + [ox, oy])
+        if piece.fold_line is not None:
+            _fold_mark(pdf, placed, ox, oy)
         lx, ly = placed.to_sheet(piece.label_at) + [ox + 4, oy]
         pdf.set_font("helvetica", style="B", size=28)
         pdf.text(lx, ly, _latin1(piece.name))
         pdf.set_font("helvetica", size=16)
         pdf.text(lx, ly + 10, _latin1(f"{piece.pattern} | size {piece.size}"))
         pdf.text(lx, ly + 18, f"cut {piece.quantity}")
+
+
+def _fold_mark(pdf, placed, ox: float, oy: float) -> None:
+    """The fold line (dash-dot) and "CUT ON FOLD" along it, inside the piece."""
+    piece = placed.piece
+    (x1, y1), (x2, y2) = placed.to_sheet(piece.fold_line) + [ox, oy]
+    pdf.set_draw_color(122, 31, 31)
+    pdf.set_line_width(0.8)
+    pdf.set_dash_pattern(dash=8, gap=2)
+    pdf.line(x1, y1, x2, y2)
+    pdf.set_dash_pattern()
+    at, angle = fold_label_at(piece.fold_line, height_cm=0.5)
+    x, y = placed.to_sheet(at) + [ox, oy]
+    pdf.set_font("helvetica", style="B", size=14)  # about 5 mm tall
+    pdf.set_text_color(122, 31, 31)
+    with pdf.rotation(angle, x, y):  # counter-clockwise on the page, as in pattern space
+        pdf.text(x, y, FOLD_LABEL)
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
 
 
 def _grain_arrow(pdf, ends: np.ndarray) -> None:
@@ -227,12 +248,15 @@ def write_pdf(
     tiled: bool = False,
     paper: str = "A4",
     landscape: bool = False,
-    seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM,
+    seam_allowance: SeamAllowance | None = None,
     overlap_mm: float = 15.0,
     margin_mm: float = 10.0,
     max_sheet_width_mm: float | None = None,
 ) -> Path:
-    """Write the pieces at 1:1: one full-size page, or ``tiled`` onto ``paper`` ("A4", "Letter", "A3")."""
+    """Write the pieces at 1:1: one full-size page, or ``tiled`` onto ``paper`` ("A4", "Letter", "A3").
+
+    ``seam_allowance`` None: each panel's own allowances (see ``resolve_allowances``).
+    """
     pieces = collect_pieces(patterns, seam_allowance)
     width = {"max_width_mm": max_sheet_width_mm} if max_sheet_width_mm else {}
     sheet = layout_sheet(pieces, sheet_title(pieces), **width)

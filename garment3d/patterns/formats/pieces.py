@@ -8,7 +8,13 @@ fabric-consumption estimate packs. Geometry stays in pattern space (cm, y up).
   bridged across its mouth (fabric is folded, not cut, at a dart), its legs
   become internal lines, its mouth gets notches and its tip a drill hole.
 - balance notches: the middle (by arc length) of every edge sewn to another
-  panel, so the two notches meet when the seam is sewn.
+  panel, so the two notches meet when the seam is sewn; then the notches the
+  panel declares (edge, distance from its start).
+- internal lines: dart legs, then the lines the panel declares.
+- cut on fold: the piece stays half, with no allowance along the fold edge and
+  the fold line (across the cut piece) kept in ``fold_line``; exports mark it
+  "CUT ON FOLD". Areas and markers use :attr:`CutPiece.unfolded_cut_line`.
+- allowances: see :func:`resolve_allowances` (the panel's own, overridable).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from garment3d.patterns.formats.limits import (
     MAX_SEAM_ALLOWANCE_CM,
     NOTCH_DEPTH_CM,
 )
+from garment3d.patterns.fold import SNAP_GRID_CM, MIRROR_SUFFIX, fold_neighbours, fold_segment, unfold_outline
 from garment3d.types import Panel, Pattern
 
 __all__ = ["CutPiece", "SeamAllowance", "cut_pieces", "cut_piece", "resolve_allowances"]
@@ -43,9 +50,12 @@ class CutPiece:
     cut_line       : (m, 2) float64 cm, counter-clockwise, sew line plus allowance.
     grain_line     : (2, 2) float64 cm, tail and head of the grain arrow.
     notches        : (n, 2, 2) float64 cm, each [point on the cut line, inner end].
-    internal_lines : open polylines (j, 2) cm (dart legs).
+    internal_lines : open polylines (j, 2) cm (dart legs, then the panel's own lines).
     drill_holes    : (h, 2) float64 cm.
     label_at       : (2,) float64 cm, where the piece's label goes.
+    fold_line      : (2, 2) float64 cm or None: the piece is cut on fold along this
+                     line (on the cut line, no allowance there); the lines above are
+                     then half the piece, mirrored across it when the fabric is unfolded.
     """
 
     name: str
@@ -59,11 +69,19 @@ class CutPiece:
     internal_lines: tuple[np.ndarray, ...]
     drill_holes: np.ndarray
     label_at: np.ndarray
+    fold_line: np.ndarray | None = None
+
+    @property
+    def unfolded_cut_line(self) -> np.ndarray:
+        """(m, 2) float64 cm, counter-clockwise: the whole piece's cut line (the cut line when not on fold)."""
+        if self.fold_line is None:
+            return self.cut_line
+        return unfold_outline(self.cut_line, self.fold_line)
 
     @property
     def area_cm2(self) -> float:
-        """Area inside the cut line (one copy)."""
-        return float(shapely.Polygon(self.cut_line).area)
+        """Fabric area of one copy: inside the cut line, both halves of a piece cut on fold."""
+        return float(shapely.Polygon(self.unfolded_cut_line).area)
 
 
 @dataclass(frozen=True)
@@ -75,24 +93,20 @@ class _Dart:
 # --------------------------------------------------------------------------- allowances
 
 
-def resolve_allowances(pattern: Pattern, seam_allowance: SeamAllowance) -> dict[tuple[str, str], float]:
-    """(panel, edge) -> allowance cm.
+def _check_allowance(pattern: Pattern, key: str, value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidPatternError(f"{pattern.name}: seam allowance '{key}' must be a number of centimetres")
+    if not 0.0 <= value <= MAX_SEAM_ALLOWANCE_CM:
+        raise InvalidPatternError(
+            f"{pattern.name}: seam allowance '{key}' = {value:g} cm is outside 0-{MAX_SEAM_ALLOWANCE_CM:g} cm"
+        )
 
-    ``seam_allowance`` is one width for every edge, or a mapping whose keys are
-    ``"edge"`` (that edge name on every panel), ``"panel.edge"`` (one edge) or
-    ``"*"`` (the default); unnamed edges get :data:`DEFAULT_SEAM_ALLOWANCE_CM`.
-    """
-    if not isinstance(seam_allowance, Mapping):
-        seam_allowance = {"*": seam_allowance}
+
+def _check_caller_keys(pattern: Pattern, seam_allowance: Mapping[str, float]) -> None:
     known = {(p.name, e.name) for p in pattern.panels for e in p.edges}
     edge_names = {e for _, e in known}
     for key, value in seam_allowance.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InvalidPatternError(f"{pattern.name}: seam allowance '{key}' must be a number of centimetres")
-        if not 0.0 <= value <= MAX_SEAM_ALLOWANCE_CM:
-            raise InvalidPatternError(
-                f"{pattern.name}: seam allowance '{key}' = {value:g} cm is outside 0-{MAX_SEAM_ALLOWANCE_CM:g} cm"
-            )
+        _check_allowance(pattern, key, value)
         if key == "*":
             continue
         if "." in key:
@@ -102,11 +116,37 @@ def resolve_allowances(pattern: Pattern, seam_allowance: SeamAllowance) -> dict[
             raise InvalidPatternError(
                 f"{pattern.name}: seam allowance names unknown edge '{key}' (edges: {', '.join(sorted(edge_names))})"
             )
-    default = float(seam_allowance.get("*", DEFAULT_SEAM_ALLOWANCE_CM))
+
+
+def resolve_allowances(
+    pattern: Pattern, seam_allowance: SeamAllowance | None = None
+) -> dict[tuple[str, str], float]:
+    """(panel, edge) -> allowance cm.
+
+    ``seam_allowance`` is the caller's choice: None (use what each panel
+    declares), one width for every edge, or a mapping whose keys are ``"edge"``
+    (that edge name on every panel), ``"panel.edge"`` (one edge) or ``"*"`` (the
+    default). A mapping overrides the panel's own allowances key by key, so an
+    edge gets the first of: the caller's ``"panel.edge"``, the caller's
+    ``"edge"``, the panel's ``edge``, the caller's ``"*"``, the panel's ``"*"``,
+    :data:`DEFAULT_SEAM_ALLOWANCE_CM`. A fold edge always gets 0 (it is not cut).
+    """
+    if seam_allowance is None:
+        seam_allowance = {}
+    elif not isinstance(seam_allowance, Mapping):
+        _check_allowance(pattern, "*", seam_allowance)
+        seam_allowance = {f"{p.name}.{e.name}": seam_allowance for p in pattern.panels for e in p.edges}
+    _check_caller_keys(pattern, seam_allowance)
     result = {}
-    for panel, edge in known:
-        value = seam_allowance.get(f"{panel}.{edge}", seam_allowance.get(edge, default))
-        result[(panel, edge)] = float(value)
+    for panel in pattern.panels:
+        own = dict(panel.allowance)
+        for key, value in own.items():
+            _check_allowance(pattern, f"{panel.name}.{key}", value)
+        merged = {**own, **seam_allowance}
+        default = float(merged.get("*", DEFAULT_SEAM_ALLOWANCE_CM))
+        for edge in panel.edges:
+            value = merged.get(f"{panel.name}.{edge.name}", merged.get(edge.name, default))
+            result[(panel.name, edge.name)] = 0.0 if edge.name == panel.fold else float(value)
     return result
 
 
@@ -120,6 +160,8 @@ def _darts(pattern: Pattern, panel: Panel) -> list[_Dart]:
     for seam in pattern.seams:
         if seam.a.panel != panel.name or seam.b.panel != panel.name:
             continue
+        if seam.a.edge.endswith(MIRROR_SUFFIX) or seam.b.edge.endswith(MIRROR_SUFFIX):
+            continue  # a dart on the mirrored half is cut through both layers with its original
         a, b = panel.edge(seam.a.edge), panel.edge(seam.b.edge)
         if a.end == b.start:
             first, second = a, b
@@ -159,8 +201,13 @@ def _runs(panel: Panel, darts: list[_Dart], allowance: Mapping[tuple[str, str], 
 def _point_at_length(points: np.ndarray, fraction: float) -> tuple[np.ndarray, np.ndarray]:
     """Point and unit tangent at ``fraction`` of the arc length of a polyline."""
     steps = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    return _point_at_distance(points, fraction * float(steps.sum()))
+
+
+def _point_at_distance(points: np.ndarray, target: float) -> tuple[np.ndarray, np.ndarray]:
+    """Point and unit tangent ``target`` cm along a polyline from its start."""
+    steps = np.linalg.norm(np.diff(points, axis=0), axis=1)
     along = np.concatenate([[0.0], np.cumsum(steps)])
-    target = fraction * along[-1]
     i = int(np.clip(np.searchsorted(along, target, side="right") - 1, 0, len(steps) - 1))
     t = (target - along[i]) / max(steps[i], 1e-12)
     tangent = (points[i + 1] - points[i]) / max(steps[i], 1e-12)
@@ -214,14 +261,10 @@ def _grain_line(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- pieces
 
 
-def cut_piece(
-    pattern: Pattern, panel: Panel, allowance: Mapping[tuple[str, str], float]
-) -> CutPiece:
-    """The cut piece of one panel; ``allowance`` as returned by :func:`resolve_allowances`."""
-    darts = _darts(pattern, panel)
-    cut = offset_runs(_runs(panel, darts, allowance))
-    cut_polygon = shapely.Polygon(cut)
-    reach = 3.0 * max(allowance[(panel.name, e.name)] for e in panel.edges) + 1.0
+def _dart_marks(
+    panel: Panel, darts: list[_Dart], allowance: Mapping[tuple[str, str], float], cut: shapely.Polygon, reach: float
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+    """(notches at the dart mouths, dart legs as internal lines, drill holes near the tips)."""
     notches, internal, drills = [], [], []
     for dart in darts:
         first, second = panel.edge_points(dart.first), panel.edge_points(dart.second)
@@ -235,18 +278,98 @@ def cut_piece(
         outward = np.array([chord[1], -chord[0]])
         width = allowance[(panel.name, dart.first)]
         for mouth in (first[0], second[-1]):
-            notch = _notch(cut_polygon, mouth, outward, width, reach)
+            notch = _notch(cut, mouth, outward, width, reach)
             if notch is not None:
                 notches.append(notch)
+    return notches, internal, drills
+
+
+def _edge_notch(
+    panel: Panel, edge: str, distance: float | None, allowance: Mapping[tuple[str, str], float],
+    cut: shapely.Polygon, reach: float,
+) -> np.ndarray | None:
+    """A notch ``distance`` cm along ``edge`` (None: at its middle)."""
+    points = panel.edge_points(edge)
+    if distance is None:
+        at, tangent = _point_at_length(points, 0.5)
+    else:
+        at, tangent = _point_at_distance(points, distance)
+    outward = np.array([tangent[1], -tangent[0]])
+    return _notch(cut, at, outward, allowance[(panel.name, edge)], reach)
+
+
+def _balance_notch_edges(pattern: Pattern, panel: Panel) -> list[str]:
+    """Edges of ``panel`` sewn to another panel, each once.
+
+    On a folded panel a seam to ``edge@mirror`` is marked on ``edge`` (the notch is
+    cut through both layers), and an edge meeting the fold gets none: its middle
+    is the fold line, which is marked already.
+    """
+    joined = set(fold_neighbours(panel)) if panel.fold is not None else set()
+    result: list[str] = []
     for seam in pattern.seams:
         for ref, other in ((seam.a, seam.b), (seam.b, seam.a)):
             if ref.panel != panel.name or other.panel == panel.name:
                 continue
-            at, tangent = _point_at_length(panel.edge_points(ref.edge), 0.5)
-            outward = np.array([tangent[1], -tangent[0]])
-            notch = _notch(cut_polygon, at, outward, allowance[(panel.name, ref.edge)], reach)
-            if notch is not None:
-                notches.append(notch)
+            edge = ref.edge.removesuffix(MIRROR_SUFFIX)
+            if edge not in joined and edge not in result:
+                result.append(edge)
+    return result
+
+
+def _fold_line(panel: Panel, cut: shapely.Polygon) -> np.ndarray | None:
+    """(2, 2) cm: the fold line across the cut piece (sew line plus the allowances at its ends)."""
+    if panel.fold is None:
+        return None
+    a, b = fold_segment(panel)
+    direction = (b - a) / np.linalg.norm(b - a)
+    span = float(np.ptp(np.asarray(cut.exterior.coords), axis=0).max()) + 1.0
+    chord = shapely.intersection(shapely.LineString([a - direction * span, b + direction * span]), cut)
+    coords = shapely.get_coordinates(chord)
+    if len(coords) < 2:
+        return np.vstack([a, b])
+    along = (coords - a) @ direction
+    return np.vstack([coords[np.argmin(along)], coords[np.argmax(along)]])
+
+
+def _clip_to_fold(panel: Panel, cut: np.ndarray) -> np.ndarray:
+    """The cut line trimmed to the piece's side of its fold line (allowances of the edges
+    meeting the fold at a slant would otherwise poke across it)."""
+    if panel.fold is None:
+        return cut
+    a, b = fold_segment(panel)
+    direction = (b - a) / np.linalg.norm(b - a)
+    inward = np.array([-direction[1], direction[0]])
+    span = 10.0 * (float(np.ptp(cut, axis=0).max()) + 1.0)
+    middle = (a + b) / 2
+    half_plane = shapely.Polygon(
+        [middle - direction * span, middle + direction * span,
+         middle + direction * span + inward * span, middle - direction * span + inward * span]
+    )
+    clipped = shapely.intersection(shapely.Polygon(cut), half_plane, grid_size=SNAP_GRID_CM)
+    polygons = [g for g in getattr(clipped, "geoms", [clipped]) if isinstance(g, shapely.Polygon)]
+    ring = shapely.Polygon(max(polygons, key=lambda g: g.area).exterior)
+    if not shapely.is_ccw(ring.exterior):
+        ring = ring.reverse()
+    return np.asarray(ring.exterior.coords)[:-1]
+
+
+def cut_piece(
+    pattern: Pattern, panel: Panel, allowance: Mapping[tuple[str, str], float]
+) -> CutPiece:
+    """The cut piece of one panel; ``allowance`` as returned by :func:`resolve_allowances`."""
+    if panel.fold is not None:
+        fold_segment(panel)  # the fold must be one straight segment
+    darts = _darts(pattern, panel)
+    cut = _clip_to_fold(panel, offset_runs(_runs(panel, darts, allowance)))
+    cut_polygon = shapely.Polygon(cut)
+    reach = 3.0 * max(allowance[(panel.name, e.name)] for e in panel.edges) + 1.0
+    notches, internal, drills = _dart_marks(panel, darts, allowance, cut_polygon, reach)
+    marks = [(edge, None) for edge in _balance_notch_edges(pattern, panel)] + list(panel.notches)
+    for edge, distance in marks:
+        notch = _edge_notch(panel, edge, distance, allowance, cut_polygon, reach)
+        if notch is not None:
+            notches.append(notch)
     grain_line, label_at = _grain_line(panel)
     return CutPiece(
         name=panel.name,
@@ -257,13 +380,17 @@ def cut_piece(
         cut_line=cut,
         grain_line=grain_line,
         notches=np.asarray(notches, dtype=np.float64).reshape(-1, 2, 2),
-        internal_lines=tuple(internal),
+        internal_lines=tuple(internal) + tuple(np.asarray(line, dtype=np.float64) for line in panel.internal_lines),
         drill_holes=np.asarray(drills, dtype=np.float64).reshape(-1, 2),
         label_at=label_at,
+        fold_line=_fold_line(panel, cut_polygon),
     )
 
 
-def cut_pieces(pattern: Pattern, seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM) -> tuple[CutPiece, ...]:
-    """Every panel of ``pattern`` as a :class:`CutPiece` (allowances in cm, see :func:`resolve_allowances`)."""
+def cut_pieces(pattern: Pattern, seam_allowance: SeamAllowance | None = None) -> tuple[CutPiece, ...]:
+    """Every panel of ``pattern`` as a :class:`CutPiece` (allowances in cm, see :func:`resolve_allowances`).
+
+    Panels cut on fold stay half pieces with their fold marked (``CutPiece.fold_line``).
+    """
     allowance = resolve_allowances(pattern, seam_allowance)
     return tuple(cut_piece(pattern, panel, allowance) for panel in pattern.panels)

@@ -5,7 +5,8 @@ translated onto the sheet; inside it a ``<g class="geometry" transform="scale(1 
 holds the geometry in pattern coordinates (mm, y up): the cut line
 (``path.cut``, solid), the sew line (``path.sew``, dashed), internal lines
 (``polyline.internal``), notches (``line.notch``), drill holes
-(``circle.drill``) and the grain line (``line.grain``, arrows at both ends).
+(``circle.drill``), the grain line (``line.grain``, arrows at both ends) and,
+for a piece cut on fold, the fold line (``line.fold``, labelled "CUT ON FOLD").
 The seam allowance is the tinted band between cut and sew line.
 """
 
@@ -17,12 +18,21 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
-from garment3d.patterns.formats.limits import DEFAULT_SEAM_ALLOWANCE_CM
 from garment3d.patterns.formats.pieces import CutPiece, SeamAllowance, cut_pieces
 from garment3d.patterns.formats.sheet import SCALE_SQUARE_MM, Sheet, SheetPiece, layout_sheet
 from garment3d.types import Pattern
 
-__all__ = ["pattern_to_svg", "write_pattern_svg", "pieces_to_svg", "collect_pieces", "sheet_title"]
+__all__ = [
+    "pattern_to_svg",
+    "write_pattern_svg",
+    "pieces_to_svg",
+    "collect_pieces",
+    "sheet_title",
+    "fold_label_at",
+    "FOLD_LABEL",
+]
+
+FOLD_LABEL = "CUT ON FOLD"
 
 _STYLE = (
     ".cut{fill:#efe7d6;stroke:#111;stroke-width:0.6}"
@@ -31,6 +41,7 @@ _STYLE = (
     ".notch{stroke:#111;stroke-width:0.6}"
     ".drill{fill:none;stroke:#111;stroke-width:0.4}"
     ".grain{stroke:#1f3a7a;stroke-width:0.5}"
+    ".fold{stroke:#7a1f1f;stroke-width:0.8;stroke-dasharray:8 2 2 2}.fold-label{font-size:7px;fill:#7a1f1f}"
     ".scale-square{fill:none;stroke:#111;stroke-width:0.4}"
     "text{font-family:sans-serif;fill:#222}"
     ".name{font-size:12px;font-weight:bold}.info{font-size:7px}.title{font-size:9px}"
@@ -38,9 +49,12 @@ _STYLE = (
 
 
 def collect_pieces(
-    patterns: Pattern | Sequence[Pattern], seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM
+    patterns: Pattern | Sequence[Pattern], seam_allowance: SeamAllowance | None = None
 ) -> tuple[CutPiece, ...]:
-    """Cut pieces of one pattern or of several (a graded nest), in order."""
+    """Cut pieces of one pattern or of several (a graded nest), in order.
+
+    ``seam_allowance`` None: each panel's own allowances (see ``resolve_allowances``).
+    """
     if isinstance(patterns, Pattern):
         patterns = [patterns]
     return tuple(piece for pattern in patterns for piece in cut_pieces(pattern, seam_allowance))
@@ -70,6 +84,40 @@ def _mm(points_cm) -> np.ndarray:
     return np.asarray(points_cm) * 10.0
 
 
+def fold_label_at(fold_line_cm: np.ndarray, height_cm: float = 0.7) -> tuple[np.ndarray, float]:
+    """(baseline start of the "CUT ON FOLD" label, pattern cm; its angle, degrees counter-clockwise).
+
+    The label runs along the middle of the fold line, upright, just inside the
+    piece (the fold line runs counter-clockwise round the cut line, so the piece
+    lies on its left); ``height_cm`` is the text's height.
+    """
+    a, b = np.asarray(fold_line_cm, dtype=np.float64)
+    direction = (b - a) / max(np.linalg.norm(b - a), 1e-12)
+    inward = np.array([-direction[1], direction[0]])
+    if direction[0] < -1e-9 or (abs(direction[0]) <= 1e-9 and direction[1] < 0):
+        direction = -direction  # read left to right (or upwards)
+    up = np.array([-direction[1], direction[0]])  # where the glyphs rise from the baseline
+    inset = 0.4 if np.dot(up, inward) > 0 else 0.4 + height_cm
+    width = 0.6 * height_cm * len(FOLD_LABEL)
+    start = (a + b) / 2 - direction * width / 2 + inward * inset
+    return start, float(np.degrees(np.arctan2(direction[1], direction[0])))
+
+
+def _fold_parts(piece: CutPiece) -> tuple[list[str], list[str]]:
+    """(fold line inside the geometry group, label outside it) of a piece cut on fold."""
+    if piece.fold_line is None:
+        return [], []
+    (x1, y1), (x2, y2) = _mm(piece.fold_line)
+    line = f'    <line class="fold" x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>'
+    (lx, ly), angle = fold_label_at(piece.fold_line)
+    x, y = lx * 10.0, -ly * 10.0
+    label = (
+        f'  <text class="fold-label" x="{_f(x)}" y="{_f(y)}" transform="rotate({_f(-angle)} {_f(x)} {_f(y)})">'
+        f"{FOLD_LABEL}</text>"
+    )
+    return [line], [label]
+
+
 def _piece_group(placed: SheetPiece) -> str:
     piece = placed.piece
     mm = _mm
@@ -92,7 +140,10 @@ def _piece_group(placed: SheetPiece) -> str:
         f'    <line class="grain" x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" '
         'marker-start="url(#grain-tail)" marker-end="url(#grain-head)"/>'
     )
+    fold_line, fold_label = _fold_parts(piece)
+    parts.extend(fold_line)
     parts.append("  </g>")
+    parts.extend(fold_label)
     lx, ly = mm(piece.label_at)
     lines = [
         ("name", piece.name),
@@ -131,16 +182,14 @@ def pieces_to_svg(sheet: Sheet) -> str:
     )
 
 
-def pattern_to_svg(
-    pattern: Pattern | Sequence[Pattern], seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM
-) -> str:
+def pattern_to_svg(pattern: Pattern | Sequence[Pattern], seam_allowance: SeamAllowance | None = None) -> str:
     """One pattern (or a graded nest of several) as an SVG sheet at 1:1 mm."""
     pieces = collect_pieces(pattern, seam_allowance)
     return pieces_to_svg(layout_sheet(pieces, sheet_title(pieces)))
 
 
 def write_pattern_svg(
-    pattern: Pattern | Sequence[Pattern], path: Path, seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM
+    pattern: Pattern | Sequence[Pattern], path: Path, seam_allowance: SeamAllowance | None = None
 ) -> Path:
     path = Path(path)
     path.write_text(pattern_to_svg(pattern, seam_allowance), encoding="utf-8")

@@ -2,7 +2,8 @@
 
 Only garment3d's own layout is understood: ``g.piece`` groups holding a
 ``g.geometry`` with ``path.cut``, ``path.sew`` (absolute M/L/Z only),
-``polyline.internal``, ``line.notch``, ``line.grain`` and ``circle.drill``.
+``polyline.internal``, ``line.notch``, ``line.grain``, ``circle.drill`` and
+``line.fold`` (a piece cut on fold).
 Anything else is refused with :class:`ImportFormatError`.
 """
 
@@ -79,6 +80,9 @@ def _piece(group, source: str, budget: list[int]) -> ImportedPiece:
         raise _fail(where, f"expected one cut line, found {len(cuts)}")
     sews = by_class.get("sew", [])
     grain = by_class.get("grain", [])
+    folds = by_class.get("fold", [])
+    if len(folds) > 1:
+        raise _fail(where, f"expected at most one fold line, found {len(folds)}")
     quantity = group.get("data-quantity", "1")
     if not quantity.isdigit() or not 1 <= int(quantity) <= 1000:
         raise _fail(where, f"quantity {quantity!r} is not a whole number from 1 to 1000")
@@ -99,6 +103,7 @@ def _piece(group, source: str, budget: list[int]) -> ImportedPiece:
             [_attr_floats(c, ("cx", "cy"), where) / 10.0 for c in by_class.get("drill", [])]
         ).reshape(-1, 2),
         source=group.get("id", name),
+        fold_line=(_attr_floats(folds[0], ("x1", "y1", "x2", "y2"), where).reshape(2, 2) / 10.0) if folds else None,
     )
 
 
