@@ -28,6 +28,7 @@ __all__ = [
     "FrameList",
     "ParameterInfo",
     "PatternInfo",
+    "NEST_MEDIA_TYPES",
     "FabricInfo",
     "Health",
     "ErrorMessage",
@@ -173,6 +174,12 @@ class PatternInfo(BaseModel):
     description: str
     measurements: list[str]
     parameters: list[ParameterInfo]
+    thumbnail_url: str = Field(default="", description="URL path of the pattern's PNG thumbnail (pieces at 160/84A)")
+    nest_url: str = Field(default="", description="URL path of the graded nest; add ?sizes=155/80A,160/84A,...")
+
+
+# Graded-nest downloads (GET /api/patterns/{name}/nest.{format}) by format.
+NEST_MEDIA_TYPES = {"svg": "image/svg+xml", "dxf": "application/dxf", "pdf": "application/pdf"}
 
 
 class FabricInfo(BaseModel):

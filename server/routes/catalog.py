@@ -1,15 +1,26 @@
-"""GET /api/patterns and GET /api/fabrics: what a sample can be made of."""
+"""GET /api/patterns and GET /api/fabrics: what a sample can be made of.
+
+Each pattern also has a thumbnail (``GET /api/patterns/{name}/thumbnail.png``,
+its pieces at default parameters and 160/84A, cached by definition content)
+and a graded nest download (``GET /api/patterns/{name}/nest.svg|dxf|pdf?sizes=...``).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import tempfile
+from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query, Request, Response
 
-from garment3d.errors import Garment3DError
+from garment3d.errors import Garment3DError, InvalidRequestError, NotFoundError, UnknownPatternError
 from garment3d.fabrics import list_fabrics, load_fabric
-from garment3d.patterns import get_definition, list_patterns
-from server.schemas import FabricInfo, ParameterInfo, PatternInfo
+from garment3d.patterns import PatternDefinition, get_definition, list_patterns
+from garment3d.patterns.grading import GRADING_REFERENCES, grade, nest_to_pdf, nest_to_svg, write_nest
+from garment3d.patterns.thumbnail import DEFAULT_THUMBNAIL_PX, PX_RANGE, thumbnail_key, thumbnail_png
+from server.schemas import NEST_MEDIA_TYPES, FabricInfo, ParameterInfo, PatternInfo
 
 __all__ = ["router"]
 
@@ -40,9 +51,89 @@ def patterns() -> list[PatternInfo]:
                     )
                     for p in definition.parameters
                 ],
+                thumbnail_url=f"/api/patterns/{definition.name}/thumbnail.png",
+                nest_url=f"/api/patterns/{definition.name}/nest.svg",
             )
         )
     return result
+
+
+def _library_definition(name: str) -> PatternDefinition:
+    """The library definition ``name``, or 404 naming the known ones."""
+    try:
+        return get_definition(name)
+    except UnknownPatternError as exc:
+        raise NotFoundError(str(exc)) from None
+
+
+@router.get(
+    "/patterns/{name}/thumbnail.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "PNG of the pattern's pieces"},
+               404: {"description": "no pattern of that name"}},
+)
+def pattern_thumbnail(
+    name: str,
+    request: Request,
+    px: Annotated[int, Query(ge=PX_RANGE[0], le=PX_RANGE[1], description="width and height in pixels")] = (
+        DEFAULT_THUMBNAIL_PX
+    ),
+) -> Response:
+    """A small PNG of the pattern's flat pieces (default parameters, size 160/84A)."""
+    definition = _library_definition(name)
+    etag = f'"{thumbnail_key(definition, px)[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(thumbnail_png(definition, px), media_type="image/png", headers=headers)
+
+
+def _parameters(values: list[str]) -> dict[str, float]:
+    """``["length=70", ...]`` -> ``{"length": 70.0}``; ranges are the pattern's to check."""
+    result = {}
+    for text in values:
+        key, sep, value = text.partition("=")
+        try:
+            number = float(value) if sep else None
+        except ValueError:
+            number = None
+        if number is None:
+            raise InvalidRequestError(f"param '{text}' is not NAME=NUMBER")
+        result[key.strip()] = number
+    return result
+
+
+@router.get(
+    "/patterns/{name}/nest.{fmt}",
+    response_class=Response,
+    responses={200: {"content": {t: {} for t in NEST_MEDIA_TYPES.values()}, "description": "the graded nest file"},
+               404: {"description": "no pattern of that name, or an unknown format"}},
+)
+def pattern_nest(
+    name: str,
+    fmt: str,
+    sizes: Annotated[str, Query(min_length=1, max_length=400, description="comma-separated sizes, e.g. 155/80A,160/84A")],
+    gender: Annotated[str, Query(pattern="^(female|male)$")] = "female",
+    reference: Annotated[str, Query(description=f"grading reference: {', '.join(GRADING_REFERENCES)}")] = "anchor",
+    param: Annotated[list[str], Query(max_length=64, description="style parameter NAME=NUMBER, repeatable")] = [],  # noqa: B006
+) -> Response:
+    """The pattern at several sizes aligned at the grading reference, as one SVG, DXF or PDF file."""
+    if fmt not in NEST_MEDIA_TYPES:
+        raise NotFoundError(f"no nest format '{fmt}' (known: {', '.join(NEST_MEDIA_TYPES)})")
+    definition = _library_definition(name)
+    labels = [s.strip() for s in sizes.split(",")]
+    nest = grade(definition, labels, _parameters(param), gender, reference)
+    if fmt == "svg":
+        content = nest_to_svg(nest).encode("utf-8")
+    elif fmt == "pdf":
+        content = nest_to_pdf(nest)
+    else:
+        with tempfile.TemporaryDirectory(prefix="garment3d-nest-") as folder:
+            content = write_nest(nest, Path(folder) / "nest.dxf").read_bytes()
+    digest = hashlib.sha256(",".join(nest.labels).encode()).hexdigest()[:8]
+    filename = f"{definition.name}-nest-{digest}.{fmt}"
+    return Response(content, media_type=NEST_MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @router.get("/fabrics", response_model=list[FabricInfo])
