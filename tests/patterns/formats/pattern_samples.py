@@ -7,15 +7,23 @@ from pathlib import Path
 import numpy as np
 
 from garment3d.patterns import evaluate, get_definition
+from garment3d.patterns.definition import load_definition
 from garment3d.sizes import parse_size
 from garment3d.types import Panel, PanelEdge, Pattern, Placement
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "patterns"
+FOLDED_SKIRT = Path(__file__).resolve().parent / "folded_skirt.toml"
 
 
 def skirt(label: str = "160/84A") -> Pattern:
     size = parse_size(label)
     return evaluate(get_definition("a_line_skirt"), size.measurements, size_label=label)
+
+
+def folded_skirt(label: str = "160/84A") -> Pattern:
+    """Two panels cut on fold, with arcs, per-edge allowances, declared notches and a line."""
+    size = parse_size(label)
+    return evaluate(load_definition(FOLDED_SKIRT), size.measurements, size_label=label)
 
 
 def polygon_pattern(outline, edge_names=None, cut_count: int = 1, name: str = "square", grain=(0.0, 1.0)) -> Pattern:
