@@ -8,7 +8,9 @@ outlines must grow steadily and stay parallel. Two references are offered:
   body, taken on the sew line's bounding box: its top centre for pieces placed
   at the waist, torso, arm or leg (waistline, shoulder line, sleeve cap,
   trouser waist: where :class:`~garment3d.types.Placement` anchors them) and its
-  bottom centre for neck pieces (a collar rises from the neckline). The sizes
+  bottom centre for neck pieces (a collar rises from the neckline); for a
+  piece cut on fold, the fold's end on that side (the fold is its centre
+  line, the half piece's bounding box is not centred on it). The sizes
   then line up where they meet the body and the growth shows as it happens on
   the wearer: longer downward, wider to both sides. It needs nothing but the
   evaluated panel, so every garment in the library gets it without naming a
@@ -96,8 +98,11 @@ def reference_point(panel: Panel, reference: str = "anchor") -> np.ndarray:
     if reference != "anchor":
         raise InvalidRequestError(f"unknown grading reference '{reference}' (known: {', '.join(GRADING_REFERENCES)})")
     low, high = panel.outline.min(axis=0), panel.outline.max(axis=0)
-    y = low[1] if panel.placement.region == "neck" else high[1]
-    return np.array([(low[0] + high[0]) / 2.0, y])
+    hangs_below = panel.placement.region == "neck"
+    if panel.fold:  # a half piece: its centre line is the fold, take the fold's end at that side
+        ends = panel.edge_points(panel.fold)[[0, -1]]
+        return ends[np.argmin(ends[:, 1]) if hangs_below else np.argmax(ends[:, 1])].astype(np.float64)
+    return np.array([(low[0] + high[0]) / 2.0, low[1] if hangs_below else high[1]])
 
 
 def align_pattern(pattern: Pattern, reference: str = "anchor") -> Pattern:

@@ -1,10 +1,10 @@
 """Catalog thumbnails: a small PNG of a definition's flat pattern pieces.
 
 The definition is evaluated at its default style parameters and size
-:data:`THUMBNAIL_SIZE` (GB/T 1335 women 160/84A); its pieces (sew lines, as
-drafted) are laid side by side in rows, all at one scale so their relative
-sizes read true, each drawn with a light fill, a dark outline and its grain
-line (a double-headed arrow). Drawn at :data:`SUPERSAMPLE` times the size and
+:data:`THUMBNAIL_SIZE` (GB/T 1335 women 160/84A); its pieces (sew lines as
+drafted, a piece cut on fold drawn whole) are laid side by side in rows, all
+at one scale so their relative sizes read true, each drawn with a light fill,
+a dark outline and its grain line (a double-headed arrow). Drawn at :data:`SUPERSAMPLE` times the size and
 reduced, so the lines are anti-aliased.
 
 PNGs are cached under ``<cache_dir>/thumbnails/`` (``GARMENT3D_CACHE_DIR``),
@@ -28,6 +28,7 @@ import shapely
 from garment3d.errors import InvalidRequestError
 from garment3d.patterns.definition import PatternDefinition
 from garment3d.patterns.evaluate import evaluate
+from garment3d.patterns.fold import unfold_pattern
 from garment3d.settings import get_settings
 from garment3d.sizes import parse_size
 from garment3d.types import Panel
@@ -47,7 +48,7 @@ THUMBNAIL_SIZE = "160/84A"
 DEFAULT_THUMBNAIL_PX = 256
 PX_RANGE = (32, 1024)
 SUPERSAMPLE = 4
-RENDER_VERSION = 1  # bump when the drawing changes, so cached PNGs are redrawn
+RENDER_VERSION = 2  # bump when the drawing changes, so cached PNGs are redrawn
 _MARGIN_FRACTION, _GAP_FRACTION = 0.06, 0.08  # of the image side / of the largest piece extent
 _BACKGROUND, _FILL, _OUTLINE, _GRAIN = (255, 255, 255), (239, 231, 214), (34, 34, 34), (31, 58, 122)
 
@@ -113,7 +114,7 @@ def render_thumbnail(definition: PatternDefinition, size_px: int = DEFAULT_THUMB
 
     size_px = _check_px(size_px)
     size = parse_size(THUMBNAIL_SIZE)
-    pattern = evaluate(definition, size.measurements, size_label=size.label)
+    pattern = unfold_pattern(evaluate(definition, size.measurements, size_label=size.label))
     panels = pattern.panels
     extents = np.array([np.ptp(p.outline, axis=0) for p in panels])
     gap = _GAP_FRACTION * float(extents.max())

@@ -137,3 +137,19 @@ def test_every_library_garment_grades_into_one_svg(tmp_path, name):
     assert sorted(p.get("data-piece") for p in pieces) == sorted(p.name for p in definition.panels)
     for group in pieces:
         assert len(group.findall(".//svg:path[@class='cut']", NS)) == 2
+
+
+def test_a_piece_cut_on_fold_is_graded_at_the_top_of_its_fold(tmp_path):
+    from pathlib import Path
+
+    from garment3d.patterns import load_definition
+
+    definition = load_definition(Path(__file__).parent / "formats" / "folded_skirt.toml")
+    nest = grade(definition, ["155/80A", "170/92A"])
+    for pattern in nest.patterns:
+        front = pattern.panel("front")
+        fold = front.edge_points(front.fold)
+        np.testing.assert_allclose(fold[:, 0], 0.0, atol=1e-9)  # the fold (centre front) stays put
+        assert fold[:, 1].max() == pytest.approx(0.0, abs=1e-9)
+    root = ET.parse(write_nest(nest, tmp_path / "folded.svg")).getroot()
+    assert len(root.findall(".//svg:g[@class='nest-piece']", NS)) == 2
