@@ -19,6 +19,7 @@ import shapely
 from scipy.spatial import Delaunay
 
 from garment3d.errors import MeshingError
+from garment3d.patterns.fold import unfold_pattern
 from garment3d.placement import PlacementOptions, place_panels, push_out_of_body
 from garment3d.types import Body, GarmentMesh, Panel, Pattern
 
@@ -135,6 +136,7 @@ def _grain_rotation(grain: np.ndarray) -> np.ndarray:
 
 def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOptions()) -> GarmentMesh:
     """Triangulate every panel of ``pattern`` and place it around ``body``."""
+    pattern = unfold_pattern(pattern)  # pieces cut on fold drape whole
     spacing_cm = options.spacing_m / CM
     counts = _edge_counts(pattern, spacing_cm)
     meshes = [

@@ -16,10 +16,11 @@ axis from the shoulder point; legs wrap the vertical line through each thigh
 from the waist line.
 
 Contours march the body's signed-distance field out from the axis along each
-azimuth. The waist takes the outermost surface within reach (skirts hang over
-the legs and ignore the arms); the torso, neck and limbs take the first exit
-from the body, so a bodice passes between the torso and the arms and a sleeve
-goes round its own arm only. Below their widest point contours never shrink:
+azimuth and take the first exit from the body, so a bodice or a waistband
+passes between the torso and the arms and a sleeve goes round its own arm
+only. Where the axis is outside the body (between the legs) waist and torso
+contours take the outermost surface within reach instead: a skirt goes round
+both legs and ignores the hands farther out. Below their widest point contours never shrink:
 cloth hangs outward. ``layer`` lifts a panel by ``LAYER_GAP_M`` per layer.
 """
 
@@ -46,7 +47,7 @@ MARCH_STEP_M = 0.004
 class PlacementOptions:
     clearance_m: float = 0.01  # gap kept between the placed cloth and the body
     reach_m: float = 0.33  # waist wraps ignore the body farther out (arms, hands)
-    limb_reach_m: float = 0.09  # sleeves and collars stop marching here
+    limb_reach_m: float = 0.09  # sleeves and collars stop marching here (legs use reach_m)
 
 
 @dataclass(frozen=True)
@@ -119,21 +120,28 @@ def _hang(radius: np.ndarray, depths: np.ndarray, from_depth: float) -> np.ndarr
 
 def _contours(body: Body, region: str, axis: _Axis, depths: np.ndarray, theta: np.ndarray, options) -> np.ndarray:
     c = options.clearance_m
-    if region == "waist":
-        near, radii = _march(body, axis, depths, theta, options.reach_m, c)
-        return _hang(_widen_dips(_outermost(near, radii) + c), depths, 0.0)
-    if region == "torso":
+    if region in ("waist", "torso"):
         near, radii = _march(body, axis, depths, theta, options.reach_m, c)
         inside = near[:, :, 0].all(axis=1)  # the axis runs inside the torso at this depth
         radius = np.where(inside[:, None], _first_exit(near, radii), _outermost(near, radii)) + 0.5 * c
-        bust_depth = float(axis.origin[1] - body.landmarks.bust_y)
-        return _hang(_widen_dips(radius, 1), depths, bust_depth)
-    near, radii = _march(body, axis, depths, theta, options.limb_reach_m, c)
-    radius = _first_exit(near, radii) + 0.5 * c
+        hang_from = 0.0 if region == "waist" else float(axis.origin[1] - body.landmarks.bust_y)
+        return _hang(_widen_dips(radius), depths, hang_from)
     if region == "leg":
+        near, radii = _march(body, axis, depths, theta, options.reach_m, c)
+        radius = np.minimum(_first_exit(near, radii), _to_midline(body, axis, theta)[None, :]) + 0.5 * c
         crotch_depth = float(axis.origin[1] - body.landmarks.crotch_y)
         return _hang(radius, depths, crotch_depth)
-    return _hang(radius, depths, 0.0)
+    near, radii = _march(body, axis, depths, theta, options.limb_reach_m, c)
+    return _hang(_first_exit(near, radii) + 0.5 * c, depths, 0.0)
+
+
+def _to_midline(body: Body, axis: _Axis, theta: np.ndarray) -> np.ndarray:
+    """(T,) distance from a leg's axis to the body's mid-sagittal plane along each azimuth:
+    a trouser leg stays on its own side (the crotch seam joins the two at the middle)."""
+    offset = axis.origin[0] - body.landmarks.axis_xz[0]
+    inward = -np.sign(offset) * np.sin(theta)  # component of the azimuth towards the midline
+    with np.errstate(divide="ignore"):
+        return np.where(inward > 1e-3, abs(offset) / np.maximum(inward, 1e-3), np.inf)
 
 
 def _arc(theta: np.ndarray, radius: np.ndarray) -> np.ndarray:
