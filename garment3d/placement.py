@@ -9,11 +9,11 @@ side by side, and where they would not fit the contours are widened, so the
 simulation starts with the cloth outside the body and the seams a few
 centimetres open; the solver pulls them closed.
 
-Axes: the waist and torso wrap the body's vertical axis (tops at the waist
-line and the side neck points); the neck wraps the vertical line through the
-neck (panel *bottoms* at the side neck points); arms wrap each upper arm's
-axis from the shoulder point; legs wrap the vertical line through each thigh
-from the waist line.
+Axes: the waist and torso wrap the body's vertical axis (the waist line and
+the side neck points); the neck wraps the vertical line through the neck
+(panel *bottoms* at the side neck points); arms wrap each upper arm's axis
+from the shoulder point; legs wrap the vertical line through each thigh from
+the waist line. Which pattern line goes at the anchor: see ``_anchor_y``.
 
 Contours march the body's signed-distance field out from the axis along each
 azimuth and take the first exit from the body, so a bodice or a waistband
@@ -152,13 +152,30 @@ def _arc(theta: np.ndarray, radius: np.ndarray) -> np.ndarray:
     return np.column_stack([np.zeros(len(radius)), np.cumsum(steps, axis=1)])
 
 
-def _extent_cm(panels: list[Panel], depths_cm: np.ndarray, from_top: bool) -> np.ndarray:
-    """Summed horizontal extent (cm) of ``panels`` at each depth below their tops (or above their bottoms)."""
+def _anchor_y(panel: Panel) -> float:
+    """Pattern y (cm) that goes at the region's anchor line.
+
+    Waist and leg pieces: y = 0 when the outline spans it (the waist line of
+    the draft, so a circle skirt whose side waist rises above its centre front
+    still sits with its waist on the body's); otherwise, and for torso and arm
+    pieces, the top of the piece; for collars the bottom.
+    """
+    _, bottom, _, top = shapely.Polygon(panel.outline).bounds
+    region = panel.placement.region
+    if region == "neck":
+        return bottom
+    if region in ("waist", "leg") and bottom <= 0.0 <= top:
+        return 0.0
+    return top
+
+
+def _extent_cm(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
+    """Summed horizontal extent (cm) of ``panels`` at each depth below their anchor lines."""
     total = np.zeros(len(depths_cm))
     for panel in panels:
         polygon = shapely.Polygon(panel.outline)
-        minx, bottom, maxx, top = polygon.bounds
-        ys = top - depths_cm if from_top else bottom + (top - bottom) - depths_cm
+        minx, _, maxx, _ = polygon.bounds
+        ys = _anchor_y(panel) - depths_cm
         lines = shapely.linestrings([[[minx - 1, y], [maxx + 1, y]] for y in ys])
         bounds = shapely.bounds(shapely.intersection(polygon, lines))
         total += np.nan_to_num(bounds[:, 2] - bounds[:, 0])
@@ -166,13 +183,13 @@ def _extent_cm(panels: list[Panel], depths_cm: np.ndarray, from_top: bool) -> np
 
 
 def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], options: PlacementOptions) -> _Wrap:
-    max_depth_cm = max(np.ptp(p.outline[:, 1]) for p in panels)
-    depths_cm = np.linspace(0.0, max_depth_cm + 1.0, 160)
+    spans = [(_anchor_y(p) - p.outline[:, 1].max(), _anchor_y(p) - p.outline[:, 1].min()) for p in panels]
+    depths_cm = np.linspace(min(s[0] for s in spans) - 0.5, max(s[1] for s in spans) + 1.0, 160)
     theta = np.linspace(0.0, 2 * math.pi, 180, endpoint=False)
     radius = _contours(body, region, axis, depths_cm * CM, theta, options)
     arc = _arc(theta, radius)
     base = [p for p in panels if p.placement.layer == 0] or panels
-    needed = _extent_cm(base, depths_cm, region != "neck") * CM * 1.02
+    needed = _extent_cm(base, depths_cm) * CM * 1.02
     radius = radius * np.maximum(1.0, needed / arc[:, -1])[:, None]
     return _Wrap(axis, depths_cm * CM, theta, radius, _arc(theta, radius))
 
@@ -195,8 +212,7 @@ def _region_axis(body: Body, region: str, side: str, panels: list[Panel]) -> _Ax
     if region == "torso":
         return _axis((ax, frames.neck_y, az), (0, -1, 0))
     if region == "neck":
-        height = max(np.ptp(p.outline[:, 1]) for p in panels) * CM
-        return _axis((frames.neck_xz[0], frames.neck_y + height, frames.neck_xz[1]), (0, -1, 0))
+        return _axis((frames.neck_xz[0], frames.neck_y, frames.neck_xz[1]), (0, -1, 0))
     i = 0 if side == "left" else 1
     if region == "leg":
         return _axis((frames.leg_xz[i, 0], lm.waist_y, frames.leg_xz[i, 1]), (0, -1, 0))
@@ -219,12 +235,9 @@ def _wrap_row(wrap: _Wrap, row: int, centre_theta: float, u: np.ndarray) -> tupl
     return theta, np.interp(theta, closed_t, closed_r)
 
 
-def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, from_top: bool) -> np.ndarray:
-    minx, bottom, maxx, top = shapely.Polygon(panel.outline).bounds
-    if from_top:
-        depth = (top - points_cm[:, 1]) * CM
-    else:  # neck: the panel's bottom sits at the wrap's lowest contour
-        depth = wrap.depths[-1] - 0.01 - (points_cm[:, 1] - bottom) * CM
+def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap) -> np.ndarray:
+    minx, _, maxx, _ = shapely.Polygon(panel.outline).bounds
+    depth = (_anchor_y(panel) - points_cm[:, 1]) * CM
     u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
     centre = math.radians(panel.placement.azimuth_deg)
     f = np.interp(depth, wrap.depths, np.arange(len(wrap.depths)))
@@ -254,7 +267,7 @@ def place_panels(body: Body, panels: list[Panel], points_cm: list[np.ndarray], o
         group = [panels[i] for i in members]
         wrap = _build_wrap(body, region, _region_axis(body, region, side, group), group, options)
         for i in members:
-            placed[i] = _lay(panels[i], points_cm[i], wrap, region != "neck")
+            placed[i] = _lay(panels[i], points_cm[i], wrap)
     return placed
 
 

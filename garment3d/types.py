@@ -91,15 +91,15 @@ class Placement:
     ``region`` names the body part the panel wraps around and where its
     pattern y is anchored:
 
-    - ``waist``: around the body's vertical axis, panel top at the waist line
-      (skirts, trousers' upper part, waistbands);
+    - ``waist``: around the body's vertical axis, pattern y = 0 at the waist
+      line when the piece spans it, else the piece's top (skirts, waistbands);
     - ``torso``: around the vertical axis, panel top at the shoulder line
       (bodices, dresses, shirts); arms are left outside;
     - ``neck``: around the neck, panel *bottom* at the base of the neck
       (standing collars rise from the neckline);
     - ``arm``: around the arm named by ``side`` (``left``/``right``), panel top
       at the shoulder point, pattern y running down the arm (sleeves);
-    - ``leg``: around the leg named by ``side``, panel top at the waist line
+    - ``leg``: around the leg named by ``side``, anchored like ``waist``
       (trouser legs).
 
     The panel's horizontal centre goes to ``azimuth_deg`` around that axis

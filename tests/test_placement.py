@@ -1,0 +1,84 @@
+"""Placement of every library garment around a fitted body, before any simulation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from garment3d.body import build_body
+from garment3d.errors import MeshingError
+from garment3d.fields import sample_sdf
+from garment3d.meshing import MeshOptions, mesh_pattern
+from garment3d.patterns import evaluate, get_definition, list_patterns
+from garment3d.sizes import parse_size
+
+SIZE = parse_size("160/84A")
+
+
+@pytest.fixture(scope="module")
+def body():
+    return build_body(SIZE.measurements)
+
+
+@pytest.fixture(scope="module", params=list_patterns())
+def placed(request, body):
+    pattern = evaluate(get_definition(request.param), SIZE.measurements, size_label=SIZE.label)
+    return pattern, mesh_pattern(pattern, body, MeshOptions(spacing_m=0.02))
+
+
+def _panels(placed, region: str, side: str = ""):
+    pattern, garment = placed
+    for k, name in enumerate(garment.panel_names):
+        placement = pattern.panel(name.split("@")[0]).placement if name in [p.name for p in pattern.panels] else None
+        if placement and placement.region == region and placement.side == side:
+            yield name, garment.positions[garment.panel_of == k]
+
+
+def test_every_vertex_starts_outside_the_body(placed, body):
+    _, garment = placed
+    distance = sample_sdf(body.sdf, garment.positions)
+    assert distance.min() > 0.0, f"{np.sum(distance <= 0)} vertices start inside the body"
+
+
+def test_front_and_back_pieces_sit_in_front_and_behind(placed, body):
+    pattern, garment = placed
+    for k, name in enumerate(garment.panel_names):
+        panel = pattern.panel(name)
+        if panel.placement.region in ("waist", "torso") and panel.placement.azimuth_deg in (0.0, 180.0):
+            z = garment.positions[garment.panel_of == k, 2].mean() - body.landmarks.axis_xz[1]
+            assert (z > 0) == (panel.placement.azimuth_deg == 0.0), name
+
+
+def test_sleeves_go_round_their_own_arm(placed, body):
+    frames = body.landmarks.frames
+    for i, side in enumerate(("left", "right")):
+        for name, points in _panels(placed, "arm", side):
+            rel = points - frames.arm_joints[i]
+            along = rel @ frames.arm_dirs[i]
+            radial = np.linalg.norm(rel - along[:, None] * frames.arm_dirs[i], axis=1)
+            assert np.median(radial) < 0.09, name  # wrapped close round the arm's axis
+            assert np.all(np.sign(points[:, 0]) == (1 if side == "left" else -1)), name
+
+
+def test_collars_stand_round_the_neck(placed, body):
+    frames = body.landmarks.frames
+    for name, points in _panels(placed, "neck"):
+        assert points[:, 1].min() > frames.neck_y - 0.03, name
+        radial = np.hypot(points[:, 0] - frames.neck_xz[0], points[:, 2] - frames.neck_xz[1])
+        assert radial.max() < 0.15, name
+
+
+def test_trouser_legs_keep_to_their_side(placed, body):
+    below_crotch = body.landmarks.crotch_y - 0.05
+    for i, side in enumerate(("left", "right")):
+        for name, points in _panels(placed, "leg", side):
+            low = points[points[:, 1] < below_crotch]
+            assert len(low) and np.all((low[:, 0] > 0) == (side == "left")), name
+
+
+def test_sleeve_on_a_body_without_frames_is_refused(capsule_body):
+    pattern = evaluate(get_definition("a_line_skirt"), SIZE.measurements)
+    from dataclasses import replace
+    sleeve = replace(pattern.panels[0], placement=replace(pattern.panels[0].placement, region="arm", side="left"))
+    with pytest.raises(MeshingError, match="'arm' placement"):
+        mesh_pattern(replace(pattern, panels=(sleeve, pattern.panels[1])), capsule_body)
