@@ -11,7 +11,7 @@ import shapely
 
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.definition import PanelDefinition, PatternDefinition, Segment
-from garment3d.patterns.fold import unfold, unfold_pattern
+from garment3d.patterns.fold import MIRROR_SUFFIX, unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
 from garment3d.sizes import derived_measurements
 from garment3d.types import Measurements, Panel, PanelEdge, Pattern, Placement, Seam
@@ -222,6 +222,10 @@ def _edges(edge_starts: list[tuple[str, int]], count: int, where: str) -> tuple[
 
 
 def edge_length_cm(panel: Panel, edge: str) -> float:
+    """Length of ``edge`` as drawn on ``panel``; on a panel cut on fold ``edge@mirror``
+    (its mirror image, there once unfolded) is as long as ``edge``."""
+    if panel.fold is not None and edge.endswith(MIRROR_SUFFIX) and edge not in {e.name for e in panel.edges}:
+        edge = edge.removesuffix(MIRROR_SUFFIX)
     points = panel.edge_points(edge)
     return float(np.sum(np.linalg.norm(np.diff(points, axis=0), axis=1)))
 

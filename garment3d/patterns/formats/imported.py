@@ -16,6 +16,8 @@ import numpy as np
 import shapely
 
 from garment3d.errors import InvalidPatternError
+from garment3d.patterns.fold import fold_neighbours, mirror_name, unfold, unfold_outline
+from garment3d.patterns.formats.limits import JOIN_TOLERANCE_CM
 from garment3d.types import Panel, PanelEdge, Pattern, Placement, Seam
 
 __all__ = ["ImportedPiece", "ImportedPattern", "split_at_corners", "ccw_loop"]
@@ -70,6 +72,9 @@ class ImportedPiece:
 
     @property
     def area_cm2(self) -> float:
+        """Fabric area of one copy (both halves of a piece cut on fold)."""
+        if self.fold_line is not None:
+            return float(shapely.Polygon(unfold_outline(self.cut_line, self.fold_line)).area)
         return float(shapely.Polygon(self.cut_line).area)
 
 
@@ -128,6 +133,8 @@ class ImportedPattern:
         Pieces without named edges get edges ``e0, e1, ...`` split at corners.
         A piece missing from ``placements`` is placed at the waist, at the azimuth
         its 3D translation suggests (GarmentCode) or at 0 (front): a guess to check.
+        A piece with a fold line whose outline runs along it in one straight step
+        becomes a panel cut on fold along that edge.
         """
         placements = placements or {}
         panels = []
@@ -145,9 +152,14 @@ class ImportedPattern:
                     f"{self.name}: piece '{piece.name}' outline is not a simple closed shape "
                     f"({shapely.is_valid_reason(polygon)})"
                 )
-            panels.append(
-                Panel(piece.name, outline, edges, grain, placement, cut_count=max(1, piece.quantity))
-            )
+            edges, fold = _fold_edge(piece, outline, edges)
+            panel = Panel(piece.name, outline, edges, grain, placement, cut_count=max(1, piece.quantity), fold=fold)
+            if fold is not None:
+                try:
+                    unfold(panel)
+                except InvalidPatternError as exc:
+                    raise InvalidPatternError(f"{self.name}: {exc}") from None
+            panels.append(panel)
         names = [p.name for p in panels]
         if len(set(names)) != len(names):
             raise InvalidPatternError(f"{self.name}: piece names repeat within one size: {sorted(names)}")
@@ -170,8 +182,41 @@ def _guess_azimuth(piece: ImportedPiece) -> float:
     return math.degrees(math.atan2(x, z)) % 360.0
 
 
+def _fold_edge(
+    piece: ImportedPiece, outline: np.ndarray, edges: tuple[PanelEdge, ...]
+) -> tuple[tuple[PanelEdge, ...], str | None]:
+    """(edges, the fold edge's name or None): the one outline step lying on the piece's fold line.
+
+    Edges split at corners get the fold step as an edge of its own (named ``fold``);
+    edges the file names are kept and used only when one of them is that step.
+    """
+    if piece.fold_line is None:
+        return edges, None
+    a, b = piece.fold_line
+    direction = (b - a) / max(float(np.linalg.norm(b - a)), 1e-12)
+    relative = outline - a
+    on_line = np.abs(direction[0] * relative[:, 1] - direction[1] * relative[:, 0]) <= JOIN_TOLERANCE_CM
+    k = len(outline)
+    steps = [i for i in range(k) if on_line[i] and on_line[(i + 1) % k]]
+    if len(steps) != 1:
+        return edges, None
+    start, end = steps[0], (steps[0] + 1) % k
+    exact = next((e for e in edges if e.start == start and e.end == end), None)
+    if exact is not None:
+        return edges, exact.name
+    if piece.edges:
+        return edges, None
+    corners = sorted({e.start for e in edges} | {start, end})
+    split = [PanelEdge(f"e{i}", c, corners[(i + 1) % len(corners)]) for i, c in enumerate(corners)]
+    split = [PanelEdge("fold", e.start, e.end) if e.start == start else e for e in split]
+    return tuple(split), "fold"
+
+
 def _check_seams(name: str, seams: tuple[Seam, ...], panels: list[Panel]) -> None:
-    edges = {(p.name, e.name) for p in panels for e in p.edges}
+    edges = {(p.name, e.name) for p in panels for e in p.edges if e.name != p.fold}
+    for panel in (p for p in panels if p.fold is not None):
+        joined = fold_neighbours(panel)
+        edges |= {(panel.name, mirror_name(e.name)) for e in panel.edges if e.name not in (panel.fold, *joined)}
     for seam in seams:
         for ref in (seam.a, seam.b):
             if (ref.panel, ref.edge) not in edges:

@@ -354,12 +354,30 @@ def _clip_to_fold(panel: Panel, cut: np.ndarray) -> np.ndarray:
     return np.asarray(ring.exterior.coords)[:-1]
 
 
+def _check_marks(pattern: Pattern, panel: Panel) -> None:
+    """Declared notches on edges of the panel and within them; internal lines (j, 2) and finite."""
+    where = f"{pattern.name}, panel '{panel.name}'"
+    names = {e.name for e in panel.edges}
+    for edge, distance in panel.notches:
+        if edge not in names or edge == panel.fold:
+            raise InvalidPatternError(f"{where}: notch on '{edge}', which is not a cut edge of the panel")
+        length = float(np.sum(np.linalg.norm(np.diff(panel.edge_points(edge), axis=0), axis=1)))
+        number = isinstance(distance, (int, float)) and not isinstance(distance, bool)
+        if not number or not 0.0 <= distance <= length + 1e-9:
+            raise InvalidPatternError(f"{where}: notch at {distance!r} cm is outside edge '{edge}' (0-{length:.2f} cm)")
+    for line in panel.internal_lines:
+        line = np.asarray(line)
+        if line.ndim != 2 or line.shape[1] != 2 or len(line) < 2 or not np.all(np.isfinite(line)):
+            raise InvalidPatternError(f"{where}: an internal line is not a finite (j, 2) polyline")
+
+
 def cut_piece(
     pattern: Pattern, panel: Panel, allowance: Mapping[tuple[str, str], float]
 ) -> CutPiece:
     """The cut piece of one panel; ``allowance`` as returned by :func:`resolve_allowances`."""
     if panel.fold is not None:
         fold_segment(panel)  # the fold must be one straight segment
+    _check_marks(pattern, panel)
     darts = _darts(pattern, panel)
     cut = _clip_to_fold(panel, offset_runs(_runs(panel, darts, allowance)))
     cut_polygon = shapely.Polygon(cut)

@@ -1,5 +1,6 @@
 """Cut on fold, per-edge allowances, declared notches and internal lines through the exports."""
 
+import dataclasses
 import re
 import zlib
 
@@ -7,13 +8,16 @@ import ezdxf
 import numpy as np
 import pytest
 import shapely
-from pattern_samples import folded_skirt
+from pattern_samples import folded_skirt, polygon_pattern
 
+from garment3d.errors import InvalidPatternError
 from garment3d.patterns.consumption import estimate_marker
 from garment3d.patterns.evaluate import edge_length_cm
 from garment3d.patterns.fold import unfold
 from garment3d.patterns.formats import cut_pieces, read_dxf, read_svg, write_dxf, write_pattern_svg
+from garment3d.patterns.formats.imported import ImportedPiece, _fold_edge
 from garment3d.patterns.formats.pdf import write_pdf
+from garment3d.types import PanelEdge
 
 TOLERANCE_CM = 0.01  # 0.1 mm
 
@@ -131,3 +135,34 @@ def test_marker_lays_the_whole_piece(folded):
     for placed in estimate.placements:
         assert shapely.Polygon(placed.polygon).area == pytest.approx(whole / 2, rel=1e-6)
     assert edge_length_cm(unfold(folded.panel("front")), "hem") > 2 * 27.0
+
+
+def test_imported_fold_becomes_a_panel_cut_on_fold(tmp_path, folded):
+    dxf = read_dxf(write_dxf(folded, tmp_path / "f.dxf"))
+    for imported in (dxf, read_svg(write_pattern_svg(folded, tmp_path / "f.svg"))):
+        pattern = imported.to_pattern()
+        for panel in pattern.panels:
+            assert panel.fold is not None
+            whole = shapely.Polygon(unfold(panel).outline)
+            assert whole.area == pytest.approx(shapely.Polygon(unfold(folded.panel(panel.name)).outline).area, rel=1e-4)
+        assert imported.pieces[0].area_cm2 == pytest.approx(cut_pieces(folded)[0].area_cm2, rel=1e-4)
+
+
+def test_imported_fold_splits_an_edge_at_the_fold():
+    square = np.array([[0.0, 0.0], [10.0, 0.0], [10.0, 10.0], [0.0, 10.0]])
+    piece = ImportedPiece("p", "", 1, square, fold_line=np.array([[0.0, 10.0], [0.0, 0.0]]))
+    edges, fold = _fold_edge(piece, square, (PanelEdge("e0", 0, 2), PanelEdge("e1", 2, 0)))
+    assert fold == "fold" and edges == (PanelEdge("e0", 0, 2), PanelEdge("e1", 2, 3), PanelEdge("fold", 3, 0))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [({"notches": (("sleeve", 1.0),)}, "notch on 'sleeve'"), ({"notches": (("e0", 99.0),)}, "outside edge 'e0'"),
+     ({"notches": (("e3", 1.0),), "fold": "e3"}, "notch on 'e3'"),
+     ({"internal_lines": (np.array([1.0, 2.0]),)}, "internal line")],
+)
+def test_bad_marks_on_a_panel_are_named(change, message):
+    pattern = polygon_pattern([(0, 0), (20, 0), (20, 30), (0, 30)])
+    panel = dataclasses.replace(pattern.panels[0], **change)
+    with pytest.raises(InvalidPatternError, match=message):
+        cut_pieces(dataclasses.replace(pattern, panels=(panel,)))
