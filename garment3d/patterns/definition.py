@@ -383,10 +383,12 @@ def _seams(raw: Any, panels: tuple[PanelDefinition, ...], where: str) -> tuple[S
         at = f"{where}, seam {i + 1}"
         if not isinstance(table, dict):
             raise _fail(at, "must be a table")
+        if not isinstance(table.get("reversed", True), bool):
+            raise _fail(at, "'reversed' must be true or false")
         seam = SeamDefinition(
             a=_edge_ref(table.get("a"), f"{at}, a"),
             b=_edge_ref(table.get("b"), f"{at}, b"),
-            reversed=bool(table.get("reversed", True)),
+            reversed=table.get("reversed", True),
             ease_cm=_number(table, "ease", at, default=0.0),
         )
         for ref in (seam.a, seam.b):
@@ -423,7 +425,10 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
     """Validate a parsed TOML table and return a :class:`PatternDefinition`."""
     where = source
     name = _name(data.get("name"), f"{where}, name")
-    measurements = tuple(data.get("measurements", ()))
+    measurements = data.get("measurements", [])
+    if not isinstance(measurements, list):
+        raise _fail(where, "'measurements' must be a list of measurement names")
+    measurements = tuple(measurements)
     for m in measurements:
         if m not in MEASUREMENT_NAMES:
             raise _fail(where, f"unknown measurement '{m}' (known: {', '.join(MEASUREMENT_NAMES)})")
@@ -434,7 +439,10 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
     names = [p.name for p in panels]
     if len(set(names)) != len(names):
         raise _fail(where, "panel names must be unique")
-    anchors_raw = data.get("anchors", {}).get("edges", [])
+    anchors_table = data.get("anchors", {})
+    anchors_raw = anchors_table.get("edges", []) if isinstance(anchors_table, dict) else None
+    if not isinstance(anchors_raw, list):
+        raise _fail(where, "'anchors' must be a table with edges = [\"panel.edge\", ...]")
     anchors = tuple(_edge_ref(a, f"{where}, anchors") for a in anchors_raw)
     for ref in anchors:
         _check_edge_exists(ref, panels, f"{where}, anchors")

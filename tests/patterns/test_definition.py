@@ -178,3 +178,39 @@ def test_new_keys_report_the_panel_and_edge(change, message):
 def test_garbage_in_new_keys_is_an_invalid_pattern_error(key, value):
     with pytest.raises(InvalidPatternError):
         parse_definition(_mutate(lambda t: t["panels"][0].update({key: value})), "test")
+
+
+GARBAGE = [None, 0, -1, 1e309, float("nan"), True, "", "x", "hem", "centre", "a b", "side@mirror", [], [1, 2],
+           {}, {"edge": "side"}, [{"edge": "side", "at": "1e9"}], {"*": 3}]
+
+
+@pytest.mark.parametrize("value", GARBAGE, ids=repr)
+@pytest.mark.parametrize(
+    "path",
+    [("panels", 0, "fold"), ("panels", 0, "allowance"), ("panels", 0, "notches"), ("panels", 0, "lines"),
+     ("panels", 0, "grain"), ("panels", 0, "outline", 0, "through"), ("panels", 0, "outline", 0, "curve"),
+     ("panels", 0, "outline", 3, "to"), ("panels", 0, "notches", 0, "at"), ("panels", 0, "lines", 0, "to"),
+     ("seams", 0, "b"), ("anchors", "edges")],
+)
+def test_any_value_anywhere_is_accepted_or_an_invalid_pattern_error(path, value):
+    """Never another exception: parsing, evaluating and cutting a mutated definition."""
+    from garment3d.patterns.formats import cut_pieces
+
+    table = folded_table()
+    target = table
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    try:
+        cut_pieces(evaluate(parse_definition(table, "test"), M))
+    except InvalidPatternError as exc:
+        assert str(exc).startswith("test") or str(exc).startswith("folded_skirt")
+
+
+@pytest.mark.parametrize("key, value", [("anchors", 1), ("anchors", {"edges": "front.waist"}), ("measurements", 3),
+                                         ("measurements", "waist"), ("seams", [{"a": "front.side", "b": "back.side@mirror", "reversed": "no"}])])
+def test_top_level_garbage_is_an_invalid_pattern_error(key, value):
+    table = folded_table()
+    table[key] = value
+    with pytest.raises(InvalidPatternError, match="'(anchors|measurements|reversed)' must be"):
+        parse_definition(table, "test")
