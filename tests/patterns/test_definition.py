@@ -141,7 +141,8 @@ def _mutate(change):
         (lambda t: t["panels"][0]["outline"].insert(3, {"edge": "centre", "from": "cf_waist", "to": "pocket_a"})
          or t["panels"][0]["outline"][4].update({"from": "pocket_a"}),
          r"panel 1 'front'.*fold edge 'centre' must be exactly one straight line segment \(it is 2 segments\)"),
-        (lambda t: t["panels"][0].update(allowance={"hem": 11}), r"panel 1 'front', allowance 'hem': 11 cm is outside 0-10"),
+        (lambda t: t["panels"][0].update(allowance={"hem": 11}),
+         r"panel 1 'front', allowance 'hem': 11 cm is outside 0-10"),
         (lambda t: t["panels"][0].update(allowance={"*": -1}), r"panel 1 'front', allowance '\*': -1 cm is outside"),
         (lambda t: t["panels"][0].update(allowance={"hem": "3"}), r"allowance 'hem': must be a number"),
         (lambda t: t["panels"][0].update(allowance={"hemline": 1.0}), r"allowance names unknown edge 'hemline'"),
@@ -208,7 +209,8 @@ def test_any_value_anywhere_is_accepted_or_an_invalid_pattern_error(path, value)
 
 
 @pytest.mark.parametrize("key, value", [("anchors", 1), ("anchors", {"edges": "front.waist"}), ("measurements", 3),
-                                         ("measurements", "waist"), ("seams", [{"a": "front.side", "b": "back.side@mirror", "reversed": "no"}])])
+                                         ("measurements", "waist"),
+                                         ("seams", [{"a": "front.side", "b": "back.side@mirror", "reversed": "no"}])])
 def test_top_level_garbage_is_an_invalid_pattern_error(key, value):
     table = folded_table()
     table[key] = value

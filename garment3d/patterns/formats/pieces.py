@@ -34,7 +34,7 @@ from garment3d.patterns.formats.limits import (
     MAX_SEAM_ALLOWANCE_CM,
     NOTCH_DEPTH_CM,
 )
-from garment3d.patterns.fold import SNAP_GRID_CM, MIRROR_SUFFIX, fold_neighbours, fold_segment, unfold_outline
+from garment3d.patterns.fold import MIRROR_SUFFIX, SNAP_GRID_CM, fold_neighbours, fold_segment, unfold_outline
 from garment3d.types import Panel, Pattern
 
 __all__ = ["CutPiece", "SeamAllowance", "cut_pieces", "cut_piece", "resolve_allowances"]
