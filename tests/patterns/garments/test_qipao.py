@@ -177,8 +177,23 @@ def test_sleeves_are_mirror_images_with_room_for_the_arm(label):
     # left sleeve: front cap on its x-min half; right sleeve: on its x-max half
     assert left.edge_points("cap_front")[:, 0].max() < 1e-9 < right.edge_points("cap_front")[:, 0].max()
     bicep = np.ptp(left.outline[:, 0])
-    upper_arm = derived_measurements(m)["upper_arm"]
-    assert upper_arm + 3.5 < bicep < upper_arm + 7.0
+    assert bicep == pytest.approx(derived_measurements(m)["upper_arm"] + 5.0, abs=0.01)  # default bicep_ease
+    # the cap height that gives that width is a normal set-in cap: 0.6-0.85 of the armhole depth
+    cap_height = -left.edge_points("cap_front")[-1][1]
+    armholes = [pattern.panel("front").edge_points("armhole"), pattern.panel("back").edge_points("armhole")]
+    depth = np.mean([a[-1][1] - a[0][1] for a in armholes])
+    assert 0.6 < cap_height / depth < 0.85
+
+
+def test_more_bicep_ease_gives_a_wider_sleeve_with_a_lower_cap():
+    tight, loose = _whole({"bicep_ease": 3.0}), _whole({"bicep_ease": 8.0})
+    width = lambda p: np.ptp(p.panel("sleeve_left").outline[:, 0])  # noqa: E731
+    height = lambda p: -p.panel("sleeve_left").edge_points("cap_front")[-1][1]  # noqa: E731
+    assert width(loose) - width(tight) == pytest.approx(5.0, abs=0.01)
+    assert height(loose) < height(tight) - 2.0
+    for pattern in (tight, loose):  # the cap still fits its armhole
+        ease = _length(pattern, "sleeve_left", "cap_back") - _length(pattern, "back", "armhole@mirror")
+        assert ease == pytest.approx(0.55 * 1.8, abs=0.03)
 
 
 @pytest.mark.parametrize("sleeve_length", [6.0, 12.0, 20.0, 45.0, 60.0])
