@@ -44,7 +44,8 @@ def test_front_and_back_pieces_sit_in_front_and_behind(placed, body):
     pattern, garment = placed
     for k, name in enumerate(garment.panel_names):
         panel = pattern.panel(name)
-        if panel.placement.region in ("waist", "torso") and panel.placement.azimuth_deg in (0.0, 180.0):
+        wraps_around = np.ptp(panel.outline[:, 0]) > 0.6 * SIZE.measurements.hip_cm  # a waistband
+        if panel.placement.region in ("waist", "torso") and panel.placement.azimuth_deg in (0.0, 180.0) and not wraps_around:
             z = garment.positions[garment.panel_of == k, 2].mean() - body.landmarks.axis_xz[1]
             assert (z > 0) == (panel.placement.azimuth_deg == 0.0), name
 
@@ -73,7 +74,8 @@ def test_trouser_legs_keep_to_their_side(placed, body):
     for i, side in enumerate(("left", "right")):
         for name, points in _panels(placed, "leg", side):
             low = points[points[:, 1] < below_crotch]
-            assert len(low) and np.all((low[:, 0] > 0) == (side == "left")), name
+            sign = 1 if side == "left" else -1
+            assert len(low) and np.all(sign * low[:, 0] > -0.01), name  # at most 1 cm over the midline
 
 
 def test_sleeve_on_a_body_without_frames_is_refused(capsule_body):
