@@ -1,0 +1,87 @@
+"""Blouse: the collar's neck edge parts pair with the neckline edges, sleeve caps carry the set ease, sleeve
+and collar parameters change what they should."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from garment3d.patterns import evaluate, get_definition
+from garment3d.patterns.evaluate import edge_length_cm
+from garment3d.sizes import derived_measurements, parse_size
+
+DEFINITION = get_definition("blouse")
+COLLAR_SEAMS = [("neck_front_left", "front", "neck_left"), ("neck_back", "back", "neckline"),
+                ("neck_front_right", "front", "neck_right")]
+
+
+def _blouse(label="160/84A", **parameters):
+    return evaluate(DEFINITION, parse_size(label).measurements, parameters)
+
+
+@pytest.mark.parametrize("rise", [0.5, 1.5, 3.0])
+@pytest.mark.parametrize("label", ["150/76A", "165/88Y", "170/96C", "180/100A"])
+def test_collar_neck_edge_parts_each_match_their_neckline_edge(label, rise):
+    blouse = _blouse(label, collar_rise=rise)
+    collar = blouse.panel("collar")
+    for part, piece, edge in COLLAR_SEAMS:
+        assert edge_length_cm(collar, part) == pytest.approx(edge_length_cm(blouse.panel(piece), edge), abs=0.01)
+    pairs = {(s.a.edge, s.b.panel, s.b.edge) for s in blouse.seams if s.a.panel == "collar"}
+    assert pairs == set(COLLAR_SEAMS)
+    # the front parts rise to the centre-front ends
+    assert collar.edge_points("neck_front_right")[-1, 1] == pytest.approx(rise)
+
+
+def test_collar_height_and_placement():
+    collar = _blouse(collar_height=5.0).panel("collar")
+    assert np.ptp(collar.edge_points("neck_back")[:, 1]) == 0.0
+    assert 5.0 < collar.edge_points("top")[:, 1].max() < 5.0 + 1.5  # the front ends rise, tilted a little
+    top = collar.edge_points("top")
+    assert top[np.argmin(np.abs(top[:, 0])), 1] == pytest.approx(5.0)  # straight across the back
+    assert (collar.placement.region, collar.placement.azimuth_deg) == ("neck", 180.0)
+    # centre back at x = 0, the left front part at x < 0 (azimuth below 180 runs to the wearer's left)
+    assert collar.edge_points("neck_front_left")[:, 0].max() < 0 < collar.edge_points("neck_front_right")[:, 0].min()
+
+
+@pytest.mark.parametrize("ease", [1.0, 1.5, 2.5])
+@pytest.mark.parametrize("label", ["150/76A", "160/88C", "180/100A"])
+def test_sleeve_caps_are_the_armholes_plus_the_cap_ease(label, ease):
+    blouse = _blouse(label, cap_ease=ease)
+    for sleeve, side in (("left_sleeve", "left"), ("right_sleeve", "right")):
+        cap = sum(edge_length_cm(blouse.panel(sleeve), e) for e in ("cap_front", "cap_back"))
+        armhole = sum(edge_length_cm(blouse.panel(p), f"{side}_armhole") for p in ("front", "back"))
+        assert cap - armhole == pytest.approx(ease, abs=0.03)
+    assert {s.ease_cm for s in DEFINITION.seams if "cap" in s.b.edge} == {1.25}  # 2.5 cm across the two halves
+
+
+@pytest.mark.parametrize("label", ["150/76A", "170/92A", "180/100A"])
+def test_sleeve_clears_the_upper_arm_and_its_cap_matches_the_armhole_depth(label):
+    blouse = _blouse(label)
+    sleeve = blouse.panel("left_sleeve")
+    width = np.ptp(np.concatenate([sleeve.edge_points("cap_front"), sleeve.edge_points("cap_back")])[:, 0])
+    upper_arm = derived_measurements(parse_size(label).measurements)["upper_arm"]
+    assert 5.0 < width - upper_arm < 11.0
+    front, back = blouse.panel("front"), blouse.panel("back")
+    depth = (front.edge_points("left_armhole")[-1, 1] + back.edge_points("left_armhole")[0, 1]) / 2 \
+        - front.edge_points("left_armhole")[0, 1]
+    assert np.ptp(sleeve.edge_points("cap_back")[:, 1]) == pytest.approx(0.75 * depth)
+
+
+def test_sleeve_length_and_hem_width():
+    long, short = _blouse(sleeve_length=58.0, sleeve_hem=22.0), _blouse(sleeve_length=25.0, sleeve_hem=30.0)
+    for sleeve in ("left_sleeve", "right_sleeve"):
+        hem = long.panel(sleeve).edge_points("hem")
+        assert hem[0, 1] == pytest.approx(-58.0) and hem[-1, 0] - hem[0, 0] == pytest.approx(22.0)
+        hem = short.panel(sleeve).edge_points("hem")
+        assert hem[0, 1] == pytest.approx(-25.0) and hem[-1, 0] - hem[0, 0] == pytest.approx(30.0)
+
+
+def test_front_is_one_piece_with_the_placket_marked_and_bust_darts():
+    blouse = _blouse(placket_width=3.0, bust_dart=2.5)
+    front = blouse.panel("front")
+    lines = sorted(front.internal_lines, key=lambda line: line[0, 0])
+    assert [round(float(line[0, 0]), 6) for line in lines] == [-1.5, 0.0, 1.5]
+    for line in lines:
+        assert line[0, 1] > line[1, 1] and line[0, 1] - line[1, 1] > 50  # neckline down to the hem
+    mouth = np.linalg.norm(front.edge_points("left_dart_lower")[0] - front.edge_points("left_dart_upper")[-1])
+    assert mouth == pytest.approx(2.5)
