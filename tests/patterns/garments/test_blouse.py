@@ -67,13 +67,15 @@ def test_sleeve_clears_the_upper_arm_and_its_cap_matches_the_armhole_depth(label
     assert np.ptp(sleeve.edge_points("cap_back")[:, 1]) == pytest.approx(0.75 * depth)
 
 
-def test_sleeve_length_and_hem_width():
-    long, short = _blouse(sleeve_length=58.0, sleeve_hem=22.0), _blouse(sleeve_length=25.0, sleeve_hem=30.0)
+@pytest.mark.parametrize("label", ["150/76A", "180/100A"])
+def test_sleeve_length_follows_the_arm_and_the_hem_width_is_set(label):
+    arm = derived_measurements(parse_size(label).measurements)["arm_length"]
+    long, short = _blouse(label, sleeve_length=1.0, sleeve_hem=22.0), _blouse(label, sleeve_length=0.5, sleeve_hem=30.0)
     for sleeve in ("left_sleeve", "right_sleeve"):
-        hem = long.panel(sleeve).edge_points("hem")
-        assert hem[0, 1] == pytest.approx(-58.0) and hem[-1, 0] - hem[0, 0] == pytest.approx(22.0)
+        hem = long.panel(sleeve).edge_points("hem")  # the crown (shoulder point) is at y = 0
+        assert hem[0, 1] == pytest.approx(-arm) and hem[-1, 0] - hem[0, 0] == pytest.approx(22.0)
         hem = short.panel(sleeve).edge_points("hem")
-        assert hem[0, 1] == pytest.approx(-25.0) and hem[-1, 0] - hem[0, 0] == pytest.approx(30.0)
+        assert hem[0, 1] == pytest.approx(-arm / 2) and hem[-1, 0] - hem[0, 0] == pytest.approx(30.0)
 
 
 def test_front_is_one_piece_with_the_placket_marked_and_bust_darts():
