@@ -12,9 +12,10 @@ file runs in seconds and fails the same way every time; set
 ``GARMENT3D_HYPOTHESIS_PROFILE=explore`` for a longer, random search.
 
 Garments with a known, reported bug are listed in :data:`KNOWN_GARMENT_BUGS`:
-the property is checked for them on bodies outside the failing region, and a
-strict xfail reproduces the bug, so the test fails once the garment is fixed
-(then delete its entry).
+the property is checked for them on bodies outside the failing region (or is
+an xfail when no such region is known), and a strict xfail reproduces
+the bug at a standard size, so the test fails once the garment is fixed (then
+delete its entry).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from garment3d.errors import InvalidMeasurementsError, InvalidPatternError
@@ -43,7 +44,9 @@ class KnownBug:
     what: str
     size: str  # a standard size label that shows it ...
     parameters: dict  # ... with these in-range style parameters
-    min_hip_minus_waist_cm: float = 0.0  # the property's bodies keep hip - waist at least this
+    # the property's bodies keep hip - waist at least this; None: no safe region known, the
+    # property itself is a strict xfail for this garment
+    min_hip_minus_waist_cm: float | None = None
 
 
 # Minimal darts: the waist-to-hip suppression (hip + hip ease - waist - waist ease) feeds the darts
@@ -57,6 +60,12 @@ KNOWN_GARMENT_BUGS: dict[str, KnownBug] = {
     "a_line_skirt": KnownBug(_DART_BUG, "M180/96C", {"waist_ease": 6.0, "hip_ease": 1.0}, 8.0),
     "pencil_skirt": KnownBug(_DART_BUG, "M180/96C", {"waist_ease": 4.0, "hip_ease": 2.0}, 8.0),
     "trousers": KnownBug(_DART_BUG, "M185/100C", {"waist_ease": 4.0, "hip_ease": 4.0}, 8.0),
+    # about 15 % of random in-range bodies and parameters: band_left or front_left self-intersect
+    "jiaoling_top": KnownBug(
+        "the collar band (band_left) or the left front self-intersects for many in-range combinations, "
+        "e.g. a shallow crossing (cross_depth at its minimum 8) placed low (cross_below_underarm 15)",
+        "160/84A", {"cross_depth": 8.0, "cross_below_underarm": 15.0},
+    ),
 }
 
 settings.register_profile(
@@ -137,12 +146,29 @@ def draft(definition, measurements: Measurements, parameters: dict[str, float]):
 # --------------------------------------------------------------------------- properties
 
 
-@pytest.mark.parametrize("name", LIBRARY)
+def _xfail(name: str, strict: bool = True) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(
+        raises=InvalidPatternError, strict=strict,
+        reason=f"known bug in patterns/{name}.toml: {KNOWN_GARMENT_BUGS[name].what} "
+               "(delete its KNOWN_GARMENT_BUGS entry once fixed)",
+    )
+
+
+def _unsafe(name: str) -> bool:
+    """The garment has a known bug and no region of bodies known to avoid it."""
+    return name in KNOWN_GARMENT_BUGS and KNOWN_GARMENT_BUGS[name].min_hip_minus_waist_cm is None
+
+
+# Not strict: 25 examples may or may not land in the failing region (the reproduction below is strict).
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_xfail(n, strict=False) if _unsafe(n) else ()) for n in LIBRARY])
 def test_inside_the_ranges_every_garment_drafts_valid_pieces(name):
     definition = get_definition(name)
     known = KNOWN_GARMENT_BUGS.get(name)
-    drop = known.min_hip_minus_waist_cm if known else 0.0
+    drop = known.min_hip_minus_waist_cm or 0.0 if known else 0.0
+    # an expected failure need not be shrunk to its simplest form on every run
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] if _unsafe(name) else list(Phase)
 
+    @settings(phases=phases)
     @given(body=bodies(min_hip_minus_waist=drop), parameters=style(definition))
     def check(body, parameters):
         assert_valid(definition, draft(definition, body, parameters))
@@ -153,11 +179,7 @@ def test_inside_the_ranges_every_garment_drafts_valid_pieces(name):
 @pytest.mark.parametrize(
     "name",
     [
-        pytest.param(name, marks=pytest.mark.xfail(
-            raises=InvalidPatternError, strict=True,
-            reason=f"known bug in patterns/{name}.toml: {bug.what} (delete its KNOWN_GARMENT_BUGS entry once fixed)",
-        ))
-        for name, bug in sorted(KNOWN_GARMENT_BUGS.items())
+        pytest.param(name, marks=_xfail(name)) for name in sorted(KNOWN_GARMENT_BUGS)
     ],
 )
 def test_known_garment_bug_still_reproduces(name):
