@@ -48,7 +48,7 @@ THUMBNAIL_SIZE = "160/84A"
 DEFAULT_THUMBNAIL_PX = 256
 PX_RANGE = (32, 1024)
 SUPERSAMPLE = 4
-RENDER_VERSION = 2  # bump when the drawing changes, so cached PNGs are redrawn
+RENDER_VERSION = 3  # bump when the drawing changes, so cached PNGs are redrawn
 _MARGIN_FRACTION, _GAP_FRACTION = 0.06, 0.08  # of the image side / of the largest piece extent
 _BACKGROUND, _FILL, _OUTLINE, _GRAIN = (255, 255, 255), (239, 231, 214), (34, 34, 34), (31, 58, 122)
 
@@ -97,9 +97,10 @@ def _grain_segment(panel: Panel) -> np.ndarray:
 
 def _draw_arrow(draw, tail: np.ndarray, head: np.ndarray, width: int) -> None:
     draw.line([tuple(tail), tuple(head)], fill=_GRAIN, width=width)
-    direction = (head - tail) / max(float(np.linalg.norm(head - tail)), 1e-9)
+    length = float(np.linalg.norm(head - tail))
+    direction = (head - tail) / max(length, 1e-9)
     side = np.array([-direction[1], direction[0]])
-    size = 3.5 * width
+    size = min(3.5 * width, 0.15 * length)  # small pieces get small heads
     for tip, d in ((head, direction), (tail, -direction)):
         base = tip - d * size * 1.6
         draw.polygon([tuple(tip), tuple(base + side * size), tuple(base - side * size)], fill=_GRAIN)
