@@ -82,11 +82,14 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("name", help="library pattern name (see 'garment3d list')")
     which = export.add_mutually_exclusive_group()
-    which.add_argument("--size", help="one size: GB/T 1335 such as 160/84A, or XS-XXL (W-M, M-L); default 160/84A")
+    which.add_argument("--size", help="one size: GB/T 1335 such as 160/84A, XS-XXL (W-M, M-L), or 'custom' with "
+                                      "--height --bust --waist --hip; default 160/84A")
     which.add_argument("--sizes", help="a graded nest: comma-separated sizes (155/80A,160/84A,165/88A), or a whole "
                                        "system: 'gbt' (150/76A-180/100A) or 'international' (XS-XXL)")
     export.add_argument("--gender", choices=("female", "male"), default="female",
                         help="for sizes without a W/M prefix (default female)")
+    for name in ("height", "bust", "waist", "hip"):
+        export.add_argument(f"--{name}", type=float, help=f"{name} in cm (with --size custom)")
     export.add_argument("--param", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
                         help="style parameter override, repeatable (e.g. length=70)")
     export.add_argument("--format", dest="fmt", choices=_EXPORT_FORMATS, help="file format (default: from --out)")
@@ -149,7 +152,7 @@ def _export(args: argparse.Namespace) -> int:
     from garment3d.patterns import evaluate, get_definition
     from garment3d.patterns.formats import write_dxf, write_pattern_svg, write_pdf
     from garment3d.patterns.grading import grade, write_nest
-    from garment3d.sizes import parse_size
+    from garment3d.sizes import custom_size, parse_size
 
     fmt = _export_format(args)
     definition = get_definition(args.name)
@@ -160,13 +163,18 @@ def _export(args: argparse.Namespace) -> int:
     if args.sizes is not None:
         if args.tiled:
             raise InvalidRequestError("--tiled prints one size; a graded nest is one full-size sheet (drop --tiled)")
+        if _measurements(args) is not None:
+            raise InvalidRequestError("--height --bust --waist --hip draft one custom size; use --size custom")
         nest = grade(definition, _size_list(args.sizes, args.gender), parameters, args.gender, args.reference)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_nest(nest, args.out, fmt, dxf_variant=args.dxf_variant, **allowance)
         print(f"graded nest of {definition.name} ({', '.join(nest.labels)}; reference {nest.reference}) "
               f"written to {args.out}")
         return 0
-    size = parse_size(args.size or "160/84A", args.gender)
+    measurements = _measurements(args)
+    if (args.size == "custom") != (measurements is not None):
+        raise InvalidRequestError("--size custom goes with --height --bust --waist --hip (and they only with it)")
+    size = custom_size(measurements) if measurements is not None else parse_size(args.size or "160/84A", args.gender)
     pattern = evaluate(definition, size.measurements, parameters, size_label=size.label)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "svg":

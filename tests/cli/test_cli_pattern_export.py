@@ -84,6 +84,7 @@ def test_single_size_tiled_pdf(tmp_path, capsys):
         (["a_line_skirt", "--seam-allowance", "50"], "seam allowance"),
         (["a_line_skirt", "--reference", "armpit"], "invalid choice"),
         (["a_line_skirt", "--size", "160/84A", "--sizes", "160/84A"], "not allowed with argument"),
+        (["a_line_skirt", "--sizes", "S,M", "--height", "170"], "use --size custom"),
     ],
 )
 def test_bad_exports_exit_2_with_one_clear_line_and_write_nothing(tmp_path, args, message):
@@ -120,3 +121,16 @@ def test_sizes_lists_a_system(capsys):
     assert stdout.splitlines()[0].startswith("150/76A") and stdout.splitlines()[-1].startswith("180/100A")
     code, _, err = run(capsys, "sizes", "--system", "US")
     assert code == 2 and "unknown size system 'US'" in err
+
+
+def test_single_size_export_at_custom_measurements(tmp_path, capsys):
+    out = tmp_path / "custom.svg"
+    code, stdout, err = run(capsys, "pattern", "export", "a_line_skirt", "--size", "custom", "--height", "168",
+                            "--bust", "92", "--waist", "74", "--hip", "100", "--out", str(out))
+    assert code == 0, err
+    assert "at size custom" in stdout and read_svg(out).sizes == ("custom",)
+    code, _, err = run(capsys, "pattern", "export", "a_line_skirt", "--size", "custom", "--out", str(out))
+    assert code == 2 and "--size custom goes with --height" in err
+    code, _, err = run(capsys, "pattern", "export", "a_line_skirt", "--size", "custom", "--height", "168",
+                       "--bust", "92", "--waist", "-74", "--hip", "100", "--out", str(tmp_path / "bad.svg"))
+    assert code == 2 and "measurement 'waist'" in err and not (tmp_path / "bad.svg").exists()
