@@ -163,7 +163,7 @@ def _export(args: argparse.Namespace) -> int:
     if args.sizes is not None:
         if args.tiled:
             raise InvalidRequestError("--tiled prints one size; a graded nest is one full-size sheet (drop --tiled)")
-        if _measurements(args) is not None:
+        if any(getattr(args, n) is not None for n in ("height", "bust", "waist", "hip")):
             raise InvalidRequestError("--height --bust --waist --hip draft one custom size; use --size custom")
         nest = grade(definition, _size_list(args.sizes, args.gender), parameters, args.gender, args.reference)
         args.out.parent.mkdir(parents=True, exist_ok=True)
