@@ -251,7 +251,9 @@ def parse_size(label: str, gender: str = "female") -> Size:
     letter = _LETTER_LABEL.match(text)
     if letter:
         return _parse_international(letter, gender)
-    raise InvalidMeasurementsError(f"size '{label}' is not a GB/T 1335 size such as 160/84A nor an international size; {_valid_labels()}")
+    raise InvalidMeasurementsError(
+        f"size '{label}' is not a GB/T 1335 size such as 160/84A nor an international size; {_valid_labels()}"
+    )
 
 
 def _parse_gbt(match: re.Match, label: str, gender: str) -> Size:

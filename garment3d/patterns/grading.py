@@ -197,7 +197,8 @@ def _column_svg(column: _Column, reference: str) -> str:
     for index, piece in column.pieces:
         colour = SIZE_COLOURS[index]
         parts.append(
-            f'    <path class="cut" data-size={quoteattr(piece.size)} stroke="{colour}" d="{_d(piece.cut_line * 10.0)}"/>'
+            f'    <path class="cut" data-size={quoteattr(piece.size)} stroke="{colour}" '
+            f'd="{_d(piece.cut_line * 10.0)}"/>'
         )
         for a, b in piece.notches * 10.0:
             parts.append(
@@ -234,8 +235,10 @@ def _header_svg(nest: GradedNest) -> str:
     x, y = _MARGIN_MM, _MARGIN_MM + 10.0
     parts = [
         f'<g id="sheet-header"><text class="title" x="{_f(x)}" y="{_f(y - 3)}">{escape(title)}</text>',
-        f'<rect class="scale-square" x="{_f(x)}" y="{_f(y)}" width="{_SCALE_SQUARE_MM:g}" height="{_SCALE_SQUARE_MM:g}"/>',
-        f'<text class="info" x="{_f(x)}" y="{_f(y + _SCALE_SQUARE_MM + 8)}">scale check: {_SCALE_SQUARE_MM:g} mm square</text>',
+        f'<rect class="scale-square" x="{_f(x)}" y="{_f(y)}" width="{_SCALE_SQUARE_MM:g}" '
+        f'height="{_SCALE_SQUARE_MM:g}"/>',
+        f'<text class="info" x="{_f(x)}" y="{_f(y + _SCALE_SQUARE_MM + 8)}">'
+        f"scale check: {_SCALE_SQUARE_MM:g} mm square</text>",
         '<g id="size-legend">',
     ]
     for i, label in enumerate(nest.labels):

@@ -112,10 +112,14 @@ def _parameters(values: list[str]) -> dict[str, float]:
 def pattern_nest(
     name: str,
     fmt: str,
-    sizes: Annotated[str, Query(min_length=1, max_length=400, description="comma-separated sizes, e.g. 155/80A,160/84A")],
+    sizes: Annotated[
+        str, Query(min_length=1, max_length=400, description="comma-separated sizes, e.g. 155/80A,160/84A")
+    ],
     gender: Annotated[str, Query(pattern="^(female|male)$")] = "female",
     reference: Annotated[str, Query(description=f"grading reference: {', '.join(GRADING_REFERENCES)}")] = "anchor",
-    param: Annotated[list[str], Query(max_length=64, description="style parameter NAME=NUMBER, repeatable")] = [],  # noqa: B006
+    param: Annotated[
+        list[str], Query(max_length=64, description="style parameter NAME=NUMBER, repeatable")
+    ] = [],  # noqa: B006 - FastAPI copies the default
 ) -> Response:
     """The pattern at several sizes aligned at the grading reference, as one SVG, DXF or PDF file."""
     if fmt not in NEST_MEDIA_TYPES:

@@ -160,7 +160,9 @@ def _unsafe(name: str) -> bool:
 
 
 # Not strict: 25 examples may or may not land in the failing region (the reproduction below is strict).
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_xfail(n, strict=False) if _unsafe(n) else ()) for n in LIBRARY])
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=_xfail(n, strict=False) if _unsafe(n) else ()) for n in LIBRARY]
+)
 def test_inside_the_ranges_every_garment_drafts_valid_pieces(name):
     definition = get_definition(name)
     known = KNOWN_GARMENT_BUGS.get(name)

@@ -68,7 +68,9 @@ def test_nest_svg_overlays_the_sizes(client):
     assert legend == ["155/80A", "160/84A", "W-L"]
 
 
-@pytest.mark.parametrize("fmt, media, magic", [("dxf", "application/dxf", b"  0\nSECTION"), ("pdf", "application/pdf", b"%PDF")])
+@pytest.mark.parametrize(
+    "fmt, media, magic", [("dxf", "application/dxf", b"  0\nSECTION"), ("pdf", "application/pdf", b"%PDF")]
+)
 def test_nest_dxf_and_pdf(client, fmt, media, magic):
     response = client.get(f"/api/patterns/a_line_skirt/nest.{fmt}", params={"sizes": "M,L", "gender": "male"})
     assert response.status_code == 200, response.text
