@@ -90,9 +90,15 @@ def triangulate_panel(panel: Panel, edge_counts: dict[str, int], spacing_cm: flo
     faces = Delaunay(points).simplices
     centroids = points[faces].mean(axis=1)
     faces = faces[shapely.contains_xy(polygon, centroids[:, 0], centroids[:, 1])]
+    faces = faces[_area2(points, faces) > 1e-6 * spacing_cm**2]  # flat triangles along straight hull edges
     faces = _orient_ccw(points, faces)
     _check_boundary_recovered(panel.name, faces, nb)
     return _PanelMesh(points_cm=points, faces=faces.astype(np.int32), edge_vertices=edge_vertices)
+
+
+def _area2(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    a, b, c = (points[faces[:, i]] for i in range(3))
+    return np.abs((b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0]))
 
 
 def _orient_ccw(points: np.ndarray, faces: np.ndarray) -> np.ndarray:

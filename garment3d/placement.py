@@ -3,9 +3,10 @@
 Every region of :class:`garment3d.types.Placement` is a *wrap*: an axis (an
 origin and a unit direction pointing down it) with closed contours around it,
 one per depth below the origin, that clear the body. A panel is laid on the
-contours: pattern depth below the panel's top picks the contour, pattern x is
-arc length along it from the panel's azimuth. Panels sharing a wrap are laid
-side by side, and where they would not fit the contours are widened, so the
+contours: pattern depth below the panel's anchor line picks the contour,
+pattern x is arc length along it. Panels sharing a wrap are laid side by side
+in azimuth order with equal gaps, and where they would not fit the contours
+are widened, so the
 simulation starts with the cloth outside the body and the seams a few
 centimetres open; the solver pulls them closed.
 
@@ -158,15 +159,19 @@ def _anchor_y(panel: Panel) -> float:
     Waist and leg pieces: y = 0 when the outline spans it (the waist line of
     the draft, so a circle skirt whose side waist rises above its centre front
     still sits with its waist on the body's); otherwise, and for torso and arm
-    pieces, the top of the piece; for collars the bottom.
+    pieces, the top of the piece; for collars the bottom. A placement ``drop``
+    lowers the piece by that many centimetres (trouser legs hang from a
+    waistband).
     """
     _, bottom, _, top = shapely.Polygon(panel.outline).bounds
     region = panel.placement.region
     if region == "neck":
-        return bottom
-    if region in ("waist", "leg") and bottom <= 0.0 <= top:
-        return 0.0
-    return top
+        line = bottom
+    elif region in ("waist", "leg") and bottom <= 0.0 <= top:
+        line = 0.0
+    else:
+        line = top
+    return line + panel.placement.drop_cm  # dropped: the anchor line lies higher up the piece
 
 
 def _extent_cm(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
@@ -225,21 +230,49 @@ def _region_axis(body: Body, region: str, side: str, panels: list[Panel]) -> _Ax
 # --------------------------------------------------------------------------- laying panels
 
 
-def _wrap_row(wrap: _Wrap, row: int, centre_theta: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(theta, radius) of points ``u`` metres along contour ``row`` from ``centre_theta``."""
+def _wrap_row(wrap: _Wrap, row: int, centre: float, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(theta, radius) of points ``u`` metres along contour ``row`` from the point
+    at fraction ``centre`` of its length (measured from azimuth 0)."""
     arc, length = wrap.arc[row], wrap.arc[row, -1]
     closed_t = np.append(wrap.theta, 2 * math.pi)
     closed_r = np.append(wrap.radius[row], wrap.radius[row, 0])
-    s = (np.interp(centre_theta % (2 * math.pi), closed_t, arc) + u) % length
+    s = (centre * length + u) % length
     theta = np.interp(s, arc, closed_t)
     return theta, np.interp(theta, closed_t, closed_r)
 
 
-def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap) -> np.ndarray:
+def _azimuth_fraction(wrap: _Wrap, row: int, azimuth_deg: float) -> float:
+    closed_t = np.append(wrap.theta, 2 * math.pi)
+    return float(np.interp(math.radians(azimuth_deg) % (2 * math.pi), closed_t, wrap.arc[row]) / wrap.arc[row, -1])
+
+
+def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
+    """Centre of each panel as a fraction of the contour length.
+
+    Panels of layer 0 are laid side by side in azimuth order with equal gaps
+    at the depth where together they are widest, starting from the one nearest
+    its declared azimuth 0 (so declared azimuths only order them and need not
+    add up); other layers sit at their declared azimuth.
+    """
+    base = sorted((p for p in panels if p.placement.layer == 0), key=lambda p: p.placement.azimuth_deg % 360)
+    widths = np.array([_extent_cm([p], wrap.depths / CM) for p in base]) * CM  # (k, D)
+    row = int(np.argmax(widths.sum(axis=0))) if len(base) else 0
+    centres = {p.name: _azimuth_fraction(wrap, row, p.placement.azimuth_deg) for p in panels}
+    if len(base) > 1:
+        length = wrap.arc[row, -1]
+        w = widths[:, row] / length
+        gap = max(0.0, 1.0 - w.sum()) / len(base)
+        position = centres[base[0].name]
+        for k in range(1, len(base)):
+            position += w[k - 1] / 2 + gap + w[k] / 2
+            centres[base[k].name] = position % 1.0
+    return centres
+
+
+def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float) -> np.ndarray:
     minx, _, maxx, _ = shapely.Polygon(panel.outline).bounds
     depth = (_anchor_y(panel) - points_cm[:, 1]) * CM
     u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
-    centre = math.radians(panel.placement.azimuth_deg)
     f = np.interp(depth, wrap.depths, np.arange(len(wrap.depths)))
     lower = np.minimum(np.floor(f).astype(int), len(wrap.depths) - 2)
     t = f - lower
@@ -266,8 +299,9 @@ def place_panels(body: Body, panels: list[Panel], points_cm: list[np.ndarray], o
     for (region, side), members in groups.items():
         group = [panels[i] for i in members]
         wrap = _build_wrap(body, region, _region_axis(body, region, side, group), group, options)
+        centres = _pack(wrap, group)
         for i in members:
-            placed[i] = _lay(panels[i], points_cm[i], wrap)
+            placed[i] = _lay(panels[i], points_cm[i], wrap, centres[panels[i].name])
     return placed
 
 

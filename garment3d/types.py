@@ -113,6 +113,7 @@ class Placement:
     azimuth_deg: float
     side: str = ""
     layer: int = 0  # -1 lies under layer 0, 1 over it (a qipao's underlap under its big front)
+    drop_cm: float = 0.0  # the piece's anchor line sits this far below the region's line
 
 
 PLACEMENT_REGIONS = ("waist", "torso", "neck", "arm", "leg")

@@ -236,4 +236,6 @@ def simulate_frame(
         if self_contact is not None:
             self_contact.solve(x, x_start)
         _collide(x, x_start, sdf_values, sdf_origin, sdf_spacing, thickness, friction)
+        if seam_scale == 0.0:  # sewn seams have the last word: stacked pieces meet where a collision moved one
+            _solve_seams(x, inv_mass, seam, seam_ptr, seam_scale, seam_rest)
         _update_velocity(x, vel, x_start, dt, keep, max_speed)

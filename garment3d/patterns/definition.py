@@ -74,6 +74,7 @@ class PanelDefinition:
     azimuth_deg: float
     side: str
     layer: int
+    drop: str  # formula: cm the piece's anchor line sits below the region's line
     segments: tuple[Segment, ...]
     fold: str | None = None  # the straight edge the piece is cut on fold along
     allowance: tuple[tuple[str, float], ...] = ()  # (edge or "*", cm)
@@ -248,8 +249,8 @@ def _outline(raw: dict[str, Any], at: str) -> tuple[Segment, ...]:
     return segments
 
 
-def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int]:
-    """(region, azimuth degrees, side, layer)."""
+def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str]:
+    """(region, azimuth degrees, side, layer, drop formula)."""
     placement = _require(raw, "placement", dict, at)
     region = placement.get("region")
     if region not in PLACEMENT_REGIONS:
@@ -262,7 +263,12 @@ def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int]:
     layer = placement.get("layer", 0)
     if not isinstance(layer, int) or isinstance(layer, bool) or not -2 <= layer <= 2:
         raise _fail(at, "placement 'layer' must be an integer from -2 to 2")
-    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer
+    drop = placement.get("drop", "0")
+    if isinstance(drop, bool) or not isinstance(drop, (str, int, float)):
+        raise _fail(at, "placement 'drop' must be a formula or a number of centimetres")
+    drop = str(drop)
+    check_formula(drop, f"{at}, placement drop")
+    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer, drop
 
 
 def _grain(raw: dict[str, Any], at: str) -> tuple[float, float]:
@@ -354,7 +360,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
     name = _name(raw.get("name"), f"{where}, name")
     at = f"{where} '{name}'"
     segments = _outline(raw, at)
-    region, azimuth, side, layer = _placement(raw, at)
+    region, azimuth, side, layer, drop = _placement(raw, at)
     cut_count = raw.get("cut", 1)
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
@@ -367,6 +373,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         azimuth_deg=azimuth,
         side=side,
         layer=layer,
+        drop=drop,
         segments=segments,
         fold=fold,
         allowance=_allowance(raw, segments, fold, at),
