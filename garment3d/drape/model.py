@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from garment3d.drape.coloring import color_elements
+from garment3d.errors import SimulationError
 from garment3d.types import Fabric, GarmentMesh
 
 __all__ = ["ClothModel", "build_model"]
@@ -78,6 +79,12 @@ def _triangle_rest(uv: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndar
     e1 = uv[tri[:, 1]] - uv[tri[:, 0]]
     e2 = uv[tri[:, 2]] - uv[tri[:, 0]]
     det = e1[:, 0] * e2[:, 1] - e2[:, 0] * e1[:, 1]
+    flat = np.flatnonzero(np.abs(det) < 1e-12)
+    if len(flat):
+        raise SimulationError(
+            f"{len(flat)} cloth triangle(s) have no area in the flat pattern (first at "
+            f"{np.round(uv[tri[flat[0], 0]] * 100, 1).tolist()} cm); the mesh cannot be simulated"
+        )
     # Dm = [[e1x, e2x], [e1y, e2y]]; inverse = 1/det [[e2y, -e2x], [-e1y, e1x]]
     dm_inv = np.column_stack([e2[:, 1], -e2[:, 0], -e1[:, 1], e1[:, 0]]) / det[:, None]
     return dm_inv, 0.5 * np.abs(det)
