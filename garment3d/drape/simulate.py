@@ -34,10 +34,10 @@ class DrapeOptions:
     frame_dt: float = 1.0 / 60.0
     substeps: int = 24
     close_seconds: float = 0.5  # seams pulled shut with gravity off
-    min_seconds: float = 1.5  # simulated time after the seams close before settling may be declared
+    min_seconds: float = 1.0  # simulated time after the seams close before settling may be declared
     max_seconds: float = 6.0
     damping_close: float = 8.0  # 1/s velocity damping while seams close
-    damping: float = 1.0  # 1/s air/internal damping afterwards
+    damping: float = 3.0  # 1/s air/internal damping afterwards (the settled shape does not depend on it)
     anchor_compliance: float = 1e-6  # m/N: how firmly the waist edge resists dropping
     anchor_drop_m: float = 0.015  # the waist edge may settle this far below the body's waist
     settle_speed: float = 0.01  # m/s RMS vertex speed regarded as at rest
