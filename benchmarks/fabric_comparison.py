@@ -1,4 +1,4 @@
-"""Drape the same A-line skirt in silk charmeuse and in denim and render them side by side.
+"""Drape the same garment (the qipao by default) in silk charmeuse and in denim and render them side by side.
 
 Run: .venv/bin/python benchmarks/fabric_comparison.py [--out renders/fabric_comparison.png]
 Prints each drape's report; writes one PNG with front and three-quarter views of both.
@@ -20,6 +20,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("renders/fabric_comparison.png"))
     parser.add_argument("--fabrics", nargs=2, default=["silk_charmeuse", "denim_indigo"])
     parser.add_argument("--size", default="160/84A")
+    parser.add_argument("--pattern", default="qipao")
     args = parser.parse_args()
     os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
     from garment3d.body import build_body
@@ -32,7 +33,7 @@ def main() -> int:
 
     size = parse_size(args.size)
     body = build_body(size.measurements)
-    pattern = evaluate(get_definition("a_line_skirt"), size.measurements, size_label=size.label)
+    pattern = evaluate(get_definition(args.pattern), size.measurements, size_label=size.label)
     garment = mesh_pattern(pattern, body)
     tiles = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -269,9 +269,12 @@ def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
     return centres
 
 
-def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float) -> np.ndarray:
-    minx, _, maxx, _ = shapely.Polygon(panel.outline).bounds
-    depth = (_anchor_y(panel) - points_cm[:, 1]) * CM
+def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame: Panel | None = None) -> np.ndarray:
+    """Points of ``panel`` on the wrap; with ``frame`` (the panel it is drafted with), where ``frame``'s
+    own points at those coordinates would go."""
+    reference = frame or panel
+    minx, _, maxx, _ = shapely.Polygon(reference.outline).bounds
+    depth = (_anchor_y(reference) - points_cm[:, 1]) * CM
     u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
     f = np.interp(depth, wrap.depths, np.arange(len(wrap.depths)))
     lower = np.minimum(np.floor(f).astype(int), len(wrap.depths) - 2)
@@ -300,8 +303,11 @@ def place_panels(body: Body, panels: list[Panel], points_cm: list[np.ndarray], o
         group = [panels[i] for i in members]
         wrap = _build_wrap(body, region, _region_axis(body, region, side, group), group, options)
         centres = _pack(wrap, group)
+        by_name = {p.name: p for p in group}
         for i in members:
-            placed[i] = _lay(panels[i], points_cm[i], wrap, centres[panels[i].name])
+            frame = by_name.get(panels[i].placement.frame)
+            centre = centres[frame.name if frame else panels[i].name]
+            placed[i] = _lay(panels[i], points_cm[i], wrap, centre, frame)
     return placed
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import tomllib
+
 import numpy as np
 import pytest
 
 from garment3d.body import build_body
-from garment3d.errors import MeshingError
+from garment3d.errors import InvalidPatternError, MeshingError
 from garment3d.fields import sample_sdf
 from garment3d.meshing import MeshOptions, mesh_pattern
 from garment3d.patterns import evaluate, get_definition, list_patterns
+from garment3d.patterns.definition import parse_definition
+from garment3d.settings import get_settings
 from garment3d.sizes import parse_size
 
 SIZE = parse_size("160/84A")
@@ -84,3 +88,33 @@ def test_sleeve_on_a_body_without_frames_is_refused(capsule_body):
     sleeve = replace(pattern.panels[0], placement=replace(pattern.panels[0].placement, region="arm", side="left"))
     with pytest.raises(MeshingError, match="'arm' placement"):
         mesh_pattern(replace(pattern, panels=(sleeve, pattern.panels[1])), capsule_body)
+
+
+def test_a_piece_drafted_in_another_s_frame_lies_right_under_it(body):
+    """The qipao's underlap shares the big front's pattern coordinates (placement frame = "front")."""
+    pattern = evaluate(get_definition("qipao"), SIZE.measurements, size_label=SIZE.label)
+    assert pattern.panel("underlap").placement.frame == "front"
+    garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.02))
+    names = list(garment.panel_names)
+    front = garment.panel_of == names.index("front")
+    under = garment.panel_of == names.index("underlap")
+    # vertices at (nearly) the same pattern point on both pieces sit on top of each other, the underlap inside
+    uv_front, uv_under = garment.rest_uv[front], garment.rest_uv[under]
+    pairs = [(i, int(np.argmin(np.linalg.norm(uv_front - q, axis=1)))) for i, q in enumerate(uv_under)]
+    close = [(i, j) for i, j in pairs if np.linalg.norm(uv_front[j] - uv_under[i]) < 0.005]
+    assert len(close) > 10
+    p_front, p_under = garment.positions[front], garment.positions[under]
+    gaps = np.array([np.linalg.norm(p_front[j] - p_under[i]) for i, j in close])
+    assert np.median(gaps) < 0.02
+    depth = lambda p: sample_sdf(body.sdf, p)  # noqa: E731
+    inside = np.mean([depth(p_under[i][None])[0] < depth(p_front[j][None])[0] for i, j in close])
+    assert inside > 0.9
+
+
+def test_a_frame_must_name_another_panel():
+    table = tomllib.loads((get_settings().patterns_dir / "qipao.toml").read_text())
+    for panel in table["panels"]:
+        if panel["name"] == "underlap":
+            panel["placement"]["frame"] = "lining"
+    with pytest.raises(InvalidPatternError, match="placement frame 'lining'"):
+        parse_definition(table, "test")

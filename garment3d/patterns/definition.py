@@ -75,6 +75,7 @@ class PanelDefinition:
     side: str
     layer: int
     drop: str  # formula: cm the piece's anchor line sits below the region's line
+    frame: str  # another panel whose coordinates this one is drafted in ("" for none)
     segments: tuple[Segment, ...]
     fold: str | None = None  # the straight edge the piece is cut on fold along
     allowance: tuple[tuple[str, float], ...] = ()  # (edge or "*", cm)
@@ -249,8 +250,8 @@ def _outline(raw: dict[str, Any], at: str) -> tuple[Segment, ...]:
     return segments
 
 
-def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str]:
-    """(region, azimuth degrees, side, layer, drop formula)."""
+def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str, str]:
+    """(region, azimuth degrees, side, layer, drop formula, frame panel)."""
     placement = _require(raw, "placement", dict, at)
     region = placement.get("region")
     if region not in PLACEMENT_REGIONS:
@@ -268,7 +269,10 @@ def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str]
         raise _fail(at, "placement 'drop' must be a formula or a number of centimetres")
     drop = str(drop)
     check_formula(drop, f"{at}, placement drop")
-    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer, drop
+    frame = placement.get("frame", "")
+    if not isinstance(frame, str):
+        raise _fail(at, "placement 'frame' must name another panel")
+    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer, drop, frame
 
 
 def _grain(raw: dict[str, Any], at: str) -> tuple[float, float]:
@@ -360,7 +364,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
     name = _name(raw.get("name"), f"{where}, name")
     at = f"{where} '{name}'"
     segments = _outline(raw, at)
-    region, azimuth, side, layer, drop = _placement(raw, at)
+    region, azimuth, side, layer, drop, frame = _placement(raw, at)
     cut_count = raw.get("cut", 1)
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
@@ -374,6 +378,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         side=side,
         layer=layer,
         drop=drop,
+        frame=frame,
         segments=segments,
         fold=fold,
         allowance=_allowance(raw, segments, fold, at),
@@ -446,6 +451,14 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
     names = [p.name for p in panels]
     if len(set(names)) != len(names):
         raise _fail(where, "panel names must be unique")
+    by_name = {p.name: p for p in panels}
+    for panel in panels:
+        if panel.frame:
+            other = by_name.get(panel.frame)
+            if other is None or other is panel or other.frame:
+                raise _fail(where, f"panel '{panel.name}': placement frame '{panel.frame}' must name another, unframed panel")
+            if (other.region, other.side) != (panel.region, panel.side):
+                raise _fail(where, f"panel '{panel.name}': placement frame '{panel.frame}' is placed in another region")
     anchors_table = data.get("anchors", {})
     anchors_raw = anchors_table.get("edges", []) if isinstance(anchors_table, dict) else None
     if not isinstance(anchors_raw, list):

@@ -187,6 +187,7 @@ def _panel(
             side=panel.side,
             layer=panel.layer,
             drop_cm=evaluate_formula(panel.drop, names, points, f"{where}, placement drop"),
+            frame=panel.frame,
         ),
         cut_count=panel.cut_count,
         fold=panel.fold,
@@ -276,3 +277,4 @@ def evaluate(
     )
     _check_seams(definition, pattern)
     return pattern
+
