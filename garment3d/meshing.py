@@ -20,7 +20,7 @@ from scipy.spatial import Delaunay
 
 from garment3d.errors import MeshingError
 from garment3d.patterns.fold import unfold_pattern
-from garment3d.placement import PlacementOptions, place_panels, push_out_of_body
+from garment3d.placement import PlacementOptions, place_panels
 from garment3d.types import Body, GarmentMesh, Panel, Pattern
 
 __all__ = ["MeshOptions", "mesh_pattern", "triangulate_panel"]
@@ -180,7 +180,7 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     return GarmentMesh(
         panel_names=tuple(p.name for p in pattern.panels),
         rest_uv=np.vstack(uv),
-        positions=push_out_of_body(body, np.vstack(positions), 0.5 * options.clearance_m),
+        positions=np.vstack(positions),
         faces=np.vstack(faces).astype(np.int32),
         panel_of=np.concatenate(panel_of),
         seam_pairs=np.vstack(seam_pairs).astype(np.int32) if seam_pairs else np.empty((0, 2), np.int32),

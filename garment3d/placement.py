@@ -37,7 +37,7 @@ from garment3d.errors import MeshingError
 from garment3d.fields import sample_sdf, sample_sdf_gradient
 from garment3d.types import Body, BodyFrames, Panel
 
-__all__ = ["PlacementOptions", "place_panels", "push_out_of_body"]
+__all__ = ["PlacementOptions", "place_panels"]
 
 CM = 0.01
 LAYER_GAP_M = 0.008
@@ -129,7 +129,8 @@ def _contours(body: Body, region: str, axis: _Axis, depths: np.ndarray, theta: n
         return _hang(_widen_dips(radius), depths, hang_from)
     if region == "leg":
         near, radii = _march(body, axis, depths, theta, options.reach_m, c)
-        radius = np.minimum(_first_exit(near, radii), _to_midline(body, axis, theta)[None, :]) + 0.5 * c
+        midline = _to_midline(body, axis, theta)[None, :] - 0.5 * c  # the two legs keep apart
+        radius = np.minimum(_first_exit(near, radii) + 0.5 * c, midline)
         crotch_depth = float(axis.origin[1] - body.landmarks.crotch_y)
         return _hang(radius, depths, crotch_depth)
     near, radii = _march(body, axis, depths, theta, options.limb_reach_m, c)
@@ -193,7 +194,7 @@ def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], optio
     theta = np.linspace(0.0, 2 * math.pi, 180, endpoint=False)
     radius = _contours(body, region, axis, depths_cm * CM, theta, options)
     arc = _arc(theta, radius)
-    base = [p for p in panels if p.placement.layer == 0] or panels
+    base = [p for p in panels if p.placement.layer == 0 and not p.placement.frame] or panels
     needed = _extent_cm(base, depths_cm) * CM * 1.02
     radius = radius * np.maximum(1.0, needed / arc[:, -1])[:, None]
     return _Wrap(axis, depths_cm * CM, theta, radius, _arc(theta, radius))
@@ -249,12 +250,13 @@ def _azimuth_fraction(wrap: _Wrap, row: int, azimuth_deg: float) -> float:
 def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
     """Centre of each panel as a fraction of the contour length.
 
-    Panels of layer 0 are laid side by side in azimuth order with equal gaps
+    Panels of layer 0 (not drafted in another's frame) are laid side by side in azimuth order with equal gaps
     at the depth where together they are widest, starting from the one nearest
     its declared azimuth 0 (so declared azimuths only order them and need not
     add up); other layers sit at their declared azimuth.
     """
-    base = sorted((p for p in panels if p.placement.layer == 0), key=lambda p: p.placement.azimuth_deg % 360)
+    base = sorted((p for p in panels if p.placement.layer == 0 and not p.placement.frame),
+                  key=lambda p: p.placement.azimuth_deg % 360)
     widths = np.array([_extent_cm([p], wrap.depths / CM) for p in base]) * CM  # (k, D)
     row = int(np.argmax(widths.sum(axis=0))) if len(base) else 0
     centres = {p.name: _azimuth_fraction(wrap, row, p.placement.azimuth_deg) for p in panels}
@@ -294,7 +296,8 @@ def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame:
 
 
 def place_panels(body: Body, panels: list[Panel], points_cm: list[np.ndarray], options: PlacementOptions) -> list[np.ndarray]:
-    """World positions (n_i, 3) of each panel's flat points, laid around ``body`` by its placement."""
+    """World positions (n_i, 3) of each panel's flat points, laid around ``body`` by its placement
+    and pushed out of it where a contour still came too close."""
     groups: dict[tuple[str, str], list[int]] = {}
     for i, panel in enumerate(panels):
         groups.setdefault((panel.placement.region, panel.placement.side), []).append(i)
@@ -307,7 +310,12 @@ def place_panels(body: Body, panels: list[Panel], points_cm: list[np.ndarray], o
         for i in members:
             frame = by_name.get(panels[i].placement.frame)
             centre = centres[frame.name if frame else panels[i].name]
-            placed[i] = _lay(panels[i], points_cm[i], wrap, centre, frame)
+            placed[i] = push_out_of_body(body, _lay(panels[i], points_cm[i], wrap, centre, frame),
+                                         0.5 * options.clearance_m)
+            if region == "leg":  # pushed out of a concave crotch, a leg may have crossed the midline
+                sign = 1.0 if side == "left" else -1.0
+                offset = sign * (placed[i][:, 0] - body.landmarks.axis_xz[0])
+                placed[i][:, 0] += sign * np.maximum(0.0, 0.25 * options.clearance_m - offset)
     return placed
 
 

@@ -90,31 +90,27 @@ def test_sleeve_on_a_body_without_frames_is_refused(capsule_body):
         mesh_pattern(replace(pattern, panels=(sleeve, pattern.panels[1])), capsule_body)
 
 
-def test_a_piece_drafted_in_another_s_frame_lies_right_under_it(body):
-    """The qipao's underlap shares the big front's pattern coordinates (placement frame = "front")."""
-    pattern = evaluate(get_definition("qipao"), SIZE.measurements, size_label=SIZE.label)
-    assert pattern.panel("underlap").placement.frame == "front"
+def test_a_piece_drafted_in_another_s_frame_lies_where_that_piece_would(body):
+    """The jiaoling's collar bands share their fronts' pattern coordinates (placement frame)."""
+    pattern = evaluate(get_definition("jiaoling_top"), SIZE.measurements, size_label=SIZE.label)
+    assert pattern.panel("band_left").placement.frame == "front_left"
     garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.02))
     names = list(garment.panel_names)
-    front = garment.panel_of == names.index("front")
-    under = garment.panel_of == names.index("underlap")
-    # vertices at (nearly) the same pattern point on both pieces sit on top of each other, the underlap inside
-    uv_front, uv_under = garment.rest_uv[front], garment.rest_uv[under]
-    pairs = [(i, int(np.argmin(np.linalg.norm(uv_front - q, axis=1)))) for i, q in enumerate(uv_under)]
-    close = [(i, j) for i, j in pairs if np.linalg.norm(uv_front[j] - uv_under[i]) < 0.005]
-    assert len(close) > 10
-    p_front, p_under = garment.positions[front], garment.positions[under]
-    gaps = np.array([np.linalg.norm(p_front[j] - p_under[i]) for i, j in close])
-    assert np.median(gaps) < 0.02
-    depth = lambda p: sample_sdf(body.sdf, p)  # noqa: E731
-    inside = np.mean([depth(p_under[i][None])[0] < depth(p_front[j][None])[0] for i, j in close])
-    assert inside > 0.9
+    for band, front in (("band_left", "front_left"), ("band_right", "front_right")):
+        a = garment.panel_of == names.index(band)
+        b = garment.panel_of == names.index(front)
+        # the band's edge sewn to its front starts right on that front's edge: the seam is closed already
+        seam = [k for k, s in enumerate(pattern.seams) if {s.a.panel, s.b.panel} == {band, front}][0]
+        pairs = garment.seam_pairs[garment.seam_of == seam]
+        gaps = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
+        assert np.median(gaps) < 0.005, band
+        assert a.any() and b.any()
 
 
 def test_a_frame_must_name_another_panel():
-    table = tomllib.loads((get_settings().patterns_dir / "qipao.toml").read_text())
+    table = tomllib.loads((get_settings().patterns_dir / "jiaoling_top.toml").read_text())
     for panel in table["panels"]:
-        if panel["name"] == "underlap":
+        if panel["name"] == "band_left":
             panel["placement"]["frame"] = "lining"
     with pytest.raises(InvalidPatternError, match="placement frame 'lining'"):
         parse_definition(table, "test")
