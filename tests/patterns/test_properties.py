@@ -57,8 +57,6 @@ _DART_BUG = (
     "waist_ease) is small, and the outline self-intersects at the dart"
 )
 KNOWN_GARMENT_BUGS: dict[str, KnownBug] = {
-    "a_line_skirt": KnownBug(_DART_BUG, "M180/96C", {"waist_ease": 6.0, "hip_ease": 1.0}, 8.0),
-    "pencil_skirt": KnownBug(_DART_BUG, "M180/96C", {"waist_ease": 4.0, "hip_ease": 2.0}, 8.0),
     "trousers": KnownBug(_DART_BUG, "M185/100C", {"waist_ease": 4.0, "hip_ease": 4.0}, 8.0),
     # about 15 % of random in-range bodies and parameters: band_left or front_left self-intersect
     "jiaoling_top": KnownBug(
