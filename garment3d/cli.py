@@ -95,7 +95,7 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", dest="fmt", choices=_EXPORT_FORMATS, help="file format (default: from --out)")
     export.add_argument("--out", type=Path, required=True, help="output file (.svg, .dxf or .pdf)")
     export.add_argument("--seam-allowance", type=float, default=None, metavar="CM",
-                        help="seam allowance in cm for every edge (default 1)")
+                        help="seam allowance in cm for every edge (default: each edge's own from the definition, else 1)")
     export.add_argument("--reference", choices=("anchor", "origin"), default="anchor",
                         help="grading reference point of a nest: 'anchor' (centre of the side the piece hangs "
                              "from) or 'origin' (the definition's origin)")

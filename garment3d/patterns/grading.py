@@ -43,7 +43,7 @@ from garment3d.errors import InvalidMeasurementsError, InvalidRequestError, Rend
 from garment3d.patterns.definition import PatternDefinition
 from garment3d.patterns.evaluate import evaluate
 from garment3d.patterns.formats import cut_pieces, write_dxf
-from garment3d.patterns.formats.limits import DEFAULT_SEAM_ALLOWANCE_CM, MAX_PDF_PAGE_MM
+from garment3d.patterns.formats.limits import MAX_PDF_PAGE_MM
 from garment3d.patterns.formats.pieces import CutPiece, SeamAllowance
 from garment3d.sizes import parse_size
 from garment3d.types import Panel, Pattern, Size
@@ -170,7 +170,7 @@ class _Column:
     dy: float
 
 
-def _columns(nest: GradedNest, seam_allowance: SeamAllowance) -> tuple[list[_Column], float, float]:
+def _columns(nest: GradedNest, seam_allowance: SeamAllowance | None) -> tuple[list[_Column], float, float]:
     by_name: dict[str, list[tuple[int, CutPiece]]] = {}
     for index, pattern in enumerate(nest.patterns):
         for piece in cut_pieces(pattern, seam_allowance):
@@ -253,7 +253,7 @@ def _header_svg(nest: GradedNest) -> str:
     return "\n".join(parts)
 
 
-def nest_to_svg(nest: GradedNest, seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM) -> str:
+def nest_to_svg(nest: GradedNest, seam_allowance: SeamAllowance | None = None) -> str:
     """The nest as one SVG sheet at 1:1 mm: every piece's sizes overlaid, one colour per size, with a legend."""
     columns, width, height = _columns(nest, seam_allowance)
     marker = (
@@ -286,7 +286,7 @@ def _fpdf():
     return FPDF
 
 
-def nest_to_pdf(nest: GradedNest, seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM) -> bytes:
+def nest_to_pdf(nest: GradedNest, seam_allowance: SeamAllowance | None = None) -> bytes:
     """The SVG overlay's sheet as one full-size PDF page (for a plotter), 1:1 mm."""
     columns, width, height = _columns(nest, seam_allowance)
     if max(width, height) > MAX_PDF_PAGE_MM:
@@ -345,7 +345,7 @@ def write_nest(
     nest: GradedNest,
     path: Path,
     fmt: str | None = None,
-    seam_allowance: SeamAllowance = DEFAULT_SEAM_ALLOWANCE_CM,
+    seam_allowance: SeamAllowance | None = None,
     dxf_variant: str = "aama",
 ) -> Path:
     """Write the nest as ONE file: ``svg`` or ``pdf`` (the overlay, 1:1 mm) or ``dxf`` (AAMA/ASTM blocks).

@@ -153,3 +153,11 @@ def test_a_piece_cut_on_fold_is_graded_at_the_top_of_its_fold(tmp_path):
         assert fold[:, 1].max() == pytest.approx(0.0, abs=1e-9)
     root = ET.parse(write_nest(nest, tmp_path / "folded.svg")).getroot()
     assert len(root.findall(".//svg:g[@class='nest-piece']", NS)) == 2
+
+
+def test_nests_keep_each_edge_s_own_seam_allowance(tmp_path):
+    """The pencil skirt declares a 4 cm hem: the nest's cut line reaches 4 cm below its sew line."""
+    nest = grade(get_definition("pencil_skirt"), ["155/80A", "170/92A"])
+    result = read_dxf(write_nest(nest, tmp_path / "pencil.dxf"))
+    for piece in result.pieces:
+        assert piece.sew_line[:, 1].min() - piece.cut_line[:, 1].min() == pytest.approx(4.0, abs=0.05)
