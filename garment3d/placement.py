@@ -41,6 +41,8 @@ __all__ = ["PlacementOptions", "place_panels"]
 
 CM = 0.01
 LAYER_GAP_M = 0.008
+MAX_WIDENING = 1.5  # contours grow at most this much round the body; beyond, the cloth is folded
+FOLDS = 12  # outward folds round a contour that must hold much more cloth than the body's girth
 MARCH_STEP_M = 0.004
 
 
@@ -175,10 +177,51 @@ def _anchor_y(panel: Panel) -> float:
     return line + panel.placement.drop_cm  # dropped: the anchor line lies higher up the piece
 
 
+@dataclass(frozen=True)
+class _Hanging:
+    """A piece laid by distance from the edge it hangs from (its waist), not by pattern y.
+
+    Depth is the distance to that edge; the position along the body is the
+    arc length of the nearest point of the edge, stretched with depth as the
+    curves parallel to the edge lengthen (by its total turning): a circle
+    skirt's waist arc lies on the waist line and its radii hang straight down.
+    """
+
+    edge: shapely.LineString
+    length: float  # cm
+    turning: float  # rad, total absolute turning of the edge
+
+    @classmethod
+    def of(cls, panel: Panel) -> "_Hanging":
+        points = panel.edge_points(panel.placement.hang_from)
+        tangents = np.diff(points, axis=0)
+        angles = np.unwrap(np.arctan2(tangents[:, 1], tangents[:, 0]))
+        line = shapely.LineString(points)
+        return cls(line, float(line.length), float(np.abs(np.diff(angles)).sum()))
+
+    def stretch(self, depth_cm: np.ndarray) -> np.ndarray:
+        return 1.0 + depth_cm * self.turning / self.length
+
+    def coordinates(self, points_cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(depth cm, u cm from the edge's middle) of each point."""
+        pts = shapely.points(points_cm)
+        depth = shapely.distance(self.edge, pts)
+        along = shapely.line_locate_point(self.edge, pts) - 0.5 * self.length
+        return depth, along * self.stretch(depth)
+
+    def depth_span(self, panel: Panel) -> float:
+        return float(shapely.distance(self.edge, shapely.points(panel.outline)).max())
+
+
 def _extent_cm(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
     """Summed horizontal extent (cm) of ``panels`` at each depth below their anchor lines."""
     total = np.zeros(len(depths_cm))
     for panel in panels:
+        if panel.placement.hang_from:
+            hanging = _Hanging.of(panel)
+            inside = (depths_cm >= 0.0) & (depths_cm <= hanging.depth_span(panel))
+            total += np.where(inside, hanging.length * hanging.stretch(np.maximum(depths_cm, 0.0)), 0.0)
+            continue
         polygon = shapely.Polygon(panel.outline)
         minx, _, maxx, _ = polygon.bounds
         ys = _anchor_y(panel) - depths_cm
@@ -188,16 +231,42 @@ def _extent_cm(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
     return total
 
 
+def _span_cm(panel: Panel) -> tuple[float, float]:
+    """(least, greatest) depth of the panel below its anchor line."""
+    if panel.placement.hang_from:
+        return 0.0, _Hanging.of(panel).depth_span(panel)
+    return _anchor_y(panel) - panel.outline[:, 1].max(), _anchor_y(panel) - panel.outline[:, 1].min()
+
+
 def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], options: PlacementOptions) -> _Wrap:
-    spans = [(_anchor_y(p) - p.outline[:, 1].max(), _anchor_y(p) - p.outline[:, 1].min()) for p in panels]
+    spans = [_span_cm(p) for p in panels]
     depths_cm = np.linspace(min(s[0] for s in spans) - 0.5, max(s[1] for s in spans) + 1.0, 160)
     theta = np.linspace(0.0, 2 * math.pi, 180, endpoint=False)
     radius = _contours(body, region, axis, depths_cm * CM, theta, options)
     arc = _arc(theta, radius)
     base = [p for p in panels if p.placement.layer == 0 and not p.placement.frame] or panels
     needed = _extent_cm(base, depths_cm) * CM * 1.02
-    radius = radius * np.maximum(1.0, needed / arc[:, -1])[:, None]
+    ratio = needed / arc[:, -1]
+    radius = radius * np.clip(ratio, 1.0, MAX_WIDENING)[:, None]
+    radius = _fold(theta, radius, needed)
     return _Wrap(axis, depths_cm * CM, theta, radius, _arc(theta, radius))
+
+
+def _fold(theta: np.ndarray, radius: np.ndarray, needed: np.ndarray) -> np.ndarray:
+    """Contours still shorter than ``needed`` get outward folds (``FOLDS`` waves round the body),
+    deep enough to hold the cloth: a full skirt starts gathered into folds, not spread as a bowl."""
+    wave = 0.5 * (1.0 - np.cos(FOLDS * theta))
+    out = radius.copy()
+    for row in np.flatnonzero(_arc(theta, radius)[:, -1] < needed):
+        low, high = 0.0, 1.0
+        for _ in range(40):  # bisection on the fold depth (m)
+            mid = 0.5 * (low + high)
+            if _arc(theta, (radius[row] + mid * wave)[None])[0, -1] < needed[row]:
+                low = mid
+            else:
+                high = mid
+        out[row] = radius[row] + high * wave
+    return out
 
 
 # --------------------------------------------------------------------------- axes per region
@@ -275,9 +344,13 @@ def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame:
     """Points of ``panel`` on the wrap; with ``frame`` (the panel it is drafted with), where ``frame``'s
     own points at those coordinates would go."""
     reference = frame or panel
-    minx, _, maxx, _ = shapely.Polygon(reference.outline).bounds
-    depth = (_anchor_y(reference) - points_cm[:, 1]) * CM
-    u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
+    if reference.placement.hang_from:
+        depth_cm, u_cm = _Hanging.of(reference).coordinates(points_cm)
+        depth, u = depth_cm * CM, u_cm * CM
+    else:
+        minx, _, maxx, _ = shapely.Polygon(reference.outline).bounds
+        depth = (_anchor_y(reference) - points_cm[:, 1]) * CM
+        u = (points_cm[:, 0] - 0.5 * (minx + maxx)) * CM
     f = np.interp(depth, wrap.depths, np.arange(len(wrap.depths)))
     lower = np.minimum(np.floor(f).astype(int), len(wrap.depths) - 2)
     t = f - lower

@@ -115,6 +115,7 @@ class Placement:
     layer: int = 0  # -1 lies under layer 0, 1 over it (a qipao's underlap under its big front)
     drop_cm: float = 0.0  # the piece's anchor line sits this far below the region's line
     frame: str = ""  # drafted in this other panel's coordinates: laid exactly where that panel's points go
+    hang_from: str = ""  # edge whose distance sets the depth (a circle skirt hangs from its curved waist)
 
 
 PLACEMENT_REGIONS = ("waist", "torso", "neck", "arm", "leg")

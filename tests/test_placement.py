@@ -114,3 +114,24 @@ def test_a_frame_must_name_another_panel():
             panel["placement"]["frame"] = "lining"
     with pytest.raises(InvalidPatternError, match="placement frame 'lining'"):
         parse_definition(table, "test")
+
+
+def test_a_piece_hung_from_its_curved_waist_starts_with_that_waist_on_the_body_s(body):
+    """The circle skirt's waist is an arc in the pattern; laid by distance from it, the whole arc sits at the
+    waist line and the hem, far longer than the body is round, is gathered into outward folds."""
+    pattern = evaluate(get_definition("circle_skirt"), SIZE.measurements, size_label=SIZE.label)
+    assert pattern.panel("front").placement.hang_from == "waist"
+    garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.02))
+    waist = garment.positions[garment.anchor_mask]
+    assert np.abs(waist[:, 1] - body.landmarks.waist_y).max() < 0.005
+    low = garment.positions[garment.positions[:, 1] < body.landmarks.waist_y - 0.4]
+    radial = np.hypot(low[:, 0], low[:, 2])
+    assert np.ptp(radial) > 0.1  # folded in and out, not one round bowl
+    assert radial.max() < 0.6
+
+
+def test_hang_from_must_name_an_edge_of_the_panel():
+    table = tomllib.loads((get_settings().patterns_dir / "circle_skirt.toml").read_text())
+    table["panels"][0]["placement"]["hang_from"] = "belt"
+    with pytest.raises(InvalidPatternError, match="hang_from: the panel has no edge 'belt'"):
+        parse_definition(table, "test")

@@ -76,6 +76,7 @@ class PanelDefinition:
     layer: int
     drop: str  # formula: cm the piece's anchor line sits below the region's line
     frame: str  # another panel whose coordinates this one is drafted in ("" for none)
+    hang_from: str  # edge the piece hangs from ("" for none)
     segments: tuple[Segment, ...]
     fold: str | None = None  # the straight edge the piece is cut on fold along
     allowance: tuple[tuple[str, float], ...] = ()  # (edge or "*", cm)
@@ -250,8 +251,8 @@ def _outline(raw: dict[str, Any], at: str) -> tuple[Segment, ...]:
     return segments
 
 
-def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str, str]:
-    """(region, azimuth degrees, side, layer, drop formula, frame panel)."""
+def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str, str, str]:
+    """(region, azimuth degrees, side, layer, drop formula, frame panel, edge hung from)."""
     placement = _require(raw, "placement", dict, at)
     region = placement.get("region")
     if region not in PLACEMENT_REGIONS:
@@ -272,7 +273,10 @@ def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str,
     frame = placement.get("frame", "")
     if not isinstance(frame, str):
         raise _fail(at, "placement 'frame' must name another panel")
-    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer, drop, frame
+    hang_from = placement.get("hang_from", "")
+    if not isinstance(hang_from, str):
+        raise _fail(at, "placement 'hang_from' must name an edge of the panel")
+    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer, drop, frame, hang_from
 
 
 def _grain(raw: dict[str, Any], at: str) -> tuple[float, float]:
@@ -364,7 +368,9 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
     name = _name(raw.get("name"), f"{where}, name")
     at = f"{where} '{name}'"
     segments = _outline(raw, at)
-    region, azimuth, side, layer, drop, frame = _placement(raw, at)
+    region, azimuth, side, layer, drop, frame, hang_from = _placement(raw, at)
+    if hang_from and not any(seg.edge == hang_from for seg in segments):
+        raise _fail(at, f"placement hang_from: the panel has no edge '{hang_from}'")
     cut_count = raw.get("cut", 1)
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
@@ -379,6 +385,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         layer=layer,
         drop=drop,
         frame=frame,
+        hang_from=hang_from,
         segments=segments,
         fold=fold,
         allowance=_allowance(raw, segments, fold, at),

@@ -188,6 +188,7 @@ def _panel(
             layer=panel.layer,
             drop_cm=evaluate_formula(panel.drop, names, points, f"{where}, placement drop"),
             frame=panel.frame,
+            hang_from=panel.hang_from,
         ),
         cut_count=panel.cut_count,
         fold=panel.fold,
