@@ -75,7 +75,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sizes.add_argument("--gender", choices=("female", "male"), default="female")
     sizes.add_argument("--type", dest="body_type", default="A", help="GB/T body type Y, A, B or C (default A)")
 
-    pattern = sub.add_parser("pattern", help="pattern files: export (one size or a graded nest), thumbnail")
+    pattern = sub.add_parser("pattern", help="pattern files: export (one size or a graded nest), import, thumbnail")
     pattern_sub = pattern.add_subparsers(dest="pattern_command", required=True, parser_class=_Parser)
     export = pattern_sub.add_parser(
         "export", help="write a library pattern at one size, or a graded nest of several sizes, as SVG/DXF/PDF"
@@ -102,6 +102,16 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--dxf-variant", choices=("aama", "astm"), default="aama")
     export.add_argument("--tiled", action="store_true", help="PDF of one size: tile onto --paper pages")
     export.add_argument("--paper", choices=("A4", "Letter", "A3"), default="A4")
+
+    imported = pattern_sub.add_parser(
+        "import", help="read a DXF-AAMA/ASTM file: list its pieces and edges, suggest seams, apply a sidecar")
+    imported.add_argument("file", type=Path, help="a .dxf file from a CAD system")
+    imported.add_argument("--units", choices=("mm", "cm", "inch", "m"), default=None,
+                          help="override the units the file states or suggests")
+    imported.add_argument("--size", default=None, help="which size of a graded file (default: the first)")
+    imported.add_argument("--sidecar", type=Path, default=None,
+                          help="TOML with placements and seams (see garment3d/patterns/formats/sidecar.py)")
+    imported.add_argument("--out", type=Path, default=None, help="write the imported pieces as SVG or DXF")
 
     thumbnail = pattern_sub.add_parser("thumbnail", help="write the catalog thumbnail PNG of a library pattern")
     thumbnail.add_argument("name", help="library pattern name")
@@ -187,6 +197,41 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace) -> int:
+    from garment3d.patterns.evaluate import edge_length_cm
+    from garment3d.patterns.formats import read_dxf, write_dxf, write_pattern_svg
+    from garment3d.patterns.formats.sidecar import apply_sidecar, read_sidecar, suggest_seams
+
+    imported = read_dxf(args.file, units=args.units)
+    print(f"{imported.name}: {len(imported.pieces)} pieces, sizes {', '.join(imported.sizes) or '(none stated)'}, "
+          f"units {imported.units} ({imported.units_source})")
+    for note in imported.notes:
+        print(f"note: {note}")
+    if args.sidecar is not None:
+        pattern = apply_sidecar(imported, read_sidecar(args.sidecar), args.size)
+        print(f"sidecar {args.sidecar.name}: {len(pattern.seams)} seams, every seam's edges match in length")
+    else:
+        pattern = imported.to_pattern(args.size)
+    for panel in pattern.panels:
+        edges = ", ".join(f"{e.name} {edge_length_cm(panel, e.name):.1f}" for e in panel.edges)
+        print(f"  {panel.name} (cut {panel.cut_count}): {edges} cm")
+    if args.sidecar is None:
+        print("seams suggested by matching edge lengths (check them; write the real ones in a sidecar):")
+        for s in suggest_seams(pattern):
+            print(f"  {s.a.panel}.{s.a.edge} <-> {s.b.panel}.{s.b.edge}  ({s.difference_mm:.1f} mm apart)")
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        suffix = args.out.suffix.lower()
+        if suffix == ".svg":
+            write_pattern_svg(pattern, args.out)
+        elif suffix == ".dxf":
+            write_dxf(pattern, args.out)
+        else:
+            raise InvalidRequestError(f"--out '{args.out.name}': name the file .svg or .dxf")
+        print(f"written to {args.out}")
+    return 0
+
+
 def _thumbnail(args: argparse.Namespace) -> int:
     from garment3d.patterns import get_definition
     from garment3d.patterns.thumbnail import thumbnail_png
@@ -205,7 +250,8 @@ def _run(args: argparse.Namespace) -> int:
         return _list()
     if args.command == "sizes":
         return _sizes(args)
-    return _export(args) if args.pattern_command == "export" else _thumbnail(args)
+    commands = {"export": _export, "import": _import, "thumbnail": _thumbnail}
+    return commands[args.pattern_command](args)
 
 
 def _measurements(args: argparse.Namespace) -> Measurements | None:
