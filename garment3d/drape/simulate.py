@@ -27,6 +27,7 @@ __all__ = ["DrapeOptions", "drape"]
 log = logging.getLogger(__name__)
 
 GRAVITY = -9.81
+SETTLE_OUTLIER_SHARE = 0.002  # fastest vertices left out of the settle test
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,10 @@ def _check_finite(state: _State, options: DrapeOptions, t: float) -> float:
         raise SimulationError(
             f"cloth simulation diverged at t = {t:.2f} s (a vertex moves at {speed.max():.1f} m/s)"
         )
-    return float(np.sqrt(np.mean(speed**2)))
+    # RMS speed of all but the fastest few vertices: a handful jittering in a tight
+    # layered contact (an underlap between its front and the body) is not a moving garment
+    calm_count = max(1, len(speed) - max(1, int(SETTLE_OUTLIER_SHARE * len(speed))))
+    return float(np.sqrt(np.mean(np.partition(speed, calm_count - 1)[:calm_count] ** 2)))
 
 
 def drape(
