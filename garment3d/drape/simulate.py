@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 GRAVITY = -9.81
 SETTLE_OUTLIER_SHARE = 0.002  # fastest vertices left out of the settle test
+STRAIN_CHECK_FRAMES = 30  # how often (frames, once settling may be declared) the cloth is checked for tearing apart
+MAX_P95_STRAIN = 0.5  # 95th-percentile edge strain beyond which a drape is abandoned
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,16 @@ def _check_finite(state: _State, options: DrapeOptions, t: float) -> float:
     return float(np.sqrt(np.mean(np.partition(speed, calm_count - 1)[:calm_count] ** 2)))
 
 
+def _check_strain(model: ClothModel, state: _State, t: float) -> None:
+    """Stop a drape whose cloth is torn apart (a tangle the solver cannot undo) instead of running it out."""
+    p95 = float(np.percentile(edge_strain(state.x, model.rest_edge, model.rest_length), 95))
+    if p95 > MAX_P95_STRAIN:
+        raise SimulationError(
+            f"cloth simulation failed at t = {t:.2f} s: the cloth is stretched {p95:.0%} at the 95th percentile "
+            f"(limit {MAX_P95_STRAIN:.0%}); the pieces are tangled or pulled apart"
+        )
+
+
 def drape(
     garment: GarmentMesh,
     body: Body,
@@ -122,6 +134,8 @@ def drape(
         frames += 1
         t = frames * options.frame_dt
         rms = _check_finite(state, options, t)
+        if frames >= min_frames and frames % STRAIN_CHECK_FRAMES == 0:
+            _check_strain(model, state, t)
         calm = calm + 1 if (not closing and rms < options.settle_speed) else 0
         if progress is not None:
             progress(min(1.0, frames / max_frames))

@@ -66,3 +66,16 @@ def test_divergence_is_an_error(garment, capsule_body):
     broken = replace(garment, positions=garment.positions * np.nan)
     with pytest.raises(SimulationError, match="diverged"):
         drape(garment=broken, body=capsule_body, fabric=load_fabric("linen_red"))
+
+
+def test_cloth_pulled_apart_is_abandoned_with_a_clear_error(garment, linen_drape):
+    """A tangle that stretches the cloth far beyond any fabric stops the drape instead of running it out."""
+    from garment3d.drape.model import build_model
+    from garment3d.drape.simulate import _check_strain, _State
+
+    model = build_model(garment, load_fabric("linen_red"))
+    draped = linen_drape.positions
+    _check_strain(model, _State(x=draped.copy(), vel=np.zeros_like(draped)), 1.0)  # a real drape: fine
+    torn = _State(x=draped * np.array([1.0, 2.0, 1.0]), vel=np.zeros_like(draped))
+    with pytest.raises(SimulationError, match="stretched .* at the 95th percentile"):
+        _check_strain(model, torn, 1.0)
