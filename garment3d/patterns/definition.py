@@ -28,6 +28,8 @@ __all__ = [
     "SeamDefinition",
     "PatternDefinition",
     "parse_definition",
+    "parse_body_placement",
+    "read_toml_text",
     "load_definition",
 ]
 
@@ -251,9 +253,9 @@ def _outline(raw: dict[str, Any], at: str) -> tuple[Segment, ...]:
     return segments
 
 
-def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str, str, str]:
-    """(region, azimuth degrees, side, layer, drop formula, frame panel, edge hung from)."""
-    placement = _require(raw, "placement", dict, at)
+def parse_body_placement(placement: dict[str, Any], at: str, azimuth_default: float | None = None
+                         ) -> tuple[str, float, str, int]:
+    """(region, azimuth degrees, side, layer) of a placement table; also read by DXF sidecars."""
     region = placement.get("region")
     if region not in PLACEMENT_REGIONS:
         raise _fail(at, f"placement region '{region}' is not supported (supported: {', '.join(PLACEMENT_REGIONS)})")
@@ -265,6 +267,13 @@ def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str,
     layer = placement.get("layer", 0)
     if not isinstance(layer, int) or isinstance(layer, bool) or not -2 <= layer <= 2:
         raise _fail(at, "placement 'layer' must be an integer from -2 to 2")
+    return region, _number(placement, "azimuth", f"{at}, placement", default=azimuth_default), side, layer
+
+
+def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str, str, str]:
+    """(region, azimuth degrees, side, layer, drop formula, frame panel, edge hung from)."""
+    placement = _require(raw, "placement", dict, at)
+    region, azimuth, side, layer = parse_body_placement(placement, at)
     drop = placement.get("drop", "0")
     if isinstance(drop, bool) or not isinstance(drop, (str, int, float)):
         raise _fail(at, "placement 'drop' must be a formula or a number of centimetres")
@@ -276,7 +285,7 @@ def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str,
     hang_from = placement.get("hang_from", "")
     if not isinstance(hang_from, str):
         raise _fail(at, "placement 'hang_from' must name an edge of the panel")
-    return region, _number(placement, "azimuth", f"{at}, placement"), side, layer, drop, frame, hang_from
+    return region, azimuth, side, layer, drop, frame, hang_from
 
 
 def _grain(raw: dict[str, Any], at: str) -> tuple[float, float]:
@@ -486,20 +495,25 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
     )
 
 
-def parse_definition_text(text: str | bytes, source: str = "definition") -> PatternDefinition:
-    """Parse TOML text (an upload or a library file) into a definition."""
-    if len(text) > MAX_DEFINITION_BYTES:
-        raise InvalidPatternError(f"{source}: definition larger than {MAX_DEFINITION_BYTES // 1024} KiB")
+def read_toml_text(text: str | bytes, source: str, what: str, max_bytes: int,
+                   error: type[InvalidPatternError] = InvalidPatternError) -> dict[str, Any]:
+    """TOML text of an upload or a file as a table, refusing oversized, non-UTF-8 or malformed text."""
+    if len(text) > max_bytes:
+        raise error(f"{source}: {what} larger than {max_bytes // 1024} KiB")
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError:
-            raise InvalidPatternError(f"{source}: definition is not UTF-8 text") from None
+            raise error(f"{source}: {what} is not UTF-8 text") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InvalidPatternError(f"{source}: not valid TOML: {exc}") from None
-    return parse_definition(data, source)
+        raise error(f"{source}: not valid TOML: {exc}") from None
+
+
+def parse_definition_text(text: str | bytes, source: str = "definition") -> PatternDefinition:
+    """Parse TOML text (an upload or a library file) into a definition."""
+    return parse_definition(read_toml_text(text, source, "definition", MAX_DEFINITION_BYTES), source)
 
 
 def load_definition(path: Path) -> PatternDefinition:

@@ -19,14 +19,14 @@ The sidecar is data like a pattern definition: parsed, checked, never run.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from garment3d.errors import ImportFormatError
+from garment3d.errors import ImportFormatError, InvalidPatternError
+from garment3d.patterns.definition import parse_body_placement, read_toml_text
 from garment3d.patterns.evaluate import edge_length_cm
-from garment3d.types import PLACEMENT_REGIONS, SIDED_REGIONS, EdgeRef, Pattern, Placement, Seam
+from garment3d.types import EdgeRef, Pattern, Placement, Seam
 
 __all__ = ["Sidecar", "read_sidecar", "parse_sidecar", "suggest_seams", "SeamSuggestion", "apply_sidecar"]
 
@@ -58,20 +58,11 @@ def _fail(where: str, message: str) -> ImportFormatError:
 def _placement(raw: Any, where: str) -> Placement:
     if not isinstance(raw, dict):
         raise _fail(where, "placement must be a table like { region = \"waist\", azimuth = 0 }")
-    region = raw.get("region")
-    if region not in PLACEMENT_REGIONS:
-        raise _fail(where, f"placement region {region!r} is not one of {', '.join(PLACEMENT_REGIONS)}")
-    azimuth = raw.get("azimuth", 0.0)
-    if isinstance(azimuth, bool) or not isinstance(azimuth, (int, float)):
-        raise _fail(where, "placement azimuth must be a number of degrees")
-    side = raw.get("side", "")
-    if (region in SIDED_REGIONS) != (side in ("left", "right")):
-        raise _fail(where, f"placement region '{region}' " + ("needs side = 'left' or 'right'"
-                                                             if region in SIDED_REGIONS else "takes no side"))
-    layer = raw.get("layer", 0)
-    if isinstance(layer, bool) or not isinstance(layer, int) or not -2 <= layer <= 2:
-        raise _fail(where, "placement layer must be an integer from -2 to 2")
-    return Placement(region=region, azimuth_deg=float(azimuth), side=side, layer=layer)
+    try:
+        region, azimuth, side, layer = parse_body_placement(raw, where, azimuth_default=0.0)
+    except InvalidPatternError as exc:
+        raise ImportFormatError(str(exc)) from None
+    return Placement(region=region, azimuth_deg=azimuth, side=side, layer=layer)
 
 
 def _ref(raw: Any, where: str) -> EdgeRef:
@@ -83,17 +74,7 @@ def _ref(raw: Any, where: str) -> EdgeRef:
 
 def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
     """Parse sidecar TOML text (see the module docstring)."""
-    if len(text) > MAX_SIDECAR_BYTES:
-        raise _fail(source, f"larger than {MAX_SIDECAR_BYTES // 1024} KiB")
-    if isinstance(text, bytes):
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise _fail(source, "not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise _fail(source, f"not valid TOML: {exc}") from None
+    data = read_toml_text(text, source, "sidecar", MAX_SIDECAR_BYTES, ImportFormatError)
     unknown = sorted(set(data) - {"pieces", "seams"})
     if unknown:
         raise _fail(source, f"unknown key(s) {', '.join(unknown)} (a sidecar has [pieces.NAME] tables and [[seams]])")
