@@ -324,8 +324,7 @@ def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
     its declared azimuth 0 (so declared azimuths only order them and need not
     add up); other layers sit at their declared azimuth.
     """
-    base = sorted((p for p in panels if p.placement.layer == 0 and not p.placement.frame),
-                  key=lambda p: p.placement.azimuth_deg % 360)
+    base = sorted((p for p in panels if _packed(p)), key=lambda p: p.placement.azimuth_deg % 360)
     widths = np.array([_extent_cm([p], wrap.depths / CM) for p in base]) * CM  # (k, D)
     row = int(np.argmax(widths.sum(axis=0))) if len(base) else 0
     centres = {p.name: _azimuth_fraction(wrap, row, p.placement.azimuth_deg) for p in panels}
@@ -340,6 +339,19 @@ def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
     return centres
 
 
+def _packed(panel: Panel) -> bool:
+    """Laid side by side with its neighbours (not under or over them, nor at an aligned edge)."""
+    placement = panel.placement
+    return placement.layer == 0 and not placement.frame and not placement.align_edge
+
+
+def _edge_x(panel: Panel, y_cm: np.ndarray) -> np.ndarray:
+    """Pattern x of the aligned edge at each height ``y_cm`` (held at its ends beyond them)."""
+    points = panel.edge_points(panel.placement.align_edge)
+    order = np.argsort(points[:, 1])
+    return np.interp(y_cm, points[order, 1], points[order, 0])
+
+
 def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame: Panel | None = None) -> np.ndarray:
     """Points of ``panel`` on the wrap; with ``frame`` (the panel it is drafted with), where ``frame``'s
     own points at those coordinates would go."""
@@ -347,6 +359,9 @@ def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame:
     if reference.placement.hang_from:
         depth_cm, u_cm = _Hanging.of(reference).coordinates(points_cm)
         depth, u = depth_cm * CM, u_cm * CM
+    elif reference.placement.align_edge:
+        depth = (_anchor_y(reference) - points_cm[:, 1]) * CM
+        u = (points_cm[:, 0] - _edge_x(reference, points_cm[:, 1])) * CM
     else:
         minx, _, maxx, _ = shapely.Polygon(reference.outline).bounds
         depth = (_anchor_y(reference) - points_cm[:, 1]) * CM
@@ -355,10 +370,14 @@ def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame:
     lower = np.minimum(np.floor(f).astype(int), len(wrap.depths) - 2)
     t = f - lower
     theta, radius = np.empty(len(points_cm)), np.empty(len(points_cm))
+    aligned = reference.placement.align_edge
     for row in np.unique(lower):
         sel = lower == row
-        ta, ra = _wrap_row(wrap, row, centre, u[sel])
-        tb, rb = _wrap_row(wrap, row + 1, centre, u[sel])
+        ca, cb = centre, centre
+        if aligned:  # the edge sits at the azimuth on every contour
+            ca, cb = (_azimuth_fraction(wrap, r, reference.placement.azimuth_deg) for r in (row, row + 1))
+        ta, ra = _wrap_row(wrap, row, ca, u[sel])
+        tb, rb = _wrap_row(wrap, row + 1, cb, u[sel])
         # blend positions on the two contours (angles may wrap around 2 pi)
         xa, ya = ra * np.sin(ta), ra * np.cos(ta)
         xb, yb = rb * np.sin(tb), rb * np.cos(tb)

@@ -102,7 +102,7 @@ class Placement:
     - ``leg``: around the leg named by ``side``, anchored like ``waist``
       (trouser legs).
 
-    The panel's horizontal centre goes to ``azimuth_deg`` around that axis
+    The panel's horizontal centre (or its ``align_edge``, row by row) goes to ``azimuth_deg`` around that axis
     (0 = front, 90 = the body's left, 180 = back), and pattern x increases with
     azimuth: seen from outside, a panel lies with its right side out and its
     pattern x running to the wearer's left... i.e. counter-clockwise seen from
@@ -116,6 +116,7 @@ class Placement:
     drop_cm: float = 0.0  # the piece's anchor line sits this far below the region's line
     frame: str = ""  # drafted in this other panel's coordinates: laid exactly where that panel's points go
     hang_from: str = ""  # edge whose distance sets the depth (a circle skirt hangs from its curved waist)
+    align_edge: str = ""  # edge laid at ``azimuth_deg`` row by row instead of the centre (a trouser leg's outseam)
 
 
 PLACEMENT_REGIONS = ("waist", "torso", "neck", "arm", "leg")

@@ -135,3 +135,31 @@ def test_hang_from_must_name_an_edge_of_the_panel():
     table["panels"][0]["placement"]["hang_from"] = "belt"
     with pytest.raises(InvalidPatternError, match="hang_from: the panel has no edge 'belt'"):
         parse_definition(table, "test")
+
+
+def test_trouser_legs_start_with_their_outseams_at_the_leg_s_outer_side(body):
+    """Front and back of each leg are laid from the outseam (placement align_edge): the outseam lies at the
+    side of the leg on every contour, so the front and back start with that seam closed and the crotch
+    edges reach round to the middle without the backs' wide seat crossing each other."""
+    pattern = evaluate(get_definition("trousers"), SIZE.measurements, size_label=SIZE.label)
+    garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.02))
+    for k, seam in enumerate(pattern.seams):
+        if seam.a.edge != "outseam":
+            continue
+        pairs = garment.seam_pairs[garment.seam_of == k]
+        gaps = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
+        assert np.median(gaps) < 0.005, seam
+        outseam = garment.positions[pairs[:, 0]]
+        side = pattern.panel(seam.a.panel).placement.side
+        leg_x = body.landmarks.frames.leg_xz[0 if side == "left" else 1, 0]
+        assert np.all(np.sign(outseam[:, 0] - leg_x) == (1 if side == "left" else -1)), seam  # outer side
+    names = list(garment.panel_names)
+    backs = [garment.positions[garment.panel_of == names.index(n)] for n in ("back_left", "back_right")]
+    assert backs[0][:, 0].min() > -0.01 and backs[1][:, 0].max() < 0.01  # each back keeps to its own side
+
+
+def test_align_edge_must_name_an_edge_of_the_panel():
+    table = tomllib.loads((get_settings().patterns_dir / "trousers.toml").read_text())
+    table["panels"][0]["placement"]["align_edge"] = "sideseam"
+    with pytest.raises(InvalidPatternError, match="align_edge: the panel has no edge 'sideseam'"):
+        parse_definition(table, "test")

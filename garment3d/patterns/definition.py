@@ -84,6 +84,7 @@ class PanelDefinition:
     allowance: tuple[tuple[str, float], ...] = ()  # (edge or "*", cm)
     notches: tuple[tuple[str, str], ...] = ()  # (edge, formula: cm along the edge from its start)
     lines: tuple[tuple[str, str], ...] = ()  # internal lines (from point, to point)
+    align_edge: str = ""  # edge laid at the azimuth row by row ("" to centre the piece there)
 
     def has_edge(self, edge: str) -> bool:
         return any(s.edge == edge for s in self.segments)
@@ -270,8 +271,8 @@ def parse_body_placement(placement: dict[str, Any], at: str, azimuth_default: fl
     return region, _number(placement, "azimuth", f"{at}, placement", default=azimuth_default), side, layer
 
 
-def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str, str, str]:
-    """(region, azimuth degrees, side, layer, drop formula, frame panel, edge hung from)."""
+def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str, str, str, str]:
+    """(region, azimuth degrees, side, layer, drop formula, frame panel, edge hung from, aligned edge)."""
     placement = _require(raw, "placement", dict, at)
     region, azimuth, side, layer = parse_body_placement(placement, at)
     drop = placement.get("drop", "0")
@@ -285,7 +286,10 @@ def _placement(raw: dict[str, Any], at: str) -> tuple[str, float, str, int, str,
     hang_from = placement.get("hang_from", "")
     if not isinstance(hang_from, str):
         raise _fail(at, "placement 'hang_from' must name an edge of the panel")
-    return region, azimuth, side, layer, drop, frame, hang_from
+    align_edge = placement.get("align_edge", "")
+    if not isinstance(align_edge, str):
+        raise _fail(at, "placement 'align_edge' must name an edge of the panel")
+    return region, azimuth, side, layer, drop, frame, hang_from, align_edge
 
 
 def _grain(raw: dict[str, Any], at: str) -> tuple[float, float]:
@@ -377,9 +381,12 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
     name = _name(raw.get("name"), f"{where}, name")
     at = f"{where} '{name}'"
     segments = _outline(raw, at)
-    region, azimuth, side, layer, drop, frame, hang_from = _placement(raw, at)
-    if hang_from and not any(seg.edge == hang_from for seg in segments):
-        raise _fail(at, f"placement hang_from: the panel has no edge '{hang_from}'")
+    region, azimuth, side, layer, drop, frame, hang_from, align_edge = _placement(raw, at)
+    for key, edge in (("hang_from", hang_from), ("align_edge", align_edge)):
+        if edge and not any(seg.edge == edge for seg in segments):
+            raise _fail(at, f"placement {key}: the panel has no edge '{edge}'")
+    if hang_from and align_edge:
+        raise _fail(at, "placement takes 'hang_from' or 'align_edge', not both")
     cut_count = raw.get("cut", 1)
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
@@ -395,6 +402,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         drop=drop,
         frame=frame,
         hang_from=hang_from,
+        align_edge=align_edge,
         segments=segments,
         fold=fold,
         allowance=_allowance(raw, segments, fold, at),

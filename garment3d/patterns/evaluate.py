@@ -189,6 +189,7 @@ def _panel(
             drop_cm=evaluate_formula(panel.drop, names, points, f"{where}, placement drop"),
             frame=panel.frame,
             hang_from=panel.hang_from,
+            align_edge=panel.align_edge,
         ),
         cut_count=panel.cut_count,
         fold=panel.fold,
