@@ -55,24 +55,61 @@ class PlacementOptions:
 
 @dataclass(frozen=True)
 class _Axis:
+    """A straight axis, or with ``path`` a curved one (an arm bending at the elbow).
+
+    path: (k, 3) points of the axis at depths ``path_depths`` (k,), m; beyond
+    its ends it runs straight on. Contours lie in the planes square to the
+    axis at each depth, their azimuth 0 towards ``front`` as nearly as that
+    plane allows.
+    """
+
     origin: np.ndarray  # (3,) where depth 0 is
     down: np.ndarray  # (3,) unit, depth grows along it
     front: np.ndarray  # (3,) unit, azimuth 0
     left: np.ndarray  # (3,) unit, azimuth 90 (down x front... see _axis)
+    path: np.ndarray | None = None
+    path_depths: np.ndarray | None = None
+
+    def frame(self, depth: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(centre, front, left), each (n, 3), of the contours at ``depth`` (n,)."""
+        if self.path is None:
+            ones = np.ones((len(depth), 1))
+            return self.origin + depth[:, None] * self.down, ones * self.front, ones * self.left
+        d, p = self.path_depths, self.path
+        tangents = np.gradient(p, d, axis=0)
+        tangents /= np.linalg.norm(tangents, axis=1, keepdims=True)
+        inside = np.clip(depth, d[0], d[-1])
+        centre = np.column_stack([np.interp(inside, d, p[:, i]) for i in range(3)])
+        down = np.column_stack([np.interp(inside, d, tangents[:, i]) for i in range(3)])
+        down /= np.linalg.norm(down, axis=1, keepdims=True)
+        centre += (depth - inside)[:, None] * down  # straight on beyond the ends
+        front = self.front - down * (down @ self.front)[:, None]
+        front /= np.linalg.norm(front, axis=1, keepdims=True)
+        return centre, front, np.cross(-down, front)
 
     def points(self, depth: np.ndarray, theta: np.ndarray, radius: np.ndarray) -> np.ndarray:
         """World points at ``depth`` along the axis, azimuth ``theta`` (rad), ``radius`` (broadcast)."""
-        radial = np.cos(theta)[..., None] * self.front + np.sin(theta)[..., None] * self.left
-        return self.origin + depth[..., None] * self.down + radius[..., None] * radial
+        depth, theta, radius = np.broadcast_arrays(depth, theta, radius)
+        shape = depth.shape
+        depth, theta, radius = depth.ravel(), theta.ravel(), radius.ravel()
+        levels, index = np.unique(depth, return_inverse=True)  # one frame per distinct depth
+        centre, front, left = (a[index] for a in self.frame(levels))
+        radial = np.cos(theta)[:, None] * front + np.sin(theta)[:, None] * left
+        return (centre + radius[:, None] * radial).reshape(*shape, 3)
 
 
-def _axis(origin, down, front=(0.0, 0.0, 1.0)) -> _Axis:
+def _axis(origin, down, front=(0.0, 0.0, 1.0), path=None) -> _Axis:
     down = np.asarray(down, np.float64) / np.linalg.norm(down)
     front = np.asarray(front, np.float64)
     front = front - down * (front @ down)
     front /= np.linalg.norm(front)
     left = np.cross(-down, front)  # front x left = up the axis: right side of the cloth faces out
-    return _Axis(np.asarray(origin, np.float64), down, front, left)
+    origin = np.asarray(origin, np.float64)
+    if path is None:
+        return _Axis(origin, down, front, left)
+    depths = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
+    depths -= float((origin - path[0]) @ down)  # depth 0 at the origin's level
+    return _Axis(origin, down, front, left, np.asarray(path, np.float64), depths)
 
 
 @dataclass(frozen=True)
@@ -294,7 +331,7 @@ def _region_axis(body: Body, region: str, side: str, panels: list[Panel]) -> _Ax
     joint, down = frames.arm_joints[i], frames.arm_dirs[i]
     shoulder = frames.shoulder_points[i]
     origin = joint + down * float((shoulder - joint) @ down)
-    return _axis(origin, down)
+    return _axis(origin, down, path=frames.arm_paths[i])
 
 
 # --------------------------------------------------------------------------- laying panels

@@ -229,6 +229,7 @@ class BodyFrames:
     shoulder_points : (2, 3) top of each shoulder at the armhole, left (+x) then right.
     arm_joints      : (2, 3) shoulder joints, left then right.
     arm_dirs        : (2, 3) unit vectors down each upper arm, towards the hand.
+    arm_paths       : (2, k, 3) points along each arm's centre from the joint, 2 cm apart, bending at the elbow.
     leg_xz          : (2, 2) centre of each thigh just below the crotch, left then right.
     """
 
@@ -238,6 +239,7 @@ class BodyFrames:
     shoulder_points: np.ndarray
     arm_joints: np.ndarray
     arm_dirs: np.ndarray
+    arm_paths: np.ndarray
     leg_xz: np.ndarray
 
 

@@ -24,7 +24,7 @@ __all__ = ["CACHE_FORMAT", "body_key", "load_body", "save_body", "MemoryCache"]
 log = logging.getLogger(__name__)
 
 #: Bump when the fit, the measurements or the stored layout change.
-CACHE_FORMAT = 4  # 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
+CACHE_FORMAT = 5  # 5: arm centre paths; 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
 
 
 def body_key(target: Measurements, data_version: str, arm_angle_deg: float | None = None) -> str:
@@ -47,7 +47,7 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
 
 
-_FRAME_FIELDS = ("neck_y", "neck_xz", "neck_radius", "shoulder_points", "arm_joints", "arm_dirs", "leg_xz")
+_FRAME_FIELDS = ("neck_y", "neck_xz", "neck_radius", "shoulder_points", "arm_joints", "arm_dirs", "arm_paths", "leg_xz")
 
 
 def _frame_arrays(frames: BodyFrames | None) -> dict[str, np.ndarray]:

@@ -8,6 +8,7 @@ import pytest
 from garment3d.body import build_body, clear_memory_cache
 from garment3d.body.cache import load_body
 from garment3d.body.build import body_cache_path
+from garment3d.fields import sample_sdf
 from garment3d.sizes import parse_size
 
 
@@ -44,3 +45,24 @@ def test_frames_survive_the_disk_cache(body):
     for name in ("neck_y", "neck_radius"):
         assert getattr(again.landmarks.frames, name) == getattr(b.landmarks.frames, name)
     np.testing.assert_array_equal(again.landmarks.frames.arm_dirs, b.landmarks.frames.arm_dirs)
+    np.testing.assert_array_equal(again.landmarks.frames.arm_paths, b.landmarks.frames.arm_paths)
+
+
+def test_arm_paths_run_down_the_upper_arm_and_bend_forward_at_the_elbow(body):
+    """MakeHuman's rest pose bends the forearms well forward: a sleeve laid along the upper arm's line
+    would pass through the forearm, so sleeves follow each arm's path."""
+    b, _ = body
+    f = b.landmarks.frames
+    np.testing.assert_allclose(f.arm_paths[0] * [-1, 1, 1], f.arm_paths[1], atol=0.01)
+    for joint, down, path in zip(f.arm_joints, f.arm_dirs, f.arm_paths):
+        np.testing.assert_allclose(path[0], joint)
+        steps = np.linalg.norm(np.diff(path, axis=0), axis=1)
+        assert np.all((steps > 0.015) & (steps < 0.021))  # evenly spaced, no kinks
+        along = (path - joint) @ down
+        off = path - joint - along[:, None] * down
+        upper = along < 0.15
+        assert np.abs(off[upper]).max() < 0.01  # on the upper arm's line down to the elbow
+        forearm = off[(along > 0.32) & (along < 0.4)]
+        assert len(forearm) and forearm[:, 2].min() > 0.05  # the forearm is forward of that line
+        # the path stays inside the arm down to the wrist: every point is inside the body
+        assert np.all(sample_sdf(b.sdf, path[along < 0.36]) < 0.0)
