@@ -44,6 +44,8 @@ LAYER_GAP_M = 0.008
 MAX_WIDENING = 1.5  # contours grow at most this much round the body; beyond, the cloth is folded
 FOLDS = 12  # outward folds round a contour that must hold much more cloth than the body's girth
 MARCH_STEP_M = 0.004
+CONTOUR_SAMPLES = 180  # azimuths the body is marched along
+FINE_SAMPLES = 4  # contours are resampled this many times finer for laying cloth on them
 
 
 @dataclass(frozen=True)
@@ -218,13 +220,16 @@ def _anchor_y(panel: Panel) -> float:
 class _Hanging:
     """A piece laid by distance from the edge it hangs from (its waist), not by pattern y.
 
-    Depth is the distance to that edge; the position along the body is the
-    arc length of the nearest point of the edge, stretched with depth as the
-    curves parallel to the edge lengthen (by its total turning): a circle
-    skirt's waist arc lies on the waist line and its radii hang straight down.
+    Coordinates sweep the edge's normals: each point lies on the normal of
+    one point of the edge (normals turn smoothly along it, so a point far
+    from a finely divided curve does not snap to its nearest corner); depth is
+    the distance along that normal, and the position along the body is the
+    arc length of the foot, stretched with depth as the curves parallel to the
+    edge lengthen (by its total turning): a circle skirt's waist arc lies on
+    the waist line and its radii hang straight down.
     """
 
-    edge: shapely.LineString
+    edge: np.ndarray  # (k, 2) cm, in outline order (the piece on its left)
     length: float  # cm
     turning: float  # rad, total absolute turning of the edge
 
@@ -233,21 +238,70 @@ class _Hanging:
         points = panel.edge_points(panel.placement.hang_from)
         tangents = np.diff(points, axis=0)
         angles = np.unwrap(np.arctan2(tangents[:, 1], tangents[:, 0]))
-        line = shapely.LineString(points)
-        return cls(line, float(line.length), float(np.abs(np.diff(angles)).sum()))
+        length = float(np.linalg.norm(tangents, axis=1).sum())
+        return cls(points, length, float(np.abs(np.diff(angles)).sum()))
 
     def stretch(self, depth_cm: np.ndarray) -> np.ndarray:
         return 1.0 + depth_cm * self.turning / self.length
 
     def coordinates(self, points_cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(depth cm, u cm from the edge's middle) of each point."""
-        pts = shapely.points(points_cm)
-        depth = shapely.distance(self.edge, pts)
-        along = shapely.line_locate_point(self.edge, pts) - 0.5 * self.length
-        return depth, along * self.stretch(depth)
+        depth, along = _sweep(np.asarray(points_cm, np.float64), self.edge)
+        return depth, (along - 0.5 * self.length) * self.stretch(depth)
 
     def depth_span(self, panel: Panel) -> float:
-        return float(shapely.distance(self.edge, shapely.points(panel.outline)).max())
+        return float(_sweep(panel.outline, self.edge)[0].max())
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+
+
+def _sweep(points: np.ndarray, curve: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distance, arc length of the foot) of each point (m, 2) along the normals of polyline ``curve`` (k, 2).
+
+    The normal at a vertex is the mean of its segments' (left-hand) normals and
+    turns linearly along each segment; a point's foot is where the normal
+    through it meets the curve, the nearest such on the left. Points no
+    normal reaches (beyond the ends) take the nearest end.
+    """
+    seg = np.diff(curve, axis=0)
+    seg_len = np.linalg.norm(seg, axis=1)
+    left = np.column_stack([-seg[:, 1], seg[:, 0]]) / seg_len[:, None]
+    vertex_normal = np.vstack([left[:1], left[:-1] + left[1:], left[-1:]])
+    vertex_normal /= np.linalg.norm(vertex_normal, axis=1, keepdims=True)
+    start = np.concatenate([[0.0], np.cumsum(seg_len)])
+    n0, dn = vertex_normal[:-1], np.diff(vertex_normal, axis=0)  # (s, 2)
+    q = points[:, None, :] - curve[None, :-1, :]  # (m, s, 2)
+    # cross(q - t e, n0 + t dn) = 0: a t^2 + b t + c = 0
+    a = -_cross(seg, dn)[None, :]
+    b = _cross(q, dn[None]) - _cross(seg, n0)[None, :]
+    c = _cross(q, n0[None])
+    best_depth = np.full(len(points), np.inf)
+    best_along = np.zeros(len(points))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        disc = np.sqrt(np.maximum(b * b - 4 * a * c, 0.0))
+        linear = np.abs(a) < 1e-12 * np.maximum(np.abs(b), 1e-30)
+        roots = [np.where(linear, -c / b, (-b + disc) / (2 * a)), np.where(linear, np.nan, (-b - disc) / (2 * a))]
+    for t in roots:
+        ok = np.isfinite(t) & (t >= -1e-9) & (t <= 1 + 1e-9) & (b * b - 4 * a * c >= -1e-9)
+        t = np.clip(np.nan_to_num(t), 0.0, 1.0)
+        foot = curve[None, :-1, :] + t[..., None] * seg[None]
+        normal = n0[None] + t[..., None] * dn[None]
+        depth = np.sum((points[:, None, :] - foot) * normal, axis=2) / np.linalg.norm(normal, axis=2)
+        depth = np.where(ok & (depth >= -1e-6), depth, np.inf)
+        pick = np.argmin(depth, axis=1)
+        rows = np.arange(len(points))
+        better = depth[rows, pick] < best_depth
+        best_depth = np.where(better, depth[rows, pick], best_depth)
+        best_along = np.where(better, start[pick] + t[rows, pick] * seg_len[pick], best_along)
+    unreached = ~np.isfinite(best_depth)
+    if unreached.any():
+        ends = np.stack([np.linalg.norm(points[unreached] - curve[0], axis=1),
+                         np.linalg.norm(points[unreached] - curve[-1], axis=1)])
+        best_depth[unreached] = ends.min(axis=0)
+        best_along[unreached] = np.where(ends[0] <= ends[1], 0.0, start[-1])
+    return best_depth, best_along
 
 
 def _extent_cm(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
@@ -278,11 +332,17 @@ def _span_cm(panel: Panel) -> tuple[float, float]:
 def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], options: PlacementOptions) -> _Wrap:
     spans = [_span_cm(p) for p in panels]
     depths_cm = np.linspace(min(s[0] for s in spans) - 0.5, max(s[1] for s in spans) + 1.0, 160)
-    theta = np.linspace(0.0, 2 * math.pi, 180, endpoint=False)
-    radius = _contours(body, region, axis, depths_cm * CM, theta, options)
+    coarse = np.linspace(0.0, 2 * math.pi, CONTOUR_SAMPLES, endpoint=False)
+    radius = _contours(body, region, axis, depths_cm * CM, coarse, options)
+    # finer in azimuth for laying the cloth, so deep folds have smooth crests
+    theta = np.linspace(0.0, 2 * math.pi, FINE_SAMPLES * CONTOUR_SAMPLES, endpoint=False)
+    radius = np.stack([np.interp(theta, coarse, row, period=2 * math.pi) for row in radius])
     arc = _arc(theta, radius)
     base = [p for p in panels if p.placement.layer == 0 and not p.placement.frame] or panels
     needed = _extent_cm(base, depths_cm) * CM * 1.02
+    held = np.flatnonzero(needed > 0)  # the rows just above and below the pieces hold what their neighbours do:
+    if len(held):  # points at the top or hem are blended with them
+        needed[:held[0]], needed[held[-1] + 1:] = needed[held[0]], needed[held[-1]]
     ratio = needed / arc[:, -1]
     radius = radius * np.clip(ratio, 1.0, MAX_WIDENING)[:, None]
     radius = _fold(theta, radius, needed)
@@ -292,7 +352,7 @@ def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], optio
 def _fold(theta: np.ndarray, radius: np.ndarray, needed: np.ndarray) -> np.ndarray:
     """Contours still shorter than ``needed`` get outward folds (``FOLDS`` waves round the body),
     deep enough to hold the cloth: a full skirt starts gathered into folds, not spread as a bowl."""
-    wave = 0.5 * (1.0 - np.cos(FOLDS * theta))
+    wave = 0.5 * (1.0 - np.sin(FOLDS * theta))
     out = radius.copy()
     for row in np.flatnonzero(_arc(theta, radius)[:, -1] < needed):
         low, high = 0.0, 1.0

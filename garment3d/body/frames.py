@@ -44,7 +44,7 @@ ARM_PATH_LENGTH_STEPS = 45  # 90 cm from the joint, past any sleeve
 ARM_PATH_UPPER_ARM_M = 0.2
 ARM_PATH_HAND_DENSITY = 2.5  # a slab with this many times the upper arm's surface points is the hand
 ARM_PATH_FOREARM_STEPS = 6  # the forearm's line is fitted to this many centres above the hand
-ARM_PATH_SMOOTHING = 3  # passes of a 7-point moving average rounding the elbow
+ARM_PATH_SMOOTHING = 5  # passes of a 7-point moving average rounding the elbow
 
 
 def _neck(v, f, fmin, fmax, armpit_y: float, stature: float, axis_xz: np.ndarray):
