@@ -41,6 +41,7 @@ def warm_up() -> float:
         hinge, np.ones((1, 4)), np.ones(1), hptr,
         hinge, np.ones((1, 4)), np.ones(1), hptr,
         seam, sptr, np.ones(1), 1.0,
+        seam, sptr, np.full(1, 0.1), np.zeros(1),
         np.array([0], np.int32), 0.5, 1e-6,
         grid.values, grid.origin, grid.spacing, 0.003, 0.5,
         -9.81, 1.0, 1.0 / 60.0, 2,

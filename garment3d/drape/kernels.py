@@ -122,6 +122,28 @@ def _solve_seams(x, w, seam, ptr, rest_scale, seam_rest):
             x[j, 2] += w[j] * corr * dz
 
 
+@numba.njit(cache=True, parallel=True)
+def _solve_tethers(x, w, pair, ptr, longest, excess, excess_scale):
+    """Keep each pair no further apart than ``longest + excess_scale * excess`` (one-sided, stiff)."""
+    for c in range(len(ptr) - 1):
+        for s in numba.prange(ptr[c], ptr[c + 1]):
+            i, j = pair[s, 0], pair[s, 1]
+            dx = x[i, 0] - x[j, 0]
+            dy = x[i, 1] - x[j, 1]
+            dz = x[i, 2] - x[j, 2]
+            length = math.sqrt(dx * dx + dy * dy + dz * dz)
+            limit = longest[s] + excess_scale * excess[s]
+            if length <= limit:
+                continue
+            corr = (length - limit) / (length * (w[i] + w[j]))
+            x[i, 0] -= w[i] * corr * dx
+            x[i, 1] -= w[i] * corr * dy
+            x[i, 2] -= w[i] * corr * dz
+            x[j, 0] += w[j] * corr * dx
+            x[j, 1] += w[j] * corr * dy
+            x[j, 2] += w[j] * corr * dz
+
+
 @numba.njit(cache=True)
 def _solve_anchors(x, w, anchor, anchor_y, alpha, dt2):
     """Keep anchored vertices from sliding below ``anchor_y`` (a one-sided height limit).
@@ -209,6 +231,7 @@ def simulate_frame(
     hinge, hinge_k, hinge_alpha, hinge_ptr,
     seam_hinge, seam_hinge_k, seam_hinge_alpha, seam_hinge_ptr,
     seam, seam_ptr, seam_rest, seam_scale,
+    tether, tether_ptr, tether_max, tether_excess,
     anchor, anchor_y, anchor_alpha,
     sdf_values, sdf_origin, sdf_spacing, thickness, friction,
     gravity, damping, frame_dt, substeps, max_speed=5.0, self_contact=None,
@@ -229,6 +252,8 @@ def simulate_frame(
         _predict(x, vel, x_start, gravity, dt)
         _solve_triangles(x, inv_mass, tri, tri_dm_inv, tri_alpha, tri_ptr, dt2)
         _solve_hinges(x, inv_mass, hinge, hinge_k, hinge_alpha, hinge_ptr, dt2)
+        if len(tether):
+            _solve_tethers(x, inv_mass, tether, tether_ptr, tether_max, tether_excess, seam_scale)
         if seam_scale == 0.0:  # seams closed: they bend like the cloth
             _solve_hinges(x, inv_mass, seam_hinge, seam_hinge_k, seam_hinge_alpha, seam_hinge_ptr, dt2)
         _solve_seams(x, inv_mass, seam, seam_ptr, seam_scale, seam_rest)

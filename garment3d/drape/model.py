@@ -15,6 +15,10 @@ per element; XPBD compliance alpha = 1 / stiffness):
   Consistent across resolutions for the flat rest shape.
 - mass: areal density times the one-third area of incident triangles.
 - seams: zero-length distance constraints, compliance 0 once closed.
+- tethers (``garment3d.drape.tethers``): long-range limits on how far apart
+  distant points of a panel may move (their flat distance plus 1 %),
+  compliance 0, one-sided; they carry hanging loads across many triangles
+  in one step.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from garment3d.drape.coloring import color_elements
+from garment3d.drape.tethers import tether_pairs
 from garment3d.errors import SimulationError
 from garment3d.types import Fabric, GarmentMesh
 
@@ -46,6 +51,7 @@ class ClothModel:
     seam_hinge*   : the same for hinges across seams (active once the seams are closed)
     seam          : (s, 2) int32
     seam_color_ptr: (k+1,) int64
+    tether        : (l, 2) int32 vertex pairs, tether_max (l,) float64 m, tether_color_ptr (k+1,) int64
     anchor        : (a,) int32 vertex indices held at the waist height
     rest_edge     : (e, 2) int32 unique mesh edges, rest_length (e,) float64 m
     thickness_m   : collision distance kept from the body
@@ -68,6 +74,9 @@ class ClothModel:
     seam_hinge_color_ptr: np.ndarray
     seam: np.ndarray
     seam_color_ptr: np.ndarray
+    tether: np.ndarray
+    tether_max: np.ndarray
+    tether_color_ptr: np.ndarray
     anchor: np.ndarray
     rest_edge: np.ndarray
     rest_length: np.ndarray
@@ -218,6 +227,8 @@ def build_model(garment: GarmentMesh, fabric: Fabric) -> ClothModel:
     seam = garment.seam_pairs.astype(np.int64)
     seam = seam[seam[:, 0] != seam[:, 1]]
     seam_order, seam_ptr = color_elements(seam, n)
+    tether, tether_max = tether_pairs(garment)
+    tether_order, tether_ptr = color_elements(tether, n)
 
     return ClothModel(
         n=n,
@@ -236,6 +247,9 @@ def build_model(garment: GarmentMesh, fabric: Fabric) -> ClothModel:
         seam_hinge_color_ptr=seam_hinge_ptr,
         seam=seam[seam_order].astype(np.int32),
         seam_color_ptr=seam_ptr,
+        tether=tether[tether_order].astype(np.int32),
+        tether_max=tether_max[tether_order],
+        tether_color_ptr=tether_ptr,
         anchor=np.flatnonzero(garment.anchor_mask).astype(np.int32),
         rest_edge=edges.astype(np.int32),
         rest_length=np.linalg.norm(uv[edges[:, 0]] - uv[edges[:, 1]], axis=1),

@@ -48,6 +48,7 @@ class DrapeOptions:
     max_speed: float = 30.0  # m/s: faster means the solver diverged
     speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
     self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
+    tethers: bool = False  # long-range stretch limits (garment3d.drape.tethers; off: see there)
 
 
 @dataclass
@@ -58,7 +59,7 @@ class _State:
 
 def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, *,
            gravity: float, damping: float, seam_rest: np.ndarray, seam_scale: float, anchor_y: float,
-           self_contact: SelfContact | None) -> None:
+           self_contact: SelfContact | None, tether_excess: np.ndarray) -> None:
     sdf = body.sdf
     simulate_frame(
         state.x, state.vel, model.inv_mass,
@@ -66,6 +67,8 @@ def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, 
         model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr,
         model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha, model.seam_hinge_color_ptr,
         model.seam, model.seam_color_ptr, seam_rest, seam_scale,
+        model.tether if options.tethers else model.tether[:0], model.tether_color_ptr if options.tethers else
+        np.zeros(1, np.int64), model.tether_max, tether_excess,
         model.anchor, anchor_y, options.anchor_compliance,
         sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m, model.friction,
         gravity, damping, options.frame_dt, options.substeps, options.speed_limit, self_contact,
@@ -108,6 +111,9 @@ def drape(
     model = build_model(garment, fabric)
     state = _State(x=np.array(garment.positions, dtype=np.float64), vel=np.zeros((model.n, 3)))
     seam_rest = np.linalg.norm(state.x[model.seam[:, 0]] - state.x[model.seam[:, 1]], axis=1)
+    # tethers the placement stretched relax to their length while the seams close, as the seams do
+    placed = np.linalg.norm(state.x[model.tether[:, 0]] - state.x[model.tether[:, 1]], axis=1)
+    tether_excess = np.maximum(0.0, placed - model.tether_max)
     anchor_y = body.landmarks.waist_y - options.anchor_drop_m
     self_contact = None
     if options.self_collision:
@@ -130,7 +136,8 @@ def drape(
             _frame(model, state, body, options,
                    gravity=0.0 if closing else GRAVITY,
                    damping=options.damping_close if closing else options.damping,
-                   seam_rest=seam_rest, seam_scale=scale, anchor_y=anchor_y, self_contact=self_contact)
+                   seam_rest=seam_rest, seam_scale=scale, anchor_y=anchor_y, self_contact=self_contact,
+                   tether_excess=tether_excess)
         frames += 1
         t = frames * options.frame_dt
         rms = _check_finite(state, options, t)
