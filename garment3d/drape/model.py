@@ -198,7 +198,9 @@ def _rigidity(uv: np.ndarray, hinges: np.ndarray, fabric: Fabric) -> np.ndarray:
     return (fabric.bending_warp_unm * direction[:, 0] ** 2 + fabric.bending_weft_unm * direction[:, 1] ** 2) * 1e-6
 
 
-def build_model(garment: GarmentMesh, fabric: Fabric) -> ClothModel:
+def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False) -> ClothModel:
+    """The cloth model of ``garment`` in ``fabric``; with ``tethers``, long-range stretch limits too
+    (finding them takes about a second at 1 cm, so only when asked)."""
     tri = garment.faces.astype(np.int64)
     uv = garment.rest_uv
     n = len(uv)
@@ -227,7 +229,7 @@ def build_model(garment: GarmentMesh, fabric: Fabric) -> ClothModel:
     seam = garment.seam_pairs.astype(np.int64)
     seam = seam[seam[:, 0] != seam[:, 1]]
     seam_order, seam_ptr = color_elements(seam, n)
-    tether, tether_max = tether_pairs(garment)
+    tether, tether_max = tether_pairs(garment) if tethers else (np.zeros((0, 2), np.int32), np.zeros(0))
     tether_order, tether_ptr = color_elements(tether, n)
 
     return ClothModel(

@@ -67,8 +67,7 @@ def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, 
         model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr,
         model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha, model.seam_hinge_color_ptr,
         model.seam, model.seam_color_ptr, seam_rest, seam_scale,
-        model.tether if options.tethers else model.tether[:0], model.tether_color_ptr if options.tethers else
-        np.zeros(1, np.int64), model.tether_max, tether_excess,
+        model.tether, model.tether_color_ptr, model.tether_max, tether_excess,
         model.anchor, anchor_y, options.anchor_compliance,
         sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m, model.friction,
         gravity, damping, options.frame_dt, options.substeps, options.speed_limit, self_contact,
@@ -108,7 +107,7 @@ def drape(
 ) -> Drape:
     """Simulate ``garment`` on ``body`` in ``fabric`` until it settles."""
     start = time.perf_counter()
-    model = build_model(garment, fabric)
+    model = build_model(garment, fabric, tethers=options.tethers)
     state = _State(x=np.array(garment.positions, dtype=np.float64), vel=np.zeros((model.n, 3)))
     seam_rest = np.linalg.norm(state.x[model.seam[:, 0]] - state.x[model.seam[:, 1]], axis=1)
     # tethers the placement stretched relax to their length while the seams close, as the seams do
