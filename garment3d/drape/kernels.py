@@ -100,26 +100,29 @@ def _solve_hinges(x, w, hinge, kw, alpha, ptr, dt2):
                 x[v, 2] += s * nz
 
 
+@numba.njit(cache=True, inline="always")
+def _limit_distance(x, w, i, j, limit):
+    """Pull vertices ``i`` and ``j`` together until they are at most ``limit`` apart (one-sided, stiff)."""
+    dx = x[i, 0] - x[j, 0]
+    dy = x[i, 1] - x[j, 1]
+    dz = x[i, 2] - x[j, 2]
+    length = math.sqrt(dx * dx + dy * dy + dz * dz)
+    if length <= limit or length < 1e-12:
+        return
+    corr = (length - limit) / (length * (w[i] + w[j]))
+    x[i, 0] -= w[i] * corr * dx
+    x[i, 1] -= w[i] * corr * dy
+    x[i, 2] -= w[i] * corr * dz
+    x[j, 0] += w[j] * corr * dx
+    x[j, 1] += w[j] * corr * dy
+    x[j, 2] += w[j] * corr * dz
+
+
 @numba.njit(cache=True)
 def _solve_seams(x, w, seam, ptr, rest_scale, seam_rest):
     for c in range(len(ptr) - 1):
         for s in range(ptr[c], ptr[c + 1]):
-            i, j = seam[s, 0], seam[s, 1]
-            dx = x[i, 0] - x[j, 0]
-            dy = x[i, 1] - x[j, 1]
-            dz = x[i, 2] - x[j, 2]
-            length = math.sqrt(dx * dx + dy * dy + dz * dz)
-            rest = seam_rest[s] * rest_scale
-            if length <= rest or length < 1e-12:
-                continue
-            wsum = w[i] + w[j]
-            corr = (length - rest) / (length * wsum)
-            x[i, 0] -= w[i] * corr * dx
-            x[i, 1] -= w[i] * corr * dy
-            x[i, 2] -= w[i] * corr * dz
-            x[j, 0] += w[j] * corr * dx
-            x[j, 1] += w[j] * corr * dy
-            x[j, 2] += w[j] * corr * dz
+            _limit_distance(x, w, seam[s, 0], seam[s, 1], seam_rest[s] * rest_scale)
 
 
 @numba.njit(cache=True, parallel=True)
@@ -127,21 +130,7 @@ def _solve_tethers(x, w, pair, ptr, longest, excess, excess_scale):
     """Keep each pair no further apart than ``longest + excess_scale * excess`` (one-sided, stiff)."""
     for c in range(len(ptr) - 1):
         for s in numba.prange(ptr[c], ptr[c + 1]):
-            i, j = pair[s, 0], pair[s, 1]
-            dx = x[i, 0] - x[j, 0]
-            dy = x[i, 1] - x[j, 1]
-            dz = x[i, 2] - x[j, 2]
-            length = math.sqrt(dx * dx + dy * dy + dz * dz)
-            limit = longest[s] + excess_scale * excess[s]
-            if length <= limit:
-                continue
-            corr = (length - limit) / (length * (w[i] + w[j]))
-            x[i, 0] -= w[i] * corr * dx
-            x[i, 1] -= w[i] * corr * dy
-            x[i, 2] -= w[i] * corr * dz
-            x[j, 0] += w[j] * corr * dx
-            x[j, 1] += w[j] * corr * dy
-            x[j, 2] += w[j] * corr * dz
+            _limit_distance(x, w, pair[s, 0], pair[s, 1], longest[s] + excess_scale * excess[s])
 
 
 @numba.njit(cache=True)
