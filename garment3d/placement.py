@@ -160,22 +160,25 @@ def _hang(radius: np.ndarray, depths: np.ndarray, from_depth: float) -> np.ndarr
     return out
 
 
-def _contours(body: Body, region: str, axis: _Axis, depths: np.ndarray, theta: np.ndarray, options) -> np.ndarray:
+def _contours(body: Body, region: str, axis: _Axis, depths: np.ndarray, theta: np.ndarray,
+              options) -> tuple[np.ndarray, np.ndarray]:
+    """(D, T) radius of the contour cloth is laid on, and (D, T) the least radius that clears the body."""
     c = options.clearance_m
     if region in ("waist", "torso"):
         near, radii = _march(body, axis, depths, theta, options.reach_m, c)
         inside = near[:, :, 0].all(axis=1)  # the axis runs inside the torso at this depth
         radius = np.where(inside[:, None], _first_exit(near, radii), _outermost(near, radii)) + 0.5 * c
         hang_from = 0.0 if region == "waist" else float(axis.origin[1] - body.landmarks.bust_y)
-        return _hang(_widen_dips(radius), depths, hang_from)
+        return _hang(_widen_dips(radius), depths, hang_from), radius
     if region == "leg":
         near, radii = _march(body, axis, depths, theta, options.reach_m, c)
         midline = _to_midline(body, axis, theta)[None, :] - 0.5 * c  # the two legs keep apart
         radius = np.minimum(_first_exit(near, radii) + 0.5 * c, midline)
         crotch_depth = float(axis.origin[1] - body.landmarks.crotch_y)
-        return _hang(radius, depths, crotch_depth)
+        return _hang(radius, depths, crotch_depth), radius
     near, radii = _march(body, axis, depths, theta, options.limb_reach_m, c)
-    return _hang(_first_exit(near, radii) + 0.5 * c, depths, 0.0)
+    radius = _first_exit(near, radii) + 0.5 * c
+    return _hang(radius, depths, 0.0), radius
 
 
 def _to_midline(body: Body, axis: _Axis, theta: np.ndarray) -> np.ndarray:
@@ -333,20 +336,35 @@ def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], optio
     spans = [_span_cm(p) for p in panels]
     depths_cm = np.linspace(min(s[0] for s in spans) - 0.5, max(s[1] for s in spans) + 1.0, 160)
     coarse = np.linspace(0.0, 2 * math.pi, CONTOUR_SAMPLES, endpoint=False)
-    radius = _contours(body, region, axis, depths_cm * CM, coarse, options)
+    radius, floor = _contours(body, region, axis, depths_cm * CM, coarse, options)
     # finer in azimuth for laying the cloth, so deep folds have smooth crests
     theta = np.linspace(0.0, 2 * math.pi, FINE_SAMPLES * CONTOUR_SAMPLES, endpoint=False)
-    radius = np.stack([np.interp(theta, coarse, row, period=2 * math.pi) for row in radius])
-    arc = _arc(theta, radius)
+    radius, floor = (np.stack([np.interp(theta, coarse, row, period=2 * math.pi) for row in r]) for r in (radius, floor))
     base = [p for p in panels if p.placement.layer == 0 and not p.placement.frame] or panels
     needed = _extent_cm(base, depths_cm) * CM * 1.02
     held = np.flatnonzero(needed > 0)  # the rows just above and below the pieces hold what their neighbours do:
     if len(held):  # points at the top or hem are blended with them
         needed[:held[0]], needed[held[-1] + 1:] = needed[held[0]], needed[held[-1]]
+    if region == "arm":
+        radius = _close_round(theta, radius, floor, needed)
+    arc = _arc(theta, radius)
     ratio = needed / arc[:, -1]
     radius = radius * np.clip(ratio, 1.0, MAX_WIDENING)[:, None]
     radius = _fold(theta, radius, needed)
     return _Wrap(axis, depths_cm * CM, theta, radius, _arc(theta, radius))
+
+
+def _close_round(theta: np.ndarray, radius: np.ndarray, floor: np.ndarray, needed: np.ndarray) -> np.ndarray:
+    """Contours longer than the cloth laid on them shrink towards ``needed`` (not inside ``floor``).
+
+    A sleeve's contours never narrow down the arm (a hanging contour), so a
+    sleeve tapering to the wrist would be laid round part of a contour as wide
+    as the shoulder's, its underarm edges 15 cm apart below the forearm, and
+    closing that seam dragged it round the arm. Shrunk, the sleeve is laid
+    almost closed wherever the arm allows.
+    """
+    scale = np.minimum(1.0, needed / _arc(theta, radius)[:, -1])
+    return np.maximum(floor, radius * scale[:, None])
 
 
 def _fold(theta: np.ndarray, radius: np.ndarray, needed: np.ndarray) -> np.ndarray:
