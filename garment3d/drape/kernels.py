@@ -16,28 +16,35 @@ from garment3d.fields import sample_sdf_gradient
 
 __all__ = ["simulate_frame"]
 
+# the trilinear field can fall up to sqrt(3) times faster than the distance moved
+# (its gradient is bounded per axis, not in length): clearances are divided by that
+CLEARANCE_SAFETY = 1.0 / 1.75
+# at most this (m): less than the field's margin round the body, so a vertex outside
+# the field (reported far away) is sampled again before it can reach the body
+MAX_CLEARANCE = 0.02
 
-@numba.njit(cache=True, parallel=True)
+# the constraint kernels may reorder and fuse their arithmetic (still the same on every
+# run on one machine; no assumptions about NaN or infinity, which must still show)
+_FAST = {"contract", "arcp", "reassoc"}
+
+
+@numba.njit(cache=True, parallel=True, fastmath=_FAST)
 def _solve_triangles(x, w, tri, dm_inv, alpha, ptr, dt2):
+    """Weft, warp and shear of each triangle in turn, colour by colour (corners kept in registers)."""
     for c in range(len(ptr) - 1):
         for t in numba.prange(ptr[c], ptr[c + 1]):
             i0, i1, i2 = tri[t, 0], tri[t, 1], tri[t, 2]
             a, b, cc, d = dm_inv[t, 0], dm_inv[t, 1], dm_inv[t, 2], dm_inv[t, 3]
             w0, w1, w2 = w[i0], w[i1], w[i2]
+            p0x, p0y, p0z = x[i0, 0], x[i0, 1], x[i0, 2]
+            p1x, p1y, p1z = x[i1, 0], x[i1, 1], x[i1, 2]
+            p2x, p2y, p2z = x[i2, 0], x[i2, 1], x[i2, 2]
             for kind in range(3):
-                e1x = x[i1, 0] - x[i0, 0]
-                e1y = x[i1, 1] - x[i0, 1]
-                e1z = x[i1, 2] - x[i0, 2]
-                e2x = x[i2, 0] - x[i0, 0]
-                e2y = x[i2, 1] - x[i0, 1]
-                e2z = x[i2, 2] - x[i0, 2]
+                e1x, e1y, e1z = p1x - p0x, p1y - p0y, p1z - p0z
+                e2x, e2y, e2z = p2x - p0x, p2y - p0y, p2z - p0z
                 # F columns: f0 = a e1 + cc e2 (weft), f1 = b e1 + d e2 (warp)
-                f0x = a * e1x + cc * e2x
-                f0y = a * e1y + cc * e2y
-                f0z = a * e1z + cc * e2z
-                f1x = b * e1x + d * e2x
-                f1y = b * e1y + d * e2y
-                f1z = b * e1z + d * e2z
+                f0x, f0y, f0z = a * e1x + cc * e2x, a * e1y + cc * e2y, a * e1z + cc * e2z
+                f1x, f1y, f1z = b * e1x + d * e2x, b * e1y + d * e2y, b * e1z + d * e2z
                 if kind < 2:
                     if kind == 0:
                         gx, gy, gz, s1, s2 = f0x, f0y, f0z, a, cc
@@ -62,18 +69,21 @@ def _solve_triangles(x, w, tri, dm_inv, alpha, ptr, dt2):
                 if denom < 1e-20:
                     continue
                 dl = -constraint / denom
-                x[i0, 0] += w0 * dl * g0x
-                x[i0, 1] += w0 * dl * g0y
-                x[i0, 2] += w0 * dl * g0z
-                x[i1, 0] += w1 * dl * g1x
-                x[i1, 1] += w1 * dl * g1y
-                x[i1, 2] += w1 * dl * g1z
-                x[i2, 0] += w2 * dl * g2x
-                x[i2, 1] += w2 * dl * g2y
-                x[i2, 2] += w2 * dl * g2z
+                p0x += w0 * dl * g0x
+                p0y += w0 * dl * g0y
+                p0z += w0 * dl * g0z
+                p1x += w1 * dl * g1x
+                p1y += w1 * dl * g1y
+                p1z += w1 * dl * g1z
+                p2x += w2 * dl * g2x
+                p2y += w2 * dl * g2y
+                p2z += w2 * dl * g2z
+            x[i0, 0], x[i0, 1], x[i0, 2] = p0x, p0y, p0z
+            x[i1, 0], x[i1, 1], x[i1, 2] = p1x, p1y, p1z
+            x[i2, 0], x[i2, 1], x[i2, 2] = p2x, p2y, p2z
 
 
-@numba.njit(cache=True, parallel=True)
+@numba.njit(cache=True, parallel=True, fastmath=_FAST)
 def _solve_hinges(x, w, hinge, kw, alpha, ptr, dt2):
     for c in range(len(ptr) - 1):
         for h in numba.prange(ptr[c], ptr[c + 1]):
@@ -150,11 +160,27 @@ def _solve_anchors(x, w, anchor, anchor_y, alpha, dt2):
 
 
 @numba.njit(cache=True, parallel=True)
-def _collide(x, x_start, values, origin, spacing, thickness, friction):
+def _collide(x, x_start, clearance, values, origin, spacing, thickness, friction):
+    """Push vertices out of the body to ``thickness``, with Coulomb friction.
+
+    ``clearance`` (per vertex, m) is how far a vertex may still move before it
+    could reach the body: the field is sampled again only once the vertex has
+    moved that far (0 forces a sample), so cloth hanging clear of the body
+    costs a length, not a trilinear gradient, per substep.
+    """
     for v in numba.prange(x.shape[0]):
+        if clearance[v] > 0.0:
+            mx = x[v, 0] - x_start[v, 0]
+            my = x[v, 1] - x_start[v, 1]
+            mz = x[v, 2] - x_start[v, 2]
+            clearance[v] -= math.sqrt(mx * mx + my * my + mz * mz)
+            if clearance[v] > 0.0:
+                continue
         d, gx, gy, gz = sample_sdf_gradient(values, origin, spacing, x[v, 0], x[v, 1], x[v, 2])
         if d >= thickness:
+            clearance[v] = min((d - thickness) * CLEARANCE_SAFETY, MAX_CLEARANCE)
             continue
+        clearance[v] = 0.0
         g = math.sqrt(gx * gx + gy * gy + gz * gz)
         if g < 1e-9:
             continue
@@ -237,6 +263,7 @@ def simulate_frame(
     dt2 = dt * dt
     keep = math.exp(-damping * dt)
     x_start = np.empty_like(x)
+    clearance = np.zeros(x.shape[0])
     for _ in range(substeps):
         _predict(x, vel, x_start, gravity, dt)
         _solve_triangles(x, inv_mass, tri, tri_dm_inv, tri_alpha, tri_ptr, dt2)
@@ -249,7 +276,7 @@ def simulate_frame(
         _solve_anchors(x, inv_mass, anchor, anchor_y, anchor_alpha, dt2)
         if self_contact is not None:
             self_contact.solve(x, x_start)
-        _collide(x, x_start, sdf_values, sdf_origin, sdf_spacing, thickness, friction)
+        _collide(x, x_start, clearance, sdf_values, sdf_origin, sdf_spacing, thickness, friction)
         if seam_scale == 0.0:  # sewn seams have the last word: stacked pieces meet where a collision moved one
             _solve_seams(x, inv_mass, seam, seam_ptr, seam_scale, seam_rest)
         _update_velocity(x, vel, x_start, dt, keep, max_speed)

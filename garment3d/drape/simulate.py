@@ -35,12 +35,12 @@ MAX_P95_STRAIN = 0.5  # 95th-percentile edge strain beyond which a drape is aban
 @dataclass(frozen=True)
 class DrapeOptions:
     frame_dt: float = 1.0 / 60.0
-    substeps: int = 24
+    substeps: int = 32
     close_seconds: float = 0.5  # seams pulled shut with gravity off
-    min_seconds: float = 1.0  # simulated time after the seams close before settling may be declared
+    min_seconds: float = 0.5  # simulated time after the seams close before settling may be declared
     max_seconds: float = 6.0
     damping_close: float = 8.0  # 1/s velocity damping while seams close
-    damping: float = 3.0  # 1/s air/internal damping afterwards (the settled shape does not depend on it)
+    damping: float = 8.0  # 1/s air/internal damping afterwards (the settled shape does not depend on it)
     anchor_compliance: float = 1e-6  # m/N: how firmly the waist edge resists dropping
     anchor_drop_m: float = 0.015  # the waist edge may settle this far below the body's waist
     settle_speed: float = 0.01  # m/s RMS vertex speed regarded as at rest
@@ -69,7 +69,8 @@ def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, 
         model.seam, model.seam_color_ptr, seam_rest, seam_scale,
         model.tether, model.tether_color_ptr, model.tether_max, tether_excess,
         model.anchor, anchor_y, options.anchor_compliance,
-        sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m, model.friction,
+        sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m,
+        model.friction if seam_scale == 0.0 else 0.0,
         gravity, damping, options.frame_dt, options.substeps, options.speed_limit, self_contact,
     )
 
