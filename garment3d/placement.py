@@ -41,6 +41,9 @@ __all__ = ["PlacementOptions", "place_panels"]
 
 CM = 0.01
 LAYER_GAP_M = 0.008
+ENVELOPE_M = 0.02  # a sleeve's contours follow the arm smoothed over this depth above and below
+SLEEVE_RAMP_M = 0.05  # below the underarm a sleeve's contour shrinks to the sleeve over this depth
+LAYOUT_SLACK = 1.02  # neighbouring packed pieces keep this much of their reach apart
 MAX_WIDENING = 1.5  # contours grow at most this much round the body; beyond, the cloth is folded
 FOLDS = 12  # outward folds round a contour that must hold much more cloth than the body's girth
 MARCH_STEP_M = 0.004
@@ -346,7 +349,7 @@ def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], optio
     if len(held):  # points at the top or hem are blended with them
         needed[:held[0]], needed[held[-1] + 1:] = needed[held[0]], needed[held[-1]]
     if region == "arm":
-        radius = _close_round(theta, radius, floor, needed)
+        radius = _close_round(depths_cm * CM, theta, radius, floor, needed)
     arc = _arc(theta, radius)
     ratio = needed / arc[:, -1]
     radius = radius * np.clip(ratio, 1.0, MAX_WIDENING)[:, None]
@@ -354,17 +357,34 @@ def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], optio
     return _Wrap(axis, depths_cm * CM, theta, radius, _arc(theta, radius))
 
 
-def _close_round(theta: np.ndarray, radius: np.ndarray, floor: np.ndarray, needed: np.ndarray) -> np.ndarray:
+def _close_round(depths: np.ndarray, theta: np.ndarray, radius: np.ndarray, floor: np.ndarray,
+                 needed: np.ndarray) -> np.ndarray:
     """Contours longer than the cloth laid on them shrink towards ``needed`` (not inside ``floor``).
 
     A sleeve's contours never narrow down the arm (a hanging contour), so a
     sleeve tapering to the wrist would be laid round part of a contour as wide
     as the shoulder's, its underarm edges 15 cm apart below the forearm, and
-    closing that seam dragged it round the arm. Shrunk, the sleeve is laid
-    almost closed wherever the arm allows.
+    closing that seam dragged it round the arm. Shrunk below its widest row
+    (the underarm), the sleeve is laid almost closed wherever the arm allows.
     """
     scale = np.minimum(1.0, needed / _arc(theta, radius)[:, -1])
-    return np.maximum(floor, radius * scale[:, None])
+    # the cap above the underarm is no tube: it keeps its contour, and the tube below shrinks gradually
+    ramp = np.clip((depths - depths[int(np.argmax(needed))]) / SLEEVE_RAMP_M, 0.0, 1.0)
+    scale = 1.0 - ramp * (1.0 - scale)
+    return np.maximum(_envelope(floor, depths), radius * scale[:, None])
+
+
+def _envelope(radius: np.ndarray, depths: np.ndarray) -> np.ndarray:
+    """A smooth upper envelope of contours (D, T) along depth: the most of each azimuth within
+    ``ENVELOPE_M`` above and below, averaged over the same window. Neighbouring rows then have
+    nearly the same shape, so a piece's edges lie at nearly the same azimuth on each."""
+    step = float(np.median(np.diff(depths))) if len(depths) > 1 else ENVELOPE_M
+    k = max(1, int(round(ENVELOPE_M / step)))
+    padded = np.pad(radius, ((k, k), (0, 0)), mode="edge")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1, axis=0)  # (D, T, 2k+1)
+    most = windows.max(axis=2)
+    padded = np.pad(most, ((k, k), (0, 0)), mode="edge")
+    return np.lib.stride_tricks.sliding_window_view(padded, 2 * k + 1, axis=0).mean(axis=2)
 
 
 def _fold(theta: np.ndarray, radius: np.ndarray, needed: np.ndarray) -> np.ndarray:
@@ -454,6 +474,44 @@ def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
     return centres
 
 
+def _row_spans_m(panel: Panel, depths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(D,) least and greatest offset (m) along the contour of ``panel``'s points at each depth from the
+    point laid at its centre (as ``_lay`` lays a packed piece); NaN where the piece has no points."""
+    polygon = shapely.Polygon(panel.outline)
+    minx, _, maxx, _ = polygon.bounds
+    ys = _anchor_y(panel) - depths / CM
+    lines = shapely.linestrings([[[minx - 1, y], [maxx + 1, y]] for y in ys])
+    bounds = shapely.bounds(shapely.intersection(polygon, lines))
+    middle = 0.5 * (minx + maxx)
+    return (bounds[:, 0] - middle) * CM, (bounds[:, 2] - middle) * CM
+
+
+def _hold_layout(wrap: _Wrap, panels: list[Panel], centres: dict[str, float]) -> _Wrap:
+    """Widen the contours on which neighbouring packed pieces, laid at fixed fractions of each contour's
+    length, would overlap.
+
+    The fractions come from the row where the pieces together are widest; a row
+    whose contour was only widened to the pieces' summed width there (a skirt's
+    waist) can be too short for those fractions, and two pieces' edges (a
+    pencil skirt's two backs at the centre back) would then start crossed.
+    """
+    base = sorted((p for p in panels if _packed(p) and not p.placement.hang_from), key=lambda p: centres[p.name])
+    if len(base) < 2:  # (pieces hung from a curved edge are laid along its normals, not from their centre)
+        return wrap
+    spans = [_row_spans_m(p, wrap.depths) for p in base]
+    needed = np.zeros(len(wrap.depths))
+    for k, panel in enumerate(base):
+        nxt = (k + 1) % len(base)
+        apart = (centres[base[nxt].name] - centres[panel.name]) % 1.0
+        reach = np.nan_to_num(spans[k][1]) - np.nan_to_num(spans[nxt][0])  # right of this one, left of the next
+        needed = np.maximum(needed, reach / max(apart, 1e-6))
+    ratio = np.clip(needed * LAYOUT_SLACK / wrap.arc[:, -1], 1.0, None)
+    if np.all(ratio == 1.0):
+        return wrap
+    radius = wrap.radius * ratio[:, None]
+    return _Wrap(wrap.axis, wrap.depths, wrap.theta, radius, _arc(wrap.theta, radius))
+
+
 def _packed(panel: Panel) -> bool:
     """Laid side by side with its neighbours (not under or over them, nor at an aligned edge)."""
     placement = panel.placement
@@ -513,6 +571,7 @@ def place_panels(body: Body, panels: list[Panel], points_cm: list[np.ndarray], o
         group = [panels[i] for i in members]
         wrap = _build_wrap(body, region, _region_axis(body, region, side, group), group, options)
         centres = _pack(wrap, group)
+        wrap = _hold_layout(wrap, group, centres)
         by_name = {p.name: p for p in group}
         for i in members:
             frame = by_name.get(panels[i].placement.frame)

@@ -196,3 +196,38 @@ def test_a_full_circle_skirt_starts_folded_without_crossing_or_stretching_itself
     flat = np.linalg.norm(np.diff(garment.rest_uv[edges], axis=1)[:, 0], axis=1)
     ratio = placed / flat
     assert np.percentile(ratio, 1) > 0.6 and np.percentile(ratio, 99) < 1.8
+
+
+def _self_seam_gaps_cm(garment, panel: str) -> tuple[np.ndarray, np.ndarray]:
+    """Placed distance (cm) between the vertices a seam of ``panel`` with itself joins, and their pattern y."""
+    k = garment.panel_names.index(panel)
+    pairs = garment.seam_pairs[(garment.panel_of[garment.seam_pairs[:, 0]] == k)
+                               & (garment.panel_of[garment.seam_pairs[:, 1]] == k)]
+    gaps = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1) * 100
+    return gaps, garment.rest_uv[pairs[:, 0], 1] * 100
+
+
+def test_a_long_sleeve_starts_almost_closed_round_its_arm(body):
+    """Below the underarm the sleeve's two underarm edges start a few centimetres apart (laid round a
+    contour as wide as the shoulder's they were 15-17 cm apart, and closing that gap dragged the seam
+    round the forearm)."""
+    pattern = evaluate(get_definition("blouse"), SIZE.measurements, size_label=SIZE.label)
+    garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.01))
+    for sleeve in ("left_sleeve", "right_sleeve"):
+        gaps, y = _self_seam_gaps_cm(garment, sleeve)
+        # the hem sits over the hand's wider contour; just below the underarm the contour narrows gradually
+        tube = (y > y.min() + 8.0) & (y < y.max() - 6.0)
+        assert gaps[tube].max() < 6.0, f"{sleeve}: underarm edges start {gaps[tube].max():.1f} cm apart"
+
+
+def test_neighbouring_pieces_start_apart_where_the_contour_is_tight(body):
+    """A pencil skirt's two back halves, laid at fixed fractions of each contour, overlapped at the
+    waist where the contour was only as long as the pieces (8 crossing pairs at 160/84A); that row is
+    widened now, so the skirt starts without crossing itself at every size."""
+    from garment3d.drape.self_collision import count_self_intersections
+
+    for label in ("155/80A", "160/84A", "170/92A"):
+        size = parse_size(label)
+        pattern = evaluate(get_definition("pencil_skirt"), size.measurements, size_label=label)
+        garment = mesh_pattern(pattern, build_body(size.measurements), MeshOptions(spacing_m=0.01))
+        assert count_self_intersections(garment.positions, garment.faces, garment.seam_pairs) == 0, label

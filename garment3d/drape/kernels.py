@@ -23,9 +23,9 @@ CLEARANCE_SAFETY = 1.0 / 1.75
 # the field (reported far away) is sampled again before it can reach the body
 MAX_CLEARANCE = 0.02
 
-# the constraint kernels may reorder and fuse their arithmetic (still the same on every
-# run on one machine; no assumptions about NaN or infinity, which must still show)
-_FAST = {"contract", "arcp", "reassoc"}
+# the constraint kernels may fuse multiply-adds (the same on every run on one machine; no
+# reordering, and no assumptions about NaN or infinity, which must still show)
+_FAST = {"contract"}
 
 
 @numba.njit(cache=True, parallel=True, fastmath=_FAST)
