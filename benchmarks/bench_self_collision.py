@@ -135,7 +135,7 @@ def main() -> int:
             rebuilds = str(contact.builds) if on else "-"
             vt = str(contact.vertex_triangle_pairs) if on else "-"
             ee = str(contact.edge_edge_pairs) if on else "-"
-            print(f"{name:<34}{r.vertex_count:>6}{'on' if on else 'off':>6}{r.steps // options.substeps:>7}"
+            print(f"{name:<34}{r.vertex_count:>6}{'on' if on else 'off':>6}{round(r.simulated_s / options.frame_dt):>7}"
                   f"{r.wall_s:>8.2f}{self_ms:>13}{rebuilds:>9}{vt:>10}{ee:>10}{r.self_intersections:>11}"
                   f"{str(r.settled):>8}{r.max_seam_gap_mm:>7.2f}{r.inside_count:>7}")
             if on:

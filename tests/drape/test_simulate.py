@@ -79,3 +79,14 @@ def test_cloth_pulled_apart_is_abandoned_with_a_clear_error(garment, linen_drape
     torn = _State(x=draped * np.array([1.0, 2.0, 1.0]), vel=np.zeros_like(draped))
     with pytest.raises(SimulationError, match="stretched .* at the 95th percentile"):
         _check_strain(model, torn, 1.0)
+
+
+def test_finer_meshes_get_proportionally_more_substeps():
+    """The solver's sag error grows with the square of the triangles along the cloth and shrinks with the
+    square of the substep: finer than 1 cm, the substeps grow with the density; coarser, they stay."""
+    options = DrapeOptions()
+    assert options.substeps_for(0.01) == 32
+    assert options.substeps_for(0.02) == 32
+    assert options.substeps_for(0.005) == 64
+    assert options.substeps_for(0.01 / 2 ** 0.5) == 46
+    assert DrapeOptions(substeps=24).substeps_for(0.005) == 24
