@@ -319,13 +319,19 @@ def _extent_cm(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
             inside = (depths_cm >= 0.0) & (depths_cm <= hanging.depth_span(panel))
             total += np.where(inside, hanging.length * hanging.stretch(np.maximum(depths_cm, 0.0)), 0.0)
             continue
-        polygon = shapely.Polygon(panel.outline)
-        minx, _, maxx, _ = polygon.bounds
-        ys = _anchor_y(panel) - depths_cm
-        lines = shapely.linestrings([[[minx - 1, y], [maxx + 1, y]] for y in ys])
-        bounds = shapely.bounds(shapely.intersection(polygon, lines))
-        total += np.nan_to_num(bounds[:, 2] - bounds[:, 0])
+        low, high = _row_bounds_cm(panel, depths_cm)
+        total += np.nan_to_num(high - low)
     return total
+
+
+def _row_bounds_cm(panel: Panel, depths_cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(D,) least and greatest pattern x (cm) of ``panel`` at each depth below its anchor line; NaN where
+    the piece has no points."""
+    polygon = shapely.Polygon(panel.outline)
+    minx, _, maxx, _ = polygon.bounds
+    lines = shapely.linestrings([[[minx - 1, y], [maxx + 1, y]] for y in _anchor_y(panel) - depths_cm])
+    bounds = shapely.bounds(shapely.intersection(polygon, lines))
+    return bounds[:, 0], bounds[:, 2]
 
 
 def _span_cm(panel: Panel) -> tuple[float, float]:
@@ -477,13 +483,10 @@ def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
 def _row_spans_m(panel: Panel, depths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(D,) least and greatest offset (m) along the contour of ``panel``'s points at each depth from the
     point laid at its centre (as ``_lay`` lays a packed piece); NaN where the piece has no points."""
-    polygon = shapely.Polygon(panel.outline)
-    minx, _, maxx, _ = polygon.bounds
-    ys = _anchor_y(panel) - depths / CM
-    lines = shapely.linestrings([[[minx - 1, y], [maxx + 1, y]] for y in ys])
-    bounds = shapely.bounds(shapely.intersection(polygon, lines))
+    minx, _, maxx, _ = shapely.Polygon(panel.outline).bounds
+    low, high = _row_bounds_cm(panel, depths / CM)
     middle = 0.5 * (minx + maxx)
-    return (bounds[:, 0] - middle) * CM, (bounds[:, 2] - middle) * CM
+    return (low - middle) * CM, (high - middle) * CM
 
 
 def _hold_layout(wrap: _Wrap, panels: list[Panel], centres: dict[str, float]) -> _Wrap:

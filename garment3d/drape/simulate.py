@@ -53,7 +53,6 @@ class DrapeOptions:
     self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
     tethers: bool = False  # long-range stretch limits (garment3d.drape.tethers; off: see there)
 
-
     def substeps_for(self, spacing_m: float) -> int:
         """Substeps per frame once sewn: ``substeps`` if given, else 32 at a 1 cm mesh or coarser and
         proportionally more at finer ones. One Gauss-Seidel pass per substep leaves hanging cloth a sag
@@ -72,8 +71,11 @@ class _State:
 
 def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, *,
            gravity: float, damping: float, seam_rest: np.ndarray, seam_scale: float, anchor_y: float,
-           self_contact: SelfContact | None, tether_excess: np.ndarray, substeps: int) -> None:
+           self_contact: SelfContact | None, tether_excess: np.ndarray, substeps: int) -> int:
+    """Advance one frame; returns the substeps it ran (fewer while sewing)."""
     sdf = body.sdf
+    sewn = seam_scale == 0.0
+    steps = substeps if sewn else options.close_substeps
     simulate_frame(
         state.x, state.vel, model.inv_mass,
         model.tri, model.tri_dm_inv, model.tri_alpha, model.tri_color_ptr,
@@ -83,10 +85,10 @@ def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, 
         model.tether, model.tether_color_ptr, model.tether_max, tether_excess,
         model.anchor, anchor_y, options.anchor_compliance,
         sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m,
-        model.friction if seam_scale == 0.0 else 0.0,  # no friction while sewing: a closing seam drags cloth round the body
-        gravity, damping, options.frame_dt, substeps if seam_scale == 0.0 else options.close_substeps,
-        options.speed_limit, self_contact,
+        model.friction if sewn else 0.0,  # no friction while sewing: a closing seam drags cloth round the body
+        gravity, damping, options.frame_dt, steps, options.speed_limit, self_contact,
     )
+    return steps
 
 
 def _check_finite(state: _State, options: DrapeOptions, t: float) -> float:
@@ -135,7 +137,7 @@ def drape(
             model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
             contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m),
         )
-    t, frames, calm = 0.0, 0, 0
+    t, frames, calm, steps = 0.0, 0, 0, 0
     close_frames = int(round(options.close_seconds / options.frame_dt))
     max_frames = int(round(options.max_seconds / options.frame_dt))
     min_frames = close_frames + int(round(options.min_seconds / options.frame_dt))
@@ -148,11 +150,11 @@ def drape(
         if self_contact is not None:
             self_contact.seams_closed = not closing
         with threads.frame(frames):
-            _frame(model, state, body, options,
-                   gravity=0.0 if closing else GRAVITY,
-                   damping=options.damping_close if closing else options.damping,
-                   seam_rest=seam_rest, seam_scale=scale, anchor_y=anchor_y, self_contact=self_contact,
-                   tether_excess=tether_excess, substeps=substeps)
+            steps += _frame(model, state, body, options,
+                            gravity=0.0 if closing else GRAVITY,
+                            damping=options.damping_close if closing else options.damping,
+                            seam_rest=seam_rest, seam_scale=scale, anchor_y=anchor_y, self_contact=self_contact,
+                            tether_excess=tether_excess, substeps=substeps)
         frames += 1
         t = frames * options.frame_dt
         rms = _check_finite(state, options, t)
@@ -164,17 +166,15 @@ def drape(
         if frames >= min_frames and calm >= options.settle_frames:
             settled = True
             break
-    report = _report(model, garment, body, state.x, settled, frames, options, substeps, time.perf_counter() - start)
+    report = _report(model, garment, body, state.x, settled, frames, steps, options, time.perf_counter() - start)
     log.info("drape: %s", report)
     return Drape(garment=garment, positions=state.x, report=report)
 
 
 def _report(model: ClothModel, garment: GarmentMesh, body: Body, x: np.ndarray, settled: bool,
-            frames: int, options: DrapeOptions, substeps: int, wall: float) -> DrapeReport:
+            frames: int, steps: int, options: DrapeOptions, wall: float) -> DrapeReport:
     strain = edge_strain(x, model.rest_edge, model.rest_length)
     inside = inside_body(x, body.sdf)
-    sewing = min(frames, int(round(options.close_seconds / options.frame_dt)))
-    steps = sewing * options.close_substeps + (frames - sewing) * substeps
     return DrapeReport(
         max_seam_gap_mm=seam_gap_mm(x, garment.seam_pairs),
         inside_count=int(inside.sum()),
