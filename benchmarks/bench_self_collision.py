@@ -117,7 +117,7 @@ def main() -> int:
     parser.add_argument("--fabric", default="linen_red")
     parser.add_argument("--skip-body", action="store_true", help="skip the skirt on the fitted body")
     args = parser.parse_args()
-    from garment3d.drape.self_collision import count_self_intersections
+    from garment3d.drape.intersections import count_self_intersections
     from garment3d.fabrics import load_fabric
     from garment3d.warmup import warm_up
 

@@ -12,7 +12,9 @@ import numpy as np
 
 from garment3d.drape.coloring import color_elements
 from garment3d.drape.kernels import simulate_frame
-from garment3d.drape.self_collision import build_self_contact, count_self_intersections
+from garment3d.drape.intersections import count_self_intersections
+from garment3d.drape.self_collision import build_self_contact
+from garment3d.drape.untangle import untangle
 from garment3d.fields import sample_sdf
 from garment3d.types import SignedDistanceGrid
 
@@ -49,6 +51,11 @@ def warm_up() -> float:
     )
     sample_sdf(grid, x)
     count_self_intersections(x, tri, seam)
+    # one triangle standing through another: the pair finder, the contour points and one untangling step
+    pierced = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0],
+                        [0.25, 0.2, -0.5], [0.25, 0.3, 0.5], [0.25, 0.2, 0.5]])
+    untangle(pierced, np.array([[0, 1, 2], [3, 4, 5]]), np.ones(6), np.empty((0, 2), np.int64),
+             step_m=0.01, max_steps=1)
     return time.perf_counter() - start
 
 

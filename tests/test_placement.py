@@ -185,7 +185,7 @@ def test_a_piece_hung_from_an_arc_is_laid_in_the_arc_s_polar_coordinates():
 def test_a_full_circle_skirt_starts_folded_without_crossing_or_stretching_itself(body):
     """Twelve deep folds hold a hem four times the body's girth at the standard 1 cm mesh: the placed
     cloth must not pass through itself (a crossing at the start is never undone) nor be much distorted."""
-    from garment3d.drape.self_collision import count_self_intersections
+    from garment3d.drape.intersections import count_self_intersections
 
     pattern = evaluate(get_definition("circle_skirt"), SIZE.measurements, size_label=SIZE.label)
     garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.01))
@@ -224,7 +224,7 @@ def test_neighbouring_pieces_start_apart_where_the_contour_is_tight(body):
     """A pencil skirt's two back halves, laid at fixed fractions of each contour, overlapped at the
     waist where the contour was only as long as the pieces (8 crossing pairs at 160/84A); that row is
     widened now, so the skirt starts without crossing itself at every size."""
-    from garment3d.drape.self_collision import count_self_intersections
+    from garment3d.drape.intersections import count_self_intersections
 
     for label in ("155/80A", "160/84A", "170/92A"):
         size = parse_size(label)

@@ -35,8 +35,8 @@ Everything is deterministic: parallel kernels write only their own rows, and
 the constraints are solved serially (one Gauss-Seidel pass). A garment that
 already passes through itself when contacts start keeps those crossings.
 
-The quality figure :func:`count_self_intersections` counts pairs of triangles
-without a common (welded) corner where an edge of one passes through the other.
+Crossings that did form are found (and the quality figure counted) by
+:mod:`garment3d.drape.intersections` and undone by :mod:`garment3d.drape.untangle`.
 """
 
 from __future__ import annotations
@@ -50,8 +50,7 @@ from garment3d.geometry import point_triangle_dist2
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["SelfContact", "build_self_contact", "contact_distance_m", "count_self_intersections", "mesh_edges",
-           "weld_labels"]
+__all__ = ["SelfContact", "build_self_contact", "contact_distance_m", "mesh_edges", "weld_labels"]
 
 #: Triangles remembered per vertex, and edges per edge (the nearest ones win).
 VERTEX_CAPACITY = 12
@@ -877,6 +876,14 @@ class SelfContact:
         _solve_edge_edge(x, x_start, self.inv_mass, self.edge, ee.cand, ee.count, ee.side,
                          self.contact_m, self.friction)
 
+    def forget_sides(self) -> None:
+        """Drop the remembered sides and lists (the layers were moved through each other from outside, as
+        by :func:`garment3d.drape.untangle.untangle`): the next substep lists every pair afresh, on the side
+        it is on at that substep's start."""
+        self._vt.count[:] = 0
+        self._ee.count[:] = 0
+        self._x_build = None
+
     def _lists_stale(self, x: np.ndarray) -> bool:
         """True once the lists might miss a contact (distances change only by relative motion):
 
@@ -964,133 +971,3 @@ def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.nda
     return SelfContact(tri, inv_mass, weld_labels(len(inv_mass), seam_pairs), contact_m=contact_m,
                        friction=friction, margin_m=contact_m if margin_m is None else margin_m,
                        exclude_rings=exclude_rings, patch_triangles=patch_triangles)
-
-
-# --------------------------------------------------------------------------- intersection count
-
-
-@numba.njit(cache=True)
-def _segment_crosses_triangle(x, p, q, a, b, c):
-    """True if segment p-q passes through the interior of triangle (a, b, c) (coplanar cases: False)."""
-    sp_ = _orient(x, a, b, c, p)
-    sq = _orient(x, a, b, c, q)
-    if (sp_ > 0.0 and sq > 0.0) or (sp_ < 0.0 and sq < 0.0) or (sp_ == 0.0 and sq == 0.0):
-        return False
-    o1 = _orient(x, p, q, a, b)
-    o2 = _orient(x, p, q, b, c)
-    o3 = _orient(x, p, q, c, a)
-    return (o1 > 0.0 and o2 > 0.0 and o3 > 0.0) or (o1 < 0.0 and o2 < 0.0 and o3 < 0.0)
-
-
-@numba.njit(cache=True)
-def _triangles_intersect(x, tri, s, t):
-    for e in range(3):
-        if _segment_crosses_triangle(x, tri[s, e], tri[s, (e + 1) % 3], tri[t, 0], tri[t, 1], tri[t, 2]):
-            return True
-        if _segment_crosses_triangle(x, tri[t, e], tri[t, (e + 1) % 3], tri[s, 0], tri[s, 1], tri[s, 2]):
-            return True
-    return False
-
-
-@numba.njit(cache=True, parallel=True)
-def _boxes(x, tri, lo, hi, origin, cell, span):
-    for t in numba.prange(tri.shape[0]):
-        for k in range(3):
-            a, b, c = x[tri[t, 0], k], x[tri[t, 1], k], x[tri[t, 2], k]
-            lo[t, k] = min(a, b, c)
-            hi[t, k] = max(a, b, c)
-        n = 1
-        for k in range(3):
-            first = int(math.floor((lo[t, k] - origin[k]) / cell))
-            n *= int(math.floor((hi[t, k] - origin[k]) / cell)) - first + 1
-        span[t] = n
-
-
-@numba.njit(cache=True, parallel=True)
-def _cell_entries(lo, hi, origin, cell, offset, keys, owner):
-    """Every (cell key, triangle) whose box overlaps the cell; keys pack (i, j, k) in 21 bits each."""
-    for t in numba.prange(lo.shape[0]):
-        i0 = int(math.floor((lo[t, 0] - origin[0]) / cell))
-        j0 = int(math.floor((lo[t, 1] - origin[1]) / cell))
-        k0 = int(math.floor((lo[t, 2] - origin[2]) / cell))
-        i1 = int(math.floor((hi[t, 0] - origin[0]) / cell))
-        j1 = int(math.floor((hi[t, 1] - origin[1]) / cell))
-        k1 = int(math.floor((hi[t, 2] - origin[2]) / cell))
-        e = offset[t]
-        for i in range(i0, i1 + 1):
-            for j in range(j0, j1 + 1):
-                for k in range(k0, k1 + 1):
-                    keys[e] = (i << 42) | (j << 21) | k
-                    owner[e] = t
-                    e += 1
-
-
-@numba.njit(cache=True, parallel=True)
-def _count_in_cells(x, tri, label, lo, hi, origin, cell, keys, owner, run_start):
-    """Intersecting pairs, each counted once: in the cell holding the low corner of the boxes' overlap."""
-    runs = len(run_start) - 1
-    found = np.zeros(runs, np.int64)
-    for r in numba.prange(runs):
-        key = keys[run_start[r]]
-        for e in range(run_start[r], run_start[r + 1]):
-            s = owner[e]
-            for f in range(e + 1, run_start[r + 1]):
-                t = owner[f]
-                overlap = True
-                corner_key = 0
-                for k in range(3):
-                    low = max(lo[s, k], lo[t, k])
-                    if low > min(hi[s, k], hi[t, k]):
-                        overlap = False
-                        break
-                    corner_key = (corner_key << 21) | int(math.floor((low - origin[k]) / cell))
-                if not overlap or corner_key != key:
-                    continue
-                shared = False
-                for u in range(3):
-                    for v in range(3):
-                        if label[tri[s, u]] == label[tri[t, v]]:
-                            shared = True
-                if shared:
-                    continue
-                if _triangles_intersect(x, tri, s, t):
-                    found[r] += 1
-    return found.sum()
-
-
-def count_self_intersections(positions: np.ndarray, faces: np.ndarray,
-                             seam_pairs: np.ndarray | None = None) -> int:
-    """Number of pairs of triangles without a common corner where one's edge passes through the other.
-
-    positions : (n, 3) float64, m; faces : (t, 3) int; seam_pairs : (s, 2) int
-    vertex pairs a seam joins (their triangles count as neighbours, not as
-    intersecting). Triangles are binned into a uniform grid by bounding box;
-    each pair is tested once, in the cell holding the low corner of the
-    overlap of their boxes.
-    """
-    x = np.ascontiguousarray(positions, np.float64)
-    tri = np.ascontiguousarray(faces, np.int64)
-    if len(tri) < 2:
-        return 0
-    if not np.all(np.isfinite(x)):
-        raise ValueError("cannot count self-intersections of non-finite positions")
-    label = weld_labels(len(x), np.empty((0, 2), np.int64) if seam_pairs is None else seam_pairs)
-    edge = np.linalg.norm(x[tri[:, 1]] - x[tri[:, 0]], axis=1)
-    cell = max(2.0 * float(np.median(edge)), 1e-9)
-    origin = x.min(axis=0) - cell
-    extent = x.max(axis=0) - origin
-    cell = max(cell, float(extent.max()) / (1 << 20))  # keys hold 21 bits per axis
-    lo, hi = np.empty((len(tri), 3)), np.empty((len(tri), 3))
-    span = np.empty(len(tri), np.int64)
-    _boxes(x, tri, lo, hi, origin, cell, span)
-    while span.sum() > 64 * len(tri):  # a few huge triangles: coarser cells
-        cell *= 2.0
-        _boxes(x, tri, lo, hi, origin, cell, span)
-    offset = np.concatenate([[0], np.cumsum(span)]).astype(np.int64)
-    keys = np.empty(offset[-1], np.int64)
-    owner = np.empty(offset[-1], np.int64)
-    _cell_entries(lo, hi, origin, cell, offset, keys, owner)
-    order = np.argsort(keys, kind="stable")
-    keys, owner = keys[order], owner[order]
-    run_start = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1], [True]])).astype(np.int64)
-    return int(_count_in_cells(x, tri, label, lo, hi, origin, cell, keys, owner, run_start))

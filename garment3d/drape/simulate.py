@@ -13,13 +13,10 @@ import numpy as np
 from garment3d.drape.kernels import simulate_frame
 from garment3d.drape.model import ClothModel, build_model
 from garment3d.drape.threads import ThreadChooser
+from garment3d.drape.untangle import untangle
 from garment3d.drape.quality import edge_strain, inside_body, seam_gap_mm
-from garment3d.drape.self_collision import (
-    SelfContact,
-    build_self_contact,
-    contact_distance_m,
-    count_self_intersections,
-)
+from garment3d.drape.intersections import count_self_intersections
+from garment3d.drape.self_collision import SelfContact, build_self_contact, contact_distance_m
 from garment3d.errors import SimulationError
 from garment3d.types import Body, Drape, DrapeReport, Fabric, GarmentMesh
 
@@ -32,6 +29,11 @@ SETTLE_OUTLIER_SHARE = 0.002  # fastest vertices left out of the settle test
 STRAIN_CHECK_FRAMES = 30  # how often (frames, once settling may be declared) the cloth is checked for tearing apart
 SUBSTEPS_AT_1CM = 32
 MAX_P95_STRAIN = 0.5  # 95th-percentile edge strain beyond which a drape is abandoned
+UNTANGLE_STEP_M = 0.0005  # how far one untangling step moves crossed layers apart
+MAX_UNTANGLE_STEPS = 60
+#: Times a drape found at rest but crossed is untangled and left to settle again; after that the untangled
+#: positions are the result (a fold pressed into a seam's crease can snap back through every frame).
+MAX_RESETTLES = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class DrapeOptions:
     speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
     self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
     tethers: bool = False  # long-range stretch limits (garment3d.drape.tethers; off: see there)
+    # frames between looks for crossed layers (undone by garment3d.drape.untangle; also once at rest); 0: never.
+    # Part of self-collision: off with it
+    untangle_frames: int = 6
 
     def substeps_for(self, spacing_m: float) -> int:
         """Substeps per frame once sewn: ``substeps`` if given, else 32 at a 1 cm mesh or coarser and
@@ -115,6 +120,18 @@ def _check_strain(model: ClothModel, state: _State, t: float) -> None:
         )
 
 
+def _untangle(model: ClothModel, garment: GarmentMesh, state: _State, self_contact: SelfContact | None) -> bool:
+    """Pull apart layers that crossed (a fold snapped through within a substep); True if anything moved."""
+    result = untangle(state.x, garment.faces, model.inv_mass, garment.seam_pairs,
+                      step_m=UNTANGLE_STEP_M, max_steps=MAX_UNTANGLE_STEPS)
+    if result.steps == 0:
+        return False
+    log.debug("drape: untangled %d -> %d crossing pairs in %d steps", result.before, result.after, result.steps)
+    if self_contact is not None:
+        self_contact.forget_sides()
+    return True
+
+
 def drape(
     garment: GarmentMesh,
     body: Body,
@@ -137,7 +154,7 @@ def drape(
             model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
             contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m),
         )
-    t, frames, calm, steps = 0.0, 0, 0, 0
+    t, frames, calm, steps, resettles = 0.0, 0, 0, 0, 0
     close_frames = int(round(options.close_seconds / options.frame_dt))
     max_frames = int(round(options.max_seconds / options.frame_dt))
     min_frames = close_frames + int(round(options.min_seconds / options.frame_dt))
@@ -163,7 +180,14 @@ def drape(
         calm = calm + 1 if (not closing and rms < options.settle_speed) else 0
         if progress is not None:
             progress(min(1.0, frames / max_frames))
-        if frames >= min_frames and calm >= options.settle_frames:
+        at_rest = frames >= min_frames and calm >= options.settle_frames
+        if self_contact is not None and options.untangle_frames and (
+                at_rest or frames % options.untangle_frames == 0):
+            moved = _untangle(model, garment, state, self_contact)
+            if moved and at_rest and resettles < MAX_RESETTLES:
+                calm, at_rest = 0, False  # let it settle again, untangled
+                resettles += 1
+        if at_rest:
             settled = True
             break
     report = _report(model, garment, body, state.x, settled, frames, steps, options, time.perf_counter() - start)

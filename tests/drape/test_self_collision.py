@@ -1,4 +1,4 @@
-"""Self-collision: layered cloth stays apart, self-intersections are counted, results repeat exactly."""
+"""Self-collision: layered cloth stays apart, results repeat exactly."""
 
 from __future__ import annotations
 
@@ -10,12 +10,7 @@ import pytest
 
 from garment3d.drape import DrapeOptions, drape
 from garment3d.geometry import point_triangle_dist2
-from garment3d.drape.self_collision import (
-    _triangles_intersect,
-    build_self_contact,
-    contact_distance_m,
-    count_self_intersections,
-)
+from garment3d.drape.self_collision import build_self_contact, contact_distance_m
 from garment3d.fabrics import load_fabric
 from garment3d.types import Body, DrapeReport, GarmentMesh, Landmarks, Measurements, SignedDistanceGrid
 
@@ -218,56 +213,6 @@ def test_friction_holds_a_pressed_vertex_in_place():
         contact.solve(x, x_start)
         assert x[3, 0] == pytest.approx(expected_x, abs=1e-12)
         assert x[3, 1] == pytest.approx(0.003)
-
-
-# --------------------------------------------------------------------------- the intersection count
-
-
-def _two_triangles(second: list[list[float]]) -> np.ndarray:
-    return np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0], *second])
-
-
-def test_count_of_a_triangle_piercing_another():
-    x = _two_triangles([[0.2, 0.2, -0.5], [0.3, 0.2, 0.5], [0.2, 0.3, 0.5]])
-    assert count_self_intersections(x, np.array([[0, 1, 2], [3, 4, 5]])) == 1
-
-
-@pytest.mark.parametrize("second", [
-    [[0.2, 0.2, 0.1], [0.6, 0.2, 0.1], [0.2, 0.6, 0.1]],  # parallel, 1 mm above
-    [[0.2, 0.2, 0.01], [0.3, 0.2, 0.5], [0.2, 0.3, 0.5]],  # stands on it, not through
-    [[0.8, 0.8, -0.5], [0.9, 0.8, 0.5], [0.8, 0.9, 0.5]],  # pierces the plane beside the triangle
-])
-def test_count_of_triangles_that_do_not_cross(second):
-    x = _two_triangles(second)
-    assert count_self_intersections(x, np.array([[0, 1, 2], [3, 4, 5]])) == 0
-
-
-def test_neighbours_and_seam_partners_do_not_count():
-    # a triangle through its neighbour, sharing vertex 0: adjacent, not a self-intersection
-    x = _two_triangles([[0.3, 0.2, 0.5], [0.2, 0.3, -0.5]])
-    assert count_self_intersections(x, np.array([[0, 1, 2], [0, 3, 4]])) == 0
-    # the same crossing through a copy of vertex 0 (vertex 5) sewn to it: neighbours only once sewn
-    x = np.vstack([x, x[:1]])
-    faces = np.array([[0, 1, 2], [5, 3, 4]])
-    assert count_self_intersections(x, faces) == 1
-    assert count_self_intersections(x, faces, np.array([[0, 5]])) == 0
-
-
-def test_count_matches_brute_force_on_a_crumpled_sheet():
-    uv, faces = grid_sheet(0.2, 0.2, 0.02)
-    rng = np.random.default_rng(7)
-    x = np.column_stack([uv[:, 0], np.zeros(len(uv)), uv[:, 1]]) + rng.normal(0.0, 0.012, (len(uv), 3))
-    faces = faces.astype(np.int64)
-    expected = sum(
-        1
-        for s in range(len(faces))
-        for t in range(s + 1, len(faces))
-        if not set(faces[s]) & set(faces[t]) and _triangles_intersect(x, faces, s, t)
-    )
-    assert expected > 10
-    assert count_self_intersections(x, faces) == expected
-    shuffled = rng.permutation(len(faces))
-    assert count_self_intersections(x, faces[shuffled]) == expected
 
 
 def test_report_fails_with_self_intersections():

@@ -1,0 +1,131 @@
+"""Untangling: pull apart cloth that has passed through itself by shrinking its intersection contours.
+
+Contacts keep layers apart only while they are on their remembered sides; a
+fold that snaps through in one substep (a hem corner crumpling while the
+placed cloth relaxes, a seam junction pulled shut) stays crossed. Such a
+crossing cuts the two sheets along a closed or boundary-ended contour, and it
+is gone once that contour has shrunk to nothing (Volino and
+Magnenat-Thalmann's intersection contour minimisation, SIGGRAPH 2006). The
+gradient used here follows from the contour as a polyline:
+
+- its length L = sum |P_i - P_j| over its segments, so dL/dP_i = G_i, the
+  sum of the unit vectors from its neighbours to P_i (pointing out of the
+  curve's bend, or along the curve at an end);
+- P_i is where edge (p, q) of one sheet, direction E, crosses the plane of a
+  triangle of the other, normal N; moving that triangle by d relative to the
+  edge slides P_i along the edge by E (N . d) / (N . E);
+- so L falls fastest when the triangle moves relative to the edge along
+  -s N with s = (G_i . E) / (N . E).
+
+Each contour point moves its triangle's corners and its edge's ends apart by
+``step_m`` * s (s clamped to [-2, 2]) along N, shared by inverse mass as a
+position-based constraint; every vertex takes the mean of the moves asked of
+it and of its seam partners (a Jacobi step, the same in any order; sewn
+vertices move together, so no seam opens), and the intersections are found
+afresh after each step. The orientation of N does not matter: flipping it
+flips s as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from garment3d.drape.intersections import ContourPoints, contour_points, find_self_intersections
+from garment3d.drape.self_collision import weld_labels
+
+__all__ = ["UntangleResult", "untangle"]
+
+#: Largest |s| used: an edge nearly in the plane of the triangle it crosses would otherwise move far.
+MAX_SLOPE = 2.0
+
+
+@dataclass(frozen=True)
+class UntangleResult:
+    """Intersecting triangle pairs before and after, and the steps taken."""
+
+    before: int
+    after: int
+    steps: int
+
+
+def _length_gradient(points: ContourPoints) -> np.ndarray:
+    """(nodes, 3) gradient of the contours' length with respect to each contour point."""
+    nodes = int(points.node.max()) + 1
+    where = np.zeros((nodes, 3))
+    np.add.at(where, points.node, points.at)
+    where /= np.bincount(points.node, minlength=nodes)[:, None]
+    grad = np.zeros((nodes, 3))
+    a, b = points.segments[:, 0], points.segments[:, 1]
+    for first, vector in ((a, where[a] - where[b]), (b, where[b] - where[a])):
+        length = np.linalg.norm(vector, axis=1)
+        keep = length > 1e-12
+        np.add.at(grad, first[keep], vector[keep] / length[keep, None])
+    return grad
+
+
+def _contour_moves(x: np.ndarray, tri: np.ndarray, inv_mass: np.ndarray, label: np.ndarray, pairs: np.ndarray,
+                   step_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per-vertex sum of the moves the contour points ask for, and how many ask (n, 3), (n,)."""
+    n = len(x)
+    move, asks = np.zeros((n, 3)), np.zeros(n)
+    points = contour_points(x, tri, pairs, label)
+    if len(points.node) == 0:
+        return move, asks
+    grad = _length_gradient(points)
+    rows_per_node = np.bincount(points.node).astype(np.float64)
+
+    corners = tri[points.triangle]
+    normal = np.cross(x[corners[:, 1]] - x[corners[:, 0]], x[corners[:, 2]] - x[corners[:, 0]])
+    normal /= np.maximum(np.linalg.norm(normal, axis=1), 1e-300)[:, None]
+    p, q = points.edge[:, 0], points.edge[:, 1]
+    along_edge = x[q] - x[p]
+    n_dot_e = np.einsum("ij,ij->i", normal, along_edge)
+    g_dot_e = np.einsum("ij,ij->i", grad[points.node], along_edge)
+    usable = np.abs(n_dot_e) > 1e-9 * np.linalg.norm(along_edge, axis=1)
+    slope = np.zeros(len(p))
+    slope[usable] = np.clip(g_dot_e[usable] / n_dot_e[usable], -MAX_SLOPE, MAX_SLOPE)
+    # the triangle's point moves by -slope * step along N relative to the edge's point; each point of a node
+    # (an edge and its seam partner) carries its share
+    depth = -slope * step_m / rows_per_node[points.node]
+    verts = np.column_stack([corners, p, q])
+    coef = np.column_stack([points.weights, -(1.0 - points.along), -points.along])
+    w = inv_mass[verts]
+    total = np.sum(w * coef * coef, axis=1)
+    ok = usable & (total > 1e-20)
+    share = w[ok] * coef[ok] * (depth[ok] / total[ok])[:, None]
+    np.add.at(move, verts[ok].ravel(), (share[:, :, None] * normal[ok][:, None, :]).reshape(-1, 3))
+    np.add.at(asks, verts[ok].ravel(), (w[ok] > 0).astype(np.float64).ravel())
+    return move, asks
+
+
+def _welded_mean(move: np.ndarray, asks: np.ndarray, label: np.ndarray, inv_mass: np.ndarray) -> np.ndarray:
+    """Each vertex's mean move, taken over its seam partners too (sewn vertices move together)."""
+    groups = int(label.max()) + 1
+    group_move, group_asks = np.zeros((groups, 3)), np.zeros(groups)
+    np.add.at(group_move, label, move)
+    np.add.at(group_asks, label, asks)
+    mean = np.zeros_like(move)
+    moving = (group_asks[label] > 0) & (inv_mass > 0)
+    mean[moving] = group_move[label[moving]] / group_asks[label[moving], None]
+    return mean
+
+
+def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.ndarray, *,
+             step_m: float, max_steps: int) -> UntangleResult:
+    """Shrink the intersection contours of the cloth at ``positions`` (n, 3; moved in place) by up to
+    ``max_steps`` steps of ``step_m``; vertices with zero ``inv_mass`` stay put."""
+    tri = np.ascontiguousarray(faces, np.int64)
+    label = weld_labels(len(positions), seam_pairs)
+    pairs = find_self_intersections(positions, tri, seam_pairs)
+    before, steps = len(pairs), 0
+    while len(pairs) and steps < max_steps:
+        move, asks = _contour_moves(positions, tri, inv_mass, label, pairs, step_m)
+        mean = _welded_mean(move, asks, label, inv_mass)
+        if not np.any(mean):
+            break
+        positions += mean
+        steps += 1
+        pairs = find_self_intersections(positions, tri, seam_pairs)
+    return UntangleResult(before=before, after=len(pairs), steps=steps)

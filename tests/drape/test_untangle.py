@@ -1,0 +1,110 @@
+"""Untangling: crossed layers are pulled apart by shrinking their intersection contours, in place and locally."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from drape.test_self_collision import DROP, grid_sheet, sphere_body, stacked_sheets
+from garment3d.drape import DrapeOptions, drape
+from garment3d.drape.intersections import count_self_intersections
+from garment3d.drape.untangle import _welded_mean, untangle
+from garment3d.fabrics import load_fabric
+
+NO_SEAMS = np.empty((0, 2), np.int64)
+
+
+def poked_sheets(depth: float = 0.004) -> tuple[np.ndarray, np.ndarray, int]:
+    """A 10 cm sheet and a copy 4 mm above it whose centre vertex pokes ``depth`` through the lower one;
+    returns positions, faces and the poking vertex."""
+    uv, faces = grid_sheet(0.1, 0.1, 0.01)
+    lower = np.column_stack([uv[:, 0], np.zeros(len(uv)), uv[:, 1]])
+    upper = lower + [0.003, 0.004, 0.002]
+    centre = int(np.argmin(np.linalg.norm(uv, axis=1)))
+    upper[centre, 1] = -depth
+    x = np.vstack([lower, upper])
+    return x, np.vstack([faces, faces + len(uv)]).astype(np.int64), centre + len(uv)
+
+
+def _height_above_lower_sheet(x: np.ndarray, faces: np.ndarray, v: int) -> float:
+    """Height of vertex ``v`` above the lower sheet (the first half of ``faces``) straight below it."""
+    for f in faces[: len(faces) // 2]:
+        a, b, c = x[f][:, [0, 2]]
+        m = np.column_stack([b - a, c - a])
+        s, t = np.linalg.solve(m, x[v, [0, 2]] - a)
+        if s >= 0.0 and t >= 0.0 and s + t <= 1.0:
+            return float(x[v, 1] - (x[f[0], 1] + s * (x[f[1], 1] - x[f[0], 1]) + t * (x[f[2], 1] - x[f[0], 1])))
+    raise AssertionError("no lower triangle below the vertex")
+
+
+def test_a_poked_through_vertex_is_pulled_back_locally():
+    x, faces, poking = poked_sheets()
+    before = x.copy()
+    assert count_self_intersections(x, faces) > 0
+    result = untangle(x, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=60)
+    assert result.before > 0 and result.after == 0 and 0 < result.steps < 60
+    assert count_self_intersections(x, faces) == 0
+    assert _height_above_lower_sheet(x, faces, poking) > 0.0
+    moved = np.linalg.norm(x - before, axis=1)
+    assert moved.max() < 0.01
+    # only the neighbourhood of the poke moved
+    far = np.linalg.norm(before[:, [0, 2]] - before[poking, [0, 2]], axis=1) > 0.03
+    assert np.all(moved[far] == 0.0)
+
+
+def test_vertices_without_mass_stay_put():
+    x, faces, poking = poked_sheets()
+    inv_mass = np.ones(len(x))
+    lower = np.arange(len(x) // 2)
+    inv_mass[lower] = 0.0
+    before = x.copy()
+    result = untangle(x, faces, inv_mass, NO_SEAMS, step_m=0.0005, max_steps=60)
+    assert result.after == 0
+    assert np.array_equal(x[lower], before[lower])
+    assert x[poking, 1] > 0.0  # the lower sheet is held: the poking vertex went back up
+
+
+def test_seam_partners_move_together_and_massless_vertices_not_at_all():
+    move = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3.0, 0.0], [5.0, 5.0, 5.0]])
+    asks = np.array([1.0, 0.0, 2.0, 1.0])
+    label = np.array([0, 0, 1, 2])  # vertices 0 and 1 are sewn together
+    inv_mass = np.array([1.0, 1.0, 1.0, 0.0])
+    mean = _welded_mean(move, asks, label, inv_mass)
+    assert mean.tolist() == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 1.5, 0.0], [0.0, 0.0, 0.0]]
+
+
+def test_untangling_without_crossings_changes_nothing():
+    x, faces, _ = poked_sheets(depth=-0.002)  # the centre vertex only dips towards the lower sheet
+    before = x.copy()
+    result = untangle(x, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=60)
+    assert (result.before, result.after, result.steps) == (0, 0, 0)
+    assert np.array_equal(x, before)
+
+
+def test_a_crumpled_sheet_comes_apart():
+    # 12 mm noise on a 2 cm grid: 27 crossing pairs in interleaved contours
+    uv, faces = grid_sheet(0.2, 0.2, 0.02)
+    rng = np.random.default_rng(7)
+    x = np.column_stack([uv[:, 0], np.zeros(len(uv)), uv[:, 1]]) + rng.normal(0.0, 0.012, (len(uv), 3))
+    result = untangle(x, faces.astype(np.int64), np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600)
+    assert result.before > 20
+    assert result.after == 0
+    assert count_self_intersections(x, faces) == 0
+
+
+@pytest.mark.parametrize("every", [0, 6])
+def test_the_drape_undoes_a_crossing_it_starts_with(every):
+    garment, n1 = stacked_sheets()
+    positions = garment.positions.copy()
+    centre = n1 + int(np.argmin(np.linalg.norm(garment.rest_uv[n1:], axis=1)))
+    positions[centre, 1] = positions[0, 1] - 0.004  # the top sheet pokes through the bottom one
+    poked = replace(garment, positions=positions)
+    assert count_self_intersections(positions, garment.faces) > 0
+    result = drape(poked, sphere_body(), load_fabric("linen_red"), replace(DROP, untangle_frames=every))
+    if every:
+        assert result.report.self_intersections == 0
+        assert result.report.passed
+    else:  # contacts alone keep the crossing: the poking vertex is held on the side it started on
+        assert result.report.self_intersections > 0
