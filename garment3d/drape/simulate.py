@@ -34,6 +34,7 @@ MAX_UNTANGLE_STEPS = 60
 #: Times a drape found at rest but crossed is untangled and left to settle again; after that the untangled
 #: positions are the result (a fold pressed into a seam's crease can snap back through every frame).
 MAX_RESETTLES = 2
+UNTANGLE_BACKOFF_FRAMES = 30  # frames without a look after untangling left as many crossings as it found
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,8 @@ class DrapeOptions:
     speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
     self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
     tethers: bool = False  # long-range stretch limits (garment3d.drape.tethers; off: see there)
-    # frames between looks for crossed layers (undone by garment3d.drape.untangle; also once at rest); 0: never.
-    # Part of self-collision: off with it
+    # frames between looks for crossed layers once sewn (undone by garment3d.drape.untangle; every frame while
+    # the seams close, when most form, and once at rest); 0: never. Part of self-collision: off with it
     untangle_frames: int = 6
 
     def substeps_for(self, spacing_m: float) -> int:
@@ -120,16 +121,18 @@ def _check_strain(model: ClothModel, state: _State, t: float) -> None:
         )
 
 
-def _untangle(model: ClothModel, garment: GarmentMesh, state: _State, self_contact: SelfContact | None) -> bool:
-    """Pull apart layers that crossed (a fold snapped through within a substep); True if anything moved."""
+def _untangle(model: ClothModel, garment: GarmentMesh, state: _State,
+              self_contact: SelfContact) -> tuple[bool, bool]:
+    """Pull apart layers that crossed (a fold snapped through within a substep); returns whether anything
+    moved and whether crossings were left that untangling did not reduce."""
     result = untangle(state.x, garment.faces, model.inv_mass, garment.seam_pairs,
                       step_m=UNTANGLE_STEP_M, max_steps=MAX_UNTANGLE_STEPS)
+    stuck = result.after > 0 and result.after >= result.before
     if result.steps == 0:
-        return False
+        return False, stuck
     log.debug("drape: untangled %d -> %d crossing pairs in %d steps", result.before, result.after, result.steps)
-    if self_contact is not None:
-        self_contact.forget_sides()
-    return True
+    self_contact.forget_sides()
+    return True, stuck
 
 
 def drape(
@@ -154,7 +157,7 @@ def drape(
             model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
             contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m),
         )
-    t, frames, calm, steps, resettles = 0.0, 0, 0, 0, 0
+    t, frames, calm, steps, resettles, untangle_after = 0.0, 0, 0, 0, 0, 0
     close_frames = int(round(options.close_seconds / options.frame_dt))
     max_frames = int(round(options.max_seconds / options.frame_dt))
     min_frames = close_frames + int(round(options.min_seconds / options.frame_dt))
@@ -181,9 +184,11 @@ def drape(
         if progress is not None:
             progress(min(1.0, frames / max_frames))
         at_rest = frames >= min_frames and calm >= options.settle_frames
-        if self_contact is not None and options.untangle_frames and (
-                at_rest or frames % options.untangle_frames == 0):
-            moved = _untangle(model, garment, state, self_contact)
+        if self_contact is not None and options.untangle_frames and (at_rest or (frames >= untangle_after and (
+                closing or frames % options.untangle_frames == 0))):
+            moved, stuck = _untangle(model, garment, state, self_contact)
+            if stuck:  # a crossing it cannot undo: not worth a look every frame
+                untangle_after = frames + UNTANGLE_BACKOFF_FRAMES
             if moved and at_rest and resettles < MAX_RESETTLES:
                 calm, at_rest = 0, False  # let it settle again, untangled
                 resettles += 1

@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from garment3d.drape.intersections import ContourPoints, contour_points, find_self_intersections
 from garment3d.drape.self_collision import weld_labels
@@ -39,6 +40,10 @@ __all__ = ["UntangleResult", "untangle"]
 
 #: Largest |s| used: an edge nearly in the plane of the triangle it crosses would otherwise move far.
 MAX_SLOPE = 2.0
+#: Steps without fewer crossings after which untangling gives up (a contour it cannot shrink).
+STALL_STEPS = 60
+#: Reach (m) beyond the crossing triangles, on top of the furthest the steps can move, of the re-checks.
+NEAR_M = 0.03
 
 
 @dataclass(frozen=True)
@@ -113,19 +118,33 @@ def _welded_mean(move: np.ndarray, asks: np.ndarray, label: np.ndarray, inv_mass
 
 
 def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.ndarray, *,
-             step_m: float, max_steps: int) -> UntangleResult:
+             step_m: float, max_steps: int, stall_steps: int = STALL_STEPS) -> UntangleResult:
     """Shrink the intersection contours of the cloth at ``positions`` (n, 3; moved in place) by up to
-    ``max_steps`` steps of ``step_m``; vertices with zero ``inv_mass`` stay put."""
+    ``max_steps`` steps of ``step_m``, giving up after ``stall_steps`` without fewer crossings; vertices
+    with zero ``inv_mass`` stay put."""
     tri = np.ascontiguousarray(faces, np.int64)
-    label = weld_labels(len(positions), seam_pairs)
     pairs = find_self_intersections(positions, tri, seam_pairs)
-    before, steps = len(pairs), 0
-    while len(pairs) and steps < max_steps:
+    if not len(pairs):
+        return UntangleResult(before=0, after=0, steps=0)
+    label = weld_labels(len(positions), seam_pairs)
+    # only triangles near the crossings move or can meet what moves: look again among those alone
+    near = _near_faces(positions, tri, pairs, NEAR_M + max_steps * step_m)
+    before, steps, fewest, since_fewer = len(pairs), 0, len(pairs), 0
+    while len(pairs) and steps < max_steps and since_fewer < stall_steps:
         move, asks = _contour_moves(positions, tri, inv_mass, label, pairs, step_m)
         mean = _welded_mean(move, asks, label, inv_mass)
         if not np.any(mean):
             break
         positions += mean
         steps += 1
-        pairs = find_self_intersections(positions, tri, seam_pairs)
-    return UntangleResult(before=before, after=len(pairs), steps=steps)
+        pairs = near[find_self_intersections(positions, tri[near], seam_pairs)]
+        fewest, since_fewer = (len(pairs), 0) if len(pairs) < fewest else (fewest, since_fewer + 1)
+    after = len(find_self_intersections(positions, tri, seam_pairs)) if steps else before
+    return UntangleResult(before=before, after=after, steps=steps)
+
+
+def _near_faces(x: np.ndarray, tri: np.ndarray, pairs: np.ndarray, radius: float) -> np.ndarray:
+    """Sorted indices of the triangles whose centroid lies within ``radius`` of a crossing triangle's."""
+    centre = x[tri].mean(axis=1)
+    distance, _ = cKDTree(centre[np.unique(pairs)]).query(centre, distance_upper_bound=radius)
+    return np.flatnonzero(np.isfinite(distance))

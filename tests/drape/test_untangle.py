@@ -66,6 +66,15 @@ def test_vertices_without_mass_stay_put():
     assert x[poking, 1] > 0.0  # the lower sheet is held: the poking vertex went back up
 
 
+def test_untangling_gives_up_when_the_crossings_stop_falling():
+    uv, faces = grid_sheet(0.2, 0.2, 0.02)
+    rng = np.random.default_rng(7)
+    x = np.column_stack([uv[:, 0], np.zeros(len(uv)), uv[:, 1]]) + rng.normal(0.0, 0.012, (len(uv), 3))
+    result = untangle(x, faces.astype(np.int64), np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600,
+                      stall_steps=5)
+    assert 0 < result.after < result.before and result.steps < 600
+
+
 def test_seam_partners_move_together_and_massless_vertices_not_at_all():
     move = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 3.0, 0.0], [5.0, 5.0, 5.0]])
     asks = np.array([1.0, 0.0, 2.0, 1.0])
@@ -88,7 +97,8 @@ def test_a_crumpled_sheet_comes_apart():
     uv, faces = grid_sheet(0.2, 0.2, 0.02)
     rng = np.random.default_rng(7)
     x = np.column_stack([uv[:, 0], np.zeros(len(uv)), uv[:, 1]]) + rng.normal(0.0, 0.012, (len(uv), 3))
-    result = untangle(x, faces.astype(np.int64), np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600)
+    result = untangle(x, faces.astype(np.int64), np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600,
+                      stall_steps=600)
     assert result.before > 20
     assert result.after == 0
     assert count_self_intersections(x, faces) == 0
