@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from drape.test_intersections import crumpled_sheet
 from drape.test_self_collision import DROP, grid_sheet, sphere_body, stacked_sheets
 from garment3d.drape import DrapeOptions, drape
 from garment3d.drape.intersections import count_self_intersections
@@ -67,11 +68,8 @@ def test_vertices_without_mass_stay_put():
 
 
 def test_untangling_gives_up_when_the_crossings_stop_falling():
-    uv, faces = grid_sheet(0.2, 0.2, 0.02)
-    rng = np.random.default_rng(7)
-    x = np.column_stack([uv[:, 0], np.zeros(len(uv)), uv[:, 1]]) + rng.normal(0.0, 0.012, (len(uv), 3))
-    result = untangle(x, faces.astype(np.int64), np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600,
-                      stall_steps=5)
+    x, faces = crumpled_sheet()
+    result = untangle(x, faces, np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600, stall_steps=5)
     assert 0 < result.after < result.before and result.steps < 600
 
 
@@ -93,11 +91,8 @@ def test_untangling_without_crossings_changes_nothing():
 
 
 def test_a_crumpled_sheet_comes_apart():
-    # 12 mm noise on a 2 cm grid: 27 crossing pairs in interleaved contours
-    uv, faces = grid_sheet(0.2, 0.2, 0.02)
-    rng = np.random.default_rng(7)
-    x = np.column_stack([uv[:, 0], np.zeros(len(uv)), uv[:, 1]]) + rng.normal(0.0, 0.012, (len(uv), 3))
-    result = untangle(x, faces.astype(np.int64), np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600,
+    x, faces = crumpled_sheet()  # 12 mm noise on a 2 cm grid: 27 crossing pairs in interleaved contours
+    result = untangle(x, faces, np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600,
                       stall_steps=600)
     assert result.before > 20
     assert result.after == 0
