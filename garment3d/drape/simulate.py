@@ -184,8 +184,8 @@ def drape(
         if progress is not None:
             progress(min(1.0, frames / max_frames))
         at_rest = frames >= min_frames and calm >= options.settle_frames
-        if self_contact is not None and options.untangle_frames and (at_rest or (frames >= untangle_after and (
-                closing or frames % options.untangle_frames == 0))):
+        due = frames >= untangle_after and (closing or frames % max(1, options.untangle_frames) == 0)
+        if self_contact is not None and options.untangle_frames and (at_rest or due):
             moved, stuck = _untangle(model, garment, state, self_contact)
             if stuck:  # a crossing it cannot undo: not worth a look every frame
                 untangle_after = frames + UNTANGLE_BACKOFF_FRAMES
