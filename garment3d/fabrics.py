@@ -90,7 +90,19 @@ def parse_fabric(name: str, folder: Path, table: dict[str, Any]) -> Fabric:
         normal_path=_file(folder, table, "normal_map", where, required=False),
         roughness=_number(table, "roughness", where, default=0.7),
         tint=tint,
+        roughness_path=_file(folder, table, "roughness_map", where, required=False),
+        sheen=_unit_number(table, "sheen", where, default=0.0),
+        sheen_roughness=_unit_number(table, "sheen_roughness", where, default=0.5),
+        anisotropy=_unit_number(table, "anisotropy", where, default=0.0),
+        opacity=_unit_number(table, "opacity", where, default=1.0),
     )
+
+
+def _unit_number(table: dict[str, Any], key: str, where: str, default: float) -> float:
+    value = _number(table, key, where, default=default)
+    if not 0.0 <= value <= 1.0:
+        raise InvalidFabricError(f"{where}: field '{key}' must be between 0 and 1, got {value}")
+    return value
 
 
 def list_fabrics(fabrics_dir: Path | None = None) -> list[str]:

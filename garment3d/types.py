@@ -318,6 +318,13 @@ class Fabric:
     normal_path: Path | None = None
     roughness: float = 0.7
     tint: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    # Look beyond the base colour (read by the renderer and the GLB writer;
+    # all optional, so a fabric folder without them renders as before).
+    roughness_path: Path | None = None  # greyscale roughness map, tiled like the scan
+    sheen: float = 0.0  # strength of the grazing-angle sheen, 0..1 (silk, satin, velvet high)
+    sheen_roughness: float = 0.5  # width of the sheen lobe, 0..1
+    anisotropy: float = 0.0  # specular stretched along the warp, 0..1 (satin weaves)
+    opacity: float = 1.0  # 1 opaque; sheer fabrics (organza, chiffon) lower
 
 
 # --------------------------------------------------------------------------- garment mesh and drape
