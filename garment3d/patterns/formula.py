@@ -83,7 +83,10 @@ class _Evaluator:
         if isinstance(node, ast.Expression):
             return self.visit(node.body)
         if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-            return float(node.value)
+            try:
+                return float(node.value)
+            except OverflowError:  # an integer literal beyond any float
+                raise self.fail(f"number {ast.unparse(node)[:20]}... out of range") from None
         if isinstance(node, ast.Name):
             return self.name(node.id)
         if isinstance(node, ast.Attribute):
@@ -118,7 +121,12 @@ class _Evaluator:
             raise self.fail(f"division by zero in '{ast.unparse(node)}'")
         if isinstance(node.op, ast.Pow) and (abs(right) > MAX_POWER or (left < 0 and right != int(right))):
             raise self.fail(f"power out of range in '{ast.unparse(node)}'")
-        return _BINARY[type(node.op)](left, right)
+        try:
+            return _BINARY[type(node.op)](left, right)
+        except ZeroDivisionError:  # 0 ** negative
+            raise self.fail(f"division by zero in '{ast.unparse(node)}'") from None
+        except OverflowError:  # 1e300 ** 2
+            raise self.fail(f"result out of range in '{ast.unparse(node)}'") from None
 
     def call(self, node: ast.Call) -> float:
         if not isinstance(node.func, ast.Name) or node.func.id not in _FUNCTIONS:
