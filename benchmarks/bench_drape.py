@@ -1,6 +1,12 @@
 """Drape wall time by garment, size and mesh density, with the quality gates.
 
 Run: .venv/bin/python benchmarks/bench_drape.py [--pattern all|NAME] [--fabric poplin_grey]
+     .venv/bin/python benchmarks/bench_drape.py --table [--fabric all|NAME,...] [--sizes S,M,XL] [--spacing 0.01]
+                     [--json reports.jsonl]
+     .venv/bin/python benchmarks/bench_drape.py --from-json reports.jsonl   # the same table, today's gates
+
+``--table``: the library table: every garment x the fabrics x S, M, XL at one mesh spacing, with every
+quality gate (garment3d.gates): one row per drape, the gates it fails by name (or "pass").
 
 Per garment: size M at 0.5x, 1x and 2x the default vertex density (spacing
 1 cm x sqrt(2), 1 cm, 1 cm / sqrt(2)), and sizes S and XL at 1x (GB/T
@@ -12,8 +18,11 @@ machine and noisy when it is shared.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
+from dataclasses import asdict
+from pathlib import Path
 
 SIZES = {"S": "155/80A", "M": "160/84A", "XL": "170/92A"}
 DENSITIES = {"0.5x": 0.01 * math.sqrt(2), "1x": 0.01, "2x": 0.01 / math.sqrt(2)}
@@ -23,7 +32,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fabric", default="poplin_grey")
     parser.add_argument("--pattern", default="all", help="a library pattern, or 'all'")
+    parser.add_argument("--table", action="store_true", help="the library table with every gate")
+    parser.add_argument("--spacing", type=float, default=0.01, help="mesh spacing (m) of the table")
+    parser.add_argument("--sizes", default="S,M,XL", help="with --table: sizes, in order (S, M, XL)")
+    parser.add_argument("--json", type=Path, help="with --table: also append each report to this JSON-lines file")
+    parser.add_argument("--from-json", type=Path, help="print the table of stored reports with today's gates")
     args = parser.parse_args()
+    if args.from_json:
+        return table_from_json(args.from_json)
+    if args.table:
+        return library_table(args.pattern, args.fabric, args.spacing, args.json, args.sizes.split(","))
     from garment3d.body import build_body
     from garment3d.drape import drape
     from garment3d.fabrics import load_fabric
@@ -50,6 +68,90 @@ def main() -> int:
                   f"{r.simulated_s:>7.2f}{r.wall_s:>8.2f}{1000 * r.wall_s / r.steps:>11.2f}{r.max_seam_gap_mm:>8.2f}"
                   f"{r.inside_share:>8.2%}{r.self_intersections:>10}{r.p95_edge_strain:>11.1%}{str(r.settled):>8}",
                   flush=True)
+    return 0
+
+
+def _table_row(name, size_name, fabric_name, report, verdict) -> str:
+    strain = max(report.panel_strain, key=lambda p: p.p99_stretch)
+    squeeze = max(report.panel_strain, key=lambda p: p.p99_compression)
+    waist = max((e.median_distance_m for e in report.waist_edges), default=0.0)
+    drop = max((e.drop_m for e in report.waist_edges), default=0.0)
+    return (f"{name:<14}{fabric_name:<16}{size_name:<4}{report.vertex_count:>6}{report.wall_s:>7.1f}"
+            f"{report.simulated_s:>6.2f} {report.ended_by:<11}{report.rest_motion_mm:>6.2f}"
+            f"{report.max_seam_gap_mm:>7.2f}{report.inside_share:>8.3%}{report.largest_inside_patch_cm2:>7.1f}"
+            f"{report.self_intersections:>5}{strain.max_stretch:>7.1%}{strain.p99_stretch:>7.1%}"
+            f"{squeeze.max_compression:>7.1%}{squeeze.p99_compression:>7.1%}{report.folded_seam_share:>7.1%}"
+            f"{waist * 100:>6.1f}{drop * 100:>6.1f}  {'pass' if verdict.passed else ','.join(verdict.failed)}")
+
+
+def _header() -> str:
+    return (f"{'pattern':<14}{'fabric':<16}{'size':<4}{'verts':>6}{'wall':>7}{'sim':>6} {'ended':<11}{'rest mm':>6}"
+            f"{'gap mm':>7}{'inside':>8}{'patch':>7}{'cross':>5}{'str max':>7}{'p99':>7}{'cmp max':>7}{'p99':>7}"
+            f"{'folded':>7}{'waist':>6}{'drop':>6}  gates failed")
+
+
+def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | None,
+                  sizes: list[str]) -> int:
+    """Every garment x fabric x S/M/XL at ``spacing`` with every gate; prints one row per drape (fabric by
+    fabric, so the first fabrics named are complete first)."""
+    from garment3d.body import build_body
+    from garment3d.drape import drape
+    from garment3d.fabrics import list_fabrics, load_fabric
+    from garment3d.gates import describe_limits, evaluate
+    from garment3d.meshing import MeshOptions, mesh_pattern
+    from garment3d.patterns import evaluate as evaluate_pattern, get_definition, list_patterns
+    from garment3d.sizes import parse_size
+    from garment3d.warmup import warm_up
+
+    warm_up()
+    names = list_patterns() if pattern == "all" else pattern.split(",")
+    fabric_names = list_fabrics() if fabrics == "all" else fabrics.split(",")
+    print("gates:", *describe_limits(), sep="\n  ")
+    print(_header(), flush=True)
+    failures = 0
+    for fabric_name in fabric_names:
+        fabric = load_fabric(fabric_name)
+        for size_name in sizes:
+            size = parse_size(SIZES[size_name])
+            body = build_body(size.measurements)
+            for name in names:
+                pattern_ = evaluate_pattern(get_definition(name), size.measurements, size_label=size.label)
+                garment = mesh_pattern(pattern_, body, MeshOptions(spacing_m=spacing))
+                try:
+                    report = drape(garment, body, fabric).report
+                except Exception as exc:  # noqa: BLE001 - a table row, not a crash
+                    print(f"{name:<14}{fabric_name:<16}{size_name:<4} ERROR {exc}", flush=True)
+                    failures += 1
+                    continue
+                verdict = evaluate(report)
+                failures += not verdict.passed
+                print(_table_row(name, size_name, fabric_name, report, verdict), flush=True)
+                if json_path is not None:
+                    with json_path.open("a", encoding="utf-8") as out:
+                        out.write(json.dumps({"pattern": name, "fabric": fabric_name, "size": size_name,
+                                              "spacing_m": spacing, "report": asdict(report)}) + "\n")
+    print(f"{failures} drape(s) failed a gate")
+    return 0
+
+
+def table_from_json(path: Path) -> int:
+    """The table of reports stored by ``--table --json``, judged by today's gates."""
+    from garment3d.gates import describe_limits, evaluate
+    from garment3d.types import DrapeReport, PanelStrain, WaistEdge
+
+    print("gates:", *describe_limits(), sep="\n  ")
+    print(_header())
+    failures = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        fields = row["report"]
+        fields["panel_strain"] = tuple(PanelStrain(**p) for p in fields["panel_strain"])
+        fields["waist_edges"] = tuple(WaistEdge(**e) for e in fields["waist_edges"])
+        report = DrapeReport(**fields)
+        verdict = evaluate(report)
+        failures += not verdict.passed
+        print(_table_row(row["pattern"], row["size"], row["fabric"], report, verdict))
+    print(f"{failures} drape(s) failed a gate")
     return 0
 
 

@@ -160,15 +160,9 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
 
 
 def _enforce_gates(report: DrapeReport, allow_failed: bool) -> None:
-    problems = []
-    if report.max_seam_gap_mm >= 3.0:
-        problems.append(f"largest seam gap {report.max_seam_gap_mm:.1f} mm (limit 3 mm)")
-    if report.inside_share >= 0.005:
-        problems.append(f"{report.inside_share:.1%} of cloth vertices inside the body (limit 0.5%)")
-    if report.self_intersections > 0:
-        problems.append(f"{report.self_intersections} pairs of cloth triangles pass through each other (limit 0)")
-    if not report.settled:
-        problems.append(f"the cloth did not settle within {report.simulated_s:.1f} s of simulated time")
+    from garment3d.gates import evaluate
+
+    problems = evaluate(report).problems
     if problems and not allow_failed:
         raise SimulationError("drape failed its quality gates: " + "; ".join(problems))
     for problem in problems:

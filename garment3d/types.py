@@ -32,6 +32,8 @@ __all__ = [
     "Body",
     "Fabric",
     "GarmentMesh",
+    "PanelStrain",
+    "WaistEdge",
     "DrapeReport",
     "Drape",
     "RenderOptions",
@@ -358,11 +360,41 @@ class GarmentMesh:
 
 
 @dataclass(frozen=True)
-class DrapeReport:
-    """Quality figures of a finished drape.
+class PanelStrain:
+    """Yarn strain of one panel in the finished drape, over its triangles: the warp and weft stretch
+    (length / rest length - 1) and compression (1 - length / rest length), largest and 99th percentile."""
 
+    panel: str
+    max_stretch: float
+    p99_stretch: float
+    max_compression: float
+    p99_compression: float
+
+
+@dataclass(frozen=True)
+class WaistEdge:
+    """Where one panel's anchored (waist) edge ended: its distance from the body (m; median and largest
+    over its vertices) and how far it dropped below where it was placed (m, median)."""
+
+    panel: str
+    median_distance_m: float
+    max_distance_m: float
+    drop_m: float
+
+
+@dataclass(frozen=True)
+class DrapeReport:
+    """Quality figures of a finished drape, measured on the final positions independently of the
+    constraints that produced them (the limits and verdict: ``garment3d.gates``).
+
+    max_seam_gap_mm: the largest seam gap before the solver's last seam projection (the correction
+    still needed to close the seams), or of the final positions if that is larger.
+    inside_count / inside_share: cloth sample points (vertices, edge midpoints, triangle centroids)
+    inside the body mesh (an exact ray-parity test, not the solver's distance grid).
     self_intersections: pairs of cloth triangles without a common corner (seam
     partners count as one) that pass through each other in the final state.
+    ended_by: "rest" (at rest and looked at), "time" (max_seconds ran out), "untangling" (at rest
+    but crossed again after every untangling the drape may do: not settled), or "fell" (off the body).
     """
 
     max_seam_gap_mm: float
@@ -376,11 +408,19 @@ class DrapeReport:
     wall_s: float
     vertex_count: int
     self_intersections: int = 0
+    largest_inside_patch_cm2: float = 0.0  # the largest connected patch of cloth inside or through the body
+    folded_seam_share: float = 0.0  # share of seam hinges where one panel lies folded back over the other
+    panel_strain: tuple[PanelStrain, ...] = ()
+    waist_edges: tuple[WaistEdge, ...] = ()  # one per panel with an anchored edge
+    rest_motion_mm: float = 0.0  # largest displacement of any panel over the last settle window
+    ended_by: str = "rest"
+    untangle_resettles: int = 0  # times the drape was untangled at rest and left to settle again
 
     @property
     def passed(self) -> bool:
-        return (self.max_seam_gap_mm < 3.0 and self.inside_share < 0.005 and self.settled
-                and self.self_intersections == 0)
+        from garment3d.gates import evaluate  # the one set of limits (gates sits above types)
+
+        return evaluate(self).passed
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ import time
 import numpy as np
 
 from garment3d.drape.coloring import color_elements
-from garment3d.drape.kernels import simulate_frame
+from garment3d.drape.kernels import ClothState, Collider, FrameControls, PlacedLengths, simulate_frame
+from garment3d.drape.model import ClothModel
+from garment3d.drape.penetration import BodyRays
 from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape.self_collision import build_self_contact
 from garment3d.drape.untangle import untangle
@@ -37,18 +39,26 @@ def warm_up() -> float:
     _, hptr = color_elements(hinge, 9)
     seam = np.array([[0, 2]], np.int32)
     _, sptr = color_elements(seam, 9)
-    simulate_frame(
-        x, np.zeros_like(x), np.ones(9),
-        tri[order], np.tile([10.0, 0.0, 0.0, 10.0], (8, 1)), np.ones((8, 3)), ptr,
-        hinge, np.ones((1, 4)), np.ones(1), hptr,
-        hinge, np.ones((1, 4)), np.ones(1), hptr,
-        seam, sptr, np.ones(1), 1.0,
-        seam, sptr, np.full(1, 0.1), np.zeros(1),
-        np.array([0], np.int32), 0.5, 1e-6,
-        grid.values, grid.origin, grid.spacing, 0.003, 0.5,
-        -9.81, 1.0, 1.0 / 60.0, 2,
-        self_contact=build_self_contact(tri, np.ones(9), seam, contact_m=0.004, friction=0.5),
+    model = ClothModel(
+        n=9, inv_mass=np.ones(9), tri=tri[order], tri_dm_inv=np.tile([10.0, 0.0, 0.0, 10.0], (8, 1)),
+        tri_alpha=np.ones((8, 3)), tri_color_ptr=ptr,
+        hinge=hinge, hinge_k=np.ones((1, 4)), hinge_alpha=np.ones(1), hinge_color_ptr=hptr,
+        seam_hinge=hinge, seam_hinge_k=np.ones((1, 4)), seam_hinge_alpha=np.ones(1), seam_hinge_color_ptr=hptr,
+        seam=seam, seam_color_ptr=sptr, tether=seam, tether_max=np.full(1, 0.1), tether_color_ptr=sptr,
+        anchor=np.array([0], np.int32), rest_edge=seam, rest_length=np.ones(1),
+        thickness_m=0.003, friction=0.5,
     )
+    collider = Collider(values=grid.values, origin=grid.origin, spacing=grid.spacing, thickness=0.003,
+                        friction=0.5)
+    contact = build_self_contact(tri, np.ones(9), seam, contact_m=0.004, friction=0.5)
+    placed = PlacedLengths(seam_rest=np.ones(1), tether_excess=np.zeros(1))
+    for scale in (1.0, 0.0):  # sewing and sewn
+        controls = FrameControls(gravity=-9.81, damping=1.0, frame_dt=1.0 / 60.0, substeps=2, seam_scale=scale)
+        simulate_frame(ClothState.at_rest(x), model, placed, controls, collider, self_contact=contact)
+    box = np.array([[i, j, k] for i in (0.0, 1.0) for j in (0.0, 1.0) for k in (0.0, 1.0)])  # a closed cube
+    box_faces = np.array([[0, 1, 3], [0, 3, 2], [4, 6, 7], [4, 7, 5], [0, 4, 5], [0, 5, 1],
+                          [2, 3, 7], [2, 7, 6], [0, 2, 6], [0, 6, 4], [1, 5, 7], [1, 7, 3]])
+    BodyRays(box, box_faces).inside(x)
     sample_sdf(grid, x)
     count_self_intersections(x, tri, seam)
     # one triangle standing through another: the pair finder, the contour points and one untangling step

@@ -8,13 +8,14 @@ colour (one iteration: "small steps"), collide, update velocities.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numba
 import numpy as np
 
 from garment3d.fields import sample_sdf_gradient
 
-__all__ = ["simulate_frame"]
+__all__ = ["ClothState", "Collider", "FrameControls", "PlacedLengths", "simulate_frame", "solve_constraints"]
 
 # the trilinear field can fall up to sqrt(3) times faster than the distance moved
 # (its gradient is bounded per axis, not in length): clearances are divided by that
@@ -144,19 +145,23 @@ def _solve_tethers(x, w, pair, ptr, longest, excess, excess_scale):
 
 
 @numba.njit(cache=True)
-def _solve_anchors(x, w, anchor, anchor_y, alpha, dt2):
-    """Keep anchored vertices from sliding below ``anchor_y`` (a one-sided height limit).
-
-    A waistband grips the body: it stops the waist line dropping, but each
-    point of it may sit a little higher where darts and seams shape it.
-    """
+def _grip_anchors(x, x_start, anchor, holding):
+    """Anchored (waist) vertices that grip the body (``holding``, per anchor, decided each frame by
+    :func:`garment3d.drape.grip.gripping`) do not slide down in this substep: static friction on the
+    vertical. The others are free."""
     for a in range(len(anchor)):
         v = anchor[a]
-        constraint = x[v, 1] - anchor_y
-        if constraint >= 0.0:
-            continue
-        dl = -constraint / (w[v] + alpha / dt2)
-        x[v, 1] += w[v] * dl
+        if holding[a] and x[v, 1] < x_start[v, 1]:
+            x[v, 1] = x_start[v, 1]
+
+
+@numba.njit(cache=True)
+def _pair_gaps(x, pair, out):
+    """``out[s]`` = max(``out[s]``, the distance between the two vertices of pair ``s``)."""
+    for s in range(pair.shape[0]):
+        i, j = pair[s, 0], pair[s, 1]
+        d = math.sqrt((x[i, 0] - x[j, 0]) ** 2 + (x[i, 1] - x[j, 1]) ** 2 + (x[i, 2] - x[j, 2]) ** 2)
+        out[s] = max(out[s], d)
 
 
 @numba.njit(cache=True, parallel=True)
@@ -240,43 +245,110 @@ def _update_velocity(x, vel, x_start, dt, keep, max_speed):
         vel[v, 2] = vz
 
 
-def simulate_frame(
-    x, vel, inv_mass,
-    tri, tri_dm_inv, tri_alpha, tri_ptr,
-    hinge, hinge_k, hinge_alpha, hinge_ptr,
-    seam_hinge, seam_hinge_k, seam_hinge_alpha, seam_hinge_ptr,
-    seam, seam_ptr, seam_rest, seam_scale,
-    tether, tether_ptr, tether_max, tether_excess,
-    anchor, anchor_y, anchor_alpha,
-    sdf_values, sdf_origin, sdf_spacing, thickness, friction,
-    gravity, damping, frame_dt, substeps, max_speed=5.0, self_contact=None,
-):
-    """Advance positions ``x`` and velocities ``vel`` (both (n, 3), in place) by one frame.
+@dataclass(frozen=True)
+class Collider:
+    """The body as the solver sees it: its distance grid (values (nx, ny, nz) float32 m, origin (3,) m,
+    spacing m), the distance cloth keeps from it (m) and Coulomb friction."""
 
-    The substep loop stays in Python (a few microseconds per call) so that each
-    kernel is a separately cached parallel function; numba cannot reload a
-    cached function that calls parallel ones. ``self_contact`` (a
-    :class:`garment3d.drape.self_collision.SelfContact`, or None for none)
-    keeps the cloth's layers apart, just before the body collision.
+    values: np.ndarray
+    origin: np.ndarray
+    spacing: float
+    thickness: float
+    friction: float
+
+
+@dataclass
+class ClothState:
+    """What each step changes: positions x (n, 3) m, velocities vel (n, 3) m/s, and which anchored
+    vertices grip the body this frame, holding (a,) bool (:mod:`garment3d.drape.grip`)."""
+
+    x: np.ndarray
+    vel: np.ndarray
+    holding: np.ndarray
+
+    @classmethod
+    def at_rest(cls, positions: np.ndarray, anchors: int = 0) -> ClothState:
+        x = np.array(positions, dtype=np.float64)
+        return cls(x=x, vel=np.zeros_like(x), holding=np.zeros(anchors, np.bool_))
+
+
+@dataclass(frozen=True)
+class FrameControls:
+    """What one frame runs with: gravity (m/s2, along y), damping (1/s), frame length (s), substeps, the
+    seam rest scale (1 placed, 0 sewn), the velocity clamp (m/s)."""
+
+    gravity: float
+    damping: float
+    frame_dt: float
+    substeps: int
+    seam_scale: float
+    speed_limit: float = 5.0
+
+    @property
+    def sewn(self) -> bool:
+        return self.seam_scale == 0.0
+
+
+@dataclass(frozen=True)
+class PlacedLengths:
+    """Lengths taken from the placed garment that relax while the seams close: each seam pair's placed
+    distance (s,) m and each tether's excess over its limit (l,) m."""
+
+    seam_rest: np.ndarray
+    tether_excess: np.ndarray
+
+
+def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, controls: FrameControls,
+                      collider: Collider, dt2: float, seam_gaps: np.ndarray | None = None) -> None:
+    """One pass over every constraint of ``model``, in order (a new constraint is added here); with
+    ``seam_gaps`` (s,), each seam pair's gap just before the seams were projected is recorded in it."""
+    x, w = state.x, model.inv_mass
+    _solve_triangles(x, w, model.tri, model.tri_dm_inv, model.tri_alpha, model.tri_color_ptr, dt2)
+    _solve_hinges(x, w, model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr, dt2)
+    if len(model.tether):
+        _solve_tethers(x, w, model.tether, model.tether_color_ptr, model.tether_max, placed.tether_excess,
+                       controls.seam_scale)
+    if controls.sewn:  # seams closed: they bend like the cloth
+        _solve_hinges(x, w, model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha,
+                      model.seam_hinge_color_ptr, dt2)
+    if seam_gaps is not None:
+        _pair_gaps(x, model.seam, seam_gaps)
+    _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
+    _grip_anchors(x, x_start, model.anchor, state.holding)
+
+
+def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: FrameControls, collider: Collider,
+                   self_contact=None) -> np.ndarray | None:
+    """Advance ``state`` by one frame of ``model`` (a :class:`garment3d.drape.model.ClothModel`); once
+    sewn, returns each seam pair's correction (s,) m in the frame's last substep: the larger of the gap
+    the cloth pulled open before the seams were projected and the gap the body and the other layers
+    opened before the final projection (else None).
+
+    Each substep: predict, the constraints (:func:`solve_constraints`), self-contact, body collision,
+    the sewn seams again, velocities. The substep loop stays in Python (a few microseconds per call)
+    so that each kernel is a separately cached parallel function; numba cannot reload a cached
+    function that calls parallel ones. ``self_contact`` (a
+    :class:`garment3d.drape.self_collision.SelfContact`, or None) keeps the cloth's layers apart.
     """
-    dt = frame_dt / substeps
+    x, vel = state.x, state.vel
+    dt = controls.frame_dt / controls.substeps
     dt2 = dt * dt
-    keep = math.exp(-damping * dt)
+    keep = math.exp(-controls.damping * dt)
+    friction = collider.friction if controls.sewn else 0.0  # while sewing a closing seam drags cloth round
     x_start = np.empty_like(x)
     clearance = np.zeros(x.shape[0])
-    for _ in range(substeps):
-        _predict(x, vel, x_start, gravity, dt)
-        _solve_triangles(x, inv_mass, tri, tri_dm_inv, tri_alpha, tri_ptr, dt2)
-        _solve_hinges(x, inv_mass, hinge, hinge_k, hinge_alpha, hinge_ptr, dt2)
-        if len(tether):
-            _solve_tethers(x, inv_mass, tether, tether_ptr, tether_max, tether_excess, seam_scale)
-        if seam_scale == 0.0:  # seams closed: they bend like the cloth
-            _solve_hinges(x, inv_mass, seam_hinge, seam_hinge_k, seam_hinge_alpha, seam_hinge_ptr, dt2)
-        _solve_seams(x, inv_mass, seam, seam_ptr, seam_scale, seam_rest)
-        _solve_anchors(x, inv_mass, anchor, anchor_y, anchor_alpha, dt2)
+    gaps = np.zeros(len(model.seam)) if controls.sewn else None
+    for step in range(controls.substeps):
+        last = controls.sewn and step == controls.substeps - 1
+        _predict(x, vel, x_start, controls.gravity, dt)
+        solve_constraints(state, x_start, model, placed, controls, collider, dt2, gaps if last else None)
         if self_contact is not None:
             self_contact.solve(x, x_start)
-        _collide(x, x_start, clearance, sdf_values, sdf_origin, sdf_spacing, thickness, friction)
-        if seam_scale == 0.0:  # sewn seams have the last word: stacked pieces meet where a collision moved one
-            _solve_seams(x, inv_mass, seam, seam_ptr, seam_scale, seam_rest)
-        _update_velocity(x, vel, x_start, dt, keep, max_speed)
+        _collide(x, x_start, clearance, collider.values, collider.origin, collider.spacing, collider.thickness,
+                 friction)
+        if controls.sewn:  # sewn seams have the last word: stacked pieces meet where a collision moved one
+            if last:  # the seams' pull against the body and the other layers
+                _pair_gaps(x, model.seam, gaps)
+            _solve_seams(x, model.inv_mass, model.seam, model.seam_color_ptr, 0.0, placed.seam_rest)
+        _update_velocity(x, vel, x_start, dt, keep, controls.speed_limit)
+    return gaps

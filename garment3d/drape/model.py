@@ -52,7 +52,7 @@ class ClothModel:
     seam          : (s, 2) int32
     seam_color_ptr: (k+1,) int64
     tether        : (l, 2) int32 vertex pairs, tether_max (l,) float64 m, tether_color_ptr (k+1,) int64
-    anchor        : (a,) int32 vertex indices held at the waist height
+    anchor        : (a,) int32 vertex indices gripping the body at the waist
     rest_edge     : (e, 2) int32 unique mesh edges, rest_length (e,) float64 m
     thickness_m   : collision distance kept from the body
     friction      : Coulomb coefficient against the body

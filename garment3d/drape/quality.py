@@ -1,13 +1,45 @@
-"""Quality figures of a drape: seam gaps, body penetration, edge strain."""
+"""Quality figures of a drape, measured on its positions independently of the solver's constraints.
+
+- seam gaps (the solver's own pre-projection gap comes from ``garment3d.drape.kernels``);
+- penetration: cloth sample points (vertices, edge midpoints, triangle centroids) inside the body
+  mesh by an exact ray-parity test (``garment3d.drape.penetration``), and the largest connected patch
+  of cloth inside or through the body (a collar pushed into the neck is a small share of the cloth but
+  one large patch);
+- yarn strain per panel: warp and weft stretch and compression of each triangle from its flat rest
+  shape, largest and 99th percentile;
+- folded seams: seam hinges where one panel lies folded back over the other;
+- the waist: each anchored edge's distance from the body and its drop below where it was placed.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import scipy.sparse
+from scipy.sparse.csgraph import connected_components
 
+from garment3d.drape.penetration import BodyRays
+from garment3d.drape.self_collision import weld_labels
 from garment3d.fields import sample_sdf
-from garment3d.types import SignedDistanceGrid
+from garment3d.types import Body, PanelStrain, SignedDistanceGrid, WaistEdge
 
-__all__ = ["seam_gap_mm", "inside_body", "edge_strain"]
+__all__ = ["Penetration", "seam_gap_mm", "inside_body", "edge_strain", "body_penetration", "panel_strain",
+           "folded_seam_share", "waist_edges", "FOLDED_BELOW_DEG"]
+
+#: A seam hinge is folded back when its two panels leave the seam less than this far apart (degrees; 180
+#: is a flat continuation, 90 a right-angle corner such as a sleeve at the armhole).
+FOLDED_BELOW_DEG = 30.0
+
+
+@dataclass(frozen=True)
+class Penetration:
+    """Cloth inside the body: sample points inside (count and share) and the largest connected patch of
+    triangles with any sample inside (cm2, its current area)."""
+
+    inside_count: int
+    inside_share: float
+    largest_patch_cm2: float
 
 
 def seam_gap_mm(positions: np.ndarray, seam_pairs: np.ndarray) -> float:
@@ -19,7 +51,7 @@ def seam_gap_mm(positions: np.ndarray, seam_pairs: np.ndarray) -> float:
 
 
 def inside_body(positions: np.ndarray, grid: SignedDistanceGrid) -> np.ndarray:
-    """(n,) bool: vertices inside the body (negative signed distance)."""
+    """(n,) bool: vertices inside the body by the solver's distance grid (negative signed distance)."""
     return sample_sdf(grid, positions) < 0.0
 
 
@@ -27,3 +59,112 @@ def edge_strain(positions: np.ndarray, edges: np.ndarray, rest_length: np.ndarra
     """(e,) relative elongation of each edge (positive = stretched)."""
     length = np.linalg.norm(positions[edges[:, 0]] - positions[edges[:, 1]], axis=1)
     return length / rest_length - 1.0
+
+
+def _unique_edges(faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unique edges (e, 2) and, per face, the index of each of its three edges (m, 3)."""
+    half = np.sort(np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    edges, inverse = np.unique(half, axis=0, return_inverse=True)
+    return edges, inverse.reshape(3, -1).T
+
+
+def body_penetration(positions: np.ndarray, faces: np.ndarray, body: Body, seam_pairs: np.ndarray,
+                     rays: BodyRays | None = None) -> Penetration:
+    """Vertices, edge midpoints and triangle centroids tested against the body mesh itself; a patch is
+    a set of such triangles connected through shared (or sewn) corners."""
+    rays = rays or BodyRays(body.vertices, body.faces)
+    faces = np.asarray(faces, np.int64)
+    edges, face_edges = _unique_edges(faces)
+    vertex_in = rays.inside(positions)
+    edge_in = rays.inside(0.5 * (positions[edges[:, 0]] + positions[edges[:, 1]]))
+    centroid_in = rays.inside(positions[faces].mean(axis=1))
+    samples = len(vertex_in) + len(edge_in) + len(centroid_in)
+    count = int(vertex_in.sum() + edge_in.sum() + centroid_in.sum())
+    flagged = centroid_in | vertex_in[faces].any(axis=1) | edge_in[face_edges].any(axis=1)
+    return Penetration(inside_count=count, inside_share=count / samples,
+                       largest_patch_cm2=_largest_patch_cm2(positions, faces, flagged, seam_pairs))
+
+
+def _largest_patch_cm2(positions: np.ndarray, faces: np.ndarray, flagged: np.ndarray,
+                       seam_pairs: np.ndarray) -> float:
+    hit = np.flatnonzero(flagged)
+    if len(hit) == 0:
+        return 0.0
+    label = weld_labels(len(positions), seam_pairs)
+    corners = label[faces[hit]]  # (h, 3) welded corner labels
+    groups = int(label.max()) + 1
+    rows = np.repeat(np.arange(len(hit)), 3)
+    graph = scipy.sparse.coo_matrix((np.ones(rows.size), (rows, len(hit) + corners.ravel())),
+                                    shape=(len(hit) + groups,) * 2)
+    _, component = connected_components(graph, directed=False)
+    tri = positions[faces[hit]]
+    area = 0.5 * np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
+    per_patch = np.bincount(component[: len(hit)], weights=area)
+    return float(per_patch.max() * 1e4)
+
+
+def _yarn_strain(positions: np.ndarray, faces: np.ndarray, rest_uv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m,) weft and warp strain of each triangle: |F e_x| - 1 and |F e_y| - 1, F mapping the flat
+    rest triangle (x weft, y warp) onto the draped one."""
+    e1, e2 = rest_uv[faces[:, 1]] - rest_uv[faces[:, 0]], rest_uv[faces[:, 2]] - rest_uv[faces[:, 0]]
+    det = e1[:, 0] * e2[:, 1] - e2[:, 0] * e1[:, 1]
+    inv = np.stack([np.column_stack([e2[:, 1], -e1[:, 1]]), np.column_stack([-e2[:, 0], e1[:, 0]])], axis=1)
+    inv /= det[:, None, None]  # rows: d(u1,u2)/dx, d(u1,u2)/dy per triangle
+    d1 = positions[faces[:, 1]] - positions[faces[:, 0]]
+    d2 = positions[faces[:, 2]] - positions[faces[:, 0]]
+    f_weft = inv[:, 0, 0, None] * d1 + inv[:, 0, 1, None] * d2
+    f_warp = inv[:, 1, 0, None] * d1 + inv[:, 1, 1, None] * d2
+    return np.linalg.norm(f_weft, axis=1) - 1.0, np.linalg.norm(f_warp, axis=1) - 1.0
+
+
+def panel_strain(positions: np.ndarray, faces: np.ndarray, rest_uv: np.ndarray, panel_of: np.ndarray,
+                 panel_names: tuple[str, ...]) -> tuple[PanelStrain, ...]:
+    """Per panel: the largest and 99th-percentile warp/weft stretch and compression of its triangles."""
+    faces = np.asarray(faces, np.int64)
+    weft, warp = _yarn_strain(positions, faces, rest_uv)
+    stretch = np.maximum(np.maximum(weft, warp), 0.0)
+    compression = np.maximum(np.maximum(-weft, -warp), 0.0)
+    face_panel = panel_of[faces[:, 0]]
+    result = []
+    for p, name in enumerate(panel_names):
+        mine = face_panel == p
+        if not mine.any():
+            continue
+        s, c = stretch[mine], compression[mine]
+        result.append(PanelStrain(panel=name, max_stretch=float(s.max()), p99_stretch=float(np.percentile(s, 99)),
+                                  max_compression=float(c.max()), p99_compression=float(np.percentile(c, 99))))
+    return tuple(result)
+
+
+def folded_seam_share(positions: np.ndarray, seam_hinges: np.ndarray) -> float:
+    """Share of seam hinges (rows x0, x1, a, b: the sewn edge x0-x1 and the corner of each panel's
+    triangle opposite it) whose two triangles leave the edge less than ``FOLDED_BELOW_DEG`` apart:
+    one panel folded back over the other instead of continuing from the seam."""
+    if len(seam_hinges) == 0:
+        return 0.0
+    x0, x1, a, b = (positions[seam_hinges[:, i]] for i in range(4))
+    axis = x1 - x0
+    axis /= np.maximum(np.linalg.norm(axis, axis=1, keepdims=True), 1e-12)
+
+    def across(p: np.ndarray) -> np.ndarray:
+        d = p - x0
+        d -= np.einsum("ij,ij->i", d, axis)[:, None] * axis
+        return d / np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-12)
+
+    cos = np.einsum("ij,ij->i", across(a), across(b))
+    return float(np.mean(cos > np.cos(np.radians(FOLDED_BELOW_DEG))))
+
+
+def waist_edges(positions: np.ndarray, placed: np.ndarray, anchor_mask: np.ndarray, panel_of: np.ndarray,
+                panel_names: tuple[str, ...], grid: SignedDistanceGrid) -> tuple[WaistEdge, ...]:
+    """Per panel with anchored vertices: their distance from the body and their drop from the placement."""
+    result = []
+    for p, name in enumerate(panel_names):
+        mine = anchor_mask & (panel_of == p)
+        if not mine.any():
+            continue
+        distance = np.maximum(sample_sdf(grid, positions[mine]), 0.0)
+        drop = placed[mine, 1] - positions[mine, 1]
+        result.append(WaistEdge(panel=name, median_distance_m=float(np.median(distance)),
+                                max_distance_m=float(distance.max()), drop_m=float(np.median(drop))))
+    return tuple(result)

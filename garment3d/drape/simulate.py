@@ -1,39 +1,58 @@
-"""Drape driver: close the seams, drop under gravity, detect settling, report."""
+"""Drape driver: close the seams, drop under gravity, come to rest, report.
+
+The drape runs in phases (:class:`Phase`): SEWING (gravity off, the seams pulled shut over
+``close_seconds``), DROPPING (gravity on, until no panel moves more than ``rest_motion_mm`` over
+``settle_frames`` frames), DONE. Once at rest the cloth is looked at for crossed layers; if it is
+crossed it is untangled and the physics runs again until at rest (``MAX_RESETTLES`` times at most).
+Untangling never ends a drape: if the cloth is still crossed at rest after the last untangling, the
+drape is not settled and the report says that untangling ended it (``ended_by == "untangling"``).
+The loop's state is one :class:`DrapeRun`; each decision is a small function with its own test.
+"""
 
 from __future__ import annotations
 
+import enum
 import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from garment3d.drape.kernels import simulate_frame
+from garment3d.drape.grip import Grip
+from garment3d.drape.intersections import count_self_intersections
+from garment3d.drape.kernels import ClothState, Collider, FrameControls, PlacedLengths, simulate_frame
 from garment3d.drape.model import ClothModel, build_model
+from garment3d.drape.penetration import BodyRays
+from garment3d.drape.quality import (body_penetration, edge_strain, folded_seam_share, panel_strain, seam_gap_mm,
+                                     waist_edges)
+from garment3d.drape.rest import RestWindow
+from garment3d.drape.self_collision import SelfContact, build_self_contact, contact_distance_m
 from garment3d.drape.threads import ThreadChooser
 from garment3d.drape.untangle import untangle
-from garment3d.drape.quality import edge_strain, inside_body, seam_gap_mm
-from garment3d.drape.intersections import count_self_intersections
-from garment3d.drape.self_collision import SelfContact, build_self_contact, contact_distance_m
 from garment3d.errors import SimulationError
+from garment3d.gates import LIMITS
 from garment3d.types import Body, Drape, DrapeReport, Fabric, GarmentMesh
 
-__all__ = ["DrapeOptions", "drape"]
+__all__ = ["DrapeOptions", "DrapeRun", "Phase", "drape"]
 
 log = logging.getLogger(__name__)
 
 GRAVITY = -9.81
-SETTLE_OUTLIER_SHARE = 0.002  # fastest vertices left out of the settle test
 STRAIN_CHECK_FRAMES = 30  # how often (frames, once settling may be declared) the cloth is checked for tearing apart
 SUBSTEPS_AT_1CM = 32
 MAX_P95_STRAIN = 0.5  # 95th-percentile edge strain beyond which a drape is abandoned
 UNTANGLE_STEP_M = 0.0005  # how far one untangling step moves crossed layers apart
-MAX_UNTANGLE_STEPS = 60
-#: Times a drape found at rest but crossed is untangled and left to settle again; after that the untangled
-#: positions are the result (a fold pressed into a seam's crease can snap back through every frame).
+MAX_UNTANGLE_STEPS = 120  # the stall (untangle.STALL_STEPS, 60) gives up sooner on a contour it cannot shrink
+#: Times a drape found at rest but crossed is untangled and left to settle again; crossed at rest after
+#: that, it is not settled (a fold pressed into a seam's crease can snap back through every frame).
 MAX_RESETTLES = 2
+#: m: a vertex this far outside the body's bounding box has left the scene: the solver diverged (velocities
+#: are clamped, so a runaway shows as distance travelled, not as speed)
+SCENE_MARGIN_M = 2.0
+#: m: cloth this far below the body's lowest point fell off it (there is no floor): the drape ends
+FALLEN_M = 0.1
 UNTANGLE_BACKOFF_FRAMES = 30  # frames without a look after untangling left as many crossings as it found
 
 
@@ -47,11 +66,8 @@ class DrapeOptions:
     max_seconds: float = 6.0
     damping_close: float = 8.0  # 1/s velocity damping while seams close
     damping: float = 8.0  # 1/s air/internal damping afterwards (the settled shape does not depend on it)
-    anchor_compliance: float = 1e-6  # m/N: how firmly the waist edge resists dropping
-    anchor_drop_m: float = 0.015  # the waist edge may settle this far below the body's waist
-    settle_speed: float = 0.01  # m/s RMS vertex speed regarded as at rest
-    settle_frames: int = 15
-    max_speed: float = 30.0  # m/s: faster means the solver diverged
+    rest_motion_mm: float = LIMITS.rest_motion_mm  # at rest: no panel moves more over settle_frames
+    settle_frames: int = 20
     speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
     self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
     tethers: bool = False  # long-range stretch limits (garment3d.drape.tethers; off: see there)
@@ -69,51 +85,134 @@ class DrapeOptions:
         return max(SUBSTEPS_AT_1CM, int(math.ceil(SUBSTEPS_AT_1CM * 0.01 / spacing_m - 1e-9)))
 
 
+class Phase(enum.Enum):
+    SEWING = "sewing"
+    DROPPING = "dropping"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Frame counts of the phases."""
+
+    close_frames: int  # SEWING before this frame
+    min_frames: int  # no rest declared before this frame
+    max_frames: int
+    untangle_every: int  # frames between looks for crossings while DROPPING (0: never)
+
+    @classmethod
+    def of(cls, options: DrapeOptions, untangling: bool) -> Schedule:
+        close = int(round(options.close_seconds / options.frame_dt))
+        return cls(close_frames=close, min_frames=close + int(round(options.min_seconds / options.frame_dt)),
+                   max_frames=int(round(options.max_seconds / options.frame_dt)),
+                   untangle_every=options.untangle_frames if untangling else 0)
+
+    def phase(self, frame: int) -> Phase:
+        return Phase.SEWING if frame < self.close_frames else Phase.DROPPING
+
+    def seam_scale(self, frame: int) -> float:
+        """Placed seam lengths shrink to zero over the sewing frames (1: placed, 0: sewn)."""
+        return max(0.0, 1.0 - (frame + 1) / self.close_frames) if frame < self.close_frames else 0.0
+
+
 @dataclass
-class _State:
-    x: np.ndarray
-    vel: np.ndarray
+class DrapeRun:
+    """What the drape loop carries from frame to frame."""
+
+    frames: int = 0
+    steps: int = 0
+    resettles: int = 0  # at-rest untanglings so far
+    untangle_after: int = 0  # no periodic look for crossings before this frame (after a stuck untangling)
+    seam_gaps: np.ndarray | None = None  # (s,) m each seam pair's correction in the last sewn frame
+    ended_by: str | None = None  # "rest" | "time" | "untangling" | "fell"
+    phase: Phase = Phase.SEWING
 
 
-def _frame(model: ClothModel, state: _State, body: Body, options: DrapeOptions, *,
-           gravity: float, damping: float, seam_rest: np.ndarray, seam_scale: float, anchor_y: float,
-           self_contact: SelfContact | None, tether_excess: np.ndarray, substeps: int) -> int:
-    """Advance one frame; returns the substeps it ran (fewer while sewing)."""
+@dataclass
+class _Solver:
+    """Everything a frame needs: the static model and the changing positions and velocities."""
+
+    model: ClothModel
+    state: ClothState
+    placed: PlacedLengths
+    collider: Collider
+    self_contact: SelfContact | None
+    garment: GarmentMesh
+    grip: Grip
+    body: Body
+    threads: ThreadChooser = field(default_factory=ThreadChooser)
+
+
+def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOptions) -> _Solver:
+    model = build_model(garment, fabric, tethers=options.tethers)
+    state = ClothState.at_rest(garment.positions, anchors=len(model.anchor))
+    x = state.x
+    seam_rest = np.linalg.norm(x[model.seam[:, 0]] - x[model.seam[:, 1]], axis=1)
+    # tethers the placement stretched relax to their length while the seams close, as the seams do
+    placed = np.linalg.norm(x[model.tether[:, 0]] - x[model.tether[:, 1]], axis=1)
     sdf = body.sdf
-    sewn = seam_scale == 0.0
-    steps = substeps if sewn else options.close_substeps
-    simulate_frame(
-        state.x, state.vel, model.inv_mass,
-        model.tri, model.tri_dm_inv, model.tri_alpha, model.tri_color_ptr,
-        model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr,
-        model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha, model.seam_hinge_color_ptr,
-        model.seam, model.seam_color_ptr, seam_rest, seam_scale,
-        model.tether, model.tether_color_ptr, model.tether_max, tether_excess,
-        model.anchor, anchor_y, options.anchor_compliance,
-        sdf.values, np.asarray(sdf.origin, np.float64), float(sdf.spacing), model.thickness_m,
-        model.friction if sewn else 0.0,  # no friction while sewing: a closing seam drags cloth round the body
-        gravity, damping, options.frame_dt, steps, options.speed_limit, self_contact,
-    )
-    return steps
-
-
-def _check_finite(state: _State, options: DrapeOptions, t: float) -> float:
-    speed = np.sqrt(np.sum(state.vel**2, axis=1))
-    if not np.all(np.isfinite(state.x)) or not np.all(np.isfinite(speed)):
-        raise SimulationError(f"cloth simulation diverged at t = {t:.2f} s (non-finite positions)")
-    if speed.max() > options.max_speed:
-        raise SimulationError(
-            f"cloth simulation diverged at t = {t:.2f} s (a vertex moves at {speed.max():.1f} m/s)"
+    collider = Collider(values=sdf.values, origin=np.asarray(sdf.origin, np.float64), spacing=float(sdf.spacing),
+                        thickness=model.thickness_m, friction=model.friction)
+    self_contact = None
+    if options.self_collision:
+        self_contact = build_self_contact(
+            model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
+            contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m),
         )
-    # RMS speed of all but the fastest few vertices: a handful jittering in a tight
-    # layered contact (an underlap between its front and the body) is not a moving garment
-    calm_count = max(1, len(speed) - max(1, int(SETTLE_OUTLIER_SHARE * len(speed))))
-    return float(np.sqrt(np.mean(np.partition(speed, calm_count - 1)[:calm_count] ** 2)))
+    return _Solver(model=model, state=state,
+                   placed=PlacedLengths(seam_rest=seam_rest, tether_excess=np.maximum(0.0, placed - model.tether_max)),
+                   collider=collider, self_contact=self_contact, garment=garment,
+                   grip=Grip(model.anchor, garment.panel_of), body=body)
 
 
-def _check_strain(model: ClothModel, state: _State, t: float) -> None:
+def _controls(run: DrapeRun, schedule: Schedule, options: DrapeOptions, substeps: int) -> FrameControls:
+    sewing = run.phase is Phase.SEWING
+    return FrameControls(gravity=0.0 if sewing else GRAVITY,
+                         damping=options.damping_close if sewing else options.damping,
+                         frame_dt=options.frame_dt, substeps=options.close_substeps if sewing else substeps,
+                         seam_scale=schedule.seam_scale(run.frames), speed_limit=options.speed_limit)
+
+
+def _advance(solver: _Solver, run: DrapeRun, controls: FrameControls) -> None:
+    """One frame of physics."""
+    if solver.self_contact is not None:
+        solver.self_contact.seams_closed = controls.sewn
+    solver.state.holding = solver.grip.gripping(solver.state.x, solver.body.sdf, solver.model.thickness_m)
+    with solver.threads.frame(run.frames):
+        gaps = simulate_frame(solver.state, solver.model, solver.placed, controls, solver.collider,
+                              solver.self_contact)
+    run.frames += 1
+    run.steps += controls.substeps
+    if gaps is not None:
+        run.seam_gaps = gaps
+
+
+def _body_bounds(body: Body) -> tuple[np.ndarray, np.ndarray]:
+    """The body mesh's bounding box, or its distance grid's for a body given by its grid alone."""
+    if len(body.vertices):
+        return body.vertices.min(axis=0), body.vertices.max(axis=0)
+    origin = np.asarray(body.sdf.origin, np.float64)
+    return origin, origin + body.sdf.spacing * (np.array(body.sdf.values.shape) - 1)
+
+
+def _check_in_scene(x: np.ndarray, body: Body, t: float) -> bool:
+    """True if cloth fell below the body (off it: the drape ends there); a non-finite position, or a vertex
+    far outside the body's bounding box any other way, means the solver diverged (an error)."""
+    if not np.all(np.isfinite(x)):
+        raise SimulationError(f"cloth simulation diverged at t = {t:.2f} s (non-finite positions)")
+    low, high = _body_bounds(body)
+    lo, hi = low - SCENE_MARGIN_M, high + SCENE_MARGIN_M
+    out = np.any((x < lo) | (x > hi), axis=1)
+    if not out.any():
+        return bool(np.any(x[:, 1] < low[1] - FALLEN_M))
+    far = float(np.max(np.maximum(lo - x[out], x[out] - hi)))
+    raise SimulationError(f"cloth simulation diverged at t = {t:.2f} s ({int(out.sum())} vertices left the "
+                          f"scene, the furthest {far + SCENE_MARGIN_M:.1f} m outside the body's bounds)")
+
+
+def _check_strain(model: ClothModel, x: np.ndarray, t: float) -> None:
     """Stop a drape whose cloth is torn apart (a tangle the solver cannot undo) instead of running it out."""
-    p95 = float(np.percentile(edge_strain(state.x, model.rest_edge, model.rest_length), 95))
+    p95 = float(np.percentile(edge_strain(x, model.rest_edge, model.rest_length), 95))
     if p95 > MAX_P95_STRAIN:
         raise SimulationError(
             f"cloth simulation failed at t = {t:.2f} s: the cloth is stretched {p95:.0%} at the 95th percentile "
@@ -121,18 +220,49 @@ def _check_strain(model: ClothModel, state: _State, t: float) -> None:
         )
 
 
-def _untangle(model: ClothModel, garment: GarmentMesh, state: _State,
-              self_contact: SelfContact) -> tuple[bool, bool]:
+def _untangle(solver: _Solver) -> tuple[bool, bool]:
     """Pull apart layers that crossed (a fold snapped through within a substep); returns whether anything
     moved and whether crossings were left that untangling did not reduce."""
-    result = untangle(state.x, garment.faces, model.inv_mass, garment.seam_pairs,
+    result = untangle(solver.state.x, solver.garment.faces, solver.model.inv_mass, solver.garment.seam_pairs,
                       step_m=UNTANGLE_STEP_M, max_steps=MAX_UNTANGLE_STEPS)
     stuck = result.after > 0 and result.after >= result.before
     if result.steps == 0:
         return False, stuck
     log.debug("drape: untangled %d -> %d crossing pairs in %d steps", result.before, result.after, result.steps)
-    self_contact.forget_sides()
+    solver.self_contact.forget_sides()
     return True, stuck
+
+
+def _untangle_due(run: DrapeRun, schedule: Schedule) -> bool:
+    """A periodic look for crossings: every frame while sewing (when most form), every
+    ``untangle_every`` frames afterwards, none during a back-off."""
+    if not schedule.untangle_every or run.frames < run.untangle_after:
+        return False
+    return run.phase is Phase.SEWING or run.frames % schedule.untangle_every == 0
+
+
+def _periodic_untangle(solver: _Solver, run: DrapeRun) -> None:
+    _, stuck = _untangle(solver)
+    if stuck:  # a crossing it cannot undo: not worth a look every frame
+        run.untangle_after = run.frames + UNTANGLE_BACKOFF_FRAMES
+
+
+def _on_rest(solver: _Solver, run: DrapeRun, schedule: Schedule, window: RestWindow) -> None:
+    """At rest: done if clean; crossed, untangle and let the physics settle it again (``MAX_RESETTLES``
+    times); still crossed after the last time, the drape ends unsettled, by untangling."""
+    if not schedule.untangle_every:
+        run.ended_by = "rest"
+        return
+    if run.resettles >= MAX_RESETTLES:
+        crossed = count_self_intersections(solver.state.x, solver.garment.faces, solver.garment.seam_pairs) > 0
+        run.ended_by = "untangling" if crossed else "rest"
+        return
+    moved, _ = _untangle(solver)
+    if not moved:  # clean (or a crossing untangling cannot touch: the crossings gate reports it)
+        run.ended_by = "rest"
+        return
+    run.resettles += 1
+    window.reset()  # the physics must bring the untangled cloth to rest again
 
 
 def drape(
@@ -142,78 +272,76 @@ def drape(
     options: DrapeOptions = DrapeOptions(),
     progress: Callable[[float], None] | None = None,
 ) -> Drape:
-    """Simulate ``garment`` on ``body`` in ``fabric`` until it settles."""
+    """Simulate ``garment`` on ``body`` in ``fabric`` until it comes to rest (or ``max_seconds``)."""
     start = time.perf_counter()
-    model = build_model(garment, fabric, tethers=options.tethers)
-    state = _State(x=np.array(garment.positions, dtype=np.float64), vel=np.zeros((model.n, 3)))
-    seam_rest = np.linalg.norm(state.x[model.seam[:, 0]] - state.x[model.seam[:, 1]], axis=1)
-    # tethers the placement stretched relax to their length while the seams close, as the seams do
-    placed = np.linalg.norm(state.x[model.tether[:, 0]] - state.x[model.tether[:, 1]], axis=1)
-    tether_excess = np.maximum(0.0, placed - model.tether_max)
-    anchor_y = body.landmarks.waist_y - options.anchor_drop_m
-    self_contact = None
-    if options.self_collision:
-        self_contact = build_self_contact(
-            model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
-            contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m),
-        )
-    t, frames, calm, steps, resettles, untangle_after = 0.0, 0, 0, 0, 0, 0
-    close_frames = int(round(options.close_seconds / options.frame_dt))
-    max_frames = int(round(options.max_seconds / options.frame_dt))
-    min_frames = close_frames + int(round(options.min_seconds / options.frame_dt))
-    settled = False
-    threads = ThreadChooser()
+    solver = _solver(garment, body, fabric, options)
+    schedule = Schedule.of(options, untangling=solver.self_contact is not None)
     substeps = options.substeps_for(garment.spacing_m)
-    while frames < max_frames:
-        closing = frames < close_frames
-        scale = max(0.0, 1.0 - (frames + 1) / close_frames) if closing else 0.0
-        if self_contact is not None:
-            self_contact.seams_closed = not closing
-        with threads.frame(frames):
-            steps += _frame(model, state, body, options,
-                            gravity=0.0 if closing else GRAVITY,
-                            damping=options.damping_close if closing else options.damping,
-                            seam_rest=seam_rest, seam_scale=scale, anchor_y=anchor_y, self_contact=self_contact,
-                            tether_excess=tether_excess, substeps=substeps)
-        frames += 1
-        t = frames * options.frame_dt
-        rms = _check_finite(state, options, t)
-        if frames >= min_frames and frames % STRAIN_CHECK_FRAMES == 0:
-            _check_strain(model, state, t)
-        calm = calm + 1 if (not closing and rms < options.settle_speed) else 0
-        if progress is not None:
-            progress(min(1.0, frames / max_frames))
-        at_rest = frames >= min_frames and calm >= options.settle_frames
-        due = frames >= untangle_after and (closing or frames % max(1, options.untangle_frames) == 0)
-        if self_contact is not None and options.untangle_frames and (at_rest or due):
-            moved, stuck = _untangle(model, garment, state, self_contact)
-            if stuck:  # a crossing it cannot undo: not worth a look every frame
-                untangle_after = frames + UNTANGLE_BACKOFF_FRAMES
-            if moved and at_rest and resettles < MAX_RESETTLES:
-                calm, at_rest = 0, False  # let it settle again, untangled
-                resettles += 1
-        if at_rest:
-            settled = True
+    window = RestWindow(garment.panel_of, options.settle_frames)
+    run = DrapeRun()
+    while run.ended_by is None:
+        if run.frames >= schedule.max_frames:
+            run.ended_by = "time"
             break
-    report = _report(model, garment, body, state.x, settled, frames, steps, options, time.perf_counter() - start)
+        run.phase = schedule.phase(run.frames)
+        _advance(solver, run, _controls(run, schedule, options, substeps))
+        t = run.frames * options.frame_dt
+        if _check_in_scene(solver.state.x, body, t):
+            run.ended_by = "fell"
+            break
+        if run.frames >= schedule.min_frames and run.frames % STRAIN_CHECK_FRAMES == 0:
+            _check_strain(solver.model, solver.state.x, t)
+        if run.phase is Phase.DROPPING:
+            window.push(solver.state.x)
+        if progress is not None:
+            progress(min(1.0, run.frames / schedule.max_frames))
+        if (run.phase is Phase.DROPPING and run.frames >= schedule.min_frames
+                and window.at_rest(options.rest_motion_mm)):
+            _on_rest(solver, run, schedule, window)
+        elif _untangle_due(run, schedule):
+            _periodic_untangle(solver, run)
+    run.phase = Phase.DONE
+    report = _report(solver, body, run, window, options, time.perf_counter() - start)
     log.info("drape: %s", report)
-    return Drape(garment=garment, positions=state.x, report=report)
+    return Drape(garment=garment, positions=solver.state.x, report=report)
 
 
-def _report(model: ClothModel, garment: GarmentMesh, body: Body, x: np.ndarray, settled: bool,
-            frames: int, steps: int, options: DrapeOptions, wall: float) -> DrapeReport:
+def _report(solver: _Solver, body: Body, run: DrapeRun, window: RestWindow, options: DrapeOptions,
+            wall: float) -> DrapeReport:
+    return measure_drape(solver.garment, solver.model, body, solver.state.x, settled=run.ended_by == "rest",
+                         ended_by=run.ended_by, seam_gaps=run.seam_gaps, rest_motion_mm=window.motion_mm(),
+                         frames=run.frames, steps=run.steps, resettles=run.resettles, frame_dt=options.frame_dt,
+                         wall=wall)
+
+
+def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.ndarray, *, settled: bool,
+                  ended_by: str, seam_gaps: np.ndarray | None = None, rest_motion_mm: float = 0.0, frames: int = 0,
+                  steps: int = 0, resettles: int = 0, frame_dt: float = 1.0 / 60.0, wall: float = 0.0,
+                  rays: BodyRays | None = None) -> DrapeReport:
+    """The report of cloth at ``x``: every figure the gates judge, measured on the positions themselves
+    (and the solver's last seam corrections ``seam_gaps`` (s,) m per ``model.seam`` pair, if any)."""
     strain = edge_strain(x, model.rest_edge, model.rest_length)
-    inside = inside_body(x, body.sdf)
+    inside = body_penetration(x, garment.faces, body, garment.seam_pairs, rays)
+    final_gap = seam_gap_mm(x, garment.seam_pairs)
+    gap = final_gap if seam_gaps is None or not len(seam_gaps) else max(final_gap, float(seam_gaps.max()) * 1000.0)
     return DrapeReport(
-        max_seam_gap_mm=seam_gap_mm(x, garment.seam_pairs),
-        inside_count=int(inside.sum()),
-        inside_share=float(inside.mean()),
+        max_seam_gap_mm=gap,
+        inside_count=inside.inside_count,
+        inside_share=inside.inside_share,
         max_edge_strain=float(strain.max()),
         p95_edge_strain=float(np.percentile(strain, 95)),
         settled=settled,
         steps=steps,
-        simulated_s=frames * options.frame_dt,
+        simulated_s=frames * frame_dt,
         wall_s=wall,
         vertex_count=model.n,
         self_intersections=count_self_intersections(x, garment.faces, garment.seam_pairs),
+        largest_inside_patch_cm2=inside.largest_patch_cm2,
+        folded_seam_share=folded_seam_share(x, model.seam_hinge),
+        panel_strain=panel_strain(x, garment.faces, garment.rest_uv, garment.panel_of, garment.panel_names),
+        waist_edges=waist_edges(x, garment.positions, garment.anchor_mask, garment.panel_of, garment.panel_names,
+                                body.sdf),
+        rest_motion_mm=rest_motion_mm,
+        ended_by=ended_by,
+        untangle_resettles=resettles,
     )

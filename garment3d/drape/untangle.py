@@ -40,7 +40,8 @@ __all__ = ["UntangleResult", "untangle"]
 
 #: Largest |s| used: an edge nearly in the plane of the triangle it crosses would otherwise move far.
 MAX_SLOPE = 2.0
-#: Steps without fewer crossings after which untangling gives up (a contour it cannot shrink).
+#: Steps without fewer crossings after which untangling gives up (a contour it cannot shrink); half the
+#: drape's step cap, so it can give up before the cap.
 STALL_STEPS = 60
 #: Reach (m) beyond the crossing triangles, on top of the furthest the steps can move, of the re-checks.
 NEAR_M = 0.03

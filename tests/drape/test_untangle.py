@@ -13,6 +13,7 @@ from garment3d.drape import DrapeOptions, drape
 from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape.untangle import _welded_mean, untangle
 from garment3d.fabrics import load_fabric
+from garment3d.gates import evaluate
 
 NO_SEAMS = np.empty((0, 2), np.int64)
 
@@ -110,6 +111,7 @@ def test_the_drape_undoes_a_crossing_it_starts_with(every):
     result = drape(poked, sphere_body(), load_fabric("linen_red"), replace(DROP, untangle_frames=every))
     if every:
         assert result.report.self_intersections == 0
-        assert result.report.passed
+        # the sheets still slide off the ball when the 1.5 s run out: only the settle gate may fail
+        assert set(evaluate(result.report).failed) <= {"settled"}
     else:  # contacts alone keep the crossing: the poking vertex is held on the side it started on
         assert result.report.self_intersections > 0

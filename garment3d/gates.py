@@ -1,0 +1,162 @@
+"""The drape quality gates: one set of limits and one verdict, used by the drape report, the pipeline,
+the command line, the server and the tests.
+
+Every figure gated here is measured on the finished drape by ``garment3d.drape.quality``,
+independently of the constraint that was meant to bring it about (the seam gap before the solver's
+last seam projection, penetration against the body mesh rather than the solver's distance grid,
+yarn strain from the rest shape, the waist edge's distance from the body, the largest motion of
+any panel over a window). Each gate has a test on a crafted bad drape that fails it
+(tests/test_gates.py, tests/drape/test_gate_failures.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from garment3d.types import DrapeReport
+
+__all__ = ["GateLimits", "GateCheck", "GateVerdict", "LIMITS", "evaluate", "describe_limits"]
+
+
+@dataclass(frozen=True)
+class GateLimits:
+    """The largest value each figure may take (a drape passes when every figure is within its limit)."""
+
+    seam_gap_mm: float = 5.0  # largest seam correction in the last substep (see garment3d.drape.kernels)
+    inside_share: float = 0.005  # share of cloth sample points inside the body mesh
+    inside_patch_cm2: float = 10.0  # largest connected patch of cloth inside or through the body
+    self_intersections: int = 0  # crossing pairs of cloth triangles
+    max_stretch: float = 0.40  # largest warp/weft stretch of any triangle, any panel
+    p99_stretch: float = 0.10  # 99th percentile warp/weft stretch, worst panel
+    max_compression: float = 0.40
+    p99_compression: float = 0.10
+    folded_seam_share: float = 0.02  # seam hinges where one panel is folded back over the other
+    waist_distance_m: float = 0.015  # median distance of an anchored edge from the body, worst edge
+    waist_drop_m: float = 0.04  # median drop of an anchored edge below where it was placed, worst edge
+    rest_motion_mm: float = 1.0  # largest displacement of any panel over the settle window (if settled)
+
+
+LIMITS = GateLimits()
+
+
+@dataclass(frozen=True)
+class GateCheck:
+    """One gate: its name, the measured value, the limit, and a sentence naming the problem if it failed."""
+
+    name: str
+    value: float
+    limit: float
+    passed: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    checks: tuple[GateCheck, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(check.passed for check in self.checks)
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Names of the gates that failed."""
+        return tuple(check.name for check in self.checks if not check.passed)
+
+    @property
+    def problems(self) -> tuple[str, ...]:
+        """One sentence per failed gate."""
+        return tuple(check.message for check in self.checks if not check.passed)
+
+
+def _check(name: str, value: float, limit: float, message: str, *, inclusive: bool = True) -> GateCheck:
+    ok = value <= limit if inclusive else value < limit
+    return GateCheck(name=name, value=float(value), limit=float(limit), passed=bool(ok), message=message)
+
+
+def _strain_checks(report: DrapeReport, limits: GateLimits) -> list[GateCheck]:
+    checks = []
+    for field, label in (("max_stretch", "stretched"), ("p99_stretch", "stretched (99th percentile)"),
+                         ("max_compression", "compressed"), ("p99_compression", "compressed (99th percentile)")):
+        worst = max(report.panel_strain, key=lambda p: getattr(p, field), default=None)
+        value = getattr(worst, field) if worst is not None else 0.0
+        panel = worst.panel if worst is not None else "-"
+        checks.append(_check(field, value, getattr(limits, field),
+                             f"panel '{panel}' is {label} {value:.1%} (limit {getattr(limits, field):.0%})"))
+    return checks
+
+
+def _waist_checks(report: DrapeReport, limits: GateLimits) -> list[GateCheck]:
+    far = max(report.waist_edges, key=lambda e: e.median_distance_m, default=None)
+    low = max(report.waist_edges, key=lambda e: e.drop_m, default=None)
+    far_m = far.median_distance_m if far is not None else 0.0
+    low_m = low.drop_m if low is not None else 0.0
+    return [
+        _check("waist_contact", far_m, limits.waist_distance_m,
+               f"the waist edge of '{far.panel if far else '-'}' hangs a median {far_m * 100:.1f} cm from the body "
+               f"(limit {limits.waist_distance_m * 100:.1f} cm): the waist is too large to grip"),
+        _check("waist_drop", low_m, limits.waist_drop_m,
+               f"the waist edge of '{low.panel if low else '-'}' slid {low_m * 100:.1f} cm down the body "
+               f"(limit {limits.waist_drop_m * 100:.1f} cm): the garment does not stay up"),
+    ]
+
+
+def _settle_check(report: DrapeReport, limits: GateLimits) -> GateCheck:
+    reasons = {
+        "time": f"the cloth did not come to rest within {report.simulated_s:.1f} s of simulated time "
+                f"(a panel still moved {report.rest_motion_mm:.1f} mm over the last window, limit "
+                f"{limits.rest_motion_mm:.1f} mm)",
+        "fell": f"the garment fell off the body after {report.simulated_s:.1f} s",
+        "untangling": f"the cloth crossed itself again each time it was untangled and left to settle "
+                      f"({report.untangle_resettles} times): untangling, not the physics, ended the drape",
+    }
+    ok = report.settled and report.rest_motion_mm <= limits.rest_motion_mm
+    message = reasons.get(report.ended_by, f"the cloth is not at rest (a panel moved {report.rest_motion_mm:.1f} mm "
+                                           f"over the last window, limit {limits.rest_motion_mm:.1f} mm)")
+    return GateCheck(name="settled", value=report.rest_motion_mm, limit=limits.rest_motion_mm, passed=bool(ok),
+                     message=message)
+
+
+def evaluate(report: DrapeReport, limits: GateLimits = LIMITS) -> GateVerdict:
+    """Every gate of ``report`` against ``limits``."""
+    checks = [
+        _check("seam_gap", report.max_seam_gap_mm, limits.seam_gap_mm,
+               f"largest seam gap {report.max_seam_gap_mm:.1f} mm (limit {limits.seam_gap_mm:g} mm)",
+               inclusive=False),
+        _check("inside_body", report.inside_share, limits.inside_share,
+               f"{report.inside_share:.1%} of the cloth is inside the body (limit {limits.inside_share:.1%})",
+               inclusive=False),
+        _check("inside_patch", report.largest_inside_patch_cm2, limits.inside_patch_cm2,
+               f"a patch of {report.largest_inside_patch_cm2:.1f} cm2 of cloth lies inside or through the body "
+               f"(limit {limits.inside_patch_cm2:g} cm2)"),
+        _check("crossings", report.self_intersections, limits.self_intersections,
+               f"{report.self_intersections} pairs of cloth triangles pass through each other "
+               f"(limit {limits.self_intersections})"),
+        *_strain_checks(report, limits),
+        _check("folded_seams", report.folded_seam_share, limits.folded_seam_share,
+               f"{report.folded_seam_share:.1%} of the seams have one panel folded back over the other "
+               f"(limit {limits.folded_seam_share:.0%})"),
+        *_waist_checks(report, limits),
+        _settle_check(report, limits),
+    ]
+    return GateVerdict(checks=tuple(checks))
+
+
+def describe_limits(limits: GateLimits = LIMITS) -> list[str]:
+    """One line per gate, for the README and ``garment3d gates``."""
+    return [
+        f"seam gap before the solver's last seam projection < {limits.seam_gap_mm:g} mm",
+        f"cloth sample points (vertices, edge midpoints, triangle centroids) inside the body mesh "
+        f"< {limits.inside_share:.1%}",
+        f"largest connected patch of cloth inside or through the body <= {limits.inside_patch_cm2:g} cm2",
+        f"crossing pairs of cloth triangles <= {limits.self_intersections}",
+        f"warp/weft stretch per panel: largest <= {limits.max_stretch:.0%}, 99th percentile <= "
+        f"{limits.p99_stretch:.0%}",
+        f"warp/weft compression per panel: largest <= {limits.max_compression:.0%}, 99th percentile <= "
+        f"{limits.p99_compression:.0%}",
+        f"seam hinges folded back (one panel over the other) <= {limits.folded_seam_share:.0%}",
+        f"each anchored (waist) edge: median distance from the body <= {limits.waist_distance_m * 100:g} cm, "
+        f"median drop below where it was placed <= {limits.waist_drop_m * 100:g} cm",
+        f"settled: at rest by the physics (no panel moves more than {limits.rest_motion_mm:g} mm over the "
+        f"settle window), not ended by untangling or by the time limit",
+    ]
