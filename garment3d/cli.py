@@ -315,7 +315,15 @@ def _sample(args: argparse.Namespace) -> int:
         f"{'settled' if report.settled else 'NOT settled'} after "
         f"{report.simulated_s:.2f} s simulated"
     )
+    _print_gates(report)
     return 0
+
+
+def _print_gates(report) -> None:
+    from garment3d.gates import evaluate
+
+    verdict = evaluate(report)
+    print("  gates: passed every gate" if verdict.passed else "  gates FAILED: " + "; ".join(verdict.problems))
 
 
 def _list() -> int:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from garment3d import gates
 from garment3d.body.pose import validate_arm_angle
 from garment3d.errors import InvalidRequestError, SimulationError
 from garment3d.fabrics import load_fabric
@@ -160,13 +161,16 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
 
 
 def _enforce_gates(report: DrapeReport, allow_failed: bool) -> None:
-    from garment3d.gates import evaluate
-
-    problems = evaluate(report).problems
+    problems = gates.evaluate(report).problems
     if problems and not allow_failed:
         raise SimulationError("drape failed its quality gates: " + "; ".join(problems))
     for problem in problems:
         log.warning("drape quality gate failed (allowed by request): %s", problem)
+
+
+def _gates_summary(report: DrapeReport) -> dict:
+    verdict = gates.evaluate(report)
+    return {"passed": verdict.passed, "gates_failed": list(verdict.failed), "gate_problems": list(verdict.problems)}
 
 
 def _jsonable(value):
@@ -182,7 +186,7 @@ def _write_summary(out_dir, request, valid, measured, report, timings, render, s
         "body_measured_cm": asdict(measured),
         "fabric": valid.fabric.name,
         "parameters": valid.parameters,
-        "drape": {k: _jsonable(v) for k, v in asdict(report).items()} | {"passed": report.passed},
+        "drape": {k: _jsonable(v) for k, v in asdict(report).items()} | _gates_summary(report),
         "timings_s": {stage: round(seconds, 3) for stage, seconds in timings},
         "files": {
             "pattern_svg": svg.name,
