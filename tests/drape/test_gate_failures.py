@@ -122,3 +122,23 @@ def test_a_drape_still_sliding_when_time_runs_out_is_not_settled(garment, capsul
     assert report.ended_by == "time" and not report.settled
     assert "settled" in evaluate(report).failed
     assert report.rest_motion_mm > 1.0
+
+
+@pytest.mark.parametrize("factor, gate", [(1.15, "p99_stretch"), (0.85, "p99_compression")])
+def test_cloth_pulled_long_or_squeezed_short_fails_the_strain_gates(garment, capsule_body, linen_drape, linen,
+                                                                    factor, gate):
+    """The whole skirt drawn 15 % longer (or shorter) below its waist: every warp yarn strained, the seams
+    still closed, the waist where it was."""
+    x = linen_drape.positions.copy()
+    waist_y = x[garment.anchor_mask, 1].max()
+    x[:, 1] = waist_y + (x[:, 1] - waist_y) * factor
+    failed = evaluate(_measure(garment, capsule_body, x, linen)).failed
+    assert gate in failed and "seam_gap" not in failed, failed
+
+
+def test_a_panel_folded_back_over_its_seams_fails_the_folded_seam_gate(garment, capsule_body, linen_drape, linen):
+    """The back panel mirrored to the front: at the side seams it lies back over the front panel."""
+    x = linen_drape.positions.copy()
+    back = garment.panel_of == garment.panel_names.index("back")
+    x[back, 2] = np.abs(x[back, 2])
+    assert "folded_seams" in evaluate(_measure(garment, capsule_body, x, linen)).failed
