@@ -46,20 +46,20 @@ def _mesh_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
 
 
 def fit_dress_form(model, target: Measurements, options: FitOptions | None = None):
-    """Fit, smooth the nipples away, and re-fit once so the smoothed form still measures the target bust.
+    """Fit, smooth the nipples away, and re-fit once (from the first fit) so the smoothed form still measures the target bust.
 
     Returns (vertices, measurement) of the finished form; the measurement is
     taken on the smoothed mesh (bust level from the original nipple vertices).
     """
-    aim = target
+    aim, start = target, None
     for _ in range(2):
-        fit = fit_body(model, aim, options)
+        fit = fit_body(model, aim, options, start=start)
         vertices = smooth_nipples(fit.vertices, model.faces, model.nipple_vertices)
-        meas = measure(vertices, model.faces, model.knee_vertices, model.nipple_vertices)
+        meas = measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
         shortfall = target.bust_cm - meas.measurements(target.gender).bust_cm
         if abs(shortfall) < 0.3:
             break
-        aim = dataclasses.replace(aim, bust_cm=aim.bust_cm + shortfall)
+        aim, start = dataclasses.replace(aim, bust_cm=aim.bust_cm + shortfall), fit.params
     return vertices, meas
 
 
@@ -71,7 +71,7 @@ def _pose(model, vertices: np.ndarray, meas: BodyMeasurement, arm_angle_deg: flo
     """Turn the arms to ``arm_angle_deg``; the torso must measure as before."""
     rig = rig if rig is not None else _rig(model, vertices, meas)
     posed = pose_arms(vertices, rig, arm_angle_deg)
-    again = measure(posed, model.faces, model.knee_vertices, model.nipple_vertices)
+    again = measure(posed, model.faces, landmark_vertices=model.landmark_vertices)
     for name in ("stature", "bust_girth", "waist_girth", "hip_girth"):
         change = (getattr(again, name) - getattr(meas, name)) * 100
         if abs(change) > POSE_GIRTH_TOLERANCE_CM:

@@ -33,14 +33,16 @@ def smooth_nipples(
     if len(nipple_vertices) == 0:
         return vertices.copy()
     centres = vertices[nipple_vertices]
-    distance = np.min(np.linalg.norm(vertices[:, None, :] - centres[None, :, :], axis=2), axis=1)
-    region = distance < radius_m
-    adjacency = _adjacency(faces, len(vertices))
+    near = np.flatnonzero(np.all(np.abs(vertices - centres.mean(axis=0)) < np.ptp(centres, axis=0) + 2 * radius_m, axis=1))
+    distance = np.full(len(vertices), np.inf)
+    distance[near] = np.min(np.linalg.norm(vertices[near, None, :] - centres[None, :, :], axis=2), axis=1)
+    region = np.flatnonzero(distance < radius_m)
+    adjacency = _adjacency(faces, len(vertices))[region]  # only the smoothed rows are needed
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
     result = vertices.copy()
     # weight fades to zero at the rim so the smoothed patch blends in
-    weight = np.clip(1.0 - distance / radius_m, 0.0, 1.0)[region, None]
+    weight = np.clip(1.0 - distance[region] / radius_m, 0.0, 1.0)[:, None]
     for _ in range(iterations):
         mean = adjacency @ result / degree[:, None]
-        result[region] += 0.5 * weight * (mean[region] - result[region])
+        result[region] += 0.5 * weight * (mean - result[region])
     return result
