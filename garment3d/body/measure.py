@@ -59,6 +59,9 @@ BUST_BELOW_ARMPIT_M = 0.01
 CHEST_BELOW_ARMPIT_M = 0.015
 ABOVE_WAIST_M = 0.03  # the girth this far above the natural waist shows whether the waist is the narrowest
 KNEE_FALLBACK = 0.285
+TORSO_TOP = 0.88  # no torso landmark lies higher (share of stature): the head is not cut
+ARMPIT_SCAN_STEP_M = 0.02
+ARMPIT_PRECISION_M = 0.0004
 # Fallbacks for meshes without landmark vertices: ANSUR II medians, fractions of stature.
 RIB_CREST_HALF_BAND = 0.019
 NAVEL_BELOW_WAIST = 0.027
@@ -133,14 +136,17 @@ class TorsoSlicer:
     """Horizontal torso loops of one mesh at any height (per-face extents cached).
 
     vertices : (n, 3) float64, m; faces : (m, 3) int; axis_xz : (2,) a point
-    inside the torso (the loop enclosing it is the torso loop).
+    inside the torso (the loop enclosing it is the torso loop); y_range : optional
+    (low, high), the only heights that will be cut (faces outside are skipped).
     """
 
-    def __init__(self, vertices: np.ndarray, faces: np.ndarray, axis_xz: np.ndarray):
+    def __init__(
+        self, vertices: np.ndarray, faces: np.ndarray, axis_xz: np.ndarray, y_range: tuple[float, float] | None = None
+    ):
         self.vertices = np.ascontiguousarray(vertices, np.float64)
         self.faces = np.ascontiguousarray(faces, np.int64)
         self.axis_xz = np.asarray(axis_xz, np.float64)
-        self._sorted = SortedFaces(self.vertices, self.faces)
+        self._sorted = SortedFaces(self.vertices, self.faces, y_range)
         self._fmin, self._fmax = self._sorted.fmin, self._sorted.fmax  # of the sorted faces
 
     def section(self, y: float) -> Section:
@@ -203,21 +209,27 @@ def _crotch_and_depth_centre(
     return crotch, float((near[:, 1].min() + near[:, 1].max()) / 2)
 
 
-def _armpit(slicer: TorsoSlicer, levels: np.ndarray, half_width: np.ndarray) -> float:
-    """Lowest level where the torso loop's half width jumps (arms join), refined."""
-    jumps = np.flatnonzero(np.diff(half_width) > ARMPIT_JUMP_M)
-    if len(jumps) == 0:
-        return float(levels[-1])
-    i = int(jumps[0])
-    lo, hi, reference = float(levels[i]), float(levels[i + 1]), half_width[i]
-    for _ in range(5):  # bisection to ~0.3 mm
-        mid = (lo + hi) / 2
-        prof = slicer.profile(np.array([mid]))[0]
-        if np.isfinite(prof[3]) and prof[3] - reference > ARMPIT_JUMP_M / 2:
-            hi = mid
-        else:
-            lo = mid
-    return hi
+def _armpit(slicer: TorsoSlicer, levels: np.ndarray) -> float:
+    """Lowest level where the torso loop's half width jumps (arms join), refined by bisection.
+
+    The levels are cut one at a time from the bottom: cuts above the armpits go round
+    the arms as well and cost far more, so the scan stops at the first jump."""
+    previous = None
+    for i, y in enumerate(levels):
+        half = slicer.profile(np.array([y]))[0, 3]
+        if previous is not None and half - previous > ARMPIT_JUMP_M:
+            lo, hi, reference = float(levels[i - 1]), float(y), previous
+            while hi - lo > ARMPIT_PRECISION_M:
+                mid = (lo + hi) / 2
+                prof = slicer.profile(np.array([mid]))[0]
+                if np.isfinite(prof[3]) and prof[3] - reference > ARMPIT_JUMP_M / 2:
+                    hi = mid
+                else:
+                    lo = mid
+            return hi
+        if np.isfinite(half):
+            previous = half
+    return float(levels[-1])
 
 
 def _hip(slicer: TorsoSlicer, levels: np.ndarray, back_z: np.ndarray, crotch: float, waist: float) -> float:
@@ -293,17 +305,16 @@ def measure(
     stature = top - floor
     x_mid = float((v[:, 0].min() + v[:, 0].max()) / 2)
     crotch, z_mid = _crotch_and_depth_centre(v, f, x_mid, floor, stature)
-    slicer = TorsoSlicer(v, f, np.array([x_mid, z_mid]))
+    slicer = TorsoSlicer(v, f, np.array([x_mid, z_mid]), (crotch - 0.02, floor + TORSO_TOP * stature))
 
     nipples = _mean_y(v, marks.get("bust"))
     rib, crest = _mean_y(v, marks.get("rib")), _mean_y(v, marks.get("crest"))
     scan_from = crotch + 0.4 * (0.85 * stature - (crotch - floor))
-    scan_to = floor + 0.85 * stature
+    scan_to, step = floor + 0.85 * stature, SCAN_STEP_M
     if nipples is not None and rib is not None:  # the armpits lie a few cm above the bust points
-        scan_from = max(min(scan_from, nipples - 0.03), rib)
-        scan_to = min(scan_to, nipples + 0.15)
-    levels = np.arange(scan_from, scan_to, SCAN_STEP_M)
-    armpit = _armpit(slicer, levels, slicer.profile(levels)[:, 3])
+        scan_from = max(min(scan_from, nipples - 0.01), rib)
+        scan_to, step = min(scan_to, nipples + 0.15), ARMPIT_SCAN_STEP_M
+    armpit = _armpit(slicer, np.arange(scan_from, scan_to, step))
 
     if rib is None or crest is None:
         scan = np.arange(crotch + SCAN_STEP_M / 2, armpit, SCAN_STEP_M)

@@ -35,6 +35,10 @@ DATA_FILE = "makehuman_adult.npz"
 DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "body" / DATA_FILE
 DM_TO_M = 0.1
 MUSCLES = ("minmuscle", "averagemuscle", "maxmuscle")
+TORSO_BAND_BELOW_CREST_M = 0.08
+TORSO_BAND_ABOVE_RIB_M = 0.05
+TORSO_BAND_HALF_WIDTH_M = 0.2
+TORSO_BAND_RAMP_M = 0.03
 WEIGHTS = ("minweight", "averageweight", "maxweight")
 
 
@@ -128,6 +132,19 @@ class BodyModel:
         for shared in (self.base, self.faces, self.deltas, self.knee_vertices, self.nipple_vertices, self.navel_vertices,
                        self.rib_vertices, self.crest_vertices, self.cervicale_vertices):
             shared.flags.writeable = False  # one model serves every body in the process
+
+    @functools.cached_property
+    def torso_band(self) -> tuple[np.ndarray, np.ndarray]:
+        """(k,) vertex indices and (k,) weights in [0, 1] of the torso between hip and underbust on
+        the base mesh (arms, farther than ``TORSO_BAND_HALF_WIDTH_M`` from the mid-plane, left out);
+        the weight fades over ``TORSO_BAND_RAMP_M`` at both ends."""
+        y = self.base[:, 1]
+        crest = float(y[self.crest_vertices].mean())
+        rib = float(y[self.rib_vertices].mean())
+        low, high = crest - TORSO_BAND_BELOW_CREST_M, rib + TORSO_BAND_ABOVE_RIB_M
+        inside = np.flatnonzero((y > low) & (y < high) & (np.abs(self.base[:, 0]) < TORSO_BAND_HALF_WIDTH_M))
+        ramp = np.minimum(y[inside] - low, high - y[inside]) / TORSO_BAND_RAMP_M
+        return inside, np.clip(ramp, 0.0, 1.0)
 
     @property
     def landmark_vertices(self) -> dict[str, np.ndarray]:

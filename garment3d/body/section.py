@@ -297,26 +297,30 @@ class SortedFaces:
     """Faces sorted by their lowest y, so a horizontal cut only visits the few
     that can cross it (profiles of many levels cost a fraction of a full pass).
 
-    vertices : (n, 3) float64; faces : (m, 3) int64.
+    vertices : (n, 3) float64; faces : (m, 3) int64; y_range : optional (low, high):
+    cuts will only be made there, so faces entirely outside it are left out.
     """
 
     _last_order: dict[tuple[int, int], np.ndarray] = {}  # faces shape -> last order (nearly sorted next time)
 
-    def __init__(self, vertices: np.ndarray, faces: np.ndarray):
+    def __init__(self, vertices: np.ndarray, faces: np.ndarray, y_range: tuple[float, float] | None = None):
         self.vertices = np.ascontiguousarray(vertices, np.float64)
         faces = np.ascontiguousarray(faces, np.int64)
         fmin, fmax = face_extent(self.vertices, faces, 1)
         # Bodies measured one after another (a fit) differ little: start from the last
         # order, which a stable (merge) sort finishes in about linear time.
-        hint = self._last_order.get((faces.shape[0], self.vertices.shape[0]))
+        key = (faces.shape[0], self.vertices.shape[0])
+        hint = self._last_order.get(key)
         if hint is not None:
             order = hint[np.argsort(fmin[hint], kind="stable")]
         else:
             order = np.argsort(fmin, kind="stable")
-        SortedFaces._last_order = {(faces.shape[0], self.vertices.shape[0]): order}
+        SortedFaces._last_order = {key: order}
+        if y_range is not None:  # only cuts within y_range will be asked for: keep the faces that reach it
+            order = order[(fmax[order] >= y_range[0]) & (fmin[order] <= y_range[1])]
         self.faces = np.ascontiguousarray(faces[order])
         self.fmin, self.fmax = fmin[order], fmax[order]
-        self.reach = float((fmax - fmin).max()) if len(fmin) else 0.0
+        self.reach = float((self.fmax - self.fmin).max()) if len(self.fmin) else 0.0
 
     def loop_stats(self, levels: np.ndarray, axis_xz: np.ndarray) -> np.ndarray:
         """Same as ``loop_stats`` on the unsorted mesh."""
