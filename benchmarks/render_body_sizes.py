@@ -1,6 +1,14 @@
 """Render chart sizes side by side, front and side view, to check that they look like people of those sizes.
 
     .venv/bin/python benchmarks/render_body_sizes.py [--out renders/body_sizes.png] [--px 1800]
+    .venv/bin/python benchmarks/render_body_sizes.py --population [--out renders/body_population.png]
+
+``--population`` shows slim, average and heavy women and men instead: the
+ANSUR II medians (stature, chest, waist at the navel, buttock circumference)
+of the subjects within 3 percentiles of the 5th, 50th and 95th BMI percentile
+(``POPULATION``), with the landmark lines drawn across each torso: bust (red),
+natural waist (blue), navel waist (light blue), hip (green); the natural
+waist's lowest rib .. iliac crest band is shaded on the side view.
 
 Women 155/80A, 160/84A, 170/92B and men 170/88A, 180/100B (GB/T 1335, via
 ``garment3d.sizes.parse_size``), built with ``build_body`` (disk cache), stand
@@ -32,6 +40,21 @@ from garment3d.texture import body_surface
 from garment3d.types import RenderOptions
 
 LABELS = ("155/80A", "160/84A", "170/92B", "M170/88A", "M180/100B")
+#: label -> (height, chest, waist at the navel, hip) cm, gender: ANSUR II medians around BMI percentiles.
+POPULATION = {
+    "slim woman (BMI 20)": ((162.5, 84.1, 73.0, 91.9), "female"),
+    "average woman (BMI 25)": ((161.9, 93.1, 85.0, 101.7), "female"),
+    "heavy woman (BMI 32)": ((162.2, 106.9, 101.1, 113.5), "female"),
+    "slim man (BMI 21)": ((176.4, 93.2, 78.0, 91.2), "male"),
+    "average man (BMI 28)": ((174.1, 105.5, 93.3, 101.3), "male"),
+    "heavy man (BMI 35)": ((176.5, 119.3, 111.3, 113.2), "male"),
+}
+LANDMARK_LINES = {  # Landmarks field -> colour
+    "bust_y": (200, 40, 40),
+    "waist_y": (30, 60, 200),
+    "navel_y": (90, 170, 230),
+    "hip_y": (30, 150, 60),
+}
 GAP_M = 0.12  # between figures
 HEIGHT_LINES_CM = (150, 160, 170, 180, 190)
 
@@ -116,14 +139,51 @@ def annotate(rows: list[np.ndarray], extent, bodies, labels) -> Image.Image:
     return image
 
 
+def draw_landmarks(image: Image.Image, extent, bodies, row_h: int) -> None:
+    """Lines across each torso at the landmark heights (front row), the rib..crest band shaded (side row)."""
+    draw = ImageDraw.Draw(image, "RGBA")
+    (x0, x1), (y0, y1) = extent
+
+    def px(x: float) -> float:
+        return (x - x0) / (x1 - x0) * image.width
+
+    def py(y: float, row: int) -> float:
+        return row * row_h + (y1 - y) / (y1 - y0) * row_h
+
+    for body, x in bodies:
+        lm = body.landmarks
+        torso = body.vertices[np.abs(body.vertices[:, 1] - lm.hip_y) < 0.01]
+        half = float(np.abs(torso[:, 0]).max()) + 0.03 if len(torso) else 0.2
+        for name, colour in LANDMARK_LINES.items():
+            y = getattr(lm, name)
+            draw.line([(px(x - half), py(y, 0)), (px(x + half), py(y, 0))], fill=(*colour, 255), width=3)
+        depth = float(np.ptp(body.vertices[:, 2])) / 2 + 0.03
+        draw.rectangle([px(x - depth), py(lm.rib_y, 1), px(x + depth), py(lm.crest_y, 1)], fill=(30, 60, 200, 60))
+        for name, colour in LANDMARK_LINES.items():
+            y = getattr(lm, name)
+            draw.line([(px(x - depth), py(y, 1)), (px(x + depth), py(y, 1))], fill=(*colour, 255), width=2)
+
+
+def population_sizes():
+    from garment3d.types import Measurements, Size
+
+    return [
+        Size(label=label, system="ANSUR II", measurements=Measurements(*cm, gender=gender, waist_at="navel"))
+        for label, (cm, gender) in POPULATION.items()
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=get_settings().renders_dir / "body_sizes.png")
     parser.add_argument("--px", type=int, default=1800, help="image width")
+    parser.add_argument("--population", action="store_true", help="slim, average and heavy women and men, landmarks drawn")
     args = parser.parse_args()
+    if args.population and args.out == get_settings().renders_dir / "body_sizes.png":
+        args.out = get_settings().renders_dir / "body_population.png"
 
     started = time.perf_counter()
-    sizes = [parse_size(label) for label in LABELS]
+    sizes = population_sizes() if args.population else [parse_size(label) for label in LABELS]
     built = [build_body(size.measurements) for size in sizes]
     print(f"bodies ready in {time.perf_counter() - started:.1f} s")
     placed, x = [], 0.0
@@ -140,7 +200,10 @@ def main() -> int:
     started = time.perf_counter()
     front = render_row(pyrender, placed, 0.0, args.px, row_h, extent)
     side = render_row(pyrender, placed, 90.0, args.px, row_h, extent)
-    image = annotate([front, side], extent, placed, [f"{s.label} ({s.measurements.gender})" for s in sizes])
+    labels = [s.label if args.population else f"{s.label} ({s.measurements.gender})" for s in sizes]
+    image = annotate([front, side], extent, placed, labels)
+    if args.population:
+        draw_landmarks(image, extent, placed, row_h)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     image.save(args.out)
     print(f"rendered in {time.perf_counter() - started:.1f} s: {args.out} ({image.width} x {image.height})")

@@ -63,6 +63,7 @@ work is done.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from dataclasses import dataclass
@@ -196,6 +197,11 @@ MEASUREMENT_RANGES_CM = {
     "male": {"height": (150.0, 205.0), "bust": (76.0, 135.0), "waist": (60.0, 130.0), "hip": (78.0, 130.0)},
 }
 
+#: Where a waist girth may have been taken (``Measurements.waist_at``).
+WAIST_LANDMARKS = ("natural", "navel")
+#: Accepted control heights as shares of stature (ANSUR II extremes widened by a few per cent).
+HEIGHT_FRACTIONS = {"waist_height": (0.55, 0.70), "cervical_height": (0.80, 0.91)}
+
 _LABEL = re.compile(r"^(?P<prefix>[MW]?)(?P<height>\d{3})/(?P<girth>\d{2,3})(?P<type>[YABC])$")
 _LETTER_LABEL = re.compile(r"^(?:(?P<prefix>[MW])-)?(?P<letter>XS|S|M|L|XL|XXL|2XL)$", re.IGNORECASE)
 
@@ -218,6 +224,21 @@ def validate_measurements(m: Measurements) -> Measurements:
         raise InvalidMeasurementsError(
             f"measurement 'waist' = {m.waist_cm:g} cm is implausibly larger than bust and hip"
         )
+    if m.waist_at not in WAIST_LANDMARKS:
+        raise InvalidMeasurementsError(
+            f"waist_at must be one of {', '.join(WAIST_LANDMARKS)} (where the waist girth was taken), not {m.waist_at!r}"
+        )
+    for name, value in (("waist_height", m.waist_height_cm), ("cervical_height", m.cervical_height_cm)):
+        if value is None:
+            continue
+        low, high = (f * m.height_cm for f in HEIGHT_FRACTIONS[name])
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise InvalidMeasurementsError(f"measurement '{name}' must be a number of centimetres")
+        if not low <= value <= high:
+            raise InvalidMeasurementsError(
+                f"measurement '{name}' = {value:g} cm is outside the range for a body {m.height_cm:g} cm tall "
+                f"({low:.1f}-{high:.1f} cm, heights above the floor); leave it out to have it predicted"
+            )
     return m
 
 
@@ -270,6 +291,13 @@ def _parse_gbt(match: re.Match, label: str, gender: str) -> Size:
         waist_cm=central.waist + 4.0 * steps,
         hip_cm=central.hip + central.hip_step * steps,
         gender=gender,
+    )
+    # GB/T 1335's control heights: the body is fitted to them (natural waist, back neck point).
+    derived = derived_measurements(measurements)
+    measurements = dataclasses.replace(
+        measurements,
+        waist_height_cm=round(derived["waist_height"], 2),
+        cervical_height_cm=round(derived["waist_height"] + derived["back_length"], 2),
     )
     validate_measurements(measurements)
     return Size(label=label, system=f"{GBT_SYSTEM} {'men' if gender == 'male' else 'women'}", measurements=measurements)

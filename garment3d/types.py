@@ -58,6 +58,12 @@ class Measurements:
     waist_cm: float
     hip_cm: float
     gender: str = "female"  # "female" | "male"
+    # Where ``waist_cm`` was taken: "natural" (ISO 8559-1 natural waist, midway between the
+    # lowest rib and the iliac crest; GB/T 1335) or "navel" (omphalion; ANSUR II).
+    waist_at: str = "natural"
+    # Control heights above the floor (GB/T 1335), None when not given (then predicted):
+    waist_height_cm: float | None = None  # natural waist
+    cervical_height_cm: float | None = None  # back neck point (cervicale)
 
 
 @dataclass(frozen=True)
@@ -260,6 +266,15 @@ class Landmarks:
     knee_y: float
     axis_xz: np.ndarray
     frames: BodyFrames | None = None  # None for bodies without a usable arm/leg rig
+    # Further standard landmarks (m above the floor; NaN where unknown): navel (omphalion),
+    # lowest rib and iliac crest (the natural waist lies midway), chest (under the armpits),
+    # armpit, back neck point (cervicale).
+    navel_y: float = float("nan")
+    rib_y: float = float("nan")
+    crest_y: float = float("nan")
+    chest_y: float = float("nan")
+    armpit_y: float = float("nan")
+    cervicale_y: float = float("nan")
 
 
 @dataclass(frozen=True)

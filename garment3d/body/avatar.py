@@ -4,12 +4,15 @@ A scanned or modelled body arrives in any unit and orientation. ``load_avatar``
 reads it with trimesh and makes it a ``Body`` like ``build_body``'s:
 
 1. read: one mesh of triangles (a glTF scene is flattened with its transforms);
-2. one dominant part: connected pieces holding less than
-   ``MIN_DOMINANT_SHARE`` of the surface together (eyes, teeth, floaters) are
-   dropped; a mesh with no such dominant piece (two people, a body plus a
-   garment) is refused;
-3. closed: holes are filled with ``trimesh.repair.fill_holes`` (fans); a mesh
-   still open afterwards is refused; winding is made outward;
+2. one body: the connected part with the largest surface is kept and the
+   others (eyes, teeth, lashes, hair, floaters) are dropped with a logged note;
+   a second part of body size (``SECOND_BODY_AREA`` of its surface and
+   ``SECOND_BODY_EXTENT`` of its height: two people, a body plus a garment) is
+   refused;
+3. closed: repeated and flat triangles are dropped, holes are filled with
+   ``trimesh.repair.fill_holes`` (fans); a mesh still open afterwards, or with
+   edges shared by more than two triangles, is refused saying which; winding
+   is made outward;
 4. up axis: the longest bounding-box extent (when the runner-up is within
    ``UP_AMBIGUITY`` of it, as for a T-pose, the axis along which the surface is
    spread widest), head end versus feet end told apart by the feet being the
@@ -53,7 +56,8 @@ log = logging.getLogger(__name__)
 FORMATS = {".obj": "obj", ".glb": "glb", ".gltf": "gltf", ".ply": "ply"}
 UNITS = {"mm": 0.001, "cm": 0.01, "m": 1.0}
 HUMAN_HEIGHT_M = (1.2, 2.1)
-MIN_DOMINANT_SHARE = 0.9  # of the surface area
+SECOND_BODY_AREA = 0.3  # a part this share of the body's surface ...
+SECOND_BODY_EXTENT = 0.5  # ... spanning this share of its height is another body or a garment: refused
 UP_AMBIGUITY = 0.15  # runner-up extent within 15 % of the longest: decide by spread
 END_SLAB = 0.04  # share of the height at each end compared to tell feet from head
 SHIN_SLAB = (0.12, 0.2)
@@ -172,24 +176,35 @@ def _read(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _dominant_part(vertices: np.ndarray, faces: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """The body: the part with the largest surface. Other parts are dropped with a
+    note (eyes, teeth, lashes, hair, accessories), unless one is body-sized itself
+    (another person, a garment over the body): then the file is refused."""
     import trimesh
 
     mesh = trimesh.Trimesh(vertices, faces, process=False)
     labels = trimesh.graph.connected_component_labels(mesh.face_adjacency, node_count=len(faces))
     area = np.bincount(labels, weights=mesh.area_faces)
     largest = int(np.argmax(area))
-    share = area[largest] / area.sum()
-    if share < MIN_DOMINANT_SHARE:
-        raise BodyModelError(
-            f"{name}: {len(area)} separate parts and the largest holds only {share:.0%} of the surface "
-            f"(needs {MIN_DOMINANT_SHARE:.0%}); export one body, without other objects"
-        )
-    if len(area) > 1:
-        log.info("%s: dropping %d small parts (%.1f %% of the surface)", name, len(area) - 1, 100 * (1 - share))
-        keep = trimesh.Trimesh(vertices, faces[labels == largest], process=False)
-        keep.remove_unreferenced_vertices()
-        return np.asarray(keep.vertices), np.asarray(keep.faces, np.int64)
-    return vertices, faces
+    if len(area) == 1:
+        return vertices, faces
+    body_height = float(np.ptp(vertices[np.unique(faces[labels == largest])], axis=0).max())
+    for label in np.argsort(area)[::-1][1:]:
+        part = vertices[np.unique(faces[labels == label])]
+        extent = float(np.ptp(part, axis=0).max())
+        if area[label] > SECOND_BODY_AREA * area[largest] and extent > SECOND_BODY_EXTENT * body_height:
+            raise BodyModelError(
+                f"{name}: {len(area)} separate parts, and besides the largest ({area[largest] / area.sum():.0%} of "
+                f"the surface) another holds {area[label] / area.sum():.0%} and spans {extent / body_height:.0%} of "
+                "its height (a second person or a garment over the body?); export the body alone as one mesh"
+            )
+    dropped = len(area) - 1
+    log.warning(
+        "%s: kept the body (the largest part) and dropped %d other parts (%.1f %% of the surface: eyes, teeth, "
+        "hair or accessories)", name, dropped, 100 * (1 - area[largest] / area.sum()),
+    )
+    keep = trimesh.Trimesh(vertices, faces[labels == largest], process=False)
+    keep.remove_unreferenced_vertices()
+    return np.asarray(keep.vertices), np.asarray(keep.faces, np.int64)
 
 
 def _closed(vertices: np.ndarray, faces: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -197,13 +212,22 @@ def _closed(vertices: np.ndarray, faces: np.ndarray, name: str) -> tuple[np.ndar
 
     mesh = trimesh.Trimesh(vertices, faces, process=False)
     if not mesh.is_watertight:
-        open_edges = len(trimesh.grouping.group_rows(mesh.edges_sorted, require_count=1))
+        mesh.update_faces(mesh.unique_faces() & mesh.nondegenerate_faces())  # repeated or flat triangles
+        mesh.remove_unreferenced_vertices()
+        open_edges = _open_edges(mesh)
         trimesh.repair.fill_holes(mesh, use_fan=True)
         if not mesh.is_watertight:
-            left = len(trimesh.grouping.group_rows(mesh.edges_sorted, require_count=1))
+            left, crowded = _open_edges(mesh), _crowded_edges(mesh)
+            problems = []
+            if left:
+                problems.append(f"{left} open edges remain after filling the holes along {open_edges}")
+            if crowded:
+                problems.append(f"{crowded} edges are shared by more than two triangles (parts of the surface touch)")
+            if not problems:
+                problems.append("its triangles do not join edge to edge")
             raise BodyModelError(
-                f"{name}: the surface is not closed ({open_edges} open edges; {left} remain after filling holes, "
-                "or edges are shared by more than two triangles); close it in the scanner or modelling tool"
+                f"{name}: the surface is not closed: {'; '.join(problems)}; export the body as one closed "
+                "(watertight, manifold) mesh, e.g. with a scanner's 'make watertight' or a remesh in the modelling tool"
             )
         log.info("%s: filled holes along %d open edges", name, open_edges)
     if not mesh.is_winding_consistent:
@@ -211,6 +235,17 @@ def _closed(vertices: np.ndarray, faces: np.ndarray, name: str) -> tuple[np.ndar
     if mesh.volume < 0:
         mesh.invert()
     return np.asarray(mesh.vertices, np.float64), np.asarray(mesh.faces, np.int64)
+
+
+def _open_edges(mesh) -> int:
+    import trimesh
+
+    return len(trimesh.grouping.group_rows(mesh.edges_sorted, require_count=1))
+
+
+def _crowded_edges(mesh) -> int:
+    _, counts = np.unique(mesh.edges_sorted, axis=0, return_counts=True)
+    return int(np.sum(counts > 2))
 
 
 # --------------------------------------------------------------------------- orientation and units

@@ -14,7 +14,7 @@ from garment3d.body.cache import MemoryCache, body_key, load_body, save_body
 from garment3d.body.frames import body_frames
 from garment3d.body.fit import FitOptions, fit_body, validate_measurements
 from garment3d.body.model import load_model
-from garment3d.body.mannequin import smooth_nipples
+from garment3d.body.mannequin import smooth_nipples, smooth_torso_band
 from garment3d.body.measure import BodyMeasurement, measure
 from garment3d.body.pose import pose_arms, rig_arms, validate_arm_angle
 from garment3d.body.sdf import build_sdf
@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 
 SDF_SPACING_M = 0.005
 SDF_MARGIN_M = 0.05
-POSE_GIRTH_TOLERANCE_CM = 0.2  # posing the arms must not change the torso's measurements
+POSE_GIRTH_TOLERANCE_CM = 0.2
+FINISH_TOLERANCE_CM = 0.25  # re-fit when the finish moves a girth further than this  # posing the arms must not change the torso's measurements
 
 _memory = MemoryCache(size=4)
 _lock = threading.Lock()
@@ -45,21 +46,33 @@ def _mesh_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
     return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
 
 
+def _finish(model, vertices: np.ndarray) -> np.ndarray:
+    """The dress-form finish: nipples smoothed away, the torso between hip and underbust smoothed (no creases)."""
+    vertices = smooth_nipples(vertices, model.faces, model.nipple_vertices)
+    band, weights = model.torso_band
+    return smooth_torso_band(vertices, model.faces, band, weights)
+
+
 def fit_dress_form(model, target: Measurements, options: FitOptions | None = None):
-    """Fit, smooth the nipples away, and re-fit once so the smoothed form still measures the target bust.
+    """Fit, give the body its dress-form finish, and re-fit once (from the first fit) so the
+    finished form still measures the target girths.
 
     Returns (vertices, measurement) of the finished form; the measurement is
-    taken on the smoothed mesh (bust level from the original nipple vertices).
+    taken on the finished mesh (bust level from the original nipple vertices).
     """
-    aim = target
+    aim, start = target, None
     for _ in range(2):
-        fit = fit_body(model, aim, options)
-        vertices = smooth_nipples(fit.vertices, model.faces, model.nipple_vertices)
-        meas = measure(vertices, model.faces, model.knee_vertices, model.nipple_vertices)
-        shortfall = target.bust_cm - meas.measurements(target.gender).bust_cm
-        if abs(shortfall) < 0.3:
+        fit = fit_body(model, aim, options, start=start)
+        vertices = _finish(model, fit.vertices)
+        meas = measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
+        got = np.array([meas.bust_girth, meas.waist_girth_at(target.waist_at), meas.hip_girth]) * 100
+        shortfall = np.array([target.bust_cm, target.waist_cm, target.hip_cm]) - got
+        if np.abs(shortfall).max() < FINISH_TOLERANCE_CM:
             break
-        aim = dataclasses.replace(aim, bust_cm=aim.bust_cm + shortfall)
+        aim = dataclasses.replace(
+            aim, bust_cm=aim.bust_cm + shortfall[0], waist_cm=aim.waist_cm + shortfall[1], hip_cm=aim.hip_cm + shortfall[2]
+        )
+        start = fit.params
     return vertices, meas
 
 
@@ -71,7 +84,7 @@ def _pose(model, vertices: np.ndarray, meas: BodyMeasurement, arm_angle_deg: flo
     """Turn the arms to ``arm_angle_deg``; the torso must measure as before."""
     rig = rig if rig is not None else _rig(model, vertices, meas)
     posed = pose_arms(vertices, rig, arm_angle_deg)
-    again = measure(posed, model.faces, model.knee_vertices, model.nipple_vertices)
+    again = measure(posed, model.faces, landmark_vertices=model.landmark_vertices)
     for name in ("stature", "bust_girth", "waist_girth", "hip_girth"):
         change = (getattr(again, name) - getattr(meas, name)) * 100
         if abs(change) > POSE_GIRTH_TOLERANCE_CM:

@@ -24,7 +24,7 @@ __all__ = ["CACHE_FORMAT", "body_key", "load_body", "save_body", "MemoryCache"]
 log = logging.getLogger(__name__)
 
 #: Bump when the fit, the measurements or the stored layout change.
-CACHE_FORMAT = 5  # 5: arm centre paths; 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
+CACHE_FORMAT = 7  # 7: torso band smoothed (no creases); 6: standard landmarks (natural waist between rib and iliac crest, navel, heights fitted); 5: arm centre paths; 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
 
 
 def body_key(target: Measurements, data_version: str, arm_angle_deg: float | None = None) -> str:
@@ -38,6 +38,9 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
         "waist_cm": round(float(target.waist_cm), 3),
         "hip_cm": round(float(target.hip_cm), 3),
         "gender": target.gender,
+        "waist_at": target.waist_at,
+        "waist_height_cm": None if target.waist_height_cm is None else round(float(target.waist_height_cm), 3),
+        "cervical_height_cm": None if target.cervical_height_cm is None else round(float(target.cervical_height_cm), 3),
         "data": data_version,
         "format": CACHE_FORMAT,
     }
@@ -45,6 +48,13 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
         fields["arm_angle_deg"] = round(float(arm_angle_deg), 3)
     payload = json.dumps(fields, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()[:24]
+
+
+_MORE_LANDMARKS = ("navel_y", "rib_y", "crest_y", "chest_y", "armpit_y", "cervicale_y")
+
+
+def _nan(value: float | None) -> float:
+    return float("nan") if value is None else float(value)
 
 
 _FRAME_FIELDS = ("neck_y", "neck_xz", "neck_radius", "shoulder_points", "arm_joints", "arm_dirs", "arm_paths", "leg_xz")
@@ -70,9 +80,11 @@ def save_body(path: Path, body: Body) -> None:
         "vertices": body.vertices,
         "faces": body.faces,
         "landmarks": np.array([lm.bust_y, lm.waist_y, lm.hip_y, lm.crotch_y, lm.knee_y]),
+        "landmarks_more": np.array([getattr(lm, name) for name in _MORE_LANDMARKS]),
         "axis_xz": lm.axis_xz,
         **_frame_arrays(lm.frames),
         "measured": np.array([ms.height_cm, ms.bust_cm, ms.waist_cm, ms.hip_cm]),
+        "measured_heights": np.array([_nan(ms.waist_height_cm), _nan(ms.cervical_height_cm)]),
         "gender": np.asarray(ms.gender),
         "sdf_origin": body.sdf.origin,
         "sdf_spacing": np.float64(body.sdf.spacing),
@@ -98,11 +110,16 @@ def load_body(path: Path) -> Body | None:
         with np.load(path, allow_pickle=False) as d:
             lm = d["landmarks"]
             ms = d["measured"]
+            more = dict(zip(_MORE_LANDMARKS, (float(x) for x in d["landmarks_more"]), strict=True))
+            heights = [None if np.isnan(x) else float(x) for x in d["measured_heights"]]
             return Body(
                 vertices=d["vertices"],
                 faces=d["faces"],
-                landmarks=Landmarks(*(float(x) for x in lm), axis_xz=d["axis_xz"], frames=_frames(d)),
-                measured=Measurements(*(float(x) for x in ms), gender=str(d["gender"])),
+                landmarks=Landmarks(*(float(x) for x in lm), axis_xz=d["axis_xz"], frames=_frames(d), **more),
+                measured=Measurements(
+                    *(float(x) for x in ms), gender=str(d["gender"]),
+                    waist_height_cm=heights[0], cervical_height_cm=heights[1],
+                ),
                 sdf=SignedDistanceGrid(origin=d["sdf_origin"], spacing=float(d["sdf_spacing"]), values=d["sdf_values"].astype(np.float32)),
             )
     except (OSError, KeyError, ValueError, EOFError) as exc:

@@ -2,16 +2,31 @@
 
 Controls: the macro sliders weight, muscle, height and proportions, and the
 local targets ``measure-bust-circ``, ``measure-underbust-circ``,
-``measure-waist-circ``, ``measure-hips-circ`` and ``stomach-pregnant`` (a
-belly, for waists close to the hips); gender is fixed by the request. A final
-uniform scale about the floor makes the stature exact.
+``measure-waist-circ``, ``measure-hips-circ``, ``stomach-pregnant`` (a
+belly, for waists close to or above the hips), ``torso-scale-depth``,
+``hip-waist`` (the waist indentation up or down), ``measure-napetowaist-dist``
+and ``measure-neck-height`` (where the waist and the back neck point sit);
+gender is fixed by the request. A final uniform scale about the floor makes
+the stature exact.
+
+Like is compared with like: the requested waist girth is matched at the
+landmark the request names (``Measurements.waist_at``: the natural waist, as
+GB/T 1335 and ISO 8559-1 take it, or the navel, as ANSUR II does), and the
+natural waist and the back neck point are placed at the requested control
+heights (``waist_height_cm``, ``cervical_height_cm``) or, when the request
+gives none, at the heights the ANSUR II population model predicts
+(``garment3d.body.heights``). Where the requested waist is well below both
+bust and hip, a one-sided term keeps the torso from narrowing further above
+the natural waist (the narrowest girth is the waist, so a fitted garment does
+not blouse).
 
 The fit is a bounded trust-region Gauss-Newton: each step solves a linearised
 least-squares problem with ``scipy.optimize.lsq_linear`` and is kept only if
 it lowers the cost. The Jacobian comes from finite differences of the full
 measurement (landmarks move with the shape); since targets are linear, each
 column is one incremental blend (only the targets whose weight changes) and one
-``measure`` call (a few ms). Small priors keep muscle and proportions near
+``measure`` call (a few ms). After an accepted step the Jacobian is updated by
+Broyden's rank-one formula; it is measured afresh only when a step fails. Small priors keep muscle and proportions near
 average and the local targets near zero, so the macro sliders carry the
 overall size and the local targets the proportions between the girths.
 """
@@ -25,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import lsq_linear
 
+from garment3d.body.heights import control_heights_cm
 from garment3d.body.measure import BodyMeasurement, measure
 from garment3d.body.model import BodyModel, ShapeParams
 from garment3d.sizes import MEASUREMENT_RANGES_CM as _SIZE_RANGES_CM
@@ -56,7 +72,13 @@ LOCAL = (
     "measure-waist-circ",
     "measure-hips-circ",
     "stomach-pregnant",
+    "torso-scale-depth",
+    "hip-waist",
+    "measure-napetowaist-dist",
+    "measure-neck-height",
 )
+RESIDUALS = ("height_cm", "bust_cm", "waist_cm", "hip_cm", "waist_height_cm", "cervical_height_cm", "waist_shape")
+DEFINED_WAIST = 0.92  # a waist below this share of both bust and hip should be the narrowest girth
 CONTROLS = MACRO + LOCAL
 LOWER = np.array([0.0] * len(MACRO) + [-1.0] * len(LOCAL))
 UPPER = np.ones(len(CONTROLS))
@@ -74,8 +96,10 @@ class FitOptions:
     max_iterations: int = 25
     trust: float = 0.35  # largest change of a control in one step
     # Prior strength in cm of residual per unit of control, in CONTROLS order.
-    prior_cm: tuple[float, ...] = (0.05, 0.3, 0.0, 0.3, 0.4, 0.6, 0.4, 0.4, 0.6)
+    prior_cm: tuple[float, ...] = (0.05, 0.3, 0.0, 0.3, 0.4, 0.6, 0.4, 0.4, 0.6, 0.6, 0.3, 0.3, 0.3)
     height_weight: float = 0.3  # stature is fixed by the final scale; keep the scale near 1
+    cervical_weight: float = 0.5  # the back neck point matters less than the waist
+    shape_weight: float = 0.5  # the torso narrowing above a defined natural waist
 
 
 @dataclass(frozen=True)
@@ -109,7 +133,7 @@ def validate_measurements(target: Measurements) -> float:
 
 def model_measure(model: BodyModel, vertices: np.ndarray) -> BodyMeasurement:
     """``measure`` with the model's landmark vertex sets (knees, nipples)."""
-    return measure(vertices, model.faces, model.knee_vertices, model.nipple_vertices)
+    return measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
 
 
 def _params(gender: float, x: np.ndarray) -> ShapeParams:
@@ -123,11 +147,30 @@ def _params(gender: float, x: np.ndarray) -> ShapeParams:
     )
 
 
-def _values(meas: BodyMeasurement) -> np.ndarray:
-    return np.array([meas.stature, meas.bust_girth, meas.waist_girth, meas.hip_girth])
+def _values(meas: BodyMeasurement, waist_at: str) -> np.ndarray:
+    """Stature, bust, waist (at the requested landmark), hip, natural waist height,
+    back neck point height, and the girth above the natural waist minus the waist's (m)."""
+    return np.array(
+        [
+            meas.stature,
+            meas.bust_girth,
+            meas.waist_girth_at(waist_at),
+            meas.hip_girth,
+            meas.waist_y,
+            meas.cervicale_y,
+            meas.above_waist_girth - meas.waist_girth,
+        ]
+    )
 
 
-def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray) -> np.ndarray:
+def _goal(target: Measurements) -> np.ndarray:
+    """The values ``_values`` aims at (m); the last (the waist shape) is a floor, not a value."""
+    waist_height, cervical_height = control_heights_cm(target)
+    cm = [target.height_cm, target.bust_cm, target.waist_cm, target.hip_cm, waist_height, cervical_height, 0.0]
+    return np.array(cm, np.float64) / 100.0
+
+
+def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray, waist_at: str) -> np.ndarray:
     """Controls at their priors, except the macro height (matching the stature)
     and the macro weight (matching the sum of the girths), by 1-D interpolation."""
     x = PRIOR.copy()
@@ -140,33 +183,46 @@ def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray) -> np.ndar
     sizes = []
     for w in grid:
         x[0] = w
-        values = _values(model_measure(model, model.vertices(_params(gender, x))))
-        sizes.append(values[1:].sum() * goal[0] / values[0])
+        values = _values(model_measure(model, model.vertices(_params(gender, x))), waist_at)
+        sizes.append(values[1:4].sum() * goal[0] / values[0])
     x[0] = PRIOR[0]
     if np.all(np.isfinite(sizes)) and np.all(np.diff(sizes) > 0):
-        x[0] = float(np.clip(np.interp(goal[1:].sum(), sizes, grid), 0.0, 1.0))
+        x[0] = float(np.clip(np.interp(goal[1:4].sum(), sizes, grid), 0.0, 1.0))
     return x
 
 
 class _Problem:
     """Residuals, cost and Jacobian of one fit."""
 
-    def __init__(self, model: BodyModel, gender: float, goal: np.ndarray, opts: FitOptions):
-        self.model, self.gender, self.goal, self.opts = model, gender, goal, opts
+    def __init__(self, model: BodyModel, gender: float, target: Measurements, opts: FitOptions):
+        self.model, self.gender, self.opts = model, gender, opts
+        self.goal = _goal(target)
+        self.waist_at = target.waist_at
         self.prior_w = np.asarray(opts.prior_cm) / 100.0
+        defined = target.waist_cm < DEFINED_WAIST * min(target.bust_cm, target.hip_cm)
+        self.shape_weight = opts.shape_weight if defined else 0.0
 
     def residual(self, values: np.ndarray) -> np.ndarray:
-        """Metres: stature (weighted) and the girths after the exact-height scale."""
+        """Metres: stature (weighted), then the girths and heights after the exact-height scale."""
         scale = self.goal[0] / values[0]
         height = self.opts.height_weight * (values[0] - self.goal[0])
-        return np.concatenate([[height], scale * values[1:] - self.goal[1:]])
+        scaled = scale * values[1:6] - self.goal[1:6]
+        scaled[4] *= self.opts.cervical_weight
+        shape = self.shape_weight * min(0.0, scale * values[6])
+        return np.concatenate([[height], scaled, [shape]])
+
+    def measure(self, vertices: np.ndarray) -> tuple[BodyMeasurement, np.ndarray]:
+        meas = model_measure(self.model, vertices)
+        return meas, _values(meas, self.waist_at)
 
     def evaluate(self, x: np.ndarray) -> _State:
         verts = self.model.vertices(_params(self.gender, x))
-        meas = model_measure(self.model, verts)
-        values = _values(meas)
+        meas, values = self.measure(verts)
         if not np.all(np.isfinite(values)):
-            raise BodyModelError(f"the body could not be measured during the fit (controls {np.round(x, 3)})")
+            raise BodyModelError(
+                f"the body could not be measured during the fit (controls {np.round(x, 3)}); "
+                "check that the measurements belong to one person"
+            )
         r = self.residual(values)
         cost = float(np.sum(r**2) + np.sum((self.prior_w * (x - PRIOR)) ** 2))
         return _State(x, verts, meas, r, cost)
@@ -179,18 +235,18 @@ class _Problem:
         after = self.model.target_weights(_params(self.gender, xp))
         change = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after.keys() | before.keys()}
         verts = state.vertices + self.model.offset({k: d for k, d in change.items() if d != 0.0})
-        return self.residual(_values(model_measure(self.model, verts)))
+        return self.residual(self.measure(verts)[1])
 
     def jacobian(self, state: _State) -> np.ndarray:
-        """Finite differences; central across a kink of the target weights."""
+        """Forward differences, away from a kink of the target weights (a local
+        target's incr/decr switch, a macro slider's average)."""
         x = state.x
         jac = np.empty((len(state.r), len(CONTROLS)))
         for j, h in enumerate(FD_STEP):
-            if abs(x[j] - KINK[j]) < h and LOWER[j] <= x[j] - h and x[j] + h <= UPPER[j]:
-                jac[:, j] = (self.moved(state, j, h) - self.moved(state, j, -h)) / (2 * h)
-            else:
-                hs = h if x[j] + h <= UPPER[j] else -h
-                jac[:, j] = (self.moved(state, j, hs) - state.r) / hs
+            hs = h if x[j] + h <= UPPER[j] else -h
+            if x[j] < KINK[j] <= x[j] + hs or x[j] + hs <= KINK[j] < x[j]:
+                hs = -hs if LOWER[j] <= x[j] - hs <= UPPER[j] else hs
+            jac[:, j] = (self.moved(state, j, hs) - state.r) / hs
         if not np.all(np.isfinite(jac)):
             raise BodyModelError("the body could not be measured during the fit (finite differences)")
         return jac
@@ -204,31 +260,66 @@ class _Problem:
         return lsq_linear(a, b, bounds=(lo, hi), method="bvls").x
 
 
-def fit_body(model: BodyModel, target: Measurements, options: FitOptions | None = None) -> FitResult:
+def _converged(state: _State, opts: FitOptions) -> bool:
+    return bool(np.abs(state.r[1:6]).max() < opts.target_cm / 100.0 and abs(state.r[6]) < opts.target_cm / 100.0)
+
+
+def _check(target: Measurements, goal: np.ndarray, final: BodyMeasurement, iterations: int, opts: FitOptions) -> None:
+    """Refuse a body further than the tolerance from what the request gave."""
+    got = _values(final, target.waist_at)
+    names = ["height_cm", "bust_cm", "waist_cm", "hip_cm"]
+    if target.waist_height_cm is not None:
+        names.append("waist_height_cm")
+    if target.cervical_height_cm is not None:
+        names.append("cervical_height_cm")
+    errors = {name: got[RESIDUALS.index(name)] - goal[RESIDUALS.index(name)] for name in names}
+    name, err = max(errors.items(), key=lambda kv: abs(kv[1]))
+    if abs(err) * 100 > opts.tolerance_cm:
+        where = f" (at the {target.waist_at} waist)" if name == "waist_cm" else ""
+        raise BodyModelError(
+            f"cannot fit the body to the measurements: {name}{where} misses by {err * 100:+.1f} cm "
+            f"(wanted {goal[RESIDUALS.index(name)] * 100:g} cm) after {iterations} iterations; the combination "
+            "is outside what the body model can represent: check the measurements (all in cm, girths taken "
+            "horizontally round the body) or give the client's own body mesh with --avatar"
+        )
+
+
+def fit_body(
+    model: BodyModel, target: Measurements, options: FitOptions | None = None, *, start: ShapeParams | None = None
+) -> FitResult:
     """Fit shape controls so the body measures ``target`` (see module docstring).
 
+    ``start``: controls to start from (a previous fit of a nearby target).
     Raises InvalidMeasurementsError for requests outside human range (before any
     work) and BodyModelError if the fit ends further than ``tolerance_cm`` away.
     """
     opts = options or FitOptions()
     gender = validate_measurements(target)
-    goal = np.array([target.height_cm, target.bust_cm, target.waist_cm, target.hip_cm], np.float64) / 100.0
-    problem = _Problem(model, gender, goal, opts)
-
-    state = problem.evaluate(_initial_guess(model, gender, goal))
+    problem = _Problem(model, gender, target, opts)
+    goal = problem.goal
+    x0 = _controls(start) if start is not None else _initial_guess(model, gender, goal, target.waist_at)
+    state = problem.evaluate(x0)
     radius, jac, iterations = opts.trust, None, 0
     for iterations in range(1, opts.max_iterations + 1):
         log.debug("fit %d: residual cm %s, controls %s", iterations, np.round(state.r * 100, 2), np.round(state.x, 3))
-        if np.abs(state.r[1:]).max() < opts.target_cm / 100.0:
+        if _converged(state, opts):
             break
-        if jac is None:
+        fresh = jac is None
+        if fresh:
             jac = problem.jacobian(state)
         step = problem.step(state, jac, radius)
         trial = problem.evaluate(np.clip(state.x + step, LOWER, UPPER))
         if trial.cost < state.cost:
-            state, jac = trial, None
+            # Broyden's rank-one update instead of new finite differences (a fresh
+            # Jacobian only after a rejected step): a third of the measurements.
+            dx = trial.x - state.x
+            jac = jac + np.outer(trial.r - state.r - jac @ dx, dx) / float(dx @ dx)
+            state = trial
             radius = min(2 * radius, opts.trust)
         else:
+            if not fresh:
+                jac = None  # the update misled the step: measure the Jacobian afresh and retry
+                continue
             radius = 0.3 * float(np.abs(step).max())
             if radius < 1e-3:
                 break
@@ -237,14 +328,14 @@ def fit_body(model: BodyModel, target: Measurements, options: FitOptions | None 
     floor = state.vertices[:, 1].min()
     scaled = (state.vertices - np.array([0.0, floor, 0.0])) * scale
     final = model_measure(model, scaled)
-    errors = dict(zip(("height_cm", "bust_cm", "waist_cm", "hip_cm"), _values(final) - goal, strict=True))
-    name, err = max(errors.items(), key=lambda kv: abs(kv[1]))
-    if abs(err) * 100 > opts.tolerance_cm:
-        raise BodyModelError(
-            f"cannot fit the body to the measurements: {name} misses by {err * 100:+.1f} cm "
-            f"(wanted {getattr(target, name):g} cm) after {iterations} iterations; "
-            "the combination is outside what the body model can represent"
-        )
+    _check(target, goal, final, iterations, opts)
     return FitResult(
         params=_params(gender, state.x), scale=scale, vertices=scaled, measurement=final, iterations=iterations
     )
+
+
+def _controls(params: ShapeParams) -> np.ndarray:
+    """The control vector of ``params`` (inverse of ``_params``)."""
+    local = dict(params.local)
+    x = [params.weight, params.muscle, params.height, params.proportions] + [local.get(n, 0.0) for n in LOCAL]
+    return np.array(x, np.float64)

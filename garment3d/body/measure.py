@@ -1,33 +1,42 @@
-"""Tailoring measurements taken from a body mesh, in the spirit of ISO 8559-1.
+"""Tailoring measurements taken from a body mesh at standard landmarks.
 
 A girth is a tape measure: the horizontal section of the mesh at the landmark
 height, only the closed loop around the torso (the loop that encloses the
 torso axis, so the arms and hands are left out), and the perimeter of its
 convex hull (the tape bridges concavities such as between the breasts).
 
-Landmarks (heights above the lowest vertex, the floor):
+Landmarks (heights above the lowest vertex, the floor). The MakeHuman model
+names vertex sets that follow its anatomy as the shape changes (``landmark_vertices``:
+rings of torso surface vertices at skeleton joints, the navel, the nipples);
+a mesh without them (a client's avatar) gets the fallback in brackets.
 
 - stature: top of the head to the floor.
-- crotch: the lowest point of the torso in the sagittal plane (x of the
-  mid-sagittal plane), found as the lowest point of that section above 30 % of
-  stature.
+- crotch: the lowest point of the torso in the mid-sagittal section above 30 %
+  of stature.
 - armpit: the lowest level at which the torso loop joins the arms.
-- waist (natural waist): the narrowest torso girth between 30 % and 80 % of
-  the way from crotch to armpit (parabola-refined).
-- hip: the level of greatest buttock prominence (the most posterior point of
-  the torso between crotch and waist); the middle of the band within
-  ``HIP_BAND_M`` of it, since the buttocks are flat over a few centimetres.
-  (ISO 8559-1 and ANSUR take the hip girth at this level; on the MakeHuman
-  mesh the largest girth sits at the top of the thighs, just above the crotch.)
-- bust: the level of the bust points. When the caller names the nipple
-  vertices (the MakeHuman model does) it is their mean height, kept 1 cm below
-  the armpit (a tape passes under the arms); otherwise the
-  level of greatest front projection of the chest between mid-way from waist
-  to armpit and the armpits, the middle of the band within ``BUST_BAND_M`` of
-  it. (On bodies with a belly the front projection alone can jump to the top
-  of the belly; the nipples cannot.)
-- knee: the mean height of a ring of vertices around the knee joints when the
-  caller names them (the MakeHuman model does), else 0.285 x stature.
+- lowest rib (10th rib) and iliac crest: the torso rings at the skeleton's
+  spine-2 (T12/L1) and spine-3 (L4, the supracristal plane) joints.
+  [the natural waist found as below, plus / minus 1.9 % of stature: the
+  ANSUR II median half band]
+- natural waist (ISO 8559-1: between the lowest rib and the iliac crest;
+  GB/T 1335's waist): midway between the lowest rib and the iliac crest, the
+  level of the WHO waist-circumference protocol. [the narrowest torso girth
+  between 30 % and 80 % of the way from crotch to armpit]
+- navel waist (omphalion; where ANSUR II takes its waist circumference): the
+  mean height of the navel vertices. [2.7 % of stature below the natural waist]
+- hip (ISO 8559-1 hip girth): the level of greatest buttock prominence, the
+  most posterior point of the torso between the crotch and the iliac crest;
+  the middle of the band within ``HIP_BAND_M`` of it, since the buttocks are
+  flat over a few centimetres.
+- bust (ISO 8559-1 bust girth): the level of the bust points (the nipple
+  vertices' mean height), kept ``BUST_BELOW_ARMPIT_M`` below the armpit (a
+  tape passes under the arms). [the greatest front projection of the chest
+  between mid-way from waist to armpit and the armpits]
+- chest (EN 13402-1 chest girth, under the armpits): ``CHEST_BELOW_ARMPIT_M``
+  below the armpit.
+- back neck point (cervicale): the mid-line back vertices at the skeleton's
+  neck joint. [86 % of stature, the ANSUR II median]
+- knee: the mean height of a ring of vertices around the knee joints. [0.285 x stature]
 """
 
 from __future__ import annotations
@@ -36,10 +45,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from garment3d.body.section import Section, face_extent, loop_stats, section, torso_loop
+from garment3d.body.section import Section, SortedFaces, face_extent, section, torso_loop
 from garment3d.types import Landmarks, Measurements
 
-__all__ = ["BodyMeasurement", "measure", "torso_girth", "TorsoSlicer"]
+__all__ = ["BodyMeasurement", "GIRTH_LANDMARKS", "measure", "torso_girth", "TorsoSlicer"]
 
 SCAN_STEP_M = 0.01
 FINE_STEP_M = 0.0025
@@ -47,12 +56,29 @@ HIP_BAND_M = 0.004
 BUST_BAND_M = 0.003
 ARMPIT_JUMP_M = 0.035  # the torso loop's half width jumps by more when the arms join
 BUST_BELOW_ARMPIT_M = 0.01
+CHEST_BELOW_ARMPIT_M = 0.015
+ABOVE_WAIST_M = 0.03  # the girth this far above the natural waist shows whether the waist is the narrowest
 KNEE_FALLBACK = 0.285
+TORSO_TOP = 0.88  # no torso landmark lies higher (share of stature): the head is not cut
+ARMPIT_SCAN_STEP_M = 0.02
+ARMPIT_PRECISION_M = 0.0004
+# Fallbacks for meshes without landmark vertices: ANSUR II medians, fractions of stature.
+RIB_CREST_HALF_BAND = 0.019
+NAVEL_BELOW_WAIST = 0.027
+CERVICALE_FALLBACK = 0.86
+#: The girths this module takes and the landmark each is taken at.
+GIRTH_LANDMARKS = {
+    "bust_girth": "bust point (nipples), ISO 8559-1",
+    "chest_girth": "under the armpits, EN 13402-1",
+    "waist_girth": "natural waist, midway between the lowest rib and the iliac crest (ISO 8559-1, GB/T 1335)",
+    "navel_girth": "navel (omphalion), as ANSUR II measures the waist",
+    "hip_girth": "greatest buttock prominence, ISO 8559-1",
+}
 
 
 @dataclass(frozen=True)
 class BodyMeasurement:
-    """Measurements (metres) and landmark heights (metres above the floor)."""
+    """Girths (metres, at the landmarks in ``GIRTH_LANDMARKS``) and landmark heights (metres above the floor)."""
 
     stature: float
     bust_girth: float
@@ -65,6 +91,18 @@ class BodyMeasurement:
     knee_y: float
     armpit_y: float
     axis_xz: np.ndarray
+    navel_girth: float = float("nan")
+    chest_girth: float = float("nan")
+    navel_y: float = float("nan")
+    rib_y: float = float("nan")
+    crest_y: float = float("nan")
+    chest_y: float = float("nan")
+    cervicale_y: float = float("nan")
+    above_waist_girth: float = float("nan")  # ABOVE_WAIST_M above the natural waist
+
+    def waist_girth_at(self, waist_at: str) -> float:
+        """The waist girth at the landmark a request names ("natural" or "navel")."""
+        return self.navel_girth if waist_at == "navel" else self.waist_girth
 
     def measurements(self, gender: str) -> Measurements:
         return Measurements(
@@ -73,6 +111,8 @@ class BodyMeasurement:
             waist_cm=round(self.waist_girth * 100, 2),
             hip_cm=round(self.hip_girth * 100, 2),
             gender=gender,
+            waist_height_cm=round(self.waist_y * 100, 2),
+            cervical_height_cm=round(self.cervicale_y * 100, 2),
         )
 
     def landmarks(self) -> Landmarks:
@@ -83,6 +123,12 @@ class BodyMeasurement:
             crotch_y=self.crotch_y,
             knee_y=self.knee_y,
             axis_xz=np.asarray(self.axis_xz, np.float64),
+            navel_y=self.navel_y,
+            rib_y=self.rib_y,
+            crest_y=self.crest_y,
+            chest_y=self.chest_y,
+            armpit_y=self.armpit_y,
+            cervicale_y=self.cervicale_y,
         )
 
 
@@ -90,21 +136,25 @@ class TorsoSlicer:
     """Horizontal torso loops of one mesh at any height (per-face extents cached).
 
     vertices : (n, 3) float64, m; faces : (m, 3) int; axis_xz : (2,) a point
-    inside the torso (the loop enclosing it is the torso loop).
+    inside the torso (the loop enclosing it is the torso loop); y_range : optional
+    (low, high), the only heights that will be cut (faces outside are skipped).
     """
 
-    def __init__(self, vertices: np.ndarray, faces: np.ndarray, axis_xz: np.ndarray):
+    def __init__(
+        self, vertices: np.ndarray, faces: np.ndarray, axis_xz: np.ndarray, y_range: tuple[float, float] | None = None
+    ):
         self.vertices = np.ascontiguousarray(vertices, np.float64)
         self.faces = np.ascontiguousarray(faces, np.int64)
         self.axis_xz = np.asarray(axis_xz, np.float64)
-        self._fmin, self._fmax = face_extent(self.vertices, self.faces, 1)
+        self._sorted = SortedFaces(self.vertices, self.faces, y_range)
+        self._fmin, self._fmax = self._sorted.fmin, self._sorted.fmax  # of the sorted faces
 
     def section(self, y: float) -> Section:
-        return section(self.vertices, self.faces, 1, y, self._fmin, self._fmax)
+        return section(self.vertices, self._sorted.faces, 1, y, self._fmin, self._fmax)
 
     def loop(self, y: float) -> np.ndarray | None:
         """(p, 2) x, z points of the torso loop at height ``y``, or None."""
-        pts = torso_loop(self.vertices, self.faces, self._fmin, self._fmax, y, self.axis_xz)
+        pts = torso_loop(self.vertices, self._sorted.faces, self._fmin, self._fmax, y, self.axis_xz)
         return pts if len(pts) >= 3 else None
 
     def girth(self, y: float) -> float:
@@ -113,7 +163,7 @@ class TorsoSlicer:
     def profile(self, levels: np.ndarray) -> np.ndarray:
         """(k, 5): girth, front z, back z, half width, x centre per level (NaN where
         the axis is outside every loop)."""
-        return loop_stats(self.vertices, self.faces, self._fmin, self._fmax, levels, self.axis_xz)
+        return self._sorted.loop_stats(np.asarray(levels, np.float64), self.axis_xz)
 
 
 def torso_girth(vertices: np.ndarray, faces: np.ndarray, y: float, axis_xz: np.ndarray | None = None) -> float:
@@ -159,21 +209,27 @@ def _crotch_and_depth_centre(
     return crotch, float((near[:, 1].min() + near[:, 1].max()) / 2)
 
 
-def _armpit(slicer: TorsoSlicer, levels: np.ndarray, half_width: np.ndarray) -> float:
-    """Lowest level where the torso loop's half width jumps (arms join), refined."""
-    jumps = np.flatnonzero(np.diff(half_width) > ARMPIT_JUMP_M)
-    if len(jumps) == 0:
-        return float(levels[-1])
-    i = int(jumps[0])
-    lo, hi, reference = float(levels[i]), float(levels[i + 1]), half_width[i]
-    for _ in range(5):  # bisection to ~0.3 mm
-        mid = (lo + hi) / 2
-        prof = slicer.profile(np.array([mid]))[0]
-        if np.isfinite(prof[3]) and prof[3] - reference > ARMPIT_JUMP_M / 2:
-            hi = mid
-        else:
-            lo = mid
-    return hi
+def _armpit(slicer: TorsoSlicer, levels: np.ndarray) -> float:
+    """Lowest level where the torso loop's half width jumps (arms join), refined by bisection.
+
+    The levels are cut one at a time from the bottom: cuts above the armpits go round
+    the arms as well and cost far more, so the scan stops at the first jump."""
+    previous = None
+    for i, y in enumerate(levels):
+        half = slicer.profile(np.array([y]))[0, 3]
+        if previous is not None and half - previous > ARMPIT_JUMP_M:
+            lo, hi, reference = float(levels[i - 1]), float(y), previous
+            while hi - lo > ARMPIT_PRECISION_M:
+                mid = (lo + hi) / 2
+                prof = slicer.profile(np.array([mid]))[0]
+                if np.isfinite(prof[3]) and prof[3] - reference > ARMPIT_JUMP_M / 2:
+                    hi = mid
+                else:
+                    lo = mid
+            return hi
+        if np.isfinite(half):
+            previous = half
+    return float(levels[-1])
 
 
 def _hip(slicer: TorsoSlicer, levels: np.ndarray, back_z: np.ndarray, crotch: float, waist: float) -> float:
@@ -186,6 +242,21 @@ def _hip(slicer: TorsoSlicer, levels: np.ndarray, back_z: np.ndarray, crotch: fl
     if len(fine) == 0:
         return y0
     return _band_centre(fine, -slicer.profile(fine)[:, 2], HIP_BAND_M)
+
+
+HIP_TORSO_HALF_WIDTH_M = 0.25  # hands hang farther out at hip level in the A-pose
+
+
+def _hip_from_vertices(v: np.ndarray, x_mid: float, crotch: float, crest: float) -> float:
+    """Greatest buttock prominence: the most posterior torso vertices between the
+    crotch and the iliac crest, the middle of those within ``HIP_BAND_M`` of it
+    (weighted by closeness, so the level moves continuously with the shape)."""
+    y, z = v[:, 1], v[:, 2]
+    torso = (y > crotch + 0.01) & (y < crest) & (np.abs(v[:, 0] - x_mid) < HIP_TORSO_HALF_WIDTH_M)
+    if not torso.any():
+        return crotch
+    back = -z[torso]
+    return _band_centre(y[torso], back, HIP_BAND_M)
 
 
 def _waist(slicer: TorsoSlicer, levels: np.ndarray, girth: np.ndarray, crotch: float, armpit: float) -> float:
@@ -204,57 +275,80 @@ def _waist(slicer: TorsoSlicer, levels: np.ndarray, girth: np.ndarray, crotch: f
     return float(fine[k] + np.clip(shift, -1, 1) * FINE_STEP_M)
 
 
+def _mean_y(v: np.ndarray, indices) -> float | None:
+    if indices is None or len(indices) == 0:
+        return None
+    return float(v[np.asarray(indices), 1].mean())
+
+
 def measure(
     vertices: np.ndarray,
     faces: np.ndarray,
     knee_vertices: np.ndarray | None = None,
     bust_vertices: np.ndarray | None = None,
+    *,
+    landmark_vertices: dict[str, np.ndarray] | None = None,
 ) -> BodyMeasurement:
     """Measure a standing body mesh (metres, Y up, facing +Z, arms away from the torso).
 
     vertices : (n, 3) float64; faces : (m, 3) int, closed surface.
-    knee_vertices : optional (k,) int indices whose mean height is the knee.
-    bust_vertices : optional (k,) int indices whose mean height is the bust level.
+    knee_vertices, bust_vertices : optional (k,) int indices whose mean height is the knee / bust level.
+    landmark_vertices : optional vertex sets by landmark ("knee", "bust", "navel", "rib", "crest",
+        "cervicale"; see the module docstring); missing ones fall back to the mesh-only rules.
     """
     v = np.asarray(vertices, np.float64)
     f = np.asarray(faces, np.int64)
+    marks = dict(landmark_vertices or {})
+    marks.setdefault("knee", knee_vertices)
+    marks.setdefault("bust", bust_vertices)
     floor, top = float(v[:, 1].min()), float(v[:, 1].max())
     stature = top - floor
     x_mid = float((v[:, 0].min() + v[:, 0].max()) / 2)
     crotch, z_mid = _crotch_and_depth_centre(v, f, x_mid, floor, stature)
-    slicer = TorsoSlicer(v, f, np.array([x_mid, z_mid]))
+    slicer = TorsoSlicer(v, f, np.array([x_mid, z_mid]), (crotch - 0.02, floor + TORSO_TOP * stature))
 
-    levels = np.arange(crotch + SCAN_STEP_M / 2, floor + 0.85 * stature, SCAN_STEP_M)
-    prof = slicer.profile(levels)
-    upper = levels > crotch + 0.4 * (floor + 0.85 * stature - crotch)
-    armpit = _armpit(slicer, levels[upper], prof[upper, 3])
-    below = levels < armpit
-    levels, prof = levels[below], prof[below]
-    waist_y = _waist(slicer, levels, prof[:, 0], crotch, armpit)
+    nipples = _mean_y(v, marks.get("bust"))
+    rib, crest = _mean_y(v, marks.get("rib")), _mean_y(v, marks.get("crest"))
+    scan_from = crotch + 0.4 * (0.85 * stature - (crotch - floor))
+    scan_to, step = floor + 0.85 * stature, SCAN_STEP_M
+    if nipples is not None and rib is not None:  # the armpits lie a few cm above the bust points
+        scan_from = max(min(scan_from, nipples - 0.01), rib)
+        scan_to, step = min(scan_to, nipples + 0.15), ARMPIT_SCAN_STEP_M
+    armpit = _armpit(slicer, np.arange(scan_from, scan_to, step))
 
-    hip_y = _hip(slicer, levels, prof[:, 2], crotch, waist_y)
-    if bust_vertices is not None and len(bust_vertices):
+    if rib is None or crest is None:
+        scan = np.arange(crotch + SCAN_STEP_M / 2, armpit, SCAN_STEP_M)
+        waist_y = _waist(slicer, scan, slicer.profile(scan)[:, 0], crotch, armpit)
+        rib, crest = waist_y + RIB_CREST_HALF_BAND * stature, waist_y - RIB_CREST_HALF_BAND * stature
+    waist_y = 0.5 * (rib + crest)
+    navel = _mean_y(v, marks.get("navel"))
+    navel_y = navel if navel is not None else waist_y - NAVEL_BELOW_WAIST * stature
+
+    hip_y = _hip_from_vertices(v, x_mid, crotch, crest)
+    if nipples is not None:
         # A tape at bust level passes under the arms: stay below the armpit.
-        bust_y = min(float(v[np.asarray(bust_vertices), 1].mean()), armpit - BUST_BELOW_ARMPIT_M)
+        bust_y = min(nipples, armpit - BUST_BELOW_ARMPIT_M)
     else:
         lo = waist_y + 0.5 * (armpit - waist_y)
         chest = np.arange(lo, armpit - 0.005, FINE_STEP_M)
         bust_y = _band_centre(chest, slicer.profile(chest)[:, 1], BUST_BAND_M) if len(chest) else waist_y
+    chest_y = armpit - CHEST_BELOW_ARMPIT_M
+    cervicale = _mean_y(v, marks.get("cervicale"))
+    cervicale_y = cervicale if cervicale is not None else floor + CERVICALE_FALLBACK * stature
 
     hip_loop = slicer.loop(hip_y)
     if hip_loop is not None:
         axis = (hip_loop.min(axis=0) + hip_loop.max(axis=0)) / 2
     else:
         axis = slicer.axis_xz
-    if knee_vertices is not None and len(knee_vertices):
-        knee_y = float(v[np.asarray(knee_vertices), 1].mean()) - floor
-    else:
-        knee_y = KNEE_FALLBACK * stature
+    knee = _mean_y(v, marks.get("knee"))
+    knee_y = knee - floor if knee is not None else KNEE_FALLBACK * stature
+    girths = slicer.profile(np.array([bust_y, waist_y, hip_y, navel_y, chest_y, waist_y + ABOVE_WAIST_M]))[:, 0]
     return BodyMeasurement(
         stature=stature,
-        bust_girth=slicer.girth(bust_y),
-        waist_girth=slicer.girth(waist_y),
-        hip_girth=slicer.girth(hip_y),
+        bust_girth=float(girths[0]),
+        waist_girth=float(girths[1]),
+        hip_girth=float(girths[2]),
         bust_y=bust_y - floor,
         waist_y=waist_y - floor,
         hip_y=hip_y - floor,
@@ -262,4 +356,12 @@ def measure(
         knee_y=knee_y,
         armpit_y=armpit - floor,
         axis_xz=np.asarray(axis, np.float64),
+        navel_girth=float(girths[3]),
+        chest_girth=float(girths[4]),
+        navel_y=navel_y - floor,
+        rib_y=rib - floor,
+        crest_y=crest - floor,
+        chest_y=chest_y - floor,
+        cervicale_y=cervicale_y - floor,
+        above_waist_girth=float(girths[5]),
     )

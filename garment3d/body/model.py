@@ -35,6 +35,10 @@ DATA_FILE = "makehuman_adult.npz"
 DATA_PATH = Path(__file__).resolve().parent.parent / "data" / "body" / DATA_FILE
 DM_TO_M = 0.1
 MUSCLES = ("minmuscle", "averagemuscle", "maxmuscle")
+TORSO_BAND_BELOW_CREST_M = 0.08
+TORSO_BAND_ABOVE_RIB_M = 0.05
+TORSO_BAND_HALF_WIDTH_M = 0.2
+TORSO_BAND_RAMP_M = 0.03
 WEIGHTS = ("minweight", "averageweight", "maxweight")
 
 
@@ -112,6 +116,10 @@ class BodyModel:
         self.faces = arrays["faces"].astype(np.int64)
         self.knee_vertices = arrays["knee_vertices"].astype(np.int64)
         self.nipple_vertices = arrays["nipple_vertices"].astype(np.int64)
+        self.navel_vertices = arrays["navel_vertices"].astype(np.int64)
+        self.rib_vertices = arrays["rib_vertices"].astype(np.int64)
+        self.crest_vertices = arrays["crest_vertices"].astype(np.int64)
+        self.cervicale_vertices = arrays["cervicale_vertices"].astype(np.int64)
         names = [str(n) for n in arrays["target_names"]]
         self.target_index = {name: i for i, name in enumerate(names)}
         self.local_controls = tuple(n[: -len("-incr")] for n in names if n.endswith("-incr"))
@@ -121,8 +129,34 @@ class BodyModel:
         rows = np.repeat(np.arange(len(names)), np.diff(offsets))
         deltas[rows, arrays["target_indices"].astype(np.int64)] = arrays["target_deltas"] * np.float32(unit)
         self.deltas = deltas.reshape(len(names), n * 3)
-        for shared in (self.base, self.faces, self.deltas, self.knee_vertices, self.nipple_vertices):
+        for shared in (self.base, self.faces, self.deltas, self.knee_vertices, self.nipple_vertices, self.navel_vertices,
+                       self.rib_vertices, self.crest_vertices, self.cervicale_vertices):
             shared.flags.writeable = False  # one model serves every body in the process
+
+    @functools.cached_property
+    def torso_band(self) -> tuple[np.ndarray, np.ndarray]:
+        """(k,) vertex indices and (k,) weights in [0, 1] of the torso between hip and underbust on
+        the base mesh (arms, farther than ``TORSO_BAND_HALF_WIDTH_M`` from the mid-plane, left out);
+        the weight fades over ``TORSO_BAND_RAMP_M`` at both ends."""
+        y = self.base[:, 1]
+        crest = float(y[self.crest_vertices].mean())
+        rib = float(y[self.rib_vertices].mean())
+        low, high = crest - TORSO_BAND_BELOW_CREST_M, rib + TORSO_BAND_ABOVE_RIB_M
+        inside = np.flatnonzero((y > low) & (y < high) & (np.abs(self.base[:, 0]) < TORSO_BAND_HALF_WIDTH_M))
+        ramp = np.minimum(y[inside] - low, high - y[inside]) / TORSO_BAND_RAMP_M
+        return inside, np.clip(ramp, 0.0, 1.0)
+
+    @property
+    def landmark_vertices(self) -> dict[str, np.ndarray]:
+        """Vertex sets whose mean height is a landmark (see ``garment3d.body.measure``)."""
+        return {
+            "knee": self.knee_vertices,
+            "bust": self.nipple_vertices,
+            "navel": self.navel_vertices,
+            "rib": self.rib_vertices,
+            "crest": self.crest_vertices,
+            "cervicale": self.cervicale_vertices,
+        }
 
     def target_weights(self, params: ShapeParams) -> dict[str, float]:
         """Weight of every stored target that ``params`` uses (zeros left out)."""

@@ -9,8 +9,10 @@ side, with no skeleton data:
   torso just below the armpit (the level where ``measure`` finds the arms
   joining the torso);
 - upper-arm axis: a line fitted to the centres of the arm's horizontal
-  sections 3 to 9 cm below the armpit; its angle from the downward vertical,
-  in the frontal (x, y) plane, is the arm angle;
+  sections 3 to 9 cm below the armpit (for raised arms, as in a T-pose, where
+  nothing hangs below the armpit: of its vertical sections 6 to 12 cm out from
+  the side of the torso); its angle from the downward vertical, in the frontal
+  (x, y) plane, is the arm angle;
 - shoulder joint: where that axis meets the armhole plane (mid-way between the
   armpit and the top of the shoulder on the MakeHuman bodies);
 - weights: 0 medial of the armhole plane, rising smoothly (smoothstep) to 1 at
@@ -105,15 +107,44 @@ def _upper_arm_axis(v, f, fmin, fmax, side: int, armpit_y: float, x_armpit: floa
             # the loop nearest the torso on this side: the upper arm (hands hang lower)
             if side * centre[0] > side * x_armpit and (best is None or side * centre[0] < side * best[0][0]):
                 best = (centre, float(np.ptp(pts[:, 1])))
-        if best is None:
-            which = "left" if side > 0 else "right"
-            raise BodyModelError(f"cannot find the {which} upper arm {drop * 100:.0f} cm below the armpit")
+        if best is None:  # a raised arm (T-pose): nothing hangs below the armpit
+            return _upper_arm_axis_across(v, f, side, armpit_y, x_armpit)
         centres.append([best[0][0], y, best[0][1]])
         widths.append(best[1])
     c = np.array(centres)
     mean = c.mean(axis=0)
     direction = np.linalg.svd(c - mean)[2][0]
     direction *= -np.sign(direction[1])  # towards the hand: downwards
+    return mean, direction, float(np.median(widths))
+
+
+def _upper_arm_axis_across(v, f, side: int, armpit_y: float, x_armpit: float):
+    """For raised arms: centres of the upper arm's vertical (x = const) sections
+    ``AXIS_LEVELS_BELOW_ARMPIT_M`` + 3 cm out from the side of the torso."""
+    fmin, fmax = face_extent(v, f, 0)
+    centres, widths = [], []
+    for out in AXIS_LEVELS_BELOW_ARMPIT_M + 0.03:
+        x = x_armpit + side * out
+        cut = section(v, f, 0, x, fmin, fmax)  # points are (y, z)
+        best = None
+        for label in range(cut.count):
+            pts = cut.loop_points(label)
+            centre = (pts.min(axis=0) + pts.max(axis=0)) / 2
+            # the lowest loop reaching above the armpit: the upper arm
+            if pts[:, 0].max() > armpit_y and (best is None or centre[0] < best[0][0]):
+                best = (centre, float(np.ptp(pts[:, 1])))
+        if best is None:
+            which = "left" if side > 0 else "right"
+            raise BodyModelError(
+                f"cannot find the {which} upper arm below the armpit nor beside it, {out * 100:.0f} cm out from the "
+                "torso; the arms must be held away from the body (A- or T-pose)"
+            )
+        centres.append([x, best[0][0], best[0][1]])
+        widths.append(best[1])
+    c = np.array(centres)
+    mean = c.mean(axis=0)
+    direction = np.linalg.svd(c - mean)[2][0]
+    direction *= np.sign(side * direction[0])  # towards the hand: outwards
     return mean, direction, float(np.median(widths))
 
 

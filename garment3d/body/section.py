@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-__all__ = ["Section", "section", "convex_perimeter", "loop_stats", "torso_loop", "face_extent"]
+__all__ = ["Section", "SortedFaces", "section", "convex_perimeter", "loop_stats", "torso_loop", "face_extent"]
 
 
 @numba.njit(cache=True)
@@ -180,6 +180,24 @@ def _loop_stats(vertices, faces, face_min, face_max, levels, ax, az):
     return out
 
 
+@numba.njit(cache=True)
+def _loop_stats_sorted(vertices, faces, face_min, face_max, levels, starts, ends, ax, az):
+    """``_loop_stats`` over faces sorted by their lowest y: level r only looks at
+    faces ``starts[r]:ends[r]`` (those that can reach it)."""
+    out = np.full((levels.shape[0], 5), np.nan)
+    for r in range(levels.shape[0]):
+        a, b = starts[r], ends[r]
+        pts = _torso_loop(vertices, faces[a:b], face_min[a:b], face_max[a:b], levels[r], ax, az)
+        if pts.shape[0] < 3:
+            continue
+        out[r, 0] = _hull_perimeter(pts)
+        out[r, 1] = pts[:, 1].max()
+        out[r, 2] = pts[:, 1].min()
+        out[r, 3] = np.abs(pts[:, 0] - ax).max()
+        out[r, 4] = pts[:, 0].mean()
+    return out
+
+
 @dataclass(frozen=True)
 class Section:
     """Loops of a plane section, in the plane's 2D coordinates.
@@ -273,6 +291,45 @@ def loop_stats(
         float(axis_xz[0]),
         float(axis_xz[1]),
     )
+
+
+class SortedFaces:
+    """Faces sorted by their lowest y, so a horizontal cut only visits the few
+    that can cross it (profiles of many levels cost a fraction of a full pass).
+
+    vertices : (n, 3) float64; faces : (m, 3) int64; y_range : optional (low, high):
+    cuts will only be made there, so faces entirely outside it are left out.
+    """
+
+    _last_order: dict[tuple[int, int], np.ndarray] = {}  # faces shape -> last order (nearly sorted next time)
+
+    def __init__(self, vertices: np.ndarray, faces: np.ndarray, y_range: tuple[float, float] | None = None):
+        self.vertices = np.ascontiguousarray(vertices, np.float64)
+        faces = np.ascontiguousarray(faces, np.int64)
+        fmin, fmax = face_extent(self.vertices, faces, 1)
+        # Bodies measured one after another (a fit) differ little: start from the last
+        # order, which a stable (merge) sort finishes in about linear time.
+        key = (faces.shape[0], self.vertices.shape[0])
+        hint = self._last_order.get(key)
+        if hint is not None:
+            order = hint[np.argsort(fmin[hint], kind="stable")]
+        else:
+            order = np.argsort(fmin, kind="stable")
+        SortedFaces._last_order = {key: order}
+        if y_range is not None:  # only cuts within y_range will be asked for: keep the faces that reach it
+            order = order[(fmax[order] >= y_range[0]) & (fmin[order] <= y_range[1])]
+        self.faces = np.ascontiguousarray(faces[order])
+        self.fmin, self.fmax = fmin[order], fmax[order]
+        self.reach = float((self.fmax - self.fmin).max()) if len(self.fmin) else 0.0
+
+    def loop_stats(self, levels: np.ndarray, axis_xz: np.ndarray) -> np.ndarray:
+        """Same as ``loop_stats`` on the unsorted mesh."""
+        levels = np.ascontiguousarray(levels, np.float64)
+        starts = np.searchsorted(self.fmin, levels - self.reach, side="left")
+        ends = np.searchsorted(self.fmin, levels, side="right")
+        return _loop_stats_sorted(
+            self.vertices, self.faces, self.fmin, self.fmax, levels, starts, ends, float(axis_xz[0]), float(axis_xz[1])
+        )
 
 
 def torso_loop(

@@ -36,6 +36,36 @@ def signed_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
     return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
 
 
+def vase(radius_at, height: float = 1.7, rings: int = 341, sides: int = 96):
+    """A closed solid of revolution about the y axis: radius ``radius_at(y)``; (vertices, faces, ring index of each vertex)."""
+    ys = np.linspace(0.0, height, rings)
+    t = np.linspace(0, 2 * np.pi, sides, endpoint=False)
+    r = radius_at(ys)
+    v = np.column_stack([
+        (r[:, None] * np.cos(t)[None]).ravel(), np.repeat(ys, sides), (r[:, None] * np.sin(t)[None]).ravel()
+    ])
+    faces = []
+    for i in range(rings - 1):
+        a, b = i * sides + np.arange(sides), i * sides + (np.arange(sides) + 1) % sides
+        faces += [np.column_stack([a, b + sides, b]), np.column_stack([a, a + sides, b + sides])]
+    bottom, top = len(v), len(v) + 1
+    v = np.vstack([v, [[0, 0, 0], [0, height, 0]]])
+    ring0, ringn = np.arange(sides), (rings - 1) * sides + np.arange(sides)
+    faces += [np.column_stack([np.full(sides, bottom), ring0, np.roll(ring0, -1)]),
+              np.column_stack([np.full(sides, top), np.roll(ringn, -1), ringn])]
+    f = np.vstack(faces)
+    a, b, c = (v[f[:, k]] for k in range(3))
+    if np.einsum("ij,ij->i", a, np.cross(b, c)).sum() < 0:
+        f = f[:, ::-1]
+    return v, f, np.repeat(np.arange(rings), sides)
+
+
+@pytest.fixture(scope="session")
+def make_vase():
+    """The ``vase`` helper: (radius_at, ...) -> vertices, faces, ring index of each vertex."""
+    return vase
+
+
 @pytest.fixture(scope="session")
 def make_prism():
     """The ``prism`` helper: (outline_xz, y0, y1, centre_xz) -> vertices, faces."""

@@ -136,7 +136,7 @@ def test_arms_at_the_sides_are_refused(tmp_path, body, rig):
 def test_two_bodies_are_refused(tmp_path, body):
     v, f, _ = body
     path = export(tmp_path / "two.obj", np.vstack([v, v + [1.0, 0.0, 0.0]]), np.vstack([f, f + len(v)]))
-    with pytest.raises(BodyModelError, match="2 separate parts and the largest holds only 50%"):
+    with pytest.raises(BodyModelError, match="2 separate parts, .* another holds 50% .*export the body alone"):
         load_avatar(path)
 
 
@@ -144,8 +144,33 @@ def test_open_surface_is_refused(tmp_path, body, monkeypatch):
     v, f, _ = body
     path = export(tmp_path / "open.ply", v, f[:-40])
     monkeypatch.setattr(trimesh.repair, "fill_holes", lambda mesh, use_fan=False: False)
-    with pytest.raises(BodyModelError, match=r"not closed \(\d+ open edges"):
+    with pytest.raises(BodyModelError, match=r"not closed: \d+ open edges remain after filling the holes along \d+; export"):
         load_avatar(path)
+
+
+def test_multi_part_t_pose_export_keeps_the_body(tmp_path, body, rig, caplog):
+    """A T-pose export with eyes, teeth inside the mouth, a hair cap and lashes: the body is kept, the rest noted."""
+    v, f, _ = body
+    posed = pose_arms(v, rig, 90.0)
+    top = v[:, 1].max()
+    parts = [
+        trimesh.creation.icosphere(subdivisions=2, radius=0.012).apply_translation([s * 0.03, top - 0.12, 0.08])
+        for s in (-1, 1)
+    ]
+    parts.append(trimesh.creation.box(extents=(0.04, 0.015, 0.03)).apply_translation([0.0, top - 0.19, 0.07]))
+    cap = trimesh.creation.icosphere(subdivisions=3, radius=0.1)
+    parts.append(cap.slice_plane([0.0, 0.0, 0.0], [0.0, 1.0, 0.0]).apply_translation([0.0, top - 0.1, 0.0]))
+    parts.append(trimesh.creation.box(extents=(0.02, 0.002, 0.004)).apply_translation([0.03, top - 0.11, 0.095]))
+    vertices, faces = posed, f
+    for part in parts:
+        faces = np.vstack([faces, part.faces + len(vertices)])
+        vertices = np.vstack([vertices, part.vertices])
+    with caplog.at_level("WARNING", logger="garment3d.body.avatar"):
+        avatar = load_avatar(export(tmp_path / "export.glb", z_up(vertices), faces))
+    assert len(avatar.vertices) == len(v)
+    assert "dropped 5 other parts" in caplog.text
+    assert np.ptp(avatar.vertices[:, 0]) > 1.3  # the arms stay out
+    assert avatar.landmarks.frames is not None  # sleeves can be placed for the arms as they are
 
 
 @pytest.mark.parametrize("ext", ["glb", "ply"])

@@ -1,0 +1,56 @@
+"""Creases in a body's torso: girth profiles that dip like a belt.
+
+A torso's horizontal girth changes smoothly with height. A crease (a sharp
+horizontal groove, as extreme morph-target combinations can carve) shows as a
+level whose girth is well below the girths just above and below it while
+those neighbours do not curve that way themselves:
+
+    drop(y)  = min(g(y - d), g(y + d)) - g(y)          (how deep the dip is)
+    bend(y)  = (g(y - d) + g(y + d)) / 2 - g(y)         (its curvature)
+    crease   : drop(y) > CREASE_DEPTH_M and bend(y) > 2 * max(bend(y - d), bend(y + d), 0)
+
+with ``d`` = 1 cm. A smooth waist (a valley spread over many centimetres)
+bends its neighbours as much as its centre, so it is no crease.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from garment3d.body.measure import TorsoSlicer
+
+__all__ = ["CREASE_DEPTH_M", "NEIGHBOUR_M", "girth_profile", "find_creases"]
+
+CREASE_DEPTH_M = 0.003
+NEIGHBOUR_M = 0.01
+PROFILE_STEP_M = 0.005
+MARGIN_M = 0.02  # stay this far from the crotch and the armpits (where the loop changes shape)
+
+
+def girth_profile(
+    vertices: np.ndarray, faces: np.ndarray, axis_xz: np.ndarray, low_y: float, high_y: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels (k,) and torso girths (k,) in m every ``PROFILE_STEP_M`` from ``low_y`` to ``high_y``
+    (heights as in ``vertices``)."""
+    levels = np.arange(low_y + MARGIN_M, high_y - MARGIN_M, PROFILE_STEP_M)
+    girths = TorsoSlicer(vertices, faces, axis_xz).profile(levels)[:, 0]
+    return levels, girths
+
+
+def find_creases(levels: np.ndarray, girths: np.ndarray) -> np.ndarray:
+    """Levels (m) of ``girth_profile`` that are creases by the rule in the module docstring."""
+    k = int(round(NEIGHBOUR_M / PROFILE_STEP_M))
+    g = np.asarray(girths, np.float64)
+    n = len(g)
+    if n < 4 * k + 1:
+        return np.zeros(0)
+    centre = np.arange(k, n - k)
+    below, above = g[centre - k], g[centre + k]
+    drop = np.minimum(below, above) - g[centre]
+    bend = np.full(n, np.nan)
+    bend[centre] = 0.5 * (below + above) - g[centre]
+    inner = np.arange(2 * k, n - 2 * k)
+    neighbours = np.maximum(np.maximum(bend[inner - k], bend[inner + k]), 0.0)
+    crease = (drop[inner - k] > CREASE_DEPTH_M) & (bend[inner] > 2.0 * neighbours)
+    crease &= np.isfinite(bend[inner]) & np.isfinite(neighbours)
+    return np.asarray(levels)[inner[crease]]

@@ -1,0 +1,43 @@
+"""The crease rule: a belt-like groove is found, a smooth waist is not, and fitted bodies prone to creases have none."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from garment3d.body.build import fit_dress_form
+from garment3d.body.smoothness import find_creases, girth_profile
+from garment3d.types import Measurements
+
+
+def _profile(make_vase, radius_at):
+    v, f, _ = make_vase(radius_at)
+    return girth_profile(v, f, np.zeros(2), 0.7, 1.3)
+
+
+def test_belt_groove_is_a_crease(make_vase):
+    levels, girths = _profile(make_vase, lambda y: 0.15 - 0.001 * np.exp(-(((y - 1.0) / 0.004) ** 2)))
+    creases = find_creases(levels, girths)
+    assert len(creases) >= 1 and np.all(np.abs(creases - 1.0) < 0.01)
+
+
+def test_smooth_waist_is_no_crease(make_vase):
+    levels, girths = _profile(make_vase, lambda y: 0.15 - 0.03 * np.exp(-(((y - 1.0) / 0.08) ** 2)))
+    assert girths.min() < girths.max() - 0.1  # a real waist, 19 cm narrower than the hip
+    assert len(find_creases(levels, girths)) == 0
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        Measurements(176.5, 119.3, 111.3, 113.2, "male", waist_at="navel"),  # ANSUR II BMI-35 men (medians)
+        Measurements(175.0, 128.0, 126.0, 114.0, "male", waist_at="navel"),
+        Measurements(162.0, 118.0, 112.0, 124.0, "female", waist_at="navel"),
+    ],
+    ids=["bmi35-man", "belly-man", "heavy-woman"],
+)
+def test_crease_prone_bodies_have_smooth_profiles(model, target):
+    vertices, meas = fit_dress_form(model, target)
+    levels, girths = girth_profile(vertices, model.faces, meas.axis_xz, meas.crotch_y, meas.armpit_y)
+    assert np.isfinite(girths).mean() > 0.95
+    assert len(find_creases(levels, girths)) == 0, np.round(find_creases(levels, girths), 3)
