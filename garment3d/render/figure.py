@@ -100,7 +100,7 @@ def _levels(body: Body) -> _Levels:
     frames = marks.frames
     if frames is not None:
         shoulder_x = float(np.abs(frames.shoulder_points[:, 0] - marks.axis_xz[0]).max())
-        return _Levels(frames.neck_y, np.asarray(frames.neck_xz, float), frames.neck_radius, shoulder_x - 0.025, top)
+        return _Levels(frames.neck_y, np.asarray(frames.neck_xz, float), frames.neck_radius, shoulder_x - 0.03, top)
     neck_y = marks.bust_y + 0.45 * (top - marks.bust_y)
     near = np.abs(body.vertices[:, 1] - marks.bust_y) < 0.02
     half_width = float(np.abs(body.vertices[near, 0] - marks.axis_xz[0]).max()) if near.any() else 0.18
@@ -109,15 +109,17 @@ def _levels(body: Body) -> _Levels:
 
 def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
     marks = body.landmarks
-    vertices = _smoothed(body, iterations=12)
+    vertices = _smoothed(body, iterations=40)
     x = np.abs(vertices[:, 0] - marks.axis_xz[0])
     y = vertices[:, 1]
     bottom_y = marks.crotch_y + 0.03
-    hip_half = float(x[np.abs(y - marks.hip_y) < 0.03].max(initial=0.2)) if marks.hip_y > bottom_y else 0.2
+    # hip half-width from the hip girth (an ellipse about 1.3 times wider than deep), not from the mesh:
+    # in the A-pose the hands hang at hip level
+    hip_half = body.measured.hip_cm / 100.0 / 5.2 if body.measured.hip_cm > 0 else 0.2
     keep = (y > bottom_y) & (y < levels.neck_y + 0.02)
     keep &= ~((y > marks.waist_y - 0.04) & (x > levels.armhole_x))  # arms above the waist
     keep &= ~((y <= marks.waist_y - 0.04) & (x > max(hip_half, levels.armhole_x) + 0.02))  # forearms and hands
-    torso = _largest_piece(vertices, body.faces, keep)
+    torso = _piece_at(vertices, body.faces, keep, np.array([marks.axis_xz[0], marks.waist_y, marks.axis_xz[1]]))
     torso = _capped(*torso)
     centre = np.array([levels.neck_xz[0], 0.0, levels.neck_xz[1]])
     cap_top = float(torso[0][:, 1].max())
@@ -136,11 +138,11 @@ def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
 
 
 def _mannequin(body: Body, levels: _Levels, rgb) -> Figure:
-    vertices = _smoothed(body, iterations=10)
+    vertices = _smoothed(body, iterations=30)
     neck_cut = levels.neck_y + 0.06
     head = body.vertices[body.vertices[:, 1] > neck_cut + 0.03]
     keep = vertices[:, 1] < neck_cut
-    figure = _capped(*_largest_piece(vertices, body.faces, keep))
+    figure = _capped(*_piece_at(vertices, body.faces, keep, np.array([levels.neck_xz[0], _waist_y(body), levels.neck_xz[1]])))
     parts = [FigurePart("figure", _surface(*figure), rgb, roughness=0.45, specular=0.04)]
     if len(head):
         low, high = head.min(axis=0), head.max(axis=0)
@@ -160,6 +162,7 @@ def _smoothed(body: Body, iterations: int) -> np.ndarray:
 
     mesh = trimesh.Trimesh(np.array(body.vertices, dtype=np.float64), np.asarray(body.faces), process=False)
     trimesh.smoothing.filter_taubin(mesh, lamb=0.5, nu=0.53, iterations=iterations)
+    mesh.vertices = _without_nipples(np.asarray(mesh.vertices), body)
     normals = garment_normals(body.vertices, body.faces)
     moved = np.asarray(mesh.vertices) - body.vertices
     outward = np.sum(moved * normals, axis=1)
@@ -167,16 +170,53 @@ def _smoothed(body: Body, iterations: int) -> np.ndarray:
     return np.asarray(mesh.vertices) - normals * excess[:, None]
 
 
-def _largest_piece(vertices: np.ndarray, faces: np.ndarray, keep: np.ndarray):
-    """The largest connected piece of the faces whose corners are all kept, re-indexed."""
+def _waist_y(body: Body) -> float:
+    return float(body.landmarks.waist_y)
+
+
+def _without_nipples(vertices: np.ndarray, body: Body, inner: float = 0.025, outer: float = 0.07) -> np.ndarray:
+    """Flatten each bust apex onto the smooth breast round it.
+
+    Round the most forward point near bust height (each side), a quadratic
+    height field z(x, y) is fitted to the surface between ``inner`` and
+    ``outer``; points nearer than ``inner`` that stand out of it are put back
+    onto it, so the bust stays round and the nipple goes.
+    """
+    vertices = vertices.copy()
+    marks = body.landmarks
+    near = np.abs(vertices[:, 1] - marks.bust_y) < 0.06
+    for side in (1.0, -1.0):
+        candidates = np.nonzero(near & (side * (vertices[:, 0] - marks.axis_xz[0]) > 0.02))[0]
+        if len(candidates) == 0:
+            continue
+        apex = vertices[candidates[np.argmax(vertices[candidates, 2])]]
+        offset = vertices - apex
+        distance = np.hypot(offset[:, 0], offset[:, 1])
+        front = offset[:, 2] > -0.06
+        ring = front & (distance > inner) & (distance < outer)
+        centre = front & (distance <= inner)
+        if ring.sum() < 10:
+            continue
+        x, y = offset[ring, 0], offset[ring, 1]
+        design = np.column_stack([np.ones_like(x), x, y, x * x, x * y, y * y])
+        coeffs, *_ = np.linalg.lstsq(design, offset[ring, 2], rcond=None)
+        x, y = offset[centre, 0], offset[centre, 1]
+        fitted = np.column_stack([np.ones_like(x), x, y, x * x, x * y, y * y]) @ coeffs
+        vertices[centre, 2] = apex[2] + np.minimum(offset[centre, 2], fitted)
+    return vertices
+
+
+def _piece_at(vertices: np.ndarray, faces: np.ndarray, keep: np.ndarray, centre: np.ndarray):
+    """The connected piece of the kept faces nearest ``centre`` (the torso, not a hand), re-indexed."""
     import trimesh
 
     faces = np.asarray(faces)[keep[np.asarray(faces)].all(axis=1)]
     if len(faces) == 0:
-        raise InvalidRequestError("the body is too small or oddly shaped to make a dress form from")
+        raise InvalidRequestError("the body is too small or oddly shaped to make a figure from")
     groups = trimesh.graph.connected_components(trimesh.graph.face_adjacency(faces), min_len=1)
-    largest = max(groups, key=len) if len(groups) else np.arange(len(faces))
-    faces = faces[np.sort(largest)]
+    if len(groups) > 1:
+        distance = [np.linalg.norm(vertices[faces[g]].reshape(-1, 3) - centre, axis=1).min() for g in groups]
+        faces = faces[np.sort(groups[int(np.argmin(distance))])]
     used, inverse = np.unique(faces, return_inverse=True)
     return vertices[used], inverse.reshape(-1, 3)
 

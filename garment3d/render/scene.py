@@ -197,7 +197,7 @@ class StudioScene:
         program.set("u_normal_strength", 1.0)
         program.set("u_has_rough_tex", look["rough"] is not None)
         program.set("u_roughness", look["roughness"])
-        program.set("u_specular", 0.04)
+        program.set("u_specular", 0.04 + 0.06 * look["anisotropy"])  # satin floats reflect more than a plain weave
         program.set("u_sheen", look["sheen"])
         program.set("u_sheen_roughness", look["sheen_roughness"])
         program.set("u_anisotropy", look["anisotropy"])

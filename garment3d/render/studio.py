@@ -40,9 +40,9 @@ class Studio:
     min_pitch_deg: float = 3.0
     max_pitch_deg: float = 15.0
     key: Light = Light((-0.55, 0.55, 0.65), 2.0, softness=0.35)  # large soft box front-left, above
-    fill: Light = Light((0.75, 0.05, 0.65), 0.55, softness=0.6, specular=False)  # low front-right
+    fill: Light = Light((0.75, 0.05, 0.65), 0.42, softness=0.6, specular=False)  # low front-right
     rim: Light = Light((0.30, 0.45, -0.85), 1.1, softness=0.1)  # behind, outlines the silhouette
-    sky: float = 0.30  # ambient from above (hemisphere light)
+    sky: float = 0.24  # ambient from above (hemisphere light)
     ground: float = 0.14  # ambient bounced from the floor
     exposure: float = 1.0
     ground_shadow: bool = True  # a soft contact shadow on an otherwise invisible floor
