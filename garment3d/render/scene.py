@@ -105,10 +105,10 @@ class StudioScene:
         GL, ctx, studio = self.ctx.GL, self.ctx, self.studio
         background = np.asarray(studio.background_rgb, dtype=np.float64)
         ctx.begin(size_px, studio.samples, (0.0, 0.0, 0.0, 0.0) if transparent else (*background, 1.0))
-        GL.glEnable(GL.GL_BLEND)
-        GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied colour
+        GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied colour, where blending is on
         GL.glDisable(GL.GL_CULL_FACE)
         if self.floor_mesh is not None:
+            GL.glEnable(GL.GL_BLEND)
             program = ctx.programs["FLOOR"]
             program.use()
             self._set_frame_uniforms(program, azimuth_deg, transparent)
@@ -120,13 +120,17 @@ class StudioScene:
         program = ctx.programs["PER_PIXEL" if size_px >= studio.per_pixel_from_px else "PER_VERTEX"]
         program.use()
         self._set_frame_uniforms(program, azimuth_deg, transparent)
+        GL.glDisable(GL.GL_BLEND)  # opaque surfaces: blending only costs (llvmpipe)
         GL.glEnable(GL.GL_DEPTH_TEST)
         GL.glDepthMask(GL.GL_TRUE)
+        GL.glEnable(GL.GL_CULL_FACE)  # the figure's parts are closed: their inner faces never show
         for part, mesh in zip(self.figure.parts, self.part_meshes):
             self._set_matte(program, part)
             mesh.draw()
+        GL.glDisable(GL.GL_CULL_FACE)  # cloth is one layer, seen from both sides
         self._set_garment(program)
         if self._garment_look["opacity"] < 1.0:
+            GL.glEnable(GL.GL_BLEND)
             GL.glDepthMask(GL.GL_FALSE)
         self.garment_mesh.draw()
         GL.glDepthMask(GL.GL_TRUE)
@@ -197,7 +201,7 @@ class StudioScene:
         program.set("u_normal_strength", 1.0)
         program.set("u_has_rough_tex", look["rough"] is not None)
         program.set("u_roughness", look["roughness"])
-        program.set("u_specular", 0.04 + 0.06 * look["anisotropy"])  # satin floats reflect more than a plain weave
+        program.set("u_specular", 0.04)
         program.set("u_sheen", look["sheen"])
         program.set("u_sheen_roughness", look["sheen_roughness"])
         program.set("u_anisotropy", look["anisotropy"])

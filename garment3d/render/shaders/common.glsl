@@ -46,7 +46,6 @@ void light_surface(vec3 n, vec3 t, vec3 b, vec3 v, float alpha, out vec3 diffuse
     vec3 sheen_rgb = u_sheen * mix(mean / max(mean.r, max(mean.g, mean.b)), vec3(1.0), 0.4);
     float n_dot_v = clamp(dot(n, v), 1e-3, 1.0);
     float aspect = sqrt(1.0 - 0.9 * u_anisotropy);
-    float a_warp = max(alpha * aspect, 0.003), a_weft = max(alpha / aspect, 0.003);
     float sheen_r = u_sheen_roughness * u_sheen_roughness;
     diffuse = vec3(0.0);
     extra = vec3(0.0);
@@ -61,6 +60,9 @@ void light_surface(vec3 n, vec3 t, vec3 b, vec3 v, float alpha, out vec3 diffuse
         float n_dot_h = clamp(dot(n, h), 0.0, 1.0);
         float v_dot_h = clamp(dot(v, h), 0.0, 1.0);
         float fresnel = u_specular + (1.0 - u_specular) * pow(1.0 - v_dot_h, 5.0);
+        // a soft box is a large light: its highlight is as wide as a rougher surface's
+        float a_light = min(alpha + 0.4 * u_light_soft[i], 1.0);
+        float a_warp = max(a_light * aspect, 0.01), a_weft = max(a_light / aspect, 0.01);
         float d = ggx_aniso_d(a_weft, a_warp, dot(t, h), dot(b, h), n_dot_h);
         float spec = d * smith_visibility(sqrt(a_weft * a_warp), n_dot_l, n_dot_v) * fresnel;
         float sheen = charlie_d(sheen_r, n_dot_h) / (4.0 * (n_dot_l + n_dot_v - n_dot_l * n_dot_v));
