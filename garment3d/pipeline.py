@@ -142,6 +142,7 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     from garment3d.drape import DrapeOptions, drape
     from garment3d.meshing import MeshOptions, mesh_pattern
     from garment3d.render import render_turntable
+    from garment3d.render.turntable import prepare_render
 
     valid = validate_request(request)
     preset = QUALITY_PRESETS[request.quality]
@@ -161,18 +162,31 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
         body = clock.run("body", lambda: build_body(valid.size.measurements, request.arm_angle_deg))
     garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
     drape_progress = (lambda f: progress("drape", f)) if progress else None
-    result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
-    _enforce_gates(result.report, request.allow_failed_drape)
     options = _render_options(request, preset)
+    warming = prepare_render(body, options)  # the figure and OpenGL context get ready while the cloth drapes
+    try:
+        result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
+        _enforce_gates(result.report, request.allow_failed_drape)
+    except BaseException:
+        _discard(warming)
+        raise
     inputs = _request_record(request) | {"size_label": valid.size.label}
     render: RenderSet = clock.run(
-        "render", lambda: render_turntable(result, body, valid.fabric, options, out_dir, inputs=inputs)
+        "render",
+        lambda: render_turntable(result, body, valid.fabric, options, out_dir, inputs=inputs, prepared=warming.result()),
     )
     extras = _render_extras(request, clock, result, body, valid.fabric, options, out_dir)
     timings = tuple(clock.timings)
     summary = _write_summary(out_dir, request, valid, body.measured, result.report, timings, render, svg, extras)
     return SampleResult(out_dir=out_dir, pattern_svg=svg, render=render, report=result.report,
                         timings=timings, summary=summary)
+
+
+def _discard(warming) -> None:
+    try:
+        warming.result().discard()
+    except Exception:  # the render stage was never reached: its set-up error does not matter
+        log.debug("render preparation discarded", exc_info=True)
 
 
 def _render_options(request: SampleRequest, preset: QualityPreset) -> RenderOptions:

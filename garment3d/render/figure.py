@@ -157,21 +157,30 @@ def _mannequin(body: Body, levels: _Levels, rgb) -> Figure:
 
 
 def _smoothed(body: Body, iterations: int) -> np.ndarray:
-    """Taubin-smoothed body vertices, never more than a few mm outside the body."""
-    import trimesh
-
-    mesh = trimesh.Trimesh(np.array(body.vertices, dtype=np.float64), np.asarray(body.faces), process=False)
-    trimesh.smoothing.filter_taubin(mesh, lamb=0.5, nu=0.53, iterations=iterations)
-    mesh.vertices = _without_nipples(np.asarray(mesh.vertices), body)
+    """Taubin-smoothed body vertices (no shrinking), bust points rounded, never more than 1 mm outside the body."""
+    vertices = np.array(body.vertices, dtype=np.float64)
+    laplacian = _umbrella(vertices.shape[0], np.asarray(body.faces))
+    for _ in range(iterations):  # Taubin's lambda|mu pair: smooth, then un-shrink
+        vertices = vertices + 0.5 * (laplacian @ vertices - vertices)
+        vertices = vertices - 0.53 * (laplacian @ vertices - vertices)
+    vertices = _without_nipples(vertices, body)
     normals = garment_normals(body.vertices, body.faces)
-    moved = np.asarray(mesh.vertices) - body.vertices
-    outward = np.sum(moved * normals, axis=1)
+    outward = np.sum((vertices - body.vertices) * normals, axis=1)
     excess = np.maximum(outward - _OUTWARD_LIMIT_M, 0.0)
-    return np.asarray(mesh.vertices) - normals * excess[:, None]
+    return vertices - normals * excess[:, None]
 
 
-def _waist_y(body: Body) -> float:
-    return float(body.landmarks.waist_y)
+def _umbrella(count: int, faces: np.ndarray):
+    """Sparse (count, count) matrix averaging each vertex's edge neighbours."""
+    from scipy.sparse import coo_matrix
+
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count)).tocsr()
+    adjacency.data[:] = 1.0  # an edge shared by two faces was summed twice
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    return (adjacency.multiply(1.0 / np.maximum(degree, 1.0)[:, None])).tocsr()
 
 
 def _without_nipples(vertices: np.ndarray, body: Body, inner: float = 0.025, outer: float = 0.07) -> np.ndarray:
@@ -204,6 +213,10 @@ def _without_nipples(vertices: np.ndarray, body: Body, inner: float = 0.025, out
         fitted = np.column_stack([np.ones_like(x), x, y, x * x, x * y, y * y]) @ coeffs
         vertices[centre, 2] = apex[2] + np.minimum(offset[centre, 2], fitted)
     return vertices
+
+
+def _waist_y(body: Body) -> float:
+    return float(body.landmarks.waist_y)
 
 
 def _piece_at(vertices: np.ndarray, faces: np.ndarray, keep: np.ndarray, centre: np.ndarray):

@@ -96,6 +96,19 @@ class GLContext:
         }
         log.debug("OpenGL %s on %s", GL.glGetString(GL.GL_VERSION).decode(), GL.glGetString(GL.GL_RENDERER).decode())
 
+    def release(self) -> None:
+        """Make the context current nowhere, so another thread can take it (EGL; a no-op otherwise)."""
+        display = getattr(self.platform, "_egl_display", None)
+        if display is not None:
+            from OpenGL.EGL import EGL_NO_CONTEXT, EGL_NO_SURFACE, eglMakeCurrent
+
+            eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT)
+
+    @property
+    def movable(self) -> bool:
+        """Whether the context can be made on one thread and used on another (EGL can)."""
+        return getattr(self.platform, "_egl_display", None) is not None
+
     # ----------------------------------------------------------------- objects
 
     def mesh(self, positions, faces, normals=None, uv=None, tangents=None) -> _Mesh:
@@ -133,8 +146,9 @@ class GLContext:
     # ----------------------------------------------------------------- frames
 
     def begin(self, size_px: int, samples: int, clear_rgba) -> None:
-        """Bind the multisampled target of this size and clear it."""
+        """Make the context current, bind the multisampled target of this size and clear it."""
         GL = self.GL
+        self.platform.make_current()  # another library's context may have become current meanwhile
         target = self._targets.get((size_px, samples))
         if target is None:
             target = self._targets[(size_px, samples)] = _Target(GL, size_px, samples)
@@ -159,6 +173,7 @@ class GLContext:
 
     def close(self) -> None:
         GL = self.GL
+        self.platform.make_current()
         try:
             for target in self._targets.values():
                 target.delete(GL)

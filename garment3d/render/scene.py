@@ -34,7 +34,10 @@ _SHADOW_TEXELS = 128
 class StudioScene:
     """One headless context holding the garment, its figure and the floor."""
 
-    def __init__(self, drape: Drape, body: Body, fabric: Fabric, figure: Figure, studio: Studio = Studio()):
+    def __init__(
+        self, drape: Drape, body: Body, fabric: Fabric, figure: Figure, studio: Studio = Studio(), ctx=None
+    ):
+        """``ctx``: a ready :class:`GLContext` to use and own (see ``turntable.prepare_render``), or None."""
         started = time.perf_counter()
         self.studio = studio
         self.drape = drape
@@ -48,8 +51,9 @@ class StudioScene:
         tangents = surface_tangents(self.garment.positions, self.garment.faces, self.garment.normals, self.garment.uv)
         shadow, floor = _floor(points, self.axis_xz) if studio.ground_shadow else (None, None)
 
-        self.ctx = open_context()
+        self.ctx = ctx if ctx is not None else open_context()
         try:
+            self.ctx.platform.make_current()  # a prepared context was made on another thread
             ctx = self.ctx
             g = self.garment
             self.garment_mesh = ctx.mesh(g.positions, g.faces, normals=g.normals, uv=g.uv, tangents=tangents)

@@ -24,22 +24,33 @@ import logging
 import threading
 import time
 from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from garment3d import export_glb
 from garment3d.errors import InvalidRequestError
-from garment3d.render.figure import FIGURE_STYLES, SKIN_TONES, build_figure
+from garment3d.render.figure import FIGURE_STYLES, SKIN_TONES, Figure, build_figure
+from garment3d.render.gl import open_context
 from garment3d.render.outputs import Encoder, Mp4Writer, save_image, write_gif, write_sprite_sheet
 from garment3d.render.outputs import write_webp_animation
 from garment3d.render.scene import StudioScene
 from garment3d.render.studio import Studio
 from garment3d.types import Body, Drape, Fabric, RenderOptions, RenderSet
 
-__all__ = ["OUTPUT_KINDS", "STILL_VIEWS", "render_turntable", "render_still", "open_scene", "check_options"]
+__all__ = [
+    "OUTPUT_KINDS",
+    "STILL_VIEWS",
+    "render_turntable",
+    "render_still",
+    "open_scene",
+    "check_options",
+    "PreparedRender",
+    "prepare_render",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +60,52 @@ FRAME_FORMATS = ("png", "webp")
 ANIMATION_FORMATS = ("webp", "gif")
 MAX_SIZE_PX = 4096
 MAX_STILL_PX = 2048
+
+@dataclass
+class PreparedRender:
+    """The figure and a headless context with its shaders compiled, made ahead (while the cloth drapes).
+
+    Pass it to :func:`render_turntable`, which takes it over; call :meth:`discard`
+    if it will not be used.
+    """
+
+    figure: Figure
+    context: object | None  # a released GLContext, or None where contexts cannot move between threads
+    figure_key: tuple
+
+    def discard(self) -> None:
+        if self.context is not None:
+            self.context.close()
+            self.context = None
+
+
+def prepare_render(body: Body, options: RenderOptions) -> Future:
+    """Start building the figure and the OpenGL context on a worker thread; a Future of :class:`PreparedRender`.
+
+    The render stage's first frame then comes without the context and shader
+    set-up (about a second on llvmpipe); errors (no EGL) surface from the Future.
+    """
+    check_options(options)
+
+    def work() -> PreparedRender:
+        figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
+        context = open_context()
+        if context.movable:
+            context.release()
+        else:
+            context.close()
+            context = None
+        return PreparedRender(figure, context, _figure_key(options))
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="garment3d-prepare")
+    future = executor.submit(work)
+    executor.shutdown(wait=False)
+    return future
+
+
+def _figure_key(options: RenderOptions) -> tuple:
+    return (options.figure, options.skin_tone, options.mannequin_rgb)
+
 
 # One render at a time per process: GL contexts are not shared between threads,
 # and parallel llvmpipe renders only compete for the same cores.
@@ -64,13 +121,21 @@ def render_turntable(
     *,
     studio: Studio = Studio(),
     inputs: Mapping | None = None,
+    prepared: PreparedRender | None = None,
 ) -> RenderSet:
     """Render the turntable and write the files ``options.outputs`` asks for into ``out_dir``.
+
+    ``prepared`` (from :func:`prepare_render` with the same options) is taken over and closed.
 
     ``inputs`` (JSON-able) is recorded in the manifest next to the options, the
     fabric and the drape's size (the pipeline passes the request).
     """
-    check_options(options)
+    try:
+        check_options(options)
+    except InvalidRequestError:
+        if prepared is not None:
+            prepared.discard()
+        raise
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -85,11 +150,14 @@ def render_turntable(
     glb = None
     try:
         if "glb" in wanted:  # reads every fabric image, so a bad file fails before the frames
-            figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
+            if prepared is not None and prepared.figure_key == _figure_key(options):
+                figure = prepared.figure
+            else:
+                figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
             glb_future = encoder.call(
                 lambda: export_glb.write_glb(drape, body, fabric, out_dir / "garment.glb", figure=figure)
             )
-        with open_scene(drape, body, fabric, options, studio) as scene:
+        with open_scene(drape, body, fabric, options, studio, prepared=prepared) as scene:
             first = time.perf_counter()
             for index in range(options.frames):
                 image = _channels(scene.render(360.0 * index / options.frames, options.size_px,
@@ -156,12 +224,21 @@ def render_still(
 
 
 @contextmanager
-def open_scene(drape: Drape, body: Body, fabric: Fabric, options: RenderOptions, studio: Studio = Studio()):
+def open_scene(
+    drape: Drape, body: Body, fabric: Fabric, options: RenderOptions, studio: Studio = Studio(),
+    prepared: PreparedRender | None = None,
+):
     """A ready :class:`StudioScene` with the options' figure, holding the process-wide render lock."""
-    figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
+    context = None
+    if prepared is not None:
+        context, prepared.context = prepared.context, None  # taken over: the scene closes it
+    if prepared is not None and prepared.figure_key == _figure_key(options):
+        figure = prepared.figure
+    else:
+        figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
     studio = replace(studio, ground_shadow=studio.ground_shadow and options.ground_shadow)
     with _RENDER_LOCK:
-        scene = StudioScene(drape, body, fabric, figure, studio)
+        scene = StudioScene(drape, body, fabric, figure, studio, ctx=context)
         try:
             yield scene
         finally:
