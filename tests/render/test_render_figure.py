@@ -63,6 +63,7 @@ def test_nipples_are_flattened(body):
     out = _without_nipples(bumped, dataclasses.replace(body, vertices=bumped))
     assert out[apex, 2] < bumped[apex, 2] - 0.004
     far = np.linalg.norm((vertices - vertices[apex])[:, :2], axis=1) > 0.03  # across the body's front
+    far &= vertices[:, 0] > 0  # (the other side's apex is flattened too)
     np.testing.assert_array_equal(out[far], bumped[far])
 
 
