@@ -122,22 +122,27 @@ def main() -> None:
 
     rows = []
     sizes = (256, 512, 1024, 2048)
-    # one context at a time: pyrender's EGL teardown terminates the shared display
     with open_scene(drape, body, fabric, RenderOptions()) as scene:
         framing = scene.framing
-    baseline = Baseline(drape, figure, framing)
-    try:
-        baseline.render(0.0, FRAME_PX)
-        baseline.render(0.0, STILL_PX)
-        base = [workload(baseline.render) for _ in range(args.repeat)]
-        base_sizes = [per_frame(baseline.render, size) for size in sizes]
-    finally:
-        baseline.close()
-    with open_scene(drape, body, fabric, RenderOptions()) as scene:
-        scene.render(0.0, FRAME_PX)
-        scene.render(0.0, STILL_PX)
-        ours = [workload(lambda a, s: scene.render(a, s)) for _ in range(args.repeat)]
-        our_sizes = [per_frame(scene.render, size) for size in sizes]
+    base, ours, base_sizes, our_sizes = [], [], [], []
+    # Interleaved repetitions (the machine is shared: load changes by the minute), one GL context at a
+    # time (pyrender's EGL teardown terminates the shared display).
+    for _ in range(args.repeat):
+        baseline = Baseline(drape, figure, framing)
+        try:
+            baseline.render(0.0, FRAME_PX)
+            baseline.render(0.0, STILL_PX)
+            base.append(workload(baseline.render))
+            base_sizes.append([per_frame(baseline.render, size) for size in sizes])
+        finally:
+            baseline.close()
+        with open_scene(drape, body, fabric, RenderOptions()) as scene:
+            scene.render(0.0, FRAME_PX)
+            scene.render(0.0, STILL_PX)
+            ours.append(workload(lambda a, s: scene.render(a, s)))
+            our_sizes.append([per_frame(scene.render, size) for size in sizes])
+    base_sizes = np.median(base_sizes, axis=0)
+    our_sizes = np.median(our_sizes, axis=0)
     scaling = [(f"{size} px", b_s, o_s) for size, b_s, o_s in zip(sizes, base_sizes, our_sizes)]
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -165,7 +170,7 @@ def main() -> None:
         print(f"{name:<{width}}  {seconds:>8.2f}  {seconds / b:>8.2f}")
     print(f"first frame after the render stage starts: {statistics.median(first):.2f} s (median)")
 
-    print("\nper frame by resolution (one pass of 8 frames)")
+    print("\nper frame by resolution (8 frames, median of the repetitions)")
     print(f"{'size':>8}  {'raster s':>9}  {'ours s':>8}  {'x raster':>8}")
     for name, raster, ours_s in scaling:
         print(f"{name:>8}  {raster:>9.4f}  {ours_s:>8.4f}  {ours_s / raster:>8.2f}")

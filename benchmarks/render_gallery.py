@@ -100,6 +100,7 @@ def main() -> None:
         for tint in tints:
             scene.set_fabric(dataclasses.replace(silk, tint=tint))
             colourways.append(tile(scene.render(0.0, 512), f"colourway tint {tint}", TILE * 3 // 4))
+        scene.set_fabric(silk)
         big = scene.render(0.0, 2048)
         raster = scene.render(0.0, args.hero_px)
     rows.append(np.hstack(colourways))

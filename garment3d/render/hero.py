@@ -124,7 +124,8 @@ def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio
             ),
             "emitter": {"type": "area", "radiance": {"type": "rgb", "value": [radiance] * 3}},
         }
-    backdrop = srgb_to_linear(studio.background_rgb).tolist()
+    # the floor a little darker than the backdrop: lit from above it shows about the backdrop's colour
+    backdrop = (0.8 * srgb_to_linear(studio.background_rgb)).tolist()
     scene["floor"] = {
         "type": "rectangle",
         "to_world": T().translate([target[0], 0.0, target[2]]).rotate([1, 0, 0], -90).scale([20, 20, 1]),
@@ -209,9 +210,13 @@ def _write_ply(path: Path, positions, normals, faces, uv=None) -> None:
 # --------------------------------------------------------------------------- image
 
 
-def _denoised(channels: np.ndarray, radius: int = 4) -> np.ndarray:
+def _denoised(channels: np.ndarray, radius: int = 5) -> np.ndarray:
     """Joint bilateral filter of the RGB channels, guided by albedo and normals (no blur across edges or weave)."""
     rgb, albedo, normal = channels[..., :3], channels[..., 3:6], channels[..., 6:9]
+    # fireflies (a rare light path through a narrow highlight) clamped to the brightest 0.2 %
+    level = rgb.mean(axis=2, keepdims=True)
+    ceiling = np.percentile(level, 99.8)
+    rgb = rgb * np.minimum(1.0, ceiling / np.maximum(level, 1e-6))
     luminance = np.log1p(rgb.mean(axis=2))
     total = np.zeros_like(rgb)
     weights = np.zeros(rgb.shape[:2], dtype=np.float32)
@@ -221,7 +226,7 @@ def _denoised(channels: np.ndarray, radius: int = 4) -> np.ndarray:
             w = np.exp(-(dx * dx + dy * dy) / (2.0 * (radius / 1.5) ** 2))
             w = w * np.exp(-np.sum((shifted(albedo) - albedo) ** 2, axis=2) / (2 * 0.02**2))
             w = w * np.exp(-np.sum((shifted(normal) - normal) ** 2, axis=2) / (2 * 0.1**2))
-            w = w * np.exp(-((shifted(luminance) - luminance) ** 2) / (2 * 0.5**2))
+            w = w * np.exp(-((shifted(luminance) - luminance) ** 2) / (2 * 0.8**2))
             total += shifted(rgb) * w[..., None]
             weights += w
     return total / np.maximum(weights, 1e-6)[..., None]
