@@ -1,82 +1,202 @@
-"""Render-stage timings: renderer setup, one turntable frame, one still, GLB write.
+"""Render-stage timings against pure rasterisation of the same scene, measured in the same run.
 
-Uses the synthetic mannequin and cone skirt of the render tests (a real scan as
-the fabric). Not part of the test run.
+The baseline is pyrender drawing the same triangles (garment + display figure)
+at the same pixel counts with flat shading, no lights, no shadows and no
+encoding: the least any turntable can cost on this OpenGL. Reported:
 
-    .venv/bin/python benchmarks/bench_render.py [--spacing 0.01] [--repeat 5]
+- the turntable workload (36 frames at 512 px + front/side/back at 1024 px):
+  baseline, our draws alone, and the whole ``render_turntable`` with every
+  output (and with frames + animated WebP + stills only), and the ratios;
+- the time from the start of the render stage to the first frame;
+- per-frame time against the baseline by resolution and by triangle count.
+
+Uses the synthetic dress form and cone skirt of the render tests (a real scan
+as the fabric). Not part of the test run; timings on a shared machine are
+noisy, the ratios within one run are the figure.
+
+    .venv/bin/python benchmarks/bench_render.py [--spacing 0.01] [--repeat 3]
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests" / "render"))
 
 from render_synthetic import LINEN_SCAN, make_body, make_fabric, make_skirt_drape  # noqa: E402
 
-from garment3d import render  # noqa: E402
-from garment3d.export_glb import write_glb  # noqa: E402
+from garment3d.render import build_figure, open_scene, render_turntable  # noqa: E402
+from garment3d.render.turntable import STILL_VIEWS  # noqa: E402
 from garment3d.types import RenderOptions  # noqa: E402
 
+FRAMES, FRAME_PX, STILL_PX = 36, 512, 1024
 
-def timed(action, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return times
+
+class Baseline:
+    """pyrender, flat shading, the same triangles and camera; no lights, shadows or encoding."""
+
+    def __init__(self, drape, figure, framing):
+        import pyrender
+        import trimesh
+
+        self.pyrender = pyrender
+        self.scene = pyrender.Scene(bg_color=[0.9, 0.9, 0.9, 1.0])
+        meshes = [trimesh.Trimesh(drape.positions, drape.garment.faces, process=False)]
+        meshes += [trimesh.Trimesh(p.surface.positions, p.surface.faces, process=False) for p in figure.parts]
+        self.nodes = [self.scene.add(pyrender.Mesh.from_trimesh(m, smooth=False)) for m in meshes]
+        camera = pyrender.PerspectiveCamera(yfov=framing.yfov, znear=framing.near, zfar=framing.far)
+        self.scene.add(camera, pose=framing.pose)
+        self.renderer = pyrender.OffscreenRenderer(FRAME_PX, FRAME_PX)
+
+    def render(self, azimuth: float, size: int) -> None:
+        from garment3d.render.camera import turn_about_axis
+
+        pose = turn_about_axis(-azimuth, np.zeros(2))
+        for node in self.nodes:
+            self.scene.set_pose(node, pose)
+        self.renderer.viewport_width = self.renderer.viewport_height = size
+        self.renderer.render(self.scene, flags=self.pyrender.RenderFlags.FLAT)
+
+    def close(self) -> None:
+        self.renderer.delete()
+
+
+def workload(render) -> float:
+    started = time.perf_counter()
+    for index in range(FRAMES):
+        render(360.0 * index / FRAMES, FRAME_PX)
+    for _, azimuth in STILL_VIEWS:
+        render(azimuth, STILL_PX)
+    return time.perf_counter() - started
+
+
+def per_frame(render, size: int, count: int = 8) -> float:
+    started = time.perf_counter()
+    for index in range(count):
+        render(45.0 * index, size)
+    return (time.perf_counter() - started) / count
+
+
+def first_frame_seconds(drape, body, fabric, out: Path) -> float:
+    """Seconds from calling render_turntable to its log line for the first frame."""
+    seen: list[float] = []
+
+    class Catch(logging.Handler):
+        def emit(self, record):
+            if record.getMessage().startswith("first frame"):
+                seen.append(float(record.getMessage().split()[2]))
+
+    logger = logging.getLogger("garment3d.render.turntable")
+    handler = Catch()
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    try:
+        render_turntable(drape, body, fabric, RenderOptions(outputs=("frames",), frames=1), out)
+    finally:
+        logger.removeHandler(handler)
+    return seen[0]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--spacing", type=float, default=0.01, help="skirt mesh spacing, m (0.01: ~23k triangles)")
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--spacing", type=float, default=0.01, help="skirt mesh spacing, m (0.01: ~22k triangles)")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
     body = make_body()
-    drape = make_skirt_drape(spacing=args.spacing)
     fabric = make_fabric(LINEN_SCAN)
+    drape = make_skirt_drape(spacing=args.spacing)
+    figure = build_figure(body, "dress_form")
+    triangles = len(drape.garment.faces) + sum(len(p.surface.faces) for p in figure.parts)
+    print(f"scene: {triangles} triangles (garment {len(drape.garment.faces)}, dress form and stand "
+          f"{triangles - len(drape.garment.faces)})")
+
     rows = []
-    print(
-        f"garment: {len(drape.positions)} vertices, {len(drape.garment.faces)} triangles; "
-        f"body: {len(body.faces)} triangles"
-    )
-
-    for shadows in (True, False):
-        studio = render.Studio(shadows=shadows)
-        label = "shadows" if shadows else "no shadows"
-        started = time.perf_counter()
-        with render._open_turntable(drape, body, fabric, RenderOptions.mannequin_rgb, studio) as turntable:
-            turntable.render(0.0, 64)  # the first draw uploads meshes and textures and compiles shaders
-            rows.append((f"renderer setup + first draw ({label})", [time.perf_counter() - started]))
-            for name, size in ((f"frame 512 px ({label})", 512), (f"still 1024 px ({label})", 1024)):
-                angles = iter(range(0, 3600, 10))  # a new view each run
-                rows.append((name, timed(lambda a=angles, s=size: turntable.render(next(a), s), args.repeat)))
-            frame = turntable.render(0.0, 512)
-
+    sizes = (256, 512, 1024, 2048)
+    with open_scene(drape, body, fabric, RenderOptions()) as scene:
+        framing = scene.framing
+    base, ours, base_sizes, our_sizes = [], [], [], []
+    # Interleaved repetitions (the machine is shared: load changes by the minute), one GL context at a
+    # time (pyrender's EGL teardown terminates the shared display).
+    for _ in range(args.repeat):
+        baseline = Baseline(drape, figure, framing)
+        try:
+            baseline.render(0.0, FRAME_PX)
+            baseline.render(0.0, STILL_PX)
+            base.append(workload(baseline.render))
+            base_sizes.append([per_frame(baseline.render, size) for size in sizes])
+        finally:
+            baseline.close()
+        with open_scene(drape, body, fabric, RenderOptions()) as scene:
+            scene.render(0.0, FRAME_PX)
+            scene.render(0.0, STILL_PX)
+            ours.append(workload(lambda a, s: scene.render(a, s)))
+            our_sizes.append([per_frame(scene.render, size) for size in sizes])
+    base_sizes = np.median(base_sizes, axis=0)
+    our_sizes = np.median(our_sizes, axis=0)
+    scaling = [(f"{size} px", b_s, o_s) for size, b_s, o_s in zip(sizes, base_sizes, our_sizes)]
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
-        rows.append(("PNG save 512 px", timed(lambda: render._save_png(frame, out / "frame.png"), args.repeat)))
-        rows.append(("GLB write", timed(lambda: write_glb(drape, body, fabric, out / "garment.glb"), args.repeat)))
-        options = RenderOptions(frames=12, size_px=512)
-        rows.append(
-            (
-                "render_turntable, 12 frames 512 px",
-                timed(lambda: render.render_turntable(drape, body, fabric, options, out / "turntable"), 1),
-            )
-        )
+        full = [
+            _timed(lambda i=i: render_turntable(drape, body, fabric, RenderOptions(), out / f"all{i}"))
+            for i in range(args.repeat)
+        ]
+        lean_options = RenderOptions(outputs=("frames", "webp", "stills"))
+        lean = [
+            _timed(lambda i=i: render_turntable(drape, body, fabric, lean_options, out / f"lean{i}"))
+            for i in range(args.repeat)
+        ]
+        first = [first_frame_seconds(drape, body, fabric, out / f"first{i}") for i in range(args.repeat)]
 
+    b = statistics.median(base)
+    rows.append(("pure rasterisation (pyrender flat, no encoding)", b))
+    rows.append(("our draws + readback (no encoding)", statistics.median(ours)))
+    rows.append(("render_turntable, frames + webp + stills", statistics.median(lean)))
+    rows.append(("render_turntable, every output (+gif, mp4, sprite, glb)", statistics.median(full)))
+    print(f"\nworkload: {FRAMES} frames at {FRAME_PX} px + {len(STILL_VIEWS)} stills at {STILL_PX} px; "
+          f"median of {args.repeat}")
     width = max(len(name) for name, _ in rows)
-    print(f"{'step':<{width}}  {'median s':>9}  {'min s':>7}  {'runs':>4}")
-    for name, times in rows:
-        print(f"{name:<{width}}  {statistics.median(times):>9.3f}  {min(times):>7.3f}  {len(times):>4}")
+    print(f"{'':<{width}}  {'seconds':>8}  {'x raster':>8}")
+    for name, seconds in rows:
+        print(f"{name:<{width}}  {seconds:>8.2f}  {seconds / b:>8.2f}")
+    print(f"first frame after the render stage starts: {statistics.median(first):.2f} s (median)")
+
+    print("\nper frame by resolution (8 frames, median of the repetitions)")
+    print(f"{'size':>8}  {'raster s':>9}  {'ours s':>8}  {'x raster':>8}")
+    for name, raster, ours_s in scaling:
+        print(f"{name:>8}  {raster:>9.4f}  {ours_s:>8.4f}  {ours_s / raster:>8.2f}")
+
+    print("\nper 512 px frame by triangle count")
+    print(f"{'triangles':>9}  {'raster s':>9}  {'ours s':>8}  {'x raster':>8}")
+    for spacing in (0.02, 0.01, 0.005):
+        skirt = make_skirt_drape(spacing=spacing)
+        with open_scene(skirt, body, fabric, RenderOptions()) as scene:
+            scene.render(0.0, FRAME_PX)
+            ours_s = per_frame(scene.render, FRAME_PX)
+            framing = scene.framing
+        baseline = Baseline(skirt, figure, framing)
+        try:
+            baseline.render(0.0, FRAME_PX)
+            raster = per_frame(baseline.render, FRAME_PX)
+        finally:
+            baseline.close()
+        count = len(skirt.garment.faces) + triangles - len(drape.garment.faces)
+        print(f"{count:>9}  {raster:>9.4f}  {ours_s:>8.4f}  {ours_s / raster:>8.2f}")
+
+
+def _timed(action) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
 
 
 if __name__ == "__main__":

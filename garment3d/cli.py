@@ -46,6 +46,13 @@ def _parameter(text: str) -> tuple[str, float]:
         raise argparse.ArgumentTypeError(f"parameter '{name}' value '{value}' is not a number") from None
 
 
+def _name_list(text: str) -> tuple[str, ...]:
+    names = tuple(name.strip() for name in text.split(",") if name.strip())
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one name, separated by commas")
+    return names
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="garment3d", description="Virtual garment samples: pattern -> body -> drape -> render.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
@@ -65,6 +72,18 @@ def _build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--avatar", type=Path, help="drape on your own body mesh (OBJ, GLB or PLY) instead of a size")
     sample.add_argument("--avatar-units", choices=("mm", "cm", "m"), help="units of the avatar file (default: detect)")
     sample.add_argument("--arm-angle", type=float, help="arm angle from vertical in degrees (default: the A-pose)")
+    sample.add_argument("--figure", choices=("dress_form", "mannequin", "avatar"), default="dress_form",
+                        help="what the garment is shown on (display only; the drape uses the real body)")
+    sample.add_argument("--skin-tone", default="medium",
+                        help="skin tone of the avatar figure: porcelain, light, medium, tan, brown, deep")
+    sample.add_argument("--outputs", type=_name_list, default=None, metavar="KIND,...",
+                        help="render outputs: frames,webp,gif,mp4,sprite,stills,glb (default: all)")
+    sample.add_argument("--transparent", action="store_true", help="transparent background in frames and stills")
+    sample.add_argument("--still-px", type=int, default=1024, help="front, side and back stills' size (16-2048)")
+    sample.add_argument("--hero", action="store_true",
+                        help="also path-trace front and three-quarter hero stills (Mitsuba 3; about a minute)")
+    sample.add_argument("--colorways", type=_name_list, default=(), metavar="FABRIC,...",
+                        help="render the same drape in these fabrics too, with a contact sheet")
     sample.add_argument("--allow-failed-drape", action="store_true",
                         help="render even if the drape fails its quality gates")
 
@@ -283,10 +302,17 @@ def _sample(args: argparse.Namespace) -> int:
         arm_angle_deg=args.arm_angle,
         avatar=args.avatar,
         avatar_units=args.avatar_units,
+        figure=args.figure,
+        skin_tone=args.skin_tone,
+        outputs=args.outputs,
+        transparent=args.transparent,
+        still_size_px=args.still_px,
+        hero=args.hero,
+        colorways=args.colorways,
     )
     validate_request(request)  # fail fast, before any heavy import
     last_refresh = [0.0]
-    bar = tqdm(total=len(STAGES), unit="stage", bar_format="{desc:<16}{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
+    bar = tqdm(total=len(STAGES) + int(args.hero) + int(bool(args.colorways)), unit="stage", bar_format="{desc:<16}{bar}| {n_fmt}/{total_fmt} [{elapsed}]")
 
     def progress(stage: str, fraction: float) -> None:
         if fraction <= 0.0:

@@ -2,12 +2,21 @@
 
 The file holds two meshes, each in its own named node:
 
-- ``garment``: the draped positions, smooth normals, ``TEXCOORD_0`` in tiles of
-  the fabric scan (see :mod:`garment3d.texture`), and a PBR material with the
-  scan as ``baseColorTexture`` (REPEAT wrapping, so the scan tiles at its
-  physical size), the fabric normal map (with ``TANGENT``s) when the fabric has
-  one, the fabric's roughness, and ``doubleSided`` (cloth is a single layer).
-- ``body``: the mannequin, untextured matte off-white.
+- ``garment``: the draped positions, smooth normals, ``TEXCOORD_0`` in metres
+  of flat cloth (the pattern's own coordinates, +v along the warp), and a PBR
+  material with the scan as ``baseColorTexture`` whose ``KHR_texture_transform``
+  scales metres to tiles of the scan (REPEAT wrapping, so it tiles at its
+  physical size, and a viewer can swap a fabric of another tile size by
+  changing only the transform), the fabric normal map (with ``TANGENT``s) and
+  roughness map when the fabric has them, the fabric's roughness,
+  ``KHR_materials_sheen`` for fabrics with a sheen (silk, satin, velvet), and
+  ``doubleSided`` (cloth is a single layer).
+- the figure: the display figure's parts (``form``, ``neck_cap``, ``stand`` of
+  a dress form; ``figure`` and ``head`` of a mannequin; ``body`` of an avatar),
+  or the body itself (``body``) when no figure is given; untextured and matte.
+
+Both extensions are listed in ``extensionsUsed``; the texture transform is also
+in ``extensionsRequired``, since without it the scan would repeat once a metre.
 
 The glTF JSON and binary chunk are written here with numpy, so every field is
 under our control (samplers, names, accessor bounds); trimesh reads the result
@@ -33,9 +42,10 @@ from garment3d.texture import (
     garment_surface,
     load_fabric_image,
     load_normal_image,
+    load_roughness_image,
     surface_tangents,
 )
-from garment3d.types import Body, Drape, Fabric, RenderOptions
+from garment3d.types import Body, Drape, Fabric
 
 __all__ = ["write_glb", "srgb_to_linear"]
 
@@ -69,58 +79,88 @@ def write_glb(
     fabric: Fabric,
     path: Path,
     *,
-    mannequin_rgb: tuple[float, float, float] = RenderOptions.mannequin_rgb,
+    mannequin_rgb: tuple[float, float, float] = (0.86, 0.84, 0.80),
+    figure=None,
 ) -> Path:
-    """Write the garment and the mannequin to ``path`` as GLB and return the path.
+    """Write the garment and its figure to ``path`` as GLB and return the path.
 
-    ``mannequin_rgb`` is an sRGB display colour (as in :class:`RenderOptions`).
-    Raises :class:`InvalidFabricError` if the fabric images cannot be read and
+    ``figure`` is a :class:`garment3d.render.figure.Figure` (its parts' own
+    colours are used); without one the body is written as ``body`` in
+    ``mannequin_rgb`` (an sRGB display colour). Raises
+    :class:`InvalidFabricError` if the fabric images cannot be read and
     :class:`RenderError` if the file cannot be written.
     """
     path = Path(path)
     garment = garment_surface(drape, fabric)
-    body_mesh = body_surface(body)
-    gltf_uv = np.column_stack([garment.uv[:, 0], 1.0 - garment.uv[:, 1]])  # glTF counts v from the image top
+    rest_uv = np.asarray(drape.garment.rest_uv, dtype=np.float64)
+    gltf_uv = np.column_stack([rest_uv[:, 0], -rest_uv[:, 1]])  # glTF counts v down the image
+    tile_m = np.asarray(fabric.tile_cm, dtype=np.float64) / 100.0
 
     doc = _GltfBuilder()
-    textures = [doc.add_texture(_png_bytes(load_fabric_image(fabric)), "basecolor")]
+    transform = {"KHR_texture_transform": {"scale": (1.0 / tile_m).tolist()}}
+    doc.use_extension("KHR_texture_transform", required=True)
+
+    def texture_info(image, name: str) -> dict:
+        return {"index": doc.add_texture(_png_bytes(image), name), "texCoord": 0, "extensions": transform}
+
+    pbr = {
+        "baseColorTexture": texture_info(load_fabric_image(fabric), "basecolor"),
+        "metallicFactor": 0.0,
+        "roughnessFactor": float(np.clip(fabric.roughness, 0.0, 1.0)),
+    }
+    garment_material = {"name": f"fabric:{fabric.name}", "pbrMetallicRoughness": pbr, "doubleSided": True}
+    roughness_image = load_roughness_image(fabric)
+    if roughness_image is not None:  # glTF reads roughness from the green channel
+        from PIL import Image
+
+        grey = roughness_image
+        pbr["metallicRoughnessTexture"] = texture_info(Image.merge("RGB", (grey, grey, grey)), "roughness")
     normal_image = load_normal_image(fabric)
     tangents = None
     if normal_image is not None:
-        textures.append(doc.add_texture(_png_bytes(normal_image), "normal"))
+        garment_material["normalTexture"] = texture_info(normal_image, "normal")
         # explicit tangents, so every viewer bends the normals the same way
         tangents = surface_tangents(garment.positions, garment.faces, garment.normals, garment.uv)
-
-    garment_material = {
-        "name": f"fabric:{fabric.name}",
-        "pbrMetallicRoughness": {
-            "baseColorTexture": {"index": textures[0], "texCoord": 0},
-            "metallicFactor": 0.0,
-            "roughnessFactor": float(np.clip(fabric.roughness, 0.0, 1.0)),
-        },
-        "doubleSided": True,
-    }
-    if len(textures) > 1:
-        garment_material["normalTexture"] = {"index": textures[1], "texCoord": 0}
-    body_material = {
-        "name": "mannequin",
-        "pbrMetallicRoughness": {
-            "baseColorFactor": [*srgb_to_linear(mannequin_rgb).tolist(), 1.0],
-            "metallicFactor": 0.0,
-            "roughnessFactor": MANNEQUIN_ROUGHNESS,
-        },
-        "doubleSided": False,
-    }
+    if fabric.sheen > 0.0:
+        doc.use_extension("KHR_materials_sheen")
+        garment_material["extensions"] = {"KHR_materials_sheen": _sheen(fabric)}
     doc.add_mesh("garment", garment, doc.add_material(garment_material), gltf_uv, tangents)
-    doc.add_mesh("body", body_mesh, doc.add_material(body_material))
+    for name, surface, rgb, roughness in _figure_parts(body, figure, mannequin_rgb):
+        material = {
+            "name": name if figure is not None else "mannequin",
+            "pbrMetallicRoughness": {
+                "baseColorFactor": [*srgb_to_linear(rgb).tolist(), 1.0],
+                "metallicFactor": 0.0,
+                "roughnessFactor": float(roughness),
+            },
+            "doubleSided": False,
+        }
+        doc.add_mesh(name, surface, doc.add_material(material))
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(doc.to_glb())
     except OSError as exc:
         raise RenderError(f"could not write GLB {path}: {exc}") from exc
-    log.info("wrote %s (%d garment, %d body triangles)", path, len(garment.faces), len(body_mesh.faces))
+    log.info("wrote %s (%d garment triangles)", path, len(garment.faces))
     return path
+
+
+def _sheen(fabric: Fabric) -> dict:
+    """KHR_materials_sheen from the fabric: a lighter tint of its colour, at its sheen strength (linear)."""
+    tint = np.asarray(fabric.tint, dtype=np.float64)
+    tint = tint / max(float(tint.max()), 1e-6)
+    colour = fabric.sheen * (0.6 * tint + 0.4)
+    return {
+        "sheenColorFactor": np.clip(colour, 0.0, 1.0).tolist(),
+        "sheenRoughnessFactor": float(np.clip(fabric.sheen_roughness, 0.0, 1.0)),
+    }
+
+
+def _figure_parts(body: Body, figure, mannequin_rgb):
+    if figure is None:
+        return [("body", body_surface(body), mannequin_rgb, MANNEQUIN_ROUGHNESS)]
+    return [(part.name, part.surface, part.rgb, part.roughness) for part in figure.parts]
 
 
 def _png_bytes(image) -> bytes:
@@ -184,6 +224,12 @@ class _GltfBuilder:
         tree["images"].append({"name": name, "mimeType": "image/png", "bufferView": self._view(png, None)})
         tree["textures"].append({"sampler": 0, "source": len(tree["images"]) - 1})
         return len(tree["textures"]) - 1
+
+    def use_extension(self, name: str, required: bool = False) -> None:
+        for key in ("extensionsUsed", "extensionsRequired") if required else ("extensionsUsed",):
+            names = self.json.setdefault(key, [])
+            if name not in names:
+                names.append(name)
 
     def add_material(self, material: dict) -> int:
         self.json["materials"].append(material)

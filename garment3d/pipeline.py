@@ -21,6 +21,7 @@ from garment3d.fabrics import load_fabric
 from garment3d.patterns import evaluate, get_definition
 from garment3d.patterns.evaluate import resolve_parameters
 from garment3d.patterns.svg import write_pattern_svg
+from garment3d.render.turntable import check_options as check_render_options
 from garment3d.sizes import custom_size, parse_size
 from garment3d.types import DrapeReport, Fabric, Measurements, Pattern, RenderOptions, RenderSet, Size
 
@@ -60,6 +61,14 @@ class SampleRequest:
     arm_angle_deg: float | None = None  # None keeps the body's A-pose
     avatar: Path | None = None  # a client's own body mesh (OBJ/GLB/PLY) instead of a fitted body
     avatar_units: str | None = None  # "mm" | "cm" | "m"; None detects them
+    # how the render looks and what it writes (display only: the drape always uses the real body)
+    figure: str = "dress_form"  # "dress_form" | "mannequin" | "avatar"
+    skin_tone: str = "medium"  # for the avatar figure
+    outputs: tuple[str, ...] | None = None  # None: every kind (see garment3d.render.OUTPUT_KINDS)
+    transparent: bool = False
+    still_size_px: int = 1024
+    hero: bool = False  # path-traced front and three-quarter stills (Mitsuba 3, slow: for quotes)
+    colorways: tuple[str, ...] = ()  # more fabric names rendered on the same drape, with a contact sheet
 
 
 @dataclass(frozen=True)
@@ -102,6 +111,9 @@ def validate_request(request: SampleRequest) -> ValidatedRequest:
         size = parse_size(request.size, request.gender)
     parameters = resolve_parameters(definition, dict(request.parameters))
     validate_arm_angle(request.arm_angle_deg)
+    check_render_options(_render_options(request, QUALITY_PRESETS[request.quality]))
+    for name in request.colorways:
+        load_fabric(name)
     return ValidatedRequest(request=request, size=size, fabric=fabric, parameters=parameters)
 
 
@@ -131,6 +143,7 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     from garment3d.drape import DrapeOptions, drape
     from garment3d.meshing import MeshOptions, mesh_pattern
     from garment3d.render import render_turntable
+    from garment3d.render.turntable import prepare_render
 
     valid = validate_request(request)
     preset = QUALITY_PRESETS[request.quality]
@@ -150,14 +163,63 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
         body = clock.run("body", lambda: build_body(valid.size.measurements, request.arm_angle_deg))
     garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
     drape_progress = (lambda f: progress("drape", f)) if progress else None
-    result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
-    _enforce_gates(result.report, request.allow_failed_drape)
-    options = RenderOptions(frames=preset.frames, size_px=preset.size_px)
-    render: RenderSet = clock.run("render", lambda: render_turntable(result, body, valid.fabric, options, out_dir))
+    options = _render_options(request, preset)
+    warming = prepare_render(body, options)  # the figure and OpenGL context get ready while the cloth drapes
+    try:
+        result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
+        _enforce_gates(result.report, request.allow_failed_drape)
+    except BaseException:
+        _discard(warming)
+        raise
+    inputs = _request_record(request) | {"size_label": valid.size.label}
+    render: RenderSet = clock.run(
+        "render",
+        lambda: render_turntable(result, body, valid.fabric, options, out_dir, inputs=inputs, prepared=warming.result()),
+    )
+    extras = _render_extras(request, clock, result, body, valid.fabric, options, out_dir)
     timings = tuple(clock.timings)
-    summary = _write_summary(out_dir, request, valid, body.measured, result.report, timings, render, svg)
+    summary = _write_summary(out_dir, request, valid, body.measured, result.report, timings, render, svg, extras)
     return SampleResult(out_dir=out_dir, pattern_svg=svg, render=render, report=result.report,
                         timings=timings, summary=summary)
+
+
+def _discard(warming) -> None:
+    try:
+        warming.result().discard()
+    except Exception:  # the render stage was never reached: its set-up error does not matter
+        log.debug("render preparation discarded", exc_info=True)
+
+
+def _render_options(request: SampleRequest, preset: QualityPreset) -> RenderOptions:
+    extra = {} if request.outputs is None else {"outputs": tuple(request.outputs)}
+    return RenderOptions(
+        frames=preset.frames, size_px=preset.size_px, figure=request.figure, skin_tone=request.skin_tone,
+        transparent=request.transparent, still_size_px=request.still_size_px, **extra,
+    )
+
+
+def _render_extras(request, clock, drape_result, body, fabric, options, out_dir) -> dict:
+    """Hero stills and colourways, when asked for: file names relative to ``out_dir``."""
+    extras: dict = {}
+    if request.hero:
+        from garment3d.render.hero import render_hero_stills
+
+        stills = clock.run("hero", lambda: render_hero_stills(drape_result, body, fabric, options, out_dir))
+        extras["hero_stills"] = [p.name for p in stills]
+    if request.colorways:
+        from garment3d.render.colorway import render_colorways
+
+        fabrics = [fabric, *(load_fabric(name) for name in request.colorways)]
+        batch = clock.run(
+            "colorways", lambda: render_colorways(drape_result, body, fabrics, options, out_dir / "colorways")
+        )
+        extras["colorways"] = [str(p.relative_to(out_dir)) for p in batch.stills]
+        extras["colorway_sheet"] = str(batch.contact_sheet.relative_to(out_dir))
+    return extras
+
+
+def _request_record(request: SampleRequest) -> dict:
+    return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(request).items() if k != "measurements"}
 
 
 def _enforce_gates(report: DrapeReport, allow_failed: bool) -> None:
@@ -179,9 +241,9 @@ def _jsonable(value):
     return value
 
 
-def _write_summary(out_dir, request, valid, measured, report, timings, render, svg) -> Path:
+def _write_summary(out_dir, request, valid, measured, report, timings, render, svg, extras=None) -> Path:
     summary = {
-        "request": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(request).items() if k != "measurements"},
+        "request": _request_record(request),
         "size": {"label": valid.size.label, "system": valid.size.system, "target_cm": asdict(valid.size.measurements)},
         "body_measured_cm": asdict(measured),
         "fabric": valid.fabric.name,
@@ -191,9 +253,15 @@ def _write_summary(out_dir, request, valid, measured, report, timings, render, s
         "files": {
             "pattern_svg": svg.name,
             "frames": [p.name for p in render.frames],
-            "animation": render.animation.name,
-            "glb": render.glb.name,
+            "animation": render.animation.name if render.animation else None,
+            "glb": render.glb.name if render.glb else None,
             "stills": [p.name for p in render.stills],
+            "gif": render.gif.name if render.gif else None,
+            "mp4": render.mp4.name if render.mp4 else None,
+            "sprite_sheet": render.sprite_sheet.name if render.sprite_sheet else None,
+            "sprite_json": render.sprite_json.name if render.sprite_json else None,
+            "manifest": render.manifest.name if render.manifest else None,
+            **(extras or {}),
         },
     }
     path = out_dir / "sample.json"

@@ -26,6 +26,7 @@ __all__ = [
     "garment_uvs",
     "load_fabric_image",
     "load_normal_image",
+    "load_roughness_image",
     "garment_normals",
     "surface_tangents",
     "Surface",
@@ -83,6 +84,16 @@ def load_normal_image(fabric: Fabric):
     if fabric.normal_path is None:
         return None
     return _open_rgb(fabric, fabric.normal_path, "normal_path")
+
+
+def load_roughness_image(fabric: Fabric):
+    """The fabric's greyscale roughness map (``L`` mode ``PIL.Image``), or None if it has none.
+
+    Like glTF's roughness channel, a texel multiplies ``fabric.roughness``.
+    """
+    if fabric.roughness_path is None:
+        return None
+    return _open_rgb(fabric, fabric.roughness_path, "roughness_path").convert("L")
 
 
 def garment_normals(positions: np.ndarray, faces: np.ndarray, seam_pairs: np.ndarray | None = None) -> np.ndarray:

@@ -456,18 +456,41 @@ class Drape:
 
 @dataclass(frozen=True)
 class RenderOptions:
+    """What the render stage makes.
+
+    outputs: any of ``frames`` (the turntable, ``frame_format`` PNG or WebP),
+    ``webp`` (animated), ``gif``, ``mp4`` (H.264), ``sprite`` (sheet + JSON for
+    a web spinner), ``stills`` (front, side, back at ``still_size_px``), ``glb``.
+    figure: ``dress_form`` | ``mannequin`` | ``avatar`` (display only; the
+    drape always uses the real body); ``skin_tone`` applies to ``avatar``.
+    """
+
     frames: int = 36
     size_px: int = 512
-    animation_format: str = "webp"  # "webp" | "gif"
+    animation_format: str = "webp"  # "webp" | "gif": which animation ``RenderSet.animation`` names
     frame_ms: int = 80
-    mannequin_rgb: tuple[float, float, float] = (0.86, 0.84, 0.80)
+    mannequin_rgb: tuple[float, float, float] | None = None  # None: the figure style's own colour
+    figure: str = "dress_form"
+    skin_tone: str = "medium"
+    outputs: tuple[str, ...] = ("frames", "webp", "gif", "mp4", "sprite", "stills", "glb")
+    frame_format: str = "png"  # "png" | "webp"
+    transparent: bool = False
+    still_size_px: int = 1024
+    ground_shadow: bool = True
+    sprite_frame_px: int = 256
 
 
 @dataclass(frozen=True)
 class RenderSet:
-    """Files written by the render stage."""
+    """Files written by the render stage (None or empty where not asked for)."""
 
     frames: tuple[Path, ...]
-    animation: Path
-    glb: Path
+    animation: Path | None
+    glb: Path | None
     stills: tuple[Path, ...] = field(default=())
+    gif: Path | None = None
+    webp: Path | None = None
+    mp4: Path | None = None
+    sprite_sheet: Path | None = None
+    sprite_json: Path | None = None
+    manifest: Path | None = None

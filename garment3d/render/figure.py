@@ -1,0 +1,298 @@
+"""The figure the garment is shown on: a display-only mesh made from the fitted body.
+
+Fitting, draping and measuring keep the real :class:`Body`; only its look
+changes here. Styles:
+
+- ``dress_form`` (default): the torso from just above the crotch to the base of
+  the neck, arms cut away at the armholes, smoothed (no nipples, navel or other
+  anatomical detail), every opening capped, a wooden neck cap, on a pole and a
+  round base. Matte ecru.
+- ``mannequin``: the whole figure smoothed, its head replaced by an abstract egg,
+  satin white.
+- ``avatar``: the body as fitted, in one of :data:`SKIN_TONES`.
+
+Smoothing never moves the surface outwards by more than a few millimetres, so
+a figure made from the body a garment was draped on stays inside the cloth.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from garment3d.errors import InvalidRequestError
+from garment3d.texture import Surface, body_surface, garment_normals
+from garment3d.types import Body
+
+__all__ = ["FIGURE_STYLES", "SKIN_TONES", "FigurePart", "Figure", "build_figure"]
+
+log = logging.getLogger(__name__)
+
+FIGURE_STYLES = ("dress_form", "mannequin", "avatar")
+# sRGB display colours, light to deep (a range, not a claim about anyone's skin)
+SKIN_TONES = {
+    "porcelain": (0.93, 0.80, 0.72),
+    "light": (0.87, 0.70, 0.58),
+    "medium": (0.76, 0.57, 0.43),
+    "tan": (0.63, 0.45, 0.32),
+    "brown": (0.47, 0.32, 0.22),
+    "deep": (0.32, 0.21, 0.15),
+}
+_OUTWARD_LIMIT_M = 0.001  # smoothing may fill a dent by at most this much
+
+
+@dataclass(frozen=True)
+class FigurePart:
+    """One surface of the figure and its matte material (sRGB colour)."""
+
+    name: str
+    surface: Surface
+    rgb: tuple[float, float, float]
+    roughness: float = 0.8
+    specular: float = 0.03
+    wrap: float = 0.0  # soft diffuse falloff (skin)
+
+
+@dataclass(frozen=True)
+class Figure:
+    style: str
+    parts: tuple[FigurePart, ...]
+
+    @property
+    def positions(self) -> np.ndarray:
+        return np.vstack([part.surface.positions for part in self.parts])
+
+
+def build_figure(body: Body, style: str = "dress_form", skin_tone: str = "medium", rgb=None) -> Figure:
+    """The display figure of ``body`` in ``style``; ``rgb`` overrides the style's colour (sRGB)."""
+    if style not in FIGURE_STYLES:
+        raise InvalidRequestError(f"figure must be one of {', '.join(FIGURE_STYLES)}, got {style!r}")
+    if style == "avatar":
+        if skin_tone not in SKIN_TONES:
+            raise InvalidRequestError(f"skin tone must be one of {', '.join(SKIN_TONES)}, got {skin_tone!r}")
+        colour = tuple(rgb) if rgb is not None else SKIN_TONES[skin_tone]
+        part = FigurePart("body", body_surface(body), colour, roughness=0.55, specular=0.028, wrap=0.25)
+        return Figure(style, (part,))
+    levels = _levels(body)
+    if style == "mannequin":
+        return _mannequin(body, levels, tuple(rgb) if rgb is not None else (0.90, 0.89, 0.87))
+    return _dress_form(body, levels, tuple(rgb) if rgb is not None else (0.86, 0.82, 0.74))
+
+
+# --------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class _Levels:
+    neck_y: float
+    neck_xz: np.ndarray
+    neck_radius: float
+    armhole_x: float  # half-width of the armhole cut, from the axis
+    top_y: float
+
+
+def _levels(body: Body) -> _Levels:
+    """Neck and armhole positions from the body's frames, or estimated from its proportions."""
+    marks = body.landmarks
+    top = float(body.vertices[:, 1].max())
+    frames = marks.frames
+    if frames is not None:
+        shoulder_x = float(np.abs(frames.shoulder_points[:, 0] - marks.axis_xz[0]).max())
+        return _Levels(frames.neck_y, np.asarray(frames.neck_xz, float), frames.neck_radius, shoulder_x - 0.03, top)
+    neck_y = marks.bust_y + 0.45 * (top - marks.bust_y)
+    near = np.abs(body.vertices[:, 1] - marks.bust_y) < 0.02
+    half_width = float(np.abs(body.vertices[near, 0] - marks.axis_xz[0]).max()) if near.any() else 0.18
+    return _Levels(neck_y, np.asarray(marks.axis_xz, float), 0.05, 0.8 * half_width, top)
+
+
+def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
+    marks = body.landmarks
+    vertices = _smoothed(body, iterations=40)
+    x = np.abs(vertices[:, 0] - marks.axis_xz[0])
+    y = vertices[:, 1]
+    bottom_y = marks.crotch_y + 0.03
+    # hip half-width from the hip girth (an ellipse about 1.3 times wider than deep), not from the mesh:
+    # in the A-pose the hands hang at hip level
+    hip_half = body.measured.hip_cm / 100.0 / 5.2 if body.measured.hip_cm > 0 else 0.2
+    keep = (y > bottom_y) & (y < levels.neck_y + 0.02)
+    keep &= ~((y > marks.waist_y - 0.04) & (x > levels.armhole_x))  # arms above the waist
+    keep &= ~((y <= marks.waist_y - 0.04) & (x > max(hip_half, levels.armhole_x) + 0.02))  # forearms and hands
+    torso = _piece_at(vertices, body.faces, keep, np.array([marks.axis_xz[0], marks.waist_y, marks.axis_xz[1]]))
+    torso = _capped(*torso)
+    centre = np.array([levels.neck_xz[0], 0.0, levels.neck_xz[1]])
+    cap_top = float(torso[0][:, 1].max())
+    neck_cap = _cylinder(centre, levels.neck_radius + 0.012, cap_top - 0.012, cap_top + 0.012)
+    pole = _cylinder(centre, 0.012, 0.03, bottom_y + 0.02)
+    base = _cylinder(centre, 0.17, 0.0, 0.03, sides=64)
+    wood, metal = (0.36, 0.24, 0.15), (0.20, 0.20, 0.21)
+    return Figure(
+        "dress_form",
+        (
+            FigurePart("form", _surface(*torso), rgb, roughness=0.85),
+            FigurePart("neck_cap", _surface(*neck_cap), wood, roughness=0.5, specular=0.04),
+            FigurePart("stand", _surface(*_joined(pole, base)), metal, roughness=0.35, specular=0.3),
+        ),
+    )
+
+
+def _mannequin(body: Body, levels: _Levels, rgb) -> Figure:
+    vertices = _smoothed(body, iterations=30)
+    neck_cut = levels.neck_y + 0.06
+    head = body.vertices[body.vertices[:, 1] > neck_cut + 0.03]
+    keep = vertices[:, 1] < neck_cut
+    figure = _capped(*_piece_at(vertices, body.faces, keep, np.array([levels.neck_xz[0], _waist_y(body), levels.neck_xz[1]])))
+    parts = [FigurePart("figure", _surface(*figure), rgb, roughness=0.45, specular=0.04)]
+    if len(head):
+        low, high = head.min(axis=0), head.max(axis=0)
+        centre = 0.5 * (low + high)
+        radii = 0.5 * (high - low) * np.array([0.9, 0.95, 0.9])
+        centre[1] = neck_cut + radii[1] * 0.95
+        parts.append(FigurePart("head", _surface(*_ellipsoid(centre, radii)), rgb, roughness=0.45, specular=0.04))
+    return Figure("mannequin", tuple(parts))
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def _smoothed(body: Body, iterations: int) -> np.ndarray:
+    """Taubin-smoothed body vertices (no shrinking), bust points rounded, never more than 1 mm outside the body."""
+    vertices = np.array(body.vertices, dtype=np.float64)
+    laplacian = _umbrella(vertices.shape[0], np.asarray(body.faces))
+    for _ in range(iterations):  # Taubin's lambda|mu pair: smooth, then un-shrink
+        vertices = vertices + 0.5 * (laplacian @ vertices - vertices)
+        vertices = vertices - 0.53 * (laplacian @ vertices - vertices)
+    vertices = _without_nipples(vertices, body)
+    normals = garment_normals(body.vertices, body.faces)
+    outward = np.sum((vertices - body.vertices) * normals, axis=1)
+    excess = np.maximum(outward - _OUTWARD_LIMIT_M, 0.0)
+    return vertices - normals * excess[:, None]
+
+
+def _umbrella(count: int, faces: np.ndarray):
+    """Sparse (count, count) matrix averaging each vertex's edge neighbours."""
+    from scipy.sparse import coo_matrix
+
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count)).tocsr()
+    adjacency.data[:] = 1.0  # an edge shared by two faces was summed twice
+    degree = np.asarray(adjacency.sum(axis=1)).ravel()
+    return (adjacency.multiply(1.0 / np.maximum(degree, 1.0)[:, None])).tocsr()
+
+
+def _without_nipples(vertices: np.ndarray, body: Body, inner: float = 0.025, outer: float = 0.07) -> np.ndarray:
+    """Flatten each bust apex onto the smooth breast round it.
+
+    Round the most forward point near bust height (each side), a quadratic
+    height field z(x, y) is fitted to the surface between ``inner`` and
+    ``outer``; points nearer than ``inner`` that stand out of it are put back
+    onto it, so the bust stays round and the nipple goes.
+    """
+    vertices = vertices.copy()
+    marks = body.landmarks
+    near = np.abs(vertices[:, 1] - marks.bust_y) < 0.06
+    for side in (1.0, -1.0):
+        candidates = np.nonzero(near & (side * (vertices[:, 0] - marks.axis_xz[0]) > 0.02))[0]
+        if len(candidates) == 0:
+            continue
+        apex = vertices[candidates[np.argmax(vertices[candidates, 2])]]
+        offset = vertices - apex
+        distance = np.hypot(offset[:, 0], offset[:, 1])
+        front = offset[:, 2] > -0.06
+        ring = front & (distance > inner) & (distance < outer)
+        centre = front & (distance <= inner)
+        if ring.sum() < 10:
+            continue
+        x, y = offset[ring, 0], offset[ring, 1]
+        design = np.column_stack([np.ones_like(x), x, y, x * x, x * y, y * y])
+        coeffs, *_ = np.linalg.lstsq(design, offset[ring, 2], rcond=None)
+        x, y = offset[centre, 0], offset[centre, 1]
+        fitted = np.column_stack([np.ones_like(x), x, y, x * x, x * y, y * y]) @ coeffs
+        vertices[centre, 2] = apex[2] + np.minimum(offset[centre, 2], fitted)
+    return vertices
+
+
+def _waist_y(body: Body) -> float:
+    return float(body.landmarks.waist_y)
+
+
+def _piece_at(vertices: np.ndarray, faces: np.ndarray, keep: np.ndarray, centre: np.ndarray):
+    """The connected piece of the kept faces nearest ``centre`` (the torso, not a hand), re-indexed."""
+    import trimesh
+
+    faces = np.asarray(faces)[keep[np.asarray(faces)].all(axis=1)]
+    if len(faces) == 0:
+        raise InvalidRequestError("the body is too small or oddly shaped to make a figure from")
+    groups = trimesh.graph.connected_components(trimesh.graph.face_adjacency(faces), min_len=1)
+    if len(groups) > 1:
+        distance = [np.linalg.norm(vertices[faces[g]].reshape(-1, 3) - centre, axis=1).min() for g in groups]
+        faces = faces[np.sort(groups[int(np.argmin(distance))])]
+    used, inverse = np.unique(faces, return_inverse=True)
+    return vertices[used], inverse.reshape(-1, 3)
+
+
+def _capped(vertices: np.ndarray, faces: np.ndarray):
+    """Close every boundary loop with a fan round its centre (outward winding kept)."""
+    loops = _boundary_loops(faces)
+    new_vertices, new_faces = [vertices], [faces]
+    count = len(vertices)
+    for loop in loops:
+        centre = vertices[loop].mean(axis=0)
+        new_vertices.append(centre[None])
+        nxt = np.roll(loop, -1)
+        new_faces.append(np.column_stack([nxt, loop, np.full(len(loop), count)]))
+        count += 1
+    return np.vstack(new_vertices), np.vstack(new_faces)
+
+
+def _boundary_loops(faces: np.ndarray) -> list[np.ndarray]:
+    """Boundary edges (used by one face), chained into loops in the faces' winding order."""
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    key = np.sort(edges, axis=1)
+    _, inverse, counts = np.unique(key, axis=0, return_inverse=True, return_counts=True)
+    boundary = edges[counts[inverse.ravel()] == 1]
+    following = {int(a): int(b) for a, b in boundary}
+    loops = []
+    while following:
+        start, node = following.popitem()
+        loop = [start]
+        while node != start and node in following:
+            loop.append(node)
+            node = following.pop(node)
+        if node == start and len(loop) >= 3:
+            loops.append(np.array(loop))
+    return loops
+
+
+def _cylinder(centre: np.ndarray, radius: float, y0: float, y1: float, sides: int = 32):
+    import trimesh
+
+    solid = trimesh.creation.cylinder(radius=radius, height=y1 - y0, sections=sides)
+    z_up_to_y_up = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, -1, 0, 0], [0, 0, 0, 1]], dtype=float)
+    solid.apply_transform(z_up_to_y_up)
+    solid.apply_translation([centre[0], 0.5 * (y0 + y1), centre[2]])
+    return np.asarray(solid.vertices), np.asarray(solid.faces)
+
+
+def _ellipsoid(centre: np.ndarray, radii: np.ndarray):
+    import trimesh
+
+    sphere = trimesh.creation.icosphere(subdivisions=4)
+    return np.asarray(sphere.vertices) * radii + centre, np.asarray(sphere.faces)
+
+
+def _joined(*pieces):
+    vertices, faces, offset = [], [], 0
+    for v, f in pieces:
+        vertices.append(v)
+        faces.append(np.asarray(f) + offset)
+        offset += len(v)
+    return np.vstack(vertices), np.vstack(faces)
+
+
+def _surface(vertices: np.ndarray, faces: np.ndarray) -> Surface:
+    faces = np.asarray(faces, dtype=np.int64)
+    return Surface(np.asarray(vertices, dtype=np.float64), garment_normals(vertices, faces), faces)

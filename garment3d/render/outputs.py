@@ -1,0 +1,216 @@
+"""Image, animation and video files of a turntable, encoded off the render thread.
+
+:class:`Encoder` runs the slow part (PNG/WebP compression, the MP4 stream) in
+worker threads while the next frame renders: Pillow and ffmpeg release the GIL
+while they compress. The animations that need every frame (animated WebP, GIF,
+sprite sheet) are written by :meth:`Encoder.finish`.
+
+The GIF uses one palette for the whole animation, chosen from pixels of every
+frame (so colours do not flicker between frames), with Floyd-Steinberg
+dithering so that smooth silk gradients do not band.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import queue
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+from garment3d.errors import RenderError
+
+__all__ = ["Encoder", "save_image", "write_gif", "write_webp_animation", "write_sprite_sheet", "Mp4Writer"]
+
+log = logging.getLogger(__name__)
+
+
+def save_image(image: np.ndarray, path: Path) -> Path:
+    """Write an RGB or RGBA uint8 image as PNG or (lossless-alpha, quality 90) WebP, by suffix."""
+    from PIL import Image
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        picture = Image.fromarray(image)
+        if path.suffix == ".webp":
+            picture.save(path, format="WEBP", quality=90, method=3)
+        else:
+            picture.save(path, format="PNG", compress_level=3)
+    except OSError as exc:
+        raise RenderError(f"could not write image {path}: {exc}") from exc
+    return path
+
+
+def write_webp_animation(images: list[np.ndarray], path: Path, frame_ms: int) -> Path:
+    from PIL import Image
+
+    pictures = [Image.fromarray(image) for image in images]
+    try:
+        pictures[0].save(
+            path, format="WEBP", save_all=True, append_images=pictures[1:], duration=frame_ms, loop=0,
+            quality=82, method=2, lossless=False,
+        )
+    except OSError as exc:
+        raise RenderError(f"could not write animation {path}: {exc}") from exc
+    return path
+
+
+def write_gif(images: list[np.ndarray], path: Path, frame_ms: int, background_rgb) -> Path:
+    """An animated GIF with one shared 256-colour palette and dithering (transparent frames go on the backdrop)."""
+    from PIL import Image
+
+    frames = [_flatten(image, background_rgb) for image in images]
+    # the palette from a mosaic of every frame, subsampled
+    step = max(1, int(math.sqrt(len(frames) * frames[0].shape[0] * frames[0].shape[1] / 400_000)))
+    mosaic = np.concatenate([frame[::step, ::step] for frame in frames], axis=0)
+    palette = Image.fromarray(mosaic).quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    pictures = [Image.fromarray(frame).quantize(palette=palette, dither=Image.Dither.FLOYDSTEINBERG) for frame in frames]
+    try:
+        pictures[0].save(
+            path, format="GIF", save_all=True, append_images=pictures[1:], duration=frame_ms, loop=0,
+            optimize=False, disposal=1,
+        )
+    except OSError as exc:
+        raise RenderError(f"could not write animation {path}: {exc}") from exc
+    return path
+
+
+def write_sprite_sheet(
+    images: list[np.ndarray], image_path: Path, json_path: Path, cell_px: int, frame_ms: int
+) -> tuple[Path, Path]:
+    """Every frame, scaled to ``cell_px``, in a near-square grid (row by row), and its JSON description."""
+    from PIL import Image
+
+    count = len(images)
+    columns = math.ceil(math.sqrt(count))
+    rows = math.ceil(count / columns)
+    mode = "RGBA" if images[0].shape[2] == 4 else "RGB"
+    sheet = Image.new(mode, (columns * cell_px, rows * cell_px), (0, 0, 0, 0) if mode == "RGBA" else (255, 255, 255))
+    for index, image in enumerate(images):
+        cell = Image.fromarray(image)
+        if cell.size != (cell_px, cell_px):
+            cell = cell.resize((cell_px, cell_px), Image.Resampling.LANCZOS)
+        sheet.paste(cell, ((index % columns) * cell_px, (index // columns) * cell_px))
+    save_image(np.asarray(sheet), image_path)
+    description = {
+        "image": image_path.name,
+        "frames": count,
+        "columns": columns,
+        "rows": rows,
+        "frame_width": cell_px,
+        "frame_height": cell_px,
+        "frame_ms": frame_ms,
+        "order": "row-major from the top left; frame i shows azimuth 360 * i / frames degrees",
+        "azimuths_deg": [round(360.0 * i / count, 4) for i in range(count)],
+    }
+    json_path.write_text(json.dumps(description, indent=2), encoding="utf-8")
+    return image_path, json_path
+
+
+class Mp4Writer:
+    """An H.264 MP4 (yuv420p, fast start) fed frame by frame from a worker thread (imageio-ffmpeg)."""
+
+    def __init__(self, path: Path, size_px: int, frame_ms: int, background_rgb):
+        try:
+            import imageio_ffmpeg
+        except ImportError as exc:
+            raise RenderError("MP4 output needs the Python package imageio-ffmpeg (pip install imageio-ffmpeg)") from exc
+        self.path = path
+        self.background_rgb = background_rgb
+        self._writer = imageio_ffmpeg.write_frames(
+            str(path), (size_px, size_px), fps=1000.0 / frame_ms, codec="libx264", pix_fmt_in="rgb24",
+            pix_fmt_out="yuv420p", quality=None, bitrate=None, macro_block_size=1,
+            ffmpeg_log_level="error", output_params=["-crf", "18", "-preset", "veryfast", "-movflags", "+faststart"],
+        )
+        self._writer.send(None)
+
+    def add(self, image: np.ndarray) -> None:
+        self._writer.send(np.ascontiguousarray(_flatten(image, self.background_rgb)).tobytes())
+
+    def close(self) -> Path:
+        try:
+            self._writer.close()
+        except Exception as exc:  # ffmpeg's exit status comes back as RuntimeError or OSError
+            raise RenderError(f"could not write video {self.path}: {exc}") from exc
+        return self.path
+
+
+class Encoder:
+    """Writes frames as they come (two threads for still images, one for the MP4) and the animations at the end."""
+
+    def __init__(self, background_rgb, mp4: Mp4Writer | None = None):
+        self.background_rgb = background_rgb
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="garment3d-encode")
+        self._futures: list[Future] = []
+        self._mp4 = mp4
+        self._mp4_queue: queue.Queue = queue.Queue(maxsize=8)
+        self._mp4_error: list[BaseException] = []
+        self._mp4_thread = None
+        if mp4 is not None:
+            self._mp4_thread = threading.Thread(target=self._feed_mp4, name="garment3d-mp4", daemon=True)
+            self._mp4_thread.start()
+
+    def image(self, image: np.ndarray, path: Path) -> Future:
+        future = self._pool.submit(save_image, image, path)
+        self._futures.append(future)
+        return future
+
+    def call(self, function, *args) -> Future:
+        future = self._pool.submit(function, *args)
+        self._futures.append(future)
+        return future
+
+    def video_frame(self, image: np.ndarray) -> None:
+        if self._mp4 is not None:
+            self._mp4_queue.put(image)
+
+    def _feed_mp4(self) -> None:
+        while True:
+            image = self._mp4_queue.get()
+            if image is None:
+                return
+            if not self._mp4_error:
+                try:
+                    self._mp4.add(image)
+                except BaseException as exc:  # kept and raised on the caller's thread
+                    self._mp4_error.append(exc)
+
+    def finish(self) -> Path | None:
+        """Wait for every file; raise the first error. Returns the MP4 path, if one was written."""
+        mp4_path = None
+        try:
+            if self._mp4_thread is not None:
+                self._mp4_queue.put(None)
+                self._mp4_thread.join()
+                if self._mp4_error:
+                    raise RenderError(f"could not write video {self._mp4.path}: {self._mp4_error[0]}")
+                mp4_path = self._mp4.close()
+            for future in self._futures:
+                future.result()
+        finally:
+            self._pool.shutdown(wait=True)
+        return mp4_path
+
+    def abort(self) -> None:
+        if self._mp4_thread is not None:
+            self._mp4_queue.put(None)
+            self._mp4_thread.join()
+            try:
+                self._mp4.close()
+            except RenderError:
+                pass
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _flatten(image: np.ndarray, background_rgb) -> np.ndarray:
+    """RGB of an RGB image, or an RGBA image composed over the backdrop colour."""
+    if image.shape[2] == 3:
+        return image
+    alpha = image[..., 3:4].astype(np.float32) / 255.0
+    backdrop = np.asarray(background_rgb, dtype=np.float32) * 255.0
+    rgb = image[..., :3].astype(np.float32) * alpha + backdrop * (1.0 - alpha)
+    return np.clip(np.rint(rgb), 0, 255).astype(np.uint8)

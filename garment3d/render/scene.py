@@ -1,0 +1,264 @@
+"""The studio scene on the GPU (or llvmpipe): garment, figure and floor, drawn from any azimuth.
+
+:class:`StudioScene` uploads everything once; :meth:`StudioScene.render` sets
+the turn and a few uniforms and draws three to six meshes. The lights are fixed
+to the camera (the subject turns under them), the floor carries a soft contact
+shadow baked once from the figure and garment, and colour is tone-mapped in the
+shader. :meth:`StudioScene.set_fabric` swaps the garment's look without
+touching its geometry (colourway batches).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+
+from garment3d.export_glb import srgb_to_linear
+from garment3d.render.camera import CameraFraming, frame_camera, projection_matrix, turn_about_axis
+from garment3d.render.figure import Figure
+from garment3d.render.gl import open_context
+from garment3d.render.studio import Studio
+from garment3d.texture import Surface, garment_surface, load_fabric_image, load_normal_image, load_roughness_image
+from garment3d.texture import surface_tangents
+from garment3d.types import Body, Drape, Fabric
+
+__all__ = ["StudioScene"]
+
+log = logging.getLogger(__name__)
+
+_SHADOW_TEXELS = 128
+
+
+class StudioScene:
+    """One headless context holding the garment, its figure and the floor."""
+
+    def __init__(
+        self, drape: Drape, body: Body, fabric: Fabric, figure: Figure, studio: Studio = Studio(), ctx=None
+    ):
+        """``ctx``: a ready :class:`GLContext` to use and own (see ``turntable.prepare_render``), or None."""
+        started = time.perf_counter()
+        self.studio = studio
+        self.drape = drape
+        self.garment = garment_surface(drape, fabric)
+        self.figure = figure
+        self.axis_xz = np.asarray(body.landmarks.axis_xz, dtype=np.float64).reshape(2)
+        points = np.vstack([self.garment.positions, figure.positions])
+        self.framing: CameraFraming = frame_camera(points, self.axis_xz, body.landmarks.bust_y, studio)
+        self.view = np.linalg.inv(self.framing.pose)
+        self.projection = projection_matrix(self.framing.yfov, self.framing.near, self.framing.far)
+        tangents = surface_tangents(self.garment.positions, self.garment.faces, self.garment.normals, self.garment.uv)
+        shadow, floor = _floor(points, self.axis_xz) if studio.ground_shadow else (None, None)
+
+        self.ctx = ctx if ctx is not None else open_context()
+        try:
+            self.ctx.platform.make_current()  # a prepared context was made on another thread
+            ctx = self.ctx
+            g = self.garment
+            self.garment_mesh = ctx.mesh(g.positions, g.faces, normals=g.normals, uv=g.uv, tangents=tangents)
+            self.part_meshes = [
+                ctx.mesh(p.surface.positions, p.surface.faces, normals=p.surface.normals) for p in figure.parts
+            ]
+            self.floor_mesh = self.shadow_texture = None
+            if shadow is not None:
+                self.floor_mesh = ctx.mesh(floor.positions, floor.faces, normals=floor.normals, uv=floor.uv)
+                self.shadow_texture = ctx.texture(shadow, srgb=False, repeat=False)
+            self._garment_look: dict = {}
+            self.set_fabric(fabric)
+        except BaseException:
+            self.ctx.close()
+            raise
+        log.debug("studio scene ready in %.2f s", time.perf_counter() - started)
+
+    # ----------------------------------------------------------------- public
+
+    def set_fabric(self, fabric: Fabric) -> None:
+        """Give the garment ``fabric``'s look (textures, roughness, sheen, anisotropy, opacity)."""
+        GL = self.ctx.GL
+        for name in self._garment_look.get("textures", ()):
+            GL.glDeleteTextures([name])
+        scan = np.asarray(load_fabric_image(fabric))
+        base = self.ctx.texture(scan, srgb=True)
+        normal_image = load_normal_image(fabric)
+        rough_image = load_roughness_image(fabric)
+        normal = self.ctx.texture(np.asarray(normal_image), srgb=False) if normal_image is not None else None
+        rough = self.ctx.texture(np.asarray(rough_image), srgb=False) if rough_image is not None else None
+        self._garment_look = {
+            "textures": [t for t in (base, normal, rough) if t is not None],
+            "base": base,
+            "mean_rgb": srgb_to_linear(scan.reshape(-1, 3)[::7] / 255.0).mean(axis=0),
+            "normal": normal,
+            "rough": rough,
+            "roughness": float(np.clip(fabric.roughness, 0.0, 1.0)),
+            "sheen": float(np.clip(fabric.sheen, 0.0, 1.0)),
+            "sheen_roughness": float(np.clip(fabric.sheen_roughness, 0.05, 1.0)),
+            "anisotropy": float(np.clip(fabric.anisotropy, 0.0, 1.0)),
+            "opacity": float(np.clip(fabric.opacity, 0.05, 1.0)),
+        }
+
+    def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False) -> np.ndarray:
+        """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg``.
+
+        Images of ``studio.per_pixel_from_px`` and larger are shaded per pixel
+        with the fabric's normal and roughness maps; smaller ones per vertex.
+
+        Opaque images have alpha 255 everywhere; transparent ones have straight
+        (not premultiplied) alpha, 0 on the backdrop.
+        """
+        GL, ctx, studio = self.ctx.GL, self.ctx, self.studio
+        background = np.asarray(studio.background_rgb, dtype=np.float64)
+        ctx.begin(size_px, studio.samples, (0.0, 0.0, 0.0, 0.0) if transparent else (*background, 1.0))
+        GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied colour, where blending is on
+        GL.glDisable(GL.GL_CULL_FACE)
+        if self.floor_mesh is not None:
+            GL.glEnable(GL.GL_BLEND)
+            program = ctx.programs["FLOOR"]
+            program.use()
+            self._set_frame_uniforms(program, azimuth_deg, transparent)
+            GL.glDisable(GL.GL_DEPTH_TEST)
+            GL.glActiveTexture(GL.GL_TEXTURE3)
+            GL.glBindTexture(GL.GL_TEXTURE_2D, self.shadow_texture)
+            program.set("u_shadow_tex", 3)
+            self.floor_mesh.draw()
+        program = ctx.programs["PER_PIXEL" if size_px >= studio.per_pixel_from_px else "PER_VERTEX"]
+        program.use()
+        self._set_frame_uniforms(program, azimuth_deg, transparent)
+        GL.glDisable(GL.GL_BLEND)  # opaque surfaces: blending only costs (llvmpipe)
+        GL.glEnable(GL.GL_DEPTH_TEST)
+        GL.glDepthMask(GL.GL_TRUE)
+        GL.glEnable(GL.GL_CULL_FACE)  # the figure's parts are closed: their inner faces never show
+        for part, mesh in zip(self.figure.parts, self.part_meshes):
+            self._set_matte(program, part)
+            mesh.draw()
+        GL.glDisable(GL.GL_CULL_FACE)  # cloth is one layer, seen from both sides
+        self._set_garment(program)
+        if self._garment_look["opacity"] < 1.0:
+            GL.glEnable(GL.GL_BLEND)
+            GL.glDepthMask(GL.GL_FALSE)
+        self.garment_mesh.draw()
+        GL.glDepthMask(GL.GL_TRUE)
+        image = ctx.finish()
+        return _unpremultiply(image) if transparent else image
+
+    def close(self) -> None:
+        if self.ctx is not None:
+            self.ctx.close()
+            self.ctx = None
+
+    def __enter__(self) -> StudioScene:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ----------------------------------------------------------------- uniforms
+
+    def _set_frame_uniforms(self, program, azimuth_deg: float, transparent: bool) -> None:
+        studio = self.studio
+        program.set("u_model", turn_about_axis(-azimuth_deg, self.axis_xz))
+        program.set("u_view", self.view)
+        program.set("u_proj", self.projection)
+        lights = (studio.key, studio.fill, studio.rim)
+        tints = ((1.0, 0.97, 0.93), (0.96, 0.98, 1.0), (0.94, 0.97, 1.0))
+        directions = np.array([np.asarray(light.direction) / np.linalg.norm(light.direction) for light in lights])
+        program.set("u_light_dir", directions)
+        program.set("u_light_rgb", np.array([np.asarray(t) * light.intensity for t, light in zip(tints, lights)]))
+        GL = self.ctx.GL
+        location = GL.glGetUniformLocation(program.id, "u_light_soft")
+        GL.glUniform1fv(location, 3, np.array([light.softness for light in lights], np.float32))
+        location = GL.glGetUniformLocation(program.id, "u_light_spec")
+        GL.glUniform1fv(location, 3, np.array([1.0 if light.specular else 0.0 for light in lights], np.float32))
+        program.set("u_up", self.view[:3, :3] @ np.array([0.0, 1.0, 0.0]))
+        program.set("u_sky", float(studio.sky))
+        program.set("u_ground", float(studio.ground))
+        program.set("u_exposure", float(studio.exposure))
+        program.set("u_shadow_strength", float(studio.shadow_strength))
+        program.set("u_background", np.asarray(studio.background_rgb, dtype=np.float64))
+        program.set("u_transparent", bool(transparent))
+
+    def _set_matte(self, program, part) -> None:
+        program.set("u_base_rgb", srgb_to_linear(part.rgb))
+        program.set("u_mean_rgb", srgb_to_linear(part.rgb))
+        program.set("u_has_base_tex", False)
+        program.set("u_has_normal_tex", False)
+        program.set("u_has_rough_tex", False)
+        program.set("u_roughness", float(part.roughness))
+        program.set("u_specular", float(part.specular))
+        program.set("u_sheen", 0.0)
+        program.set("u_sheen_roughness", 0.5)
+        program.set("u_anisotropy", 0.0)
+        program.set("u_opacity", 1.0)
+        program.set("u_wrap", float(part.wrap))
+
+    def _set_garment(self, program) -> None:
+        GL, look = self.ctx.GL, self._garment_look
+        for unit, key, uniform in ((0, "base", "u_base_tex"), (1, "normal", "u_normal_tex"), (2, "rough", "u_rough_tex")):
+            if look[key] is not None:
+                GL.glActiveTexture(GL.GL_TEXTURE0 + unit)
+                GL.glBindTexture(GL.GL_TEXTURE_2D, look[key])
+                program.set(uniform, unit)
+        program.set("u_base_rgb", np.ones(3))
+        program.set("u_mean_rgb", look["mean_rgb"])
+        program.set("u_has_base_tex", True)
+        program.set("u_has_normal_tex", look["normal"] is not None)
+        program.set("u_normal_strength", 1.0)
+        program.set("u_has_rough_tex", look["rough"] is not None)
+        program.set("u_roughness", look["roughness"])
+        program.set("u_specular", 0.04)
+        program.set("u_sheen", look["sheen"])
+        program.set("u_sheen_roughness", look["sheen_roughness"])
+        program.set("u_anisotropy", look["anisotropy"])
+        program.set("u_opacity", look["opacity"])
+        program.set("u_wrap", 0.1)
+
+
+# --------------------------------------------------------------------------- floor
+
+
+def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface]:
+    """A contact-shadow image and the floor square it lies on (model space, turns with the subject).
+
+    Darkest right under whatever touches the floor (the base, the feet, a hem
+    on the ground), with a faint wide shadow of everything above, fading to
+    nothing before the square's edge.
+    """
+    from scipy.ndimage import gaussian_filter
+
+    radial = np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1])
+    half = float(radial.max()) + 0.12
+    texel = 2.0 * half / _SHADOW_TEXELS
+    cols = np.clip(((points[:, 0] - axis_xz[0] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
+    rows = np.clip(((points[:, 2] - axis_xz[1] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
+    height = np.maximum(points[:, 1] - float(points[:, 1].min()), 0.0)
+
+    def splat(weights: np.ndarray, blur_m: float) -> np.ndarray:
+        grid = np.zeros((_SHADOW_TEXELS, _SHADOW_TEXELS))
+        np.add.at(grid, (rows, cols), weights)
+        grid = gaussian_filter(grid, blur_m / texel)
+        return grid / grid.max() if grid.max() > 0 else grid
+
+    contact = splat((height < 0.04).astype(float), 0.025)
+    broad = splat(np.exp(-height / 0.4), 0.09)
+    shadow = np.clip(0.75 * np.sqrt(contact) + 0.4 * broad, 0.0, 1.0)
+    u = (np.arange(_SHADOW_TEXELS) + 0.5) / _SHADOW_TEXELS * 2.0 - 1.0
+    ring = np.hypot(u[None, :], u[:, None])
+    shadow *= np.clip((0.92 - ring) / 0.3, 0.0, 1.0) ** 2
+    image = np.rint(shadow * 255).astype(np.uint8)[::-1]  # row 0 = top of the image = largest z
+
+    x0, z0 = axis_xz[0] - half, axis_xz[1] - half
+    x1, z1 = axis_xz[0] + half, axis_xz[1] + half
+    y = float(points[:, 1].min()) - 0.001
+    positions = np.array([[x0, y, z0], [x1, y, z0], [x1, y, z1], [x0, y, z1]])
+    uv = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    faces = np.array([[0, 2, 1], [0, 3, 2]])
+    normals = np.tile([0.0, 1.0, 0.0], (4, 1))
+    return image, Surface(positions, normals, faces, uv)
+
+
+def _unpremultiply(image: np.ndarray) -> np.ndarray:
+    alpha = image[..., 3:4].astype(np.float32)
+    rgb = image[..., :3].astype(np.float32) * 255.0 / np.maximum(alpha, 1.0)
+    out = image.copy()
+    out[..., :3] = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+    return out

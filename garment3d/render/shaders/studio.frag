@@ -1,0 +1,79 @@
+// garment3d studio shader (camera space). Stills shade every pixel with the
+// normal and roughness maps at the fabric's true scale (the roughness grows
+// where the mipmapped normal map averages out, Toksvig, so fine weave does not
+// sparkle); turntable frames use the per-vertex lighting (a 1 cm garment mesh
+// is 2-3 px a triangle at 512 px) and the per-pixel scan.
+// Compiled three ways: PER_PIXEL (stills), per vertex (frames) and FLOOR (only
+// a soft contact shadow on the backdrop colour). Variants, not uniform branches:
+// llvmpipe runs both sides of a branch it cannot prove uniform.
+in vec3 v_position;
+in vec3 v_normal;
+in vec2 v_uv;
+in vec4 v_tangent;
+in vec3 v_diffuse_front;
+in vec3 v_extra_front;
+in vec3 v_diffuse_back;
+in vec3 v_extra_back;
+
+out vec4 o_color;
+
+uniform bool u_has_base_tex;
+uniform sampler2D u_base_tex;       // sRGB texture (decoded by GL)
+uniform bool u_has_normal_tex;
+uniform sampler2D u_normal_tex;
+uniform float u_normal_strength;
+uniform bool u_has_rough_tex;
+uniform sampler2D u_rough_tex;
+uniform float u_opacity;
+uniform float u_exposure;
+uniform sampler2D u_shadow_tex;     // floor shadow (r: 0 none .. 1 darkest)
+uniform float u_shadow_strength;
+uniform vec3 u_background;          // sRGB display colour of the backdrop
+uniform bool u_transparent;
+
+vec3 tonemap(vec3 x) {
+    // filmic curve (Narkowicz's ACES fit): soft highlights, no clipped satin streaks
+    x *= u_exposure * 0.6;
+    return clamp((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0);
+}
+
+vec3 to_srgb(vec3 c) {
+    return mix(c * 12.92, 1.055 * pow(c, vec3(1.0 / 2.4)) - 0.055, step(0.0031308, c));
+}
+
+void main() {
+#ifdef FLOOR
+    {
+        float shadow = texture(u_shadow_tex, v_uv).r * u_shadow_strength;
+        if (u_transparent) o_color = vec4(0.0, 0.0, 0.0, shadow);  // premultiplied
+        else o_color = vec4(u_background * (1.0 - shadow), 1.0);
+        return;
+    }
+#else
+    vec3 albedo = u_base_rgb;
+    if (u_has_base_tex) albedo *= texture(u_base_tex, v_uv).rgb;
+    vec3 diffuse, extra;
+#ifdef PER_PIXEL
+    {
+        vec3 n, t, b; bool has_frame;
+        surface_frame(normalize(gl_FrontFacing ? v_normal : -v_normal), v_tangent, n, t, b, has_frame);
+        float roughness = u_roughness;
+        if (u_has_rough_tex) roughness *= texture(u_rough_tex, v_uv).r;
+        float alpha = clamp(roughness, 0.04, 1.0);
+        alpha *= alpha;
+        if (u_has_normal_tex && has_frame) {
+            vec3 m = texture(u_normal_tex, v_uv).xyz * 2.0 - 1.0;
+            float len = max(length(m), 1e-3);
+            alpha = min(sqrt(alpha * alpha + (1.0 - len) / len), 1.0);
+            m.xy *= u_normal_strength;
+            n = normalize(t * m.x + b * m.y + n * max(m.z, 0.05));
+        }
+        light_surface(n, t, b, normalize(-v_position), alpha, diffuse, extra);
+    }
+#else
+    diffuse = gl_FrontFacing ? v_diffuse_front : v_diffuse_back;
+    extra = gl_FrontFacing ? v_extra_front : v_extra_back;
+#endif
+    o_color = vec4(to_srgb(tonemap(albedo * diffuse + extra)), 1.0) * u_opacity;  // premultiplied
+#endif
+}

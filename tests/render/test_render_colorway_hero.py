@@ -1,0 +1,64 @@
+"""Colourway batches (garment3d.render.colorway) and path-traced hero stills (garment3d.render.hero), tiny sizes."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from garment3d.errors import InvalidRequestError
+from garment3d.render.colorway import render_colorways
+from garment3d.types import RenderOptions
+
+
+def load(path) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGB"), dtype=np.int16)
+
+
+def test_colorways_change_only_the_garment(tmp_path, skirt_drape, body, linen):
+    blue = dataclasses.replace(linen, tint=(0.3, 0.5, 1.6))
+    pale = dataclasses.replace(linen, tint=(2.0, 2.0, 2.0))
+    batch = render_colorways(skirt_drape, body, [linen, blue, pale], RenderOptions(), tmp_path, size_px=96)
+    assert [p.name for p in batch.stills] == [
+        "colorway_00_test_linen.png", "colorway_01_test_linen.png", "colorway_02_test_linen.png"
+    ]
+    red, bluish, light = (load(p) for p in batch.stills)
+    changed = np.abs(red - bluish).max(axis=2) > 30
+    assert changed.mean() > 0.03  # the skirt changed colour
+    rows = np.nonzero(changed.any(axis=1))[0]
+    assert rows.min() > 20  # ... and only the skirt: the figure above the waist is untouched
+    skirt = changed
+    assert red[skirt][:, 0].mean() > bluish[skirt][:, 0].mean() + 30  # less red
+    assert light[skirt].mean() > red[skirt].mean()
+    sheet = load(batch.contact_sheet)
+    assert sheet.shape[1] >= 2 * 96 and sheet.shape[0] >= 96
+    np.testing.assert_array_equal(sheet[:96, :96], red)
+
+
+def test_colorway_batch_size_is_checked(tmp_path, skirt_drape, body, linen):
+    with pytest.raises(InvalidRequestError, match="1 to 64 fabrics"):
+        render_colorways(skirt_drape, body, [], RenderOptions(), tmp_path)
+
+
+def test_hero_stills_are_path_traced(tmp_path, skirt_drape, body, linen):
+    pytest.importorskip("mitsuba")
+    from garment3d.render.hero import render_hero_stills
+    from garment3d.render.turntable import render_still
+
+    paths = render_hero_stills(skirt_drape, body, linen, RenderOptions(), tmp_path, size_px=64, samples=4)
+    assert [p.name for p in paths] == ["hero_front.png", "hero_three_quarter.png"]
+    hero = load(paths[0])
+    assert hero.shape == (64, 64, 3)
+    # the same view as the turntable still: the red skirt is where the raster still has it
+    raster = load(render_still(skirt_drape, body, linen, 0.0, 64, tmp_path / "raster.png"))
+
+    def red(image):
+        return (image[..., 0] - image[..., 1] > 25) & (image[..., 0] - image[..., 2] > 25)
+
+    overlap = (red(hero) & red(raster)).sum() / max(red(raster).sum(), 1)
+    assert red(raster).sum() > 50 and overlap > 0.7
+    assert np.abs(hero[:4].mean(axis=(0, 1)) - raster[:4].mean(axis=(0, 1))).max() < 25  # backdrop colour
