@@ -178,7 +178,7 @@ def _dpi(value) -> tuple[float, float] | None:
     return (x, y) if x > 1 and y > 1 and np.isfinite(x) and np.isfinite(y) else None
 
 
-def write_png(pixels: np.ndarray, path: Path, *, bits: int = 8) -> Path:
+def write_png(pixels: np.ndarray, path: Path, *, bits: int = 8, optimize: bool = False) -> Path:
     """Write ``(h, w, 3)`` or ``(h, w)`` values in 0..1 as a PNG (``bits`` 16 for greyscale only)."""
     from PIL import Image
 
@@ -191,5 +191,5 @@ def write_png(pixels: np.ndarray, path: Path, *, bits: int = 8) -> Path:
         image = Image.fromarray(np.rint(array * 255).astype(np.uint8))
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, optimize=True)
+    image.save(path, optimize=optimize)
     return path

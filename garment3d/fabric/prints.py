@@ -60,9 +60,13 @@ def _resize(pixels: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def _repeat_over(pixels: np.ndarray, shape: tuple[int, int], copies: tuple[int, int]) -> np.ndarray:
-    """``pixels`` tiled ``copies`` (across, down) times, resampled to ``shape`` (rows, cols)."""
-    tiled = np.tile(pixels, (copies[1], copies[0]) + ((1,) if pixels.ndim == 3 else ()))
-    return _resize(tiled, (shape[1], shape[0]))
+    """``pixels`` tiled ``copies`` (across, down) times over ``shape`` (rows, cols): resampled first, then tiled."""
+    rows, cols = shape
+    one = _resize(pixels, (max(1, -(-cols // copies[0])), max(1, -(-rows // copies[1]))))
+    tiled = np.tile(one, (copies[1], copies[0]) + ((1,) if pixels.ndim == 3 else ()))
+    if tiled.shape[:2] != (rows, cols):
+        tiled = _resize(tiled, (cols, rows))
+    return tiled
 
 
 def make_print_fabric(

@@ -438,6 +438,25 @@ def _document(record: FabricRecord, sizes: dict[str, tuple[int, int]]) -> dict[s
     }
 
 
+class _U3maEntry(zipfile.ZipInfo):
+    """A zip entry as the U3MA spec wants it: UTF-8 flag (bit 11) always set, no file attributes.
+
+    zipfile sets bit 11 only for non-ASCII names and gives every entry rw-------
+    attributes; these two overrides are the only way to write what the spec asks.
+    """
+
+    @property
+    def external_attr(self) -> int:
+        return 0
+
+    @external_attr.setter
+    def external_attr(self, value: int) -> None:
+        pass
+
+    def _encodeFilenameFlags(self):  # noqa: N802 (zipfile's own hook)
+        return self.filename.encode("utf-8"), self.flag_bits | 0x800
+
+
 def export_u3ma(record: FabricRecord, path: Path) -> Path:
     """Write ``record``'s fabric as a .u3ma (zip: the .u3m JSON and its PNG textures) at ``path``."""
     from PIL import Image
@@ -459,10 +478,8 @@ def export_u3ma(record: FabricRecord, path: Path) -> Path:
         entries = [(f"{fabric.name}.u3m", json.dumps(document, indent=1).encode("utf-8"))]
         entries += [(arcnames[key], file.read_bytes()) for key, file in members.items()]
         for arcname, data in entries:
-            info = zipfile.ZipInfo(arcname, date_time=stamp)
+            info = _U3maEntry(arcname, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # FAT: no file attributes (U3MA spec)
-            info.external_attr = 0
-            info.flag_bits |= 0x800  # UTF-8 names (U3MA spec: bit 11 always set)
+            info.create_system = 0  # FAT (U3MA spec)
             archive.writestr(info, data)
     return path
