@@ -88,6 +88,7 @@ def add_fabric_parser(sub, parser_class) -> None:
     palette.add_argument("--count", type=int, help="exactly this many colours (3-8; default: as many as are distinct)")
     palette.add_argument("--fabric", help="offer the colours as colorways of this fabric")
     palette.add_argument("--out", type=Path, help="with --fabric: folder for one swatch PNG per colour")
+    palette.add_argument("--save", action="store_true", help="with --fabric: add the colours to its colorways")
 
     printed = commands.add_parser("print", help="make a print fabric from a motif or repeat image")
     printed.add_argument("motif", type=Path)
@@ -212,7 +213,13 @@ def _palette(args) -> int:
         from garment3d.fabric.properties import load_fabric
 
         fabric = load_fabric(args.fabric)
-        for colorway in palette_colorways(colours):
+        offered = palette_colorways(colours)
+        if args.save:
+            from garment3d.fabric.properties import add_colorways
+
+            saved = add_colorways(args.fabric, offered)
+            print(f"{args.fabric} now has {len(saved.fabric.colorways)} colorways")
+        for colorway in offered:
             recoloured = apply_colorway(fabric, colorway.hex)
             if args.out:
                 args.out.mkdir(parents=True, exist_ok=True)

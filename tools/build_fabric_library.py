@@ -209,7 +209,7 @@ def entries() -> list[Entry]:
             "knit", (0.25, 0.50),
             {"density_gsm": "single jersey T-shirt fabric 150-180 g/m2", "mechanics": KES_APPAREL, "drape": DRAPE,
              "price": PRICE},
-            lambda: render_jersey(KnitSpec(14, 18, (0.90, 0.89, 0.86)), (3.0, 3.0), 160),
+            lambda: render_jersey(KnitSpec(14, 18, (0.90, 0.89, 0.86), tone=0.025), (3.0, 3.0), 160),
             "single jersey face loops, 14 wales x 18 courses per cm",
         ),
         Entry(

@@ -71,6 +71,7 @@ __all__ = [
     "parse_fabric",
     "parse_record",
     "write_fabric_toml",
+    "add_colorways",
     "catalogue_problems",
     "check_name",
     "PRINT_MODES",
@@ -382,3 +383,19 @@ def write_fabric_toml(
     path = Path(folder) / "fabric.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def add_colorways(name: str, colorways: tuple[Colorway, ...], fabrics_dir: Path | None = None) -> FabricRecord:
+    """Add ``colorways`` to library fabric ``name`` (a name already there keeps its colour) and save it."""
+    import dataclasses
+
+    record = load_record(name, fabrics_dir)
+    known = {c.name for c in record.fabric.colorways}
+    merged = record.fabric.colorways + tuple(c for c in colorways if c.name not in known)
+    for colorway in merged:
+        if not _HEX.match(colorway.hex) or not colorway.name.strip():
+            raise InvalidFabricError(f"colorway {colorway.name!r} needs a name and a '#rrggbb' hex")
+    fabric = dataclasses.replace(record.fabric, colorways=merged)
+    write_fabric_toml(record.folder, fabric, kind=record.kind, image_credits=record.image_credits,
+                      sources=record.sources, drape_range=record.drape_range)  # fmt: skip
+    return load_record(name, fabrics_dir)

@@ -41,7 +41,7 @@ from typing import Any
 from garment3d.errors import InvalidFabricError
 from garment3d.fabric.images import read_image
 from garment3d.fabric.library import PbrSet, register_fabric
-from garment3d.fabric.maps import look_for
+from garment3d.fabric.maps import height_from_image, look_for, normal_map, roughness_map
 from garment3d.fabric.properties import FabricRecord, check_name, load_fabric
 from garment3d.fabric.scan import DEFAULT_LIKE
 from garment3d.types import Colorway, Fabric
@@ -349,8 +349,6 @@ def import_u3m(
     )  # fmt: skip
     if ours.get("tile_cm") and len(ours["tile_cm"]) == 2:
         fabric = dataclasses.replace(fabric, tile_cm=tuple(float(v) for v in ours["tile_cm"]))
-    from garment3d.fabric.maps import height_from_image, normal_map, roughness_map
-
     height = height_from_image(base, base.shape[1] / tile[0])
     normal_pixels = normal[0] if normal else normal_map(height, base.shape[1] / tile[0], look.bump_mm)
     rough_pixels = rough[0].mean(axis=2) if rough else roughness_map(height, fabric.roughness)

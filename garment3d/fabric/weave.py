@@ -18,6 +18,7 @@ warp, as the renderer's texture coordinates expect (warp up the image).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -284,21 +285,22 @@ def render_jersey(spec: KnitSpec, tile_cm: tuple[float, float], px_per_cm: float
     fv = b - course  # 0 at the top of the stitch, 1 at its bottom
     wale %= n_wales
     course %= n_courses
-    # each leg runs from the top outer corner to the bottom centre; it overlaps into the next stitch
-    best = np.full(shape, np.inf)
-    for side in (-1.0, 1.0):
-        for shift in (0.0, 1.0):
-            t = fv + shift  # this stitch and the one above (its legs reach down into this row)
-            centre = side * (0.42 - 0.34 * np.clip(t, 0, 1.25))
-            distance = np.abs(fu - centre) * 0.78  # across a leg slanted about 40 degrees
-            best = np.minimum(best, np.where(t <= 1.25, distance, np.inf))
-    half_width = 0.17
-    inside = best < half_width
-    dive = 1 - 0.45 * np.clip(1 - fv / 0.3, 0, 1)  # each leg passes under the loop above at its top
-    shade = np.where(inside, np.sqrt(np.clip(1 - (best / half_width) ** 2, 0, 1)) * dive, 0.0)
+    # each leg runs from the top outer corner to the bottom centre, a slanted grain of yarn that dives
+    # under the loop above at its top and under the next course at its bottom (the stitch's V)
+    half_width = 0.23
+    shade = np.zeros(shape)
+    # this stitch's legs and its neighbours' above, below and beside (they overlap into this cell)
+    for side, shift, beside in itertools.product((-1.0, 1.0), (-1.0, 0.0, 1.0), (-1.0, 0.0, 1.0)):
+        t = fv + shift
+        centre = side * (0.40 - 0.32 * t) + beside
+        across = np.abs(fu - centre) * 0.78  # across a leg slanted about 40 degrees
+        along = (t - 0.5) / 0.68
+        leg = np.sqrt(np.clip(1 - (across / half_width) ** 2, 0, 1)) * np.sqrt(np.clip(1 - along**2, 0, 1))
+        shade = np.maximum(shade, leg)
+    inside = shade > 0
     tone = 1 + spec.tone * rng.standard_normal(n_wales)[wale] + 0.5 * spec.tone * rng.standard_normal(n_courses)[course]
     hair = _periodic_noise(shape, (0.7, 0.7), rng)
-    light = np.where(inside, 0.4 + 0.6 * shade, 0.25) * tone * (1 + 0.04 * hair)
+    light = np.where(inside, 0.35 + 0.65 * shade, 0.3) * tone * (1 + 0.04 * hair)
     colour = srgb_to_linear(np.array(spec.yarn_rgb))[None, None, :] * light[:, :, None]
     height = np.where(inside, shade, -0.5)
     relief = height - ndimage.uniform_filter(height, size=max(3, int(px_per_cm * 0.3)), mode="wrap")

@@ -254,13 +254,22 @@ def palette_route(
     photo: Annotated[UploadFile, File(description="inspiration photo: PNG, JPEG or TIFF")],
     count: Annotated[int | None, Form()] = None,
     fabric: Annotated[str | None, Form(description="offer the colours as colorways of this fabric")] = None,
+    save: Annotated[bool, Form(description="add the colours to the fabric's colorways")] = False,
 ) -> list[PaletteColourOut]:
-    """3-8 named colours of an inspiration photo (CIELAB), with swatch URLs of ``fabric`` in each."""
-    from garment3d.fabric.palette import palette_from_image
+    """3-8 named colours of an inspiration photo (CIELAB), with swatch URLs of ``fabric`` in each.
+
+    With ``save`` the colours join the fabric's colorways (the library grows from inspiration).
+    """
+    from garment3d.fabric.palette import palette_colorways, palette_from_image
+    from garment3d.fabric.properties import add_colorways
 
     if fabric is not None:
         load_record(fabric)  # an unknown fabric fails before the work
     colours = palette_from_image(_read_upload(photo, "photo"), count, file_name=photo.filename)
+    if save:
+        if fabric is None:
+            raise InvalidRequestError("'save' needs 'fabric': the fabric whose colorways the palette joins")
+        add_colorways(fabric, palette_colorways(colours))
     return [
         PaletteColourOut(hex=c.hex, lab=c.lab, name=c.name, share=c.share,
                          swatch_url=_url(request, "fabric_colorway", name=fabric, colour=c.hex.lstrip("#"))

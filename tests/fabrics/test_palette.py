@@ -57,3 +57,15 @@ def test_palette_becomes_colorways_with_unique_names():
 def test_hostile_photo_is_refused():
     with pytest.raises(InvalidFabricError, match="inspiration photo"):
         palette_from_image(b"GIF89a....", file_name="mood.gif")
+
+
+def test_palette_saved_as_colorways_of_a_fabric(fabrics_dir):
+    from garment3d.fabric.properties import add_colorways, load_record
+
+    before = load_record("silk_habotai").fabric.colorways
+    record = add_colorways("silk_habotai", palette_colorways(extract_palette(_photo())))
+    names = [c.name for c in record.fabric.colorways]
+    assert names[: len(before)] == [c.name for c in before]
+    assert {"navy", "gold", "crimson"} <= set(names)
+    again = add_colorways("silk_habotai", palette_colorways(extract_palette(_photo())))
+    assert len(again.fabric.colorways) == len(record.fabric.colorways)  # names already there are not doubled

@@ -111,3 +111,10 @@ def test_print_and_palette(client):
     colours = palette.json()
     assert 3 <= len(colours) <= 8 and colours[0]["name"] == "black"
     assert client.get(colours[0]["swatch_url"]).status_code == 200
+    saved = client.post("/api/palettes", files={"photo": ("p.png", _png(motif), "image/png")},
+                        data={"fabric": "silk_organza", "save": "true"})
+    assert saved.status_code == 200
+    names = [c["name"] for c in client.get("/api/fabrics/silk_organza").json()["colorways"]]
+    assert {c["name"] for c in saved.json()} <= set(names)
+    assert client.post("/api/palettes", files={"photo": ("p.png", _png(motif), "image/png")},
+                       data={"save": "true"}).status_code == 422
