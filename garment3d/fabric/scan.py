@@ -90,12 +90,12 @@ def _box(box, shape, what: str) -> tuple[int, int, int, int]:
     return left, top, right, bottom
 
 
-def _white_balance(linear: np.ndarray, mode: str, patch) -> np.ndarray:
+def _white_balance(linear: np.ndarray, mode: str, reference: np.ndarray | None) -> np.ndarray:
+    """``linear`` scaled per channel so the reference (a neutral patch's mean, or the image's) is grey."""
     if mode == "none":
         return linear
     if mode == "patch":
-        left, top, right, bottom = patch
-        reference = linear[top:bottom, left:right].reshape(-1, 3).mean(axis=0)
+        pass
     elif mode == "grey_world":
         reference = linear.reshape(-1, 3).mean(axis=0)
     else:
@@ -145,36 +145,34 @@ def _px_per_cm(options: ScanImport, file_dpi, width_px: int) -> float:
 
 
 def prepare_scan(source: Path | bytes, options: ScanImport, file_name: str | None = None):
-    """The seamless, balanced, flat-fielded tile: ``(rgb, px_per_cm, seam_before, seam_after, white_balance)``."""
+    """The seamless, balanced, flat-fielded tile: ``(rgb, px_per_cm, seam_before, seam_after, white_balance)``.
+
+    The crop is taken and brought down to at most :data:`MAX_TILE_PX` first, so
+    a large scan costs one resample, not every step at full size.
+    """
     image = read_image(source, "scan", file_name)
     pixels = image.pixels
+    mode = options.white_balance or ("patch" if options.neutral_patch_px is not None else "none")
+    reference = None
+    if mode == "patch":  # the patch is marked on the whole image, which the crop may leave out
+        if options.neutral_patch_px is None:
+            raise InvalidRequestError("white_balance 'patch' needs neutral_patch_px")
+        left, top, right, bottom = _box(options.neutral_patch_px, pixels.shape, "neutral patch")
+        reference = srgb_to_linear(pixels[top:bottom, left:right]).reshape(-1, 3).mean(axis=0)
     if options.crop_px is not None:
         left, top, right, bottom = _box(options.crop_px, pixels.shape, "crop")
         pixels = pixels[top:bottom, left:right]
         if min(pixels.shape[:2]) < 16:
             raise InvalidRequestError("the crop is smaller than 16 x 16 px")
     px_per_cm = _px_per_cm(options, image.dpi, pixels.shape[1])
-    mode = options.white_balance or ("patch" if options.neutral_patch_px is not None else "none")
-    patch = None
-    if mode == "patch":
-        if options.neutral_patch_px is None:
-            raise InvalidRequestError("white_balance 'patch' needs neutral_patch_px")
-        patch = _box(options.neutral_patch_px, image.pixels.shape, "neutral patch")
-        if options.crop_px is not None:  # the patch is in the uncropped image; balance before cropping
-            left, top, *_ = _box(options.crop_px, image.pixels.shape, "crop")
-            full = _white_balance(srgb_to_linear(image.pixels), "patch", patch)
-            linear = full[top : top + pixels.shape[0], left : left + pixels.shape[1]]
-        else:
-            linear = _white_balance(srgb_to_linear(pixels), "patch", patch)
-    else:
-        linear = _white_balance(srgb_to_linear(pixels), mode, None)
+    if max(pixels.shape[:2]) > MAX_TILE_PX:
+        factor = MAX_TILE_PX / max(pixels.shape[:2])
+        pixels = _resample(pixels, factor)
+        px_per_cm *= factor
+    linear = _white_balance(srgb_to_linear(pixels), mode, reference)
     if options.flat_field:
         linear = _flat_field(linear)
     rgb = np.clip(linear_to_srgb(np.clip(linear, 0, 1)), 0, 1)
-    if max(rgb.shape[:2]) > MAX_TILE_PX:
-        factor = MAX_TILE_PX / max(rgb.shape[:2])
-        rgb = _resample(rgb, factor)
-        px_per_cm *= factor
     before = seam_visibility(rgb)
     seamless = rgb if before.seamless else make_seamless(rgb)  # a tile that already repeats is left alone
     after = seam_visibility(seamless)

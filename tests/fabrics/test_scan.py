@@ -111,3 +111,14 @@ def test_hostile_image_leaves_nothing_behind(fabrics_dir, tmp_path):
         import_scan(path, ScanImport(name="hostile", kind="cotton", dpi=300))
     assert not (fabrics_dir / "hostile").exists()
     assert not [p for p in fabrics_dir.iterdir() if p.name.startswith(".")]
+
+
+def test_large_scan_is_cropped_and_brought_to_tile_size(fabrics_dir, tmp_path):
+    big = np.tile(weave_image(256, period=8), (6, 8, 1))  # 1536 x 2048 px
+    big[:100, :100] = 0.5  # a grey card outside the crop
+    path = save(big, tmp_path / "big.png")
+    options = ScanImport(name="x", kind="cotton", dpi=1200, crop_px=(200, 200, 1800, 1400),
+                         neutral_patch_px=(10, 10, 90, 90))
+    rgb, px_per_cm, *_ = prepare_scan(path, options)
+    assert max(rgb.shape[:2]) == 1024
+    assert rgb.shape[1] / px_per_cm == pytest.approx(1600 / (1200 / 2.54), rel=1e-3)  # the crop's true width
