@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 import tempfile
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ import numpy as np
 from garment3d.errors import InvalidFabricError
 from garment3d.fabric.images import write_png
 from garment3d.fabric.maps import LookPreset, height_from_image, normal_map, roughness_map
-from garment3d.fabric.properties import FabricRecord, check_name, load_record, write_fabric_toml
+from garment3d.fabric.properties import FabricRecord, check_name, load_record, parse_record, write_fabric_toml
 from garment3d.settings import get_settings
 from garment3d.types import Fabric
 
@@ -71,8 +72,10 @@ def register_fabric(
         if motif is not None:
             motif = dataclasses.replace(motif, motif_path=staging / Path(motif.motif_path).name)
         staged = dataclasses.replace(fabric, print_repeat=motif, **paths)
-        write_fabric_toml(staging, staged, kind=kind, image_credits=image_credits, sources=sources,
-                          drape_range=drape_range)  # fmt: skip
+        toml = write_fabric_toml(staging, staged, kind=kind, image_credits=image_credits, sources=sources,
+                                 drape_range=drape_range)  # fmt: skip
+        # checked like any library fabric before it goes in: a bad value never reaches the library
+        parse_record(name, staging, tomllib.loads(toml.read_text(encoding="utf-8")))
         if target.exists():
             shutil.rmtree(target)
         staging.rename(target)

@@ -256,8 +256,11 @@ def _currency(table: dict[str, Any], where: str) -> str:
 def parse_record(name: str, folder: Path, table: dict[str, Any]) -> FabricRecord:
     fabric = parse_fabric(name, folder, table)
     where = f"fabric '{name}' ({folder / 'fabric.toml'})"
+    images = table.get("images", [])
+    if not isinstance(images, list):
+        raise InvalidFabricError(f"{where}: 'images' must be a list of {{file, source, licence}} tables")
     credits: dict[str, tuple[str, str]] = {}
-    for index, entry in enumerate(table.get("images", []) if isinstance(table.get("images", []), list) else []):
+    for index, entry in enumerate(images):
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("file", "source", "licence")):
             raise InvalidFabricError(f"{where}: images[{index}] needs 'file', 'source' and 'licence' as text")
         credits[entry["file"]] = (entry["source"], entry["licence"])

@@ -321,8 +321,7 @@ def import_u3m(
     document, label = package.document, package.label
     version = _schema(document, label)
     side = _visual_side(document, label)
-    ours = ((document.get("custom") or {}).get("garment3d")) if isinstance(document.get("custom"), dict) else None
-    ours = ours if isinstance(ours, dict) else {}
+    ours = _our_block(document, label)
     kind = kind or (ours.get("kind") if ours.get("kind") in DEFAULT_LIKE else "synthetic")
     look = look_for(kind)
     base, base_block = _texture(package, side, "basecolor", required=True)
@@ -347,12 +346,12 @@ def import_u3m(
                         if isinstance(c, dict)),
         **values,
     )  # fmt: skip
-    if ours.get("tile_cm") and len(ours["tile_cm"]) == 2:
-        fabric = dataclasses.replace(fabric, tile_cm=tuple(float(v) for v in ours["tile_cm"]))
+    if "tile_cm" in ours:
+        fabric = dataclasses.replace(fabric, tile_cm=ours["tile_cm"])
     height = height_from_image(base, base.shape[1] / tile[0])
     normal_pixels = normal[0] if normal else normal_map(height, base.shape[1] / tile[0], look.bump_mm)
     rough_pixels = rough[0].mean(axis=2) if rough else roughness_map(height, fabric.roughness)
-    credits = {k: tuple(v) for k, v in (ours.get("images") or {}).items() if isinstance(v, list) and len(v) == 2}
+    credits = dict(ours.get("images", {}))
     for file in ("scan.png", "normal.png", "roughness.png"):
         credits.setdefault(file, (f"imported from {label}", "as licensed by the U3M's owner"))
     return register_fabric(
@@ -360,11 +359,57 @@ def import_u3m(
         PbrSet(base, normal_pixels, rough_pixels),
         kind=kind,
         image_credits=credits,
-        sources=ours.get("sources") if isinstance(ours.get("sources"), dict) else {"mechanics": f"from {label}"},
-        drape_range=tuple(ours["drape_range"]) if isinstance(ours.get("drape_range"), list) else None,
+        sources=ours.get("sources") or {"mechanics": f"from {label}"},
+        drape_range=ours.get("drape_range"),
         fabrics_dir=fabrics_dir,
         replace=replace,
     )
+
+
+_TEXT_FIELDS = ("display_name", "composition", "construction", "currency", "kind")
+
+
+def _pair(value: Any, label: str, what: str) -> tuple[float, float]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise InvalidFabricError(f"{label}: custom.garment3d.{what} must be two numbers")
+    return tuple(_number(v, label, f"custom.garment3d.{what}", 0.0, 1e4) for v in value)
+
+
+def _our_block(document: dict[str, Any], label: str) -> dict[str, Any]:
+    """garment3d's own fields under ``custom.garment3d``, checked (the file is untrusted), or {}."""
+    custom = document.get("custom")
+    block = custom.get("garment3d") if isinstance(custom, dict) else None
+    if not isinstance(block, dict):
+        return {}
+    ours: dict[str, Any] = {}
+    for key, value in block.items():
+        if value is None:
+            continue
+        if key in _TEXT_FIELDS:
+            if not isinstance(value, str) or len(value) > 500:
+                raise InvalidFabricError(f"{label}: custom.garment3d.{key} must be text")
+            ours[key] = value
+        elif key in _LIBRARY_FIELDS:
+            ours[key] = _number(value, label, f"custom.garment3d.{key}", 0.0, 1e7)
+        elif key in ("tile_cm", "drape_range"):
+            ours[key] = _pair(value, label, key)
+        elif key in ("sources", "images", "colorways"):
+            ours[key] = _text_table(key, value, label)
+    return ours
+
+
+def _text_table(key: str, value: Any, label: str):
+    if key == "sources" and isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return {str(k): v for k, v in value.items()}
+    if key == "images" and isinstance(value, dict) and all(
+        isinstance(v, list) and len(v) == 2 and all(isinstance(t, str) for t in v) for v in value.values()
+    ):
+        return {str(k): (v[0], v[1]) for k, v in value.items()}
+    if key == "colorways" and isinstance(value, list) and all(
+        isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("hex"), str) for c in value
+    ):
+        return value
+    raise InvalidFabricError(f"{label}: custom.garment3d.{key} is malformed")
 
 
 # --------------------------------------------------------------------------- writing

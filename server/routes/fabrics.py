@@ -199,9 +199,13 @@ def import_scan_route(
         source=source, licence=licence,
     )  # fmt: skip
     result = import_scan(_read_upload(image, "image"), options, file_name=image.filename)
-    seam = lambda s: SeamOut(edge_step=s.edge_step, interior_step=s.interior_step, seamless=s.seamless)  # noqa: E731
-    return ScanImported(fabric=_sheet(result.record, request), px_per_cm=result.px_per_cm, white_balance=result.white_balance,
-                        seam_before=seam(result.seam_before), seam_after=seam(result.seam_after))  # fmt: skip
+    return ScanImported(fabric=_sheet(result.record, request), px_per_cm=result.px_per_cm,
+                        white_balance=result.white_balance, seam_before=_seam(result.seam_before),
+                        seam_after=_seam(result.seam_after))  # fmt: skip
+
+
+def _seam(seam) -> SeamOut:
+    return SeamOut(edge_step=seam.edge_step, interior_step=seam.interior_step, seamless=seam.seamless)
 
 
 def _box(text: str | None, what: str) -> tuple[int, int, int, int] | None:

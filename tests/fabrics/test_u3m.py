@@ -157,3 +157,26 @@ def test_missing_texture_in_an_archive(fabrics_dir):
     document = json.loads((U3M_DATA / "Example_1.0.u3m").read_text())
     with pytest.raises(InvalidFabricError, match="is missing"):
         import_u3m(_zip({"m.u3m": json.dumps(document).encode()}), "no_textures", file_name="m.u3ma")
+
+
+@pytest.mark.parametrize(
+    "ours, message",
+    [
+        ({"display_name": {"nested": 1}}, "display_name must be text"),
+        ({"density_gsm": "heavy"}, "density_gsm"),
+        ({"tile_cm": [1, "x"]}, "tile_cm"),
+        ({"sources": {"drape": 3}}, "sources is malformed"),
+        ({"colorways": [{"name": "x", "hex": "red"}]}, "hex"),
+        ({"density_gsm": 5000.0}, "density_gsm"),
+    ],
+)
+def test_our_own_block_is_checked_like_any_input(fabrics_dir, tmp_path, ours, message):
+    archive = export_u3ma(load_record("silk_habotai"), tmp_path / "h.u3ma")
+    with zipfile.ZipFile(archive) as z:
+        files = {i.filename: z.read(i.filename) for i in z.infolist()}
+    document = json.loads(files["silk_habotai.u3m"])
+    document["custom"]["garment3d"].update(ours)
+    files["silk_habotai.u3m"] = json.dumps(document).encode()
+    with pytest.raises(InvalidFabricError, match=message):
+        import_u3m(_zip(files), "tampered", file_name="h.u3ma")
+    assert not (fabrics_dir / "tampered").exists()
