@@ -5,12 +5,14 @@ The photo is read safely (:mod:`garment3d.fabric.images`), reduced to at most
 k-means++ seeding, a fixed seed so the same photo gives the same palette).
 Clusters closer than ΔE 12 (clearly the same colour to a designer) merge,
 clusters under 2 % of the photo are dropped, and the rest are offered
-largest first, each with the nearest CSS colour name. These become
+largest first, each with the nearest CSS colour name. A photo of fewer
+distinct colours than asked for gives those colours (a flat swatch: one). These become
 colorways of a chosen fabric (:func:`palette_colorways`).
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +54,17 @@ def extract_palette(rgb: np.ndarray, count: int | None = None) -> list[PaletteCo
         raise InvalidRequestError(f"a palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {count}")
     lab = srgb_to_lab(_small(np.asarray(rgb, dtype=np.float64))[:, :, :3]).reshape(-1, 3)
     k = count or MAX_COLOURS
-    centres, labels = kmeans2(lab, k, minit="++", seed=1234)
+    distinct, inverse = np.unique(np.round(lab * 2) / 2, axis=0, return_inverse=True)
+    if len(distinct) <= k:  # a photo of few flat colours: those colours, no clustering
+        if count is not None and len(distinct) < count:
+            raise InvalidRequestError(f"the photo holds only {len(distinct)} distinct colours, fewer than {count}")
+        shares = np.bincount(inverse.ravel(), minlength=len(distinct)) / len(lab)
+        groups = [(distinct[i], shares[i]) for i in range(len(distinct))]
+        groups = _merge(groups) if count is None else groups
+        return [_colour(c, share) for c, share in sorted(groups, key=lambda g: -g[1])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # an empty cluster on a photo of few colours is expected
+        centres, labels = kmeans2(lab, k, minit="++", seed=1234)
     shares = np.bincount(labels, minlength=k) / len(labels)
     groups = [(centres[i], shares[i]) for i in range(k) if shares[i] > 0]
     if count is None:

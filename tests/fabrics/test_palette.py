@@ -69,3 +69,11 @@ def test_palette_saved_as_colorways_of_a_fabric(fabrics_dir):
     assert {"navy", "gold", "crimson"} <= set(names)
     again = add_colorways("silk_habotai", palette_colorways(extract_palette(_photo())))
     assert len(again.fabric.colorways) == len(record.fabric.colorways)  # names already there are not doubled
+
+
+def test_flat_photo_gives_its_one_colour_and_a_count_it_cannot_meet_is_named():
+    flat = np.full((16, 16, 3), 0.5)
+    palette = extract_palette(flat)
+    assert len(palette) == 1 and palette[0].share == pytest.approx(1.0) and palette[0].name == "grey"
+    with pytest.raises(InvalidRequestError, match="only 1 distinct"):
+        extract_palette(flat, count=5)
