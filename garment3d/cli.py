@@ -136,6 +136,10 @@ def _build_parser() -> argparse.ArgumentParser:
     thumbnail.add_argument("name", help="library pattern name")
     thumbnail.add_argument("--out", type=Path, required=True, help="output PNG file")
     thumbnail.add_argument("--px", type=int, default=256, help="image width and height in pixels (32-1024)")
+
+    from garment3d.cli_fabric import add_fabric_parser
+
+    add_fabric_parser(sub, _Parser)
     return parser
 
 
@@ -269,6 +273,10 @@ def _run(args: argparse.Namespace) -> int:
         return _list()
     if args.command == "sizes":
         return _sizes(args)
+    if args.command == "fabric":
+        from garment3d.cli_fabric import run_fabric
+
+        return run_fabric(args)
     commands = {"export": _export, "import": _import, "thumbnail": _thumbnail}
     return commands[args.pattern_command](args)
 

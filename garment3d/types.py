@@ -342,6 +342,39 @@ class Fabric:
     sheen_roughness: float = 0.5  # width of the sheen lobe, 0..1
     anisotropy: float = 0.0  # specular stretched along the warp, 0..1 (satin weaves)
     opacity: float = 1.0  # 1 opaque; sheer fabrics (organza, chiffon) lower
+    # Catalogue facts (the fabric library, garment3d/fabric/; neither the drape
+    # nor the renderer reads them).
+    composition: str = ""  # e.g. "100% mulberry silk"
+    construction: str = ""  # weave or knit, e.g. "8-harness warp-faced satin"
+    roll_width_cm: float | None = None
+    price_per_m: float | None = None
+    currency: str = ""  # ISO 4217, e.g. "EUR"
+    colorways: tuple["Colorway", ...] = ()
+    print_repeat: "PrintRepeat | None" = None  # set on print fabrics
+
+
+@dataclass(frozen=True)
+class Colorway:
+    """A named colour a fabric is offered in: ``hex`` is sRGB ``#rrggbb``."""
+
+    name: str
+    hex: str
+
+
+@dataclass(frozen=True)
+class PrintRepeat:
+    """How a print's motif repeats on the cloth.
+
+    ``size_cm`` is the motif's width (along the weft) and height (along the
+    warp); ``mode`` is ``full_drop`` (a plain grid), ``half_drop`` (every
+    other column dropped by half a motif) or ``mirror`` (mirrored copies
+    left/right and up/down). The fabric's texture is the composed repeat and
+    its ``tile_cm`` that repeat's size.
+    """
+
+    motif_path: Path
+    size_cm: tuple[float, float]
+    mode: str
 
 
 # --------------------------------------------------------------------------- garment mesh and drape

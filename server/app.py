@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from garment3d import __version__
 from garment3d.pipeline import run_sample
 from server.errors import install_error_handlers
-from server.routes import catalog, health, samples
+from server.routes import catalog, fabrics, health, samples
 from server.settings import ServerSettings, get_settings
 from server.store import JobStore
 from server.worker import Runner, Worker
@@ -56,6 +56,7 @@ def create_app(settings: ServerSettings | None = None, *, runner: Runner = run_s
     app.include_router(samples.router)
     app.include_router(catalog.router)
     app.include_router(health.router)
+    app.include_router(fabrics.router, prefix="/api")
     return app
 
 
