@@ -132,7 +132,9 @@ def _load_pattern_file(request: SampleRequest) -> LoadedPattern | None:
         return None
     from garment3d.patterns.formats.load import load_pattern_file  # ezdxf and friends: only when a file is given
 
-    return load_pattern_file(request.pattern_file, sidecar=request.sidecar, units=request.pattern_units)
+    loaded = load_pattern_file(request.pattern_file, sidecar=request.sidecar, units=request.pattern_units)
+    loaded.check_sewable()
+    return loaded
 
 
 def _pattern_body_size(request: SampleRequest, loaded: LoadedPattern | None) -> Size:

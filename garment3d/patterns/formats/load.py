@@ -33,7 +33,7 @@ chooses.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from garment3d.errors import Garment3DError, ImportFormatError, InvalidPatternError
@@ -117,12 +117,16 @@ class LoadedPattern:
         if self.kind == "garmentcode":
             height = (self.body or measurements).height_cm if (self.body or measurements) else GARMENTCODE_HEIGHT_CM
             return garmentcode_pattern(self.imported, height)
-        if self.sidecar is None:
+        self.check_sewable()
+        return apply_sidecar(self.imported, self.sidecar, self.size)
+
+    def check_sewable(self) -> None:
+        """Raise unless the file, with its sidecar, says how its pieces are sewn and placed."""
+        if self.kind in ("dxf", "svg") and self.sidecar is None:
             raise InvalidPatternError(
                 f"{self.name}: a {self.kind.upper()} file carries cut pieces but no seams or placement; give a "
                 f"sidecar TOML with [pieces.NAME] placement and [[seams]] ('garment3d pattern import FILE' "
                 f"lists the pieces and suggests seams)")
-        return apply_sidecar(self.imported, self.sidecar, self.size)
 
     def pieces(self) -> Pattern:
         """The pieces as a pattern for listing and export: with the sidecar's seams and placements when there is
@@ -210,14 +214,15 @@ def _parse(data: bytes, kind: str, name: str, sidecar: bytes | None, sidecar_nam
         definition = parse_definition_text(data, source=name)
         return LoadedPattern(name=definition.name, kind=kind, definition=definition)
     if kind == "garmentcode":
-        imported = read_garmentcode(data, name=stem)
+        imported = read_garmentcode(data, name=name)
         if side is not None and (side.placements or side.seams):
             raise ImportFormatError(f"{sidecar_name}: a GarmentCode specification places and stitches its own "
                                     "panels; its sidecar may give [body] only")
     elif kind == "dxf":
-        imported = read_dxf(data, units=units, name=stem)
+        imported = read_dxf(data, units=units, name=name)
     else:
-        imported = read_svg(data, name=stem)
+        imported = read_svg(data, name=name)
+    imported = replace(imported, name=stem)  # messages named the file; the pattern is named by its stem
     return LoadedPattern(name=imported.name, kind=kind, imported=imported, sidecar=side, notes=imported.notes)
 
 
