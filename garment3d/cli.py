@@ -59,8 +59,20 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     sample = sub.add_parser("sample", help="make one virtual sample")
-    sample.add_argument("--pattern", default="a_line_skirt", help="library pattern name (see 'garment3d list')")
-    sample.add_argument("--size", default="160/84A", help="GB/T 1335 size such as 160/84A, or 'custom'")
+    sample.add_argument("--pattern", default=None, help="library pattern name (see 'garment3d list'; default "
+                                                        "a_line_skirt)")
+    sample.add_argument("--pattern-file", type=Path, default=None,
+                        help="a pattern file instead: TOML definition, GarmentCode specification (.json), or "
+                             "DXF-AAMA/ASTM or SVG with --sidecar")
+    sample.add_argument("--sidecar", type=Path, default=None,
+                        help="TOML next to a DXF/SVG: placements, seams, [body] (see "
+                             "garment3d/patterns/formats/sidecar.py); a GarmentCode file's may give [body]")
+    sample.add_argument("--pattern-units", choices=("mm", "cm", "inch", "m"), default=None,
+                        help="units of a DXF pattern file (default: what it states or its geometry suggests)")
+    sample.add_argument("--size", default=None,
+                        help="GB/T 1335 size such as 160/84A (default), 'custom' with --height --bust --waist "
+                             "--hip, or for a fixed-size pattern file 'pattern' (default there): the body its "
+                             "sidecar's [body] names")
     sample.add_argument("--gender", choices=("female", "male"), default="female")
     sample.add_argument("--fabric", default="linen_red", help="fabric name (see 'garment3d list')")
     sample.add_argument("--out", type=Path, required=True, help="output folder")
@@ -123,11 +135,15 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--paper", choices=("A4", "Letter", "A3"), default="A4")
 
     imported = pattern_sub.add_parser(
-        "import", help="read a DXF-AAMA/ASTM file: list its pieces and edges, suggest seams, apply a sidecar")
-    imported.add_argument("file", type=Path, help="a .dxf file from a CAD system")
+        "import", help="read a pattern file (TOML, GarmentCode JSON, DXF-AAMA/ASTM, SVG): list its pieces and edges, "
+                       "suggest seams, apply a sidecar, write it as SVG or DXF")
+    imported.add_argument("file", type=Path, help="a .toml definition, GarmentCode .json specification, .dxf from a "
+                                                  "CAD system or .svg written by garment3d")
     imported.add_argument("--units", choices=("mm", "cm", "inch", "m"), default=None,
                           help="override the units the file states or suggests")
-    imported.add_argument("--size", default=None, help="which size of a graded file (default: the first)")
+    imported.add_argument("--size", default=None, help="which size of a graded file (default: the sidecar's, else "
+                                                       "the first); for a TOML definition the size to draft "
+                                                       "(default 160/84A)")
     imported.add_argument("--sidecar", type=Path, default=None,
                           help="TOML with placements and seams (see garment3d/patterns/formats/sidecar.py)")
     imported.add_argument("--out", type=Path, default=None, help="write the imported pieces as SVG or DXF")
@@ -222,23 +238,21 @@ def _export(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from garment3d.patterns.evaluate import edge_length_cm
-    from garment3d.patterns.formats import read_dxf, write_dxf, write_pattern_svg
-    from garment3d.patterns.formats.sidecar import apply_sidecar, read_sidecar, suggest_seams
+    from garment3d.patterns.formats import write_dxf, write_pattern_svg
+    from garment3d.patterns.formats.load import load_pattern_file
+    from garment3d.patterns.formats.sidecar import suggest_seams
 
-    imported = read_dxf(args.file, units=args.units)
-    print(f"{imported.name}: {len(imported.pieces)} pieces, sizes {', '.join(imported.sizes) or '(none stated)'}, "
-          f"units {imported.units} ({imported.units_source})")
-    for note in imported.notes:
-        print(f"note: {note}")
-    if args.sidecar is not None:
-        pattern = apply_sidecar(imported, read_sidecar(args.sidecar), args.size)
-        print(f"sidecar {args.sidecar.name}: {len(pattern.seams)} seams, every seam's edges match in length")
-    else:
-        pattern = imported.to_pattern(args.size)
+    loaded = load_pattern_file(args.file, sidecar=args.sidecar, units=args.units)
+    if args.size is not None and loaded.imported is not None:
+        loaded.imported.pieces_of_size(args.size)  # names the sizes the file has
+    pattern = _imported_pattern(loaded, args.size)
+    _print_source(loaded, pattern)
     for panel in pattern.panels:
         edges = ", ".join(f"{e.name} {edge_length_cm(panel, e.name):.1f}" for e in panel.edges)
-        print(f"  {panel.name} (cut {panel.cut_count}): {edges} cm")
-    if args.sidecar is None:
+        where = panel.placement
+        place = f"{where.region}{' ' + where.side if where.side else ''} at {where.azimuth_deg:.0f} deg"
+        print(f"  {panel.name} (cut {panel.cut_count}; {place}): {edges} cm")
+    if loaded.kind in ("dxf", "svg") and args.sidecar is None:
         print("seams suggested by matching edge lengths (check them; write the real ones in a sidecar):")
         for s in suggest_seams(pattern):
             print(f"  {s.a.panel}.{s.a.edge} <-> {s.b.panel}.{s.b.edge}  ({s.difference_mm:.1f} mm apart)")
@@ -251,8 +265,45 @@ def _import(args: argparse.Namespace) -> int:
             write_dxf(pattern, args.out)
         else:
             raise InvalidRequestError(f"--out '{args.out.name}': name the file .svg or .dxf")
-        print(f"written to {args.out}")
+        print(f"size {pattern.size_label or '(one size)'} written to {args.out}")
     return 0
+
+
+def _imported_pattern(loaded, size: str | None):
+    """The pattern ``pattern import`` lists and writes: a definition at --size (default 160/84A); a file's
+    pieces at --size, else the sidecar's size, else the first size of a graded file."""
+    from dataclasses import replace
+
+    from garment3d.sizes import parse_size
+
+    if loaded.definition is not None:
+        chosen = parse_size(size or "160/84A")
+        return loaded.pattern(chosen.measurements, {}, chosen.label)
+    if size is not None:
+        side = loaded.sidecar
+        loaded = replace(loaded, sidecar=replace(side, size=size) if side is not None else None)
+        if side is None and loaded.kind in ("dxf", "svg"):
+            return loaded.imported.to_pattern(size)
+    return loaded.pieces()
+
+
+def _print_source(loaded, pattern) -> None:
+    if loaded.definition is not None:
+        print(f"{loaded.name}: TOML definition, {len(pattern.panels)} panels, {len(pattern.seams)} seams, "
+              f"drafted at {pattern.size_label}")
+        return
+    imported = loaded.imported
+    sizes = ", ".join(imported.sizes) if any(imported.sizes) else "(none stated)"
+    print(f"{imported.name}: {loaded.kind} file, {len(imported.pieces)} pieces, sizes {sizes}, "
+          f"units {imported.units} ({imported.units_source}), {len(pattern.seams)} seams")
+    if len(imported.sizes) > 1:
+        print(f"note: graded file: showing size {pattern.size_label} (choose another with --size)")
+    for note in imported.notes:
+        print(f"note: {note}")
+    if loaded.sidecar is not None:
+        print(f"sidecar: {len(loaded.sidecar.placements)} placements, {len(loaded.sidecar.seams)} seams"
+              + (f", drafted for a body of height {loaded.body.height_cm:g} bust {loaded.body.bust_cm:g} "
+                 f"waist {loaded.body.waist_cm:g} hip {loaded.body.hip_cm:g} cm" if loaded.body else ""))
 
 
 def _thumbnail(args: argparse.Namespace) -> int:
@@ -293,14 +344,31 @@ def _measurements(args: argparse.Namespace) -> Measurements | None:
     )
 
 
+def _default_size(args: argparse.Namespace) -> str:
+    """'custom' when measurements are given; for a fixed-size pattern file the body it names; else 160/84A."""
+    if _measurements(args) is not None:
+        return "custom"
+    if args.avatar is not None:
+        return "avatar"
+    if args.pattern_file is not None and args.pattern_file.suffix.lower() != ".toml":
+        return "pattern"  # garment3d.pipeline.PATTERN_SIZE
+    return "160/84A"
+
+
 def _sample(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from garment3d.pipeline import STAGES, SampleRequest, run_sample, validate_request
 
+    if args.pattern is not None and args.pattern_file is not None:
+        raise InvalidRequestError("give either --pattern (a library name) or --pattern-file, not both")
+    size = args.size or _default_size(args)
     request = SampleRequest(
-        pattern=args.pattern,
-        size=args.size,
+        pattern=args.pattern or "a_line_skirt",
+        pattern_file=args.pattern_file,
+        sidecar=args.sidecar,
+        pattern_units=args.pattern_units,
+        size=size,
         fabric=args.fabric,
         gender=args.gender,
         measurements=_measurements(args),

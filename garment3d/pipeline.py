@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from garment3d import gates
 from garment3d.body.pose import validate_arm_angle
@@ -25,11 +26,16 @@ from garment3d.render.turntable import check_options as check_render_options
 from garment3d.sizes import custom_size, parse_size
 from garment3d.types import DrapeReport, Fabric, Measurements, Pattern, RenderOptions, RenderSet, Size
 
-__all__ = ["SampleRequest", "SampleResult", "QUALITY_PRESETS", "validate_request", "run_sample", "STAGES"]
+if TYPE_CHECKING:
+    from garment3d.patterns.formats.load import LoadedPattern
+
+__all__ = ["SampleRequest", "SampleResult", "QUALITY_PRESETS", "validate_request", "run_sample", "STAGES",
+           "PATTERN_SIZE"]
 
 log = logging.getLogger(__name__)
 
 STAGES = ("pattern", "body", "mesh", "drape", "render")
+PATTERN_SIZE = "pattern"  # the size label meaning "the body a fixed-size pattern file was drafted for"
 ProgressCallback = Callable[[str, float], None]
 
 
@@ -69,6 +75,11 @@ class SampleRequest:
     still_size_px: int = 1024
     hero: bool = False  # path-traced front and three-quarter stills (Mitsuba 3, slow: for quotes)
     colorways: tuple[str, ...] = ()  # more fabric names rendered on the same drape, with a contact sheet
+    # a pattern file instead of a library name: TOML definition, GarmentCode JSON, or DXF/SVG with a sidecar;
+    # with a fixed-size file, size "pattern" samples on the body its sidecar names
+    pattern_file: Path | None = None
+    sidecar: Path | None = None
+    pattern_units: str | None = None  # DXF only: "mm" | "cm" | "inch" | "m"; None detects them
 
 
 @dataclass(frozen=True)
@@ -77,6 +88,7 @@ class ValidatedRequest:
     size: Size
     fabric: Fabric
     parameters: dict[str, float]
+    loaded: LoadedPattern | None = None  # the pattern file, read and checked
 
 
 @dataclass(frozen=True)
@@ -93,9 +105,12 @@ def validate_request(request: SampleRequest) -> ValidatedRequest:
     """Check everything cheap to check (names, size, measurements, parameters); raise on the first problem."""
     if request.quality not in QUALITY_PRESETS:
         raise InvalidRequestError(f"quality must be one of {', '.join(QUALITY_PRESETS)}, not '{request.quality}'")
-    definition = get_definition(request.pattern)
+    loaded = _load_pattern_file(request)
+    definition = get_definition(request.pattern) if loaded is None else loaded.definition
     fabric = load_fabric(request.fabric)
-    if request.avatar is not None:
+    if request.size == PATTERN_SIZE and request.avatar is None:
+        size = _pattern_body_size(request, loaded)
+    elif request.avatar is not None:
         if not Path(request.avatar).is_file():
             raise InvalidRequestError(f"avatar file '{request.avatar}' does not exist")
         if request.measurements is not None or request.size not in ("avatar", "custom", SampleRequest.size):
@@ -109,12 +124,45 @@ def validate_request(request: SampleRequest) -> ValidatedRequest:
         if request.measurements is not None:
             raise InvalidRequestError("give either a size label or size 'custom' with measurements, not both")
         size = parse_size(request.size, request.gender)
-    parameters = resolve_parameters(definition, dict(request.parameters))
+    if definition is not None:
+        parameters = resolve_parameters(definition, dict(request.parameters))
+    elif request.parameters:
+        raise InvalidRequestError(f"{loaded.name} is a fixed-size {loaded.kind} pattern: it has no style "
+                                  f"parameters ({', '.join(n for n, _ in request.parameters)})")
+    else:
+        parameters = {}
     validate_arm_angle(request.arm_angle_deg)
     check_render_options(_render_options(request, QUALITY_PRESETS[request.quality]))
     for name in request.colorways:
         load_fabric(name)
-    return ValidatedRequest(request=request, size=size, fabric=fabric, parameters=parameters)
+    return ValidatedRequest(request=request, size=size, fabric=fabric, parameters=parameters, loaded=loaded)
+
+
+def _load_pattern_file(request: SampleRequest) -> LoadedPattern | None:
+    if request.pattern_file is None:
+        if request.sidecar is not None or request.pattern_units is not None:
+            raise InvalidRequestError("a sidecar and pattern units go with a pattern file")
+        return None
+    from garment3d.patterns.formats.load import load_pattern_file  # ezdxf and friends: only when a file is given
+
+    loaded = load_pattern_file(request.pattern_file, sidecar=request.sidecar, units=request.pattern_units)
+    loaded.check_sewable()
+    return loaded
+
+
+def _pattern_body_size(request: SampleRequest, loaded: LoadedPattern | None) -> Size:
+    """Size "pattern": the body a fixed-size pattern was drafted for, as its sidecar's [body] names it."""
+    if loaded is None or not loaded.fixed_size:
+        raise InvalidRequestError("size 'pattern' is the body a fixed-size pattern file names; give a size "
+                                  "(e.g. 160/84A or custom)")
+    if request.measurements is not None:
+        raise InvalidRequestError("give either size 'custom' with measurements or size 'pattern', not both")
+    if loaded.body is None:
+        raise InvalidRequestError(
+            f"{loaded.name} is a fixed-size pattern drafted for one body, and nothing says which: give "
+            f"--size custom --height --bust --waist --hip (GarmentCode's mean body: 172, 99.8, 84.3, 103.5), "
+            f"or a sidecar with a [body] table")
+    return Size(label="pattern", system="the pattern's own body", measurements=custom_size(loaded.body).measurements)
 
 
 class _Stopwatch:
@@ -150,14 +198,11 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     out_dir.mkdir(parents=True, exist_ok=True)
     clock = _Stopwatch(progress)
 
-    definition = get_definition(request.pattern)
     if request.avatar is not None:
         # the avatar decides the size: measure it first, then draft the pattern to it
         body = clock.run("body", lambda: load_avatar(request.avatar, units=request.avatar_units, gender=request.gender))
         valid = replace(valid, size=custom_size(body.measured))
-    pattern: Pattern = clock.run(
-        "pattern", lambda: evaluate(definition, valid.size.measurements, valid.parameters, valid.size.label)
-    )
+    pattern: Pattern = clock.run("pattern", lambda: _draft(request, valid))
     svg = write_pattern_svg(pattern, out_dir / "pattern.svg")
     if request.avatar is None:
         body = clock.run("body", lambda: build_body(valid.size.measurements, request.arm_angle_deg))
@@ -220,6 +265,10 @@ def _render_extras(request, clock, drape_result, body, fabric, options, out_dir)
 
 def _request_record(request: SampleRequest) -> dict:
     return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(request).items() if k != "measurements"}
+def _draft(request: SampleRequest, valid: ValidatedRequest) -> Pattern:
+    if valid.loaded is not None:
+        return valid.loaded.pattern(valid.size.measurements, valid.parameters, valid.size.label)
+    return evaluate(get_definition(request.pattern), valid.size.measurements, valid.parameters, valid.size.label)
 
 
 def _enforce_gates(report: DrapeReport, allow_failed: bool) -> None:

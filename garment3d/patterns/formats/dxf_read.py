@@ -15,7 +15,10 @@ What real writers do and how it is read (see shared/notes/formats.md):
   (``METRIC`` = mm, ``ENGLISH`` = inch), ``Sample Size:``; a bare text on the
   annotation layer 15 names the piece (Valentina ASTM), else the block name does;
 - units: an explicit override, else what the file states (Units text, $INSUNITS)
-  when the pieces then measure 5-200 cm, else what the geometry suggests.
+  when the pieces then make a garment (largest piece 20-250 cm, most pieces
+  5-200 cm), else the candidate unit (mm, cm, inch, m) that makes them the most
+  plausible garment size: garment-sized, most pieces plausible, median piece
+  nearest a typical 40 cm.
 
 Hostile input is bounded before ezdxf parses it: file size, number of DXF
 records, a start and an EOF marker; then coordinates and flattened points.
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -48,8 +52,10 @@ from garment3d.patterns.formats.limits import (
     MAX_PIECE_CM,
     MAX_PIECES,
     MAX_POINTS,
+    PLAUSIBLE_LARGEST_PIECE_CM,
     PLAUSIBLE_PIECE_CM,
     SEW_LINE_MAX_INSET_CM,
+    TYPICAL_PIECE_CM,
 )
 
 __all__ = ["read_dxf", "UNITS_CM"]
@@ -241,15 +247,37 @@ def _plausible_share(extents: list[float], unit: str) -> float:
     return float(np.mean((cm >= low) & (cm <= high)))
 
 
+def _garment_sized(extents: list[float], unit: str) -> bool:
+    """Whether the pieces read in ``unit`` make a garment: its largest piece 20 cm to 2.5 m, and most pieces
+    of a plausible size (a pattern is never only cuffs and belt loops)."""
+    if not extents:
+        return False
+    low, high = PLAUSIBLE_LARGEST_PIECE_CM
+    largest = max(extents) * UNITS_CM[unit]
+    return low <= largest <= high and _plausible_share(extents, unit) >= 0.5
+
+
+def _unit_score(extents: list[float], unit: str) -> tuple[bool, float, float]:
+    """Higher is more plausible: garment-sized at all, the share of plausible pieces, then how near the
+    median piece comes to a typical one (in ratio, so 2x too small and 2x too large weigh alike)."""
+    if not extents:
+        return False, 0.0, 0.0
+    median = float(np.median(extents)) * UNITS_CM[unit]
+    closeness = -abs(math.log(max(median, 1e-9) / TYPICAL_PIECE_CM))
+    return _garment_sized(extents, unit), _plausible_share(extents, unit), closeness
+
+
 def _decide_units(override: str | None, stated: str | None, how: str, extents: list[float], notes: list[str]):
+    """The unit the file is read in: an override; else the stated one if it makes a garment-sized pattern;
+    else, of all candidates, the one that makes the pieces the most plausible garment size (a file that says
+    mm but whose pieces would be a few centimetres long is in cm, not inches)."""
     if override is not None:
         if override not in UNITS_CM:
             raise ImportFormatError(f"unknown units override {override!r} (known: {', '.join(UNITS_CM)})")
         return override, "override"
-    share = {unit: _plausible_share(extents, unit) for unit in _PREFERENCE}
-    best = max(_PREFERENCE, key=lambda u: (share[u], -_PREFERENCE.index(u)))
+    best = max(_PREFERENCE, key=lambda u: (_unit_score(extents, u), -_PREFERENCE.index(u)))
     if stated is not None:
-        if share[stated] >= 0.5 or share[stated] >= share[best]:
+        if _garment_sized(extents, stated) or not _garment_sized(extents, best):
             return stated, how
         notes.append(
             f"the file states {stated} ({how}) but its pieces would then measure "

@@ -17,6 +17,8 @@ __all__ = [
     "SEW_LINE_MAX_INSET_CM",
     "FLATTEN_DISTANCE_CM",
     "PLAUSIBLE_PIECE_CM",
+    "PLAUSIBLE_LARGEST_PIECE_CM",
+    "TYPICAL_PIECE_CM",
     "MAX_PIECE_CM",
     "MAX_FILE_BYTES",
     "MAX_DXF_RECORDS",
@@ -43,6 +45,8 @@ DUPLICATE_TOLERANCE_CM = 0.05  # two pieces this close after alignment are one p
 SEW_LINE_MAX_INSET_CM = 5.0  # a closed layer-8 loop this close to the boundary is its sew line
 FLATTEN_DISTANCE_CM = 0.01  # arcs, bulges and splines are flattened to within 0.1 mm
 PLAUSIBLE_PIECE_CM = (5.0, 200.0)  # a garment piece's longest side, used to infer file units
+PLAUSIBLE_LARGEST_PIECE_CM = (20.0, 250.0)  # a garment's largest piece (a front, a skirt panel, a sleeve)
+TYPICAL_PIECE_CM = 40.0  # the median piece's longest side in a typical pattern: breaks ties between units
 MAX_PIECE_CM = 1000.0  # a piece larger than 10 m is refused as corrupt
 
 # --- import limits (hostile files)

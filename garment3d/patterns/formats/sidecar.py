@@ -12,6 +12,18 @@ corners; ``garment3d pattern import FILE.dxf`` lists them with lengths)::
     a = "FRONTPANEL.e1"
     b = "BACKPANEL.e3"
 
+    [body]            # optional: the body a fixed-size pattern was drafted for (cm)
+    height = 172
+    bust = 99.8
+    waist = 84.3
+    hip = 103.5
+    gender = "female"  # optional, default female
+
+    size = "M"        # optional: which size of a graded file (default: the first)
+    anchors = ["FRONTPANEL.e3"]  # optional: waist edges held at the body's waist while it settles
+
+A GarmentCode specification needs no pieces or seams (it has its own); its
+sidecar may give ``[body]`` alone.
 :func:`suggest_seams` proposes pairs to start from: edges of different pieces
 whose lengths agree within a tolerance, best matches first, each edge used once.
 The sidecar is data like a pattern definition: parsed, checked, never run.
@@ -19,24 +31,31 @@ The sidecar is data like a pattern definition: parsed, checked, never run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from garment3d.errors import ImportFormatError, InvalidPatternError
+from garment3d.errors import Garment3DError, ImportFormatError, InvalidPatternError
 from garment3d.patterns.definition import parse_body_placement, read_toml_text
 from garment3d.patterns.evaluate import edge_length_cm
-from garment3d.types import EdgeRef, Pattern, Placement, Seam
+from garment3d.sizes import validate_measurements
+from garment3d.types import EdgeRef, Measurements, Pattern, Placement, Seam
 
 __all__ = ["Sidecar", "read_sidecar", "parse_sidecar", "suggest_seams", "SeamSuggestion", "apply_sidecar"]
 
 MAX_SIDECAR_BYTES = 64 * 1024
 
 
+_BODY_FIELDS = ("height", "bust", "waist", "hip")
+
+
 @dataclass(frozen=True)
 class Sidecar:
     placements: dict[str, Placement]
     seams: tuple[Seam, ...]
+    body: Measurements | None = None  # the body a fixed-size pattern was drafted for
+    size: str | None = None  # which size of a graded file
+    anchors: tuple[EdgeRef, ...] = ()  # waist edges held at the body's waist line
 
 
 @dataclass(frozen=True)
@@ -75,9 +94,13 @@ def _ref(raw: Any, where: str) -> EdgeRef:
 def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
     """Parse sidecar TOML text (see the module docstring)."""
     data = read_toml_text(text, source, "sidecar", MAX_SIDECAR_BYTES, ImportFormatError)
-    unknown = sorted(set(data) - {"pieces", "seams"})
+    unknown = sorted(set(data) - {"pieces", "seams", "body", "size", "anchors"})
     if unknown:
-        raise _fail(source, f"unknown key(s) {', '.join(unknown)} (a sidecar has [pieces.NAME] tables and [[seams]])")
+        raise _fail(source, f"unknown key(s) {', '.join(unknown)} (a sidecar has [pieces.NAME] tables, [[seams]], "
+                            "[body], size and anchors)")
+    size = data.get("size")
+    if size is not None and (not isinstance(size, str) or not size.strip() or len(size) > 64):
+        raise _fail(source, "'size' must be the name of one size of the file, as text")
     pieces = data.get("pieces", {})
     if not isinstance(pieces, dict):
         raise _fail(source, "'pieces' must be a table of piece names")
@@ -99,7 +122,38 @@ def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
             raise _fail(where, "'reversed' must be true or false")
         seams.append(Seam(a=_ref(table.get("a"), f"{where}, a"), b=_ref(table.get("b"), f"{where}, b"),
                           reversed=reversed_))
-    return Sidecar(placements=placements, seams=tuple(seams))
+    anchors = data.get("anchors", [])
+    if not isinstance(anchors, list):
+        raise _fail(source, "'anchors' must be a list of 'PIECE.edge'")
+    return Sidecar(placements=placements, seams=tuple(seams), body=_body(data.get("body"), f"{source}, [body]"),
+                   size=size, anchors=tuple(_ref(a, f"{source}, anchors") for a in anchors))
+
+
+def _body(raw: Any, where: str) -> Measurements | None:
+    """The [body] table as measurements (checked against human ranges by the size module)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a table with height, bust, waist and hip in cm")
+    unknown = sorted(set(raw) - {*_BODY_FIELDS, "gender"})
+    if unknown:
+        raise _fail(where, f"unknown key(s) {', '.join(unknown)} (known: {', '.join(_BODY_FIELDS)}, gender)")
+    values = {}
+    for key in _BODY_FIELDS:
+        value = raw.get(key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _fail(where, f"'{key}' must be a number of centimetres")
+        values[key] = float(value)
+    gender = raw.get("gender", "female")
+    if gender not in ("female", "male"):
+        raise _fail(where, f"'gender' must be \"female\" or \"male\", not {gender!r}")
+    body = Measurements(height_cm=values["height"], bust_cm=values["bust"], waist_cm=values["waist"],
+                        hip_cm=values["hip"], gender=gender)
+    try:
+        validate_measurements(body)
+    except Garment3DError as exc:
+        raise _fail(where, str(exc)) from None
+    return body
 
 
 def read_sidecar(path: Path) -> Sidecar:
@@ -112,12 +166,18 @@ def read_sidecar(path: Path) -> Sidecar:
 
 def apply_sidecar(imported, sidecar: Sidecar, size: str | None = None) -> Pattern:
     """The imported pattern at ``size`` with the sidecar's placements and seams (checked against its pieces)."""
+    size = size if size is not None else sidecar.size
     names = {p.name for p in imported.pieces_of_size(size)}
     unknown = sorted(set(sidecar.placements) - names)
     if unknown:
         raise ImportFormatError(f"sidecar places pieces the file does not have: {', '.join(unknown)} "
                                 f"(pieces: {', '.join(sorted(names))})")
-    return imported.to_pattern(size, placements=sidecar.placements, seams=sidecar.seams)
+    pattern = imported.to_pattern(size, placements=sidecar.placements, seams=sidecar.seams)
+    edges = {(panel.name, edge.name) for panel in pattern.panels for edge in panel.edges}
+    for ref in sidecar.anchors:
+        if (ref.panel, ref.edge) not in edges:
+            raise ImportFormatError(f"sidecar anchors name unknown edge {ref}")
+    return replace(pattern, anchors=sidecar.anchors)
 
 
 def suggest_seams(pattern: Pattern, tolerance_mm: float = 3.0, min_length_cm: float = 5.0) -> list[SeamSuggestion]:

@@ -210,3 +210,30 @@ def test_r2000_lwpolylines_with_insunits():
     (piece,) = result.pieces
     assert np.ptp(piece.cut_line, axis=0) == pytest.approx([40.0, 60.0])
     assert piece.internal_lines[0][:, 1].min() < -2.0  # the bulge is an arc below the chord
+
+
+def test_a_file_stating_mm_whose_pieces_would_be_a_few_cm_is_read_in_cm():
+    """Both cm and inch make these pieces garment-sized; cm makes them the size garment pieces usually are."""
+    result = read_dxf(_one_piece_file("Units: METRIC", 40.0))  # 'mm' would make a 4 x 6 cm piece
+    assert result.units == "cm" and "disagreed with 'Units: METRIC' text" in result.units_source
+    assert any("states mm" in n and "read as cm" in n for n in result.notes)
+    assert np.ptp(result.pieces[0].cut_line, axis=0) == pytest.approx([40.0, 60.0])
+
+
+def _pieces_file(sizes: list[float]) -> bytes:
+    doc = _new_doc()
+    for i, size in enumerate(sizes):
+        block = doc.blocks.new(f"PIECE{i}")
+        block.add_polyline2d(_rectangle(size * 0.6, size), close=True, dxfattribs={"layer": "1"})
+        doc.modelspace().add_blockref(f"PIECE{i}", (0, 0))
+    return _dxf_bytes(doc)
+
+
+def test_units_unstated_are_the_most_plausible_candidate_not_the_first_that_fits():
+    shirt_in_cm = [76.7, 74.0, 62.0, 27.0, 45.0, 8.0]  # fronts, back, sleeve, collar, yoke, a tab
+    result = read_dxf(_pieces_file(shirt_in_cm))
+    assert result.units == "cm" and result.units_source == "geometry"  # inches would also fit 5-200 cm
+    shirt_in_mm = [s * 10 for s in shirt_in_cm]
+    assert read_dxf(_pieces_file(shirt_in_mm)).units == "mm"
+    shirt_in_inches = [s / 2.54 for s in shirt_in_cm]
+    assert read_dxf(_pieces_file(shirt_in_inches)).units == "inch"

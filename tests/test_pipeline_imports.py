@@ -1,0 +1,135 @@
+"""Imported patterns through the real pipeline at draft quality: each import path reaches a passing drape.
+
+The drape's own report is not trusted here: seam gaps, cloth inside the body and
+where each piece ended up are measured again from the draped positions.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from garment3d.body import build_body
+from garment3d.drape import DrapeOptions, drape
+from garment3d.fabrics import load_fabric
+from garment3d.fields import sample_sdf
+from garment3d.meshing import MeshOptions, mesh_pattern
+from garment3d.patterns import evaluate, get_definition
+from garment3d.patterns.formats import write_dxf
+from garment3d.patterns.formats.load import load_pattern_bytes, load_pattern_file
+from garment3d.pipeline import QUALITY_PRESETS
+from garment3d.settings import get_settings
+from garment3d.sizes import parse_size
+from garment3d.types import Measurements
+
+DATA = Path(__file__).resolve().parent / "data" / "patterns"
+GC_MEAN_BODY = Measurements(172.0, 99.8, 84.3, 103.5)  # GarmentCode's mean body, the one its samples are drafted for
+GC_BODY_TOML = "[body]\nheight = 172\nbust = 99.8\nwaist = 84.3\nhip = 103.5\n"
+SKIRT_SIDECAR = """
+anchors = ["front.e3", "front.e6", "front.e9", "back.e3", "back.e6", "back.e9"]
+
+[pieces.front]
+placement = { region = "waist", azimuth = 0 }
+[pieces.back]
+placement = { region = "waist", azimuth = 180 }
+
+[[seams]]
+a = "front.e2"
+b = "back.e0"
+[[seams]]
+a = "front.e0"
+b = "back.e2"
+[[seams]]
+a = "front.e4"
+b = "front.e5"
+[[seams]]
+a = "front.e7"
+b = "front.e8"
+[[seams]]
+a = "back.e4"
+b = "back.e5"
+[[seams]]
+a = "back.e7"
+b = "back.e8"
+"""
+
+
+def _drape(pattern, measurements: Measurements):
+    body = build_body(measurements, None)
+    garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=QUALITY_PRESETS["draft"].spacing_m))
+    return body, garment, drape(garment, body, load_fabric("linen_red"), DrapeOptions())
+
+
+def _assert_passing(body, garment, result) -> None:
+    """The gates, measured again from the positions: seams closed, nothing inside the body, at rest, uncrossed."""
+    x = result.positions
+    a, b = garment.seam_pairs.T
+    assert np.linalg.norm(x[a] - x[b], axis=1).max() < 0.003
+    assert np.mean(sample_sdf(body.sdf, x) < 0.0) < 0.005
+    assert result.report.settled and result.report.self_intersections == 0
+    assert result.report.passed
+
+
+def _panel_points(garment, result, name: str) -> np.ndarray:
+    return result.positions[garment.panel_of == garment.panel_names.index(name)]
+
+
+def test_garmentcode_skirt_from_the_cli_on_the_body_its_sidecar_names(tmp_path):
+    sidecar = tmp_path / "flare_body.toml"
+    sidecar.write_text(GC_BODY_TOML)
+    out = tmp_path / "sample"
+    result = subprocess.run(
+        [sys.executable, "-m", "garment3d.cli", "sample", "--pattern-file", str(DATA / "flare_skirt_specification.json"),
+         "--sidecar", str(sidecar), "--quality", "draft", "--out", str(out)],
+        capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((out / "sample.json").read_text())
+    assert summary["drape"]["passed"] is True and summary["size"]["label"] == "pattern"
+    assert summary["body_measured_cm"]["bust_cm"] == pytest.approx(99.8, abs=1.0)
+    assert summary["request"]["pattern_file"].endswith("flare_skirt_specification.json")
+    assert (out / "garment.glb").read_bytes()[:4] == b"glTF"
+
+
+@pytest.mark.parametrize("name", ["shirt_mean", "dress_pencil"])
+def test_garmentcode_shirt_and_dress_drape_where_they_belong(name):
+    pattern = load_pattern_file(DATA / f"{name}_specification.json").pattern(GC_MEAN_BODY)
+    body, garment, result = _drape(pattern, GC_MEAN_BODY)
+    _assert_passing(body, garment, result)
+    frames = body.landmarks.frames
+    for panel in pattern.panels:
+        points = _panel_points(garment, result, panel.name)
+        if panel.placement.region == "arm":  # round its own arm: near that arm's centre path
+            path = frames.arm_paths[0 if panel.placement.side == "left" else 1]
+            nearest = np.linalg.norm(points[:, None, :] - path[None], axis=2).min(axis=1)
+            assert np.median(nearest) < 0.10, panel.name
+            assert np.sign(points[:, 0].mean()) == (1.0 if panel.placement.side == "left" else -1.0)
+        else:  # front pieces in front of the body's axis, back pieces behind it
+            z = points[:, 2].mean() - body.landmarks.axis_xz[1]
+            assert (z > 0) == ("front" in panel.name or "ftorso" in panel.name), panel.name
+    top = max(_panel_points(garment, result, p.name)[:, 1].max() for p in pattern.panels)
+    assert top > frames.neck_y - 0.05  # hung from the shoulders, not slid down
+
+
+def test_dxf_with_a_sidecar_drapes(tmp_path):
+    size = parse_size("160/84A")
+    path = tmp_path / "skirt.dxf"
+    write_dxf(evaluate(get_definition("a_line_skirt"), size.measurements, size_label=size.label), path)
+    sidecar = tmp_path / "skirt.toml"
+    sidecar.write_text(SKIRT_SIDECAR)
+    pattern = load_pattern_file(path, sidecar=sidecar).pattern()
+    body, garment, result = _drape(pattern, size.measurements)
+    _assert_passing(body, garment, result)
+    waist = np.concatenate([_panel_points(garment, result, p)[:, 1] for p in ("front", "back")]).max()
+    assert waist == pytest.approx(body.landmarks.waist_y, abs=0.04)  # held at the waist by its anchors
+
+
+def test_toml_upload_drapes():
+    data = (get_settings().patterns_dir / "a_line_skirt.toml").read_bytes()
+    size = parse_size("160/84A")
+    pattern = load_pattern_bytes(data, "toml", name="upload.toml").pattern(size.measurements, {}, size.label)
+    _assert_passing(*_drape(pattern, size.measurements))
