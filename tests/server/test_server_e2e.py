@@ -51,6 +51,8 @@ def server(tmp_path: Path) -> Iterator[_Server]:
         "GARMENT3D_HOST": "127.0.0.1",
         "GARMENT3D_PORT": str(port),
     }
+    key = subprocess.run([sys.executable, "-m", "garment3d.cli", "users", "add", "e2e", "--role", "designer"],
+                         cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True).stdout.strip()
     log_path = tmp_path / "server.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
@@ -58,6 +60,7 @@ def server(tmp_path: Path) -> Iterator[_Server]:
             cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     running = _Server(process, f"http://127.0.0.1:{port}", log_path)
+    running.key = key
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while True:
@@ -84,13 +87,14 @@ def server(tmp_path: Path) -> Iterator[_Server]:
 def test_draft_sample_end_to_end(server: _Server):
     from PIL import Image
 
-    with httpx.Client(base_url=server.base_url, timeout=30) as http:
+    headers = {"Authorization": f"Bearer {server.key}"}
+    with httpx.Client(base_url=server.base_url, timeout=30, headers=headers) as http:
         # user errors are answered at once, by the real server too
-        bad = http.post("/api/samples", json={"pattern": "a_line_skirt", "size": "160/84A", "fabric": "silk_purple"})
+        bad = http.post("/api/v1/samples", json={"pattern": "a_line_skirt", "size": "160/84A", "fabric": "silk_purple"})
         assert bad.status_code == 422 and "unknown fabric 'silk_purple'" in bad.json()["detail"]
 
         created = http.post(
-            "/api/samples",
+            "/api/v1/samples",
             json={"pattern": "a_line_skirt", "size": "160/84A", "fabric": "linen_red", "quality": "draft"},
         )
         assert created.status_code == 202, created.text
@@ -115,9 +119,9 @@ def test_draft_sample_end_to_end(server: _Server):
         assert body["report"]["size"]["label"] == "160/84A"
         links = body["links"]
 
-        frames = http.get(links["frames"]).json()
-        assert frames["count"] == 12  # the draft preset
-        frame = http.get(frames["frames"][0])
+        files = http.get(links["files"]).json()
+        assert len(files["frames"]) == 12  # the draft preset
+        frame = http.get(files["frames"][0])
         assert frame.status_code == 200 and frame.headers["content-type"] == "image/png"
         assert frame.content.startswith(b"\x89PNG\r\n\x1a\n")
         with Image.open(io.BytesIO(frame.content)) as image:
