@@ -148,6 +148,9 @@ def _field_of(error: Exception) -> str | None:
     field = getattr(error, "field", None)
     if field:
         return str(field)
+    named = re.match(r"((?:body|query|path|header)\.[\w.-]+):", str(error))
+    if named:
+        return named.group(1)
     match = re.match(r"(?:unknown )?(pattern|fabric|size|measurements?|parameter|quality|gender)\b", str(error))
     return f"body.{match.group(1)}" if match else None
 
