@@ -55,6 +55,11 @@ def test_openapi_schema_documents_problem_details(client):
 
 
 def test_docs_load_nothing_from_a_cdn(client):
+    from server.web.docs import SWAGGER
+
     page = client.get("/docs").text
     assert "cdn" not in page.lower() and "https://" not in page
     assert "/openapi.json" in page
+    if (SWAGGER / "swagger-ui-bundle.js").is_file():  # vendored by make web
+        assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page
+        assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
