@@ -105,6 +105,7 @@ def _doc(description: str) -> dict[str, Any]:
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _doc("a body that is not UTF-8 JSON"),
     401: _doc("no API key, or one that is not valid"),
     403: _doc("the key's role may not do this"),
     404: _doc("no such resource (or another organisation's)"),
@@ -180,9 +181,30 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
     return problem_response(422, detail, field=first["field"] or None, errors=errors)
 
 
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the schema documents for the request's path (Starlette names only the first route's)."""
+    patterns = getattr(request.app.state, "_method_patterns", None)
+    if patterns is None:
+        patterns = []
+        for path, operations in request.app.openapi().get("paths", {}).items():
+            regex = re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
+            patterns.append((regex, {m.upper() for m in operations}))
+        request.app.state._method_patterns = patterns
+    methods = set()
+    for regex, allowed in patterns:
+        if regex.match(request.url.path):
+            methods |= allowed
+    return ", ".join(sorted(methods)) if methods else None
+
+
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     detail = error.detail if isinstance(error.detail, str) else _TITLES.get(error.status_code, "error")
-    return problem_response(error.status_code, detail, headers=getattr(error, "headers", None))
+    headers = dict(getattr(error, "headers", None) or {})
+    if error.status_code == 405:
+        allowed = _allowed_methods(request)
+        if allowed:
+            headers["Allow"] = allowed
+    return problem_response(error.status_code, detail, headers=headers or None)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
