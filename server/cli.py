@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import logging
 import sys
 
 from garment3d.errors import InvalidRequestError
+from server.logs import configure
 from server.settings import SettingsError, get_settings
 
 __all__ = ["serve", "users"]
-
-
-class _JsonFormatter(logging.Formatter):
-    """One JSON object per log line (structured logs)."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
-                 "message": record.getMessage(), "pid": record.process}
-        if record.exc_info:
-            entry["traceback"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False)
 
 
 def _settings():
@@ -44,9 +32,7 @@ def serve(args: argparse.Namespace) -> int:
             raise InvalidRequestError("--workers must be between 0 and 64")
         changes |= {"max_concurrent_jobs": args.workers, "run_worker": args.workers > 0}
     settings = dataclasses.replace(settings, **changes)
-    handler = logging.StreamHandler()
-    handler.setFormatter(_JsonFormatter())
-    logging.basicConfig(level=args.log_level.upper(), handlers=[handler], force=True)
+    configure(args.log_level)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=args.log_level,
                 log_config=None)
     return 0

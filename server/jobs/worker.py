@@ -34,6 +34,7 @@ from garment3d.pipeline import STAGES
 from server.db.engine import make_database
 from server.jobs.embedded import DatabaseQueue
 from server.jobs.queue import Job, JobQueue
+from server.logs import configure
 from server.schemas import SampleCreate
 from server.settings import ServerSettings, get_settings
 from server.storage import LocalArtifacts
@@ -135,8 +136,7 @@ def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, jo
 
 
 def main() -> int:
-    logging.basicConfig(level=os.environ.get("GARMENT3D_LOG_LEVEL", "INFO").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s[%(process)d]: %(message)s")
+    configure(os.environ.get("GARMENT3D_LOG_LEVEL", "INFO"))
     settings = get_settings()
     db = make_database(settings.db_url)
     queue = DatabaseQueue(db, max_queued=settings.max_queued, max_attempts=settings.job_attempts,

@@ -82,6 +82,7 @@
   function mode(three) {
     tabSpin.setAttribute("aria-selected", String(!three)); tab3d.setAttribute("aria-selected", String(three));
     box.hidden = three; holder.hidden = !three;
+    document.querySelector(".hint").hidden = three;  // model-viewer has its own controls
     if (three && !holder.firstChild) {
       var mv = document.createElement("model-viewer");
       mv.setAttribute("src", data.model); mv.setAttribute("camera-controls", "");
