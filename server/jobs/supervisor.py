@@ -18,9 +18,20 @@ import time
 from server.jobs.queue import JobQueue
 from server.settings import ServerSettings
 
-__all__ = ["Supervisor"]
+__all__ = ["Supervisor", "worker_env"]
 
 log = logging.getLogger(__name__)
+
+
+def worker_env(settings: ServerSettings) -> dict[str, str]:
+    """A worker's environment: the server's settings, numba's cache under the cache setting (not inside the
+    installed package) and its threading layer pinned (an operator's own NUMBA_* values win)."""
+    from garment3d.settings import get_settings as get_library_settings
+
+    env = os.environ | settings.to_env()
+    env.setdefault("NUMBA_CACHE_DIR", str(get_library_settings().cache_dir / "numba"))
+    env.setdefault("NUMBA_THREADING_LAYER", "omp")
+    return env
 
 
 class Supervisor:
@@ -43,8 +54,7 @@ class Supervisor:
             return [p.pid for p in self.processes if p.poll() is None]
 
     def _spawn(self) -> subprocess.Popen:
-        env = os.environ | self.settings.to_env()
-        return subprocess.Popen([sys.executable, "-m", "server.jobs.worker"], env=env)
+        return subprocess.Popen([sys.executable, "-m", "server.jobs.worker"], env=worker_env(self.settings))
 
     def start(self) -> None:
         with self._lock:

@@ -110,6 +110,24 @@ class _Progress:
             self.queue.progress(self.job_id, self.owner, stage, max(overall, 0.0))
 
 
+def _kernel_files() -> int:
+    """Compiled kernels in numba's cache folder (a job that adds some compiled during the job)."""
+    folder = os.environ.get("NUMBA_CACHE_DIR")
+    return sum(1 for _ in Path(folder).rglob("*.nbc")) if folder and Path(folder).is_dir() else 0
+
+
+def warm_up_kernels(settings: ServerSettings) -> None:
+    """Compile (or load from the cache) every numba kernel before the first job, for the real pipeline only."""
+    if settings.runner != ServerSettings.runner or os.environ.get("GARMENT3D_WORKER_WARMUP") == "0":
+        return
+    from garment3d.warmup import warm_up
+
+    seconds = warm_up()
+    log.info("numba kernels ready in %.1f s (cache %s, %d kernels, threading layer %s)", seconds,
+             os.environ.get("NUMBA_CACHE_DIR", "beside the package"), _kernel_files(),
+             os.environ.get("NUMBA_THREADING_LAYER", "default"))
+
+
 def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, job: Job, owner: str,
             runner: Callable) -> str:
     """Run ``job`` (claimed by ``owner``) and record its outcome; returns the status written."""
@@ -117,6 +135,7 @@ def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, jo
     shutil.rmtree(work, ignore_errors=True)
     beat = _Heartbeat(queue, job, owner, settings.heartbeat_s)
     beat.start()
+    kernels = _kernel_files()
     try:
         request = SampleCreate.model_validate(job.request).to_request()
         runner(request, work, _Progress(queue, job.id, owner))
@@ -132,6 +151,8 @@ def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, jo
     finally:
         beat.stop.set()
         shutil.rmtree(work, ignore_errors=True)
+        compiled = _kernel_files() - kernels
+        (log.warning if compiled else log.info)("job %s compiled %d new kernels", job.id, compiled)
     return "done" if queue.complete(job.id, owner, summary, files) else "lost"
 
 
@@ -143,6 +164,7 @@ def main() -> int:
                           timeout_s=settings.job_timeout_s)
     store = LocalArtifacts(settings.artifacts_dir)
     runner = load_runner(settings.runner)
+    warm_up_kernels(settings)
     owner = f"{socket.gethostname()}:{os.getpid()}"
     current: dict[str, Job | None] = {"job": None}
     stopping = threading.Event()

@@ -68,6 +68,21 @@ def done_sample(live):
         return body
 
 
+def test_the_worker_compiles_no_kernel_during_a_real_drape(live, done_sample):
+    """The worker warmed numba's kernels into the cache folder under GARMENT3D_CACHE_DIR before its first job."""
+    import json
+
+    server, _ = live
+    lines = [json.loads(line) for line in server.log_path.read_text().splitlines() if line.startswith("{")]
+    ready = [e["message"] for e in lines if e["message"].startswith("numba kernels ready")]
+    assert ready and "threading layer omp" in ready[0], ready
+    from garment3d.settings import get_settings
+
+    assert str(get_settings().cache_dir / "numba") in ready[0]
+    jobs = [e["message"] for e in lines if " compiled " in e["message"] and e["message"].startswith("job ")]
+    assert jobs and all(m.endswith("compiled 0 new kernels") for m in jobs), jobs
+
+
 def test_every_artifact_downloads(live, done_sample):
     from PIL import Image
 
