@@ -1,6 +1,6 @@
 """Load benchmark of the service: requests per second and latency percentiles from separate client processes.
 
-Starts ``python -m server`` on a free localhost port (one worker process),
+Starts ``python -m server`` on a free localhost port (no worker processes),
 seeds one done sample (frames written by a synthetic pipeline through the real
 worker code and artifact store: the figures measure serving, not drawing),
 creates a share link, then hammers four URLs with ``--connections`` keep-alive
@@ -137,7 +137,7 @@ def main() -> int:
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         env = os.environ | {"GARMENT3D_SERVER_DATA_DIR": str(data), "GARMENT3D_PORT": str(port),
-                            "GARMENT3D_WORKERS": "1"}
+                            "GARMENT3D_WORKERS": "0"}
         server = subprocess.Popen([sys.executable, "-m", "server", "--log-level", "warning"], cwd=REPO, env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         base = f"http://127.0.0.1:{port}"
@@ -155,7 +155,7 @@ def main() -> int:
                                                                   auth),
                       ("viewer page", f"/s/{token}", {}), ("status", f"/api/v1/samples/{sample_id}", auth)]
             print(f"{args.connections} connections from {args.processes} client processes, {args.seconds:g} s each; "
-                  f"server: 1 uvicorn process + 1 worker; machine: {os.cpu_count()} cores (shared)")
+                  f"server: 1 uvicorn process, no workers; machine: {os.cpu_count()} cores (shared)")
             print(f"{'route':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}")
             baseline = None
             for name, path, headers in routes:

@@ -33,7 +33,7 @@ from garment3d.errors import (
     NotFoundError,
 )
 
-__all__ = ["SampleNotReadyError", "ConflictError", "GoneError", "PayloadTooLargeError", "STATUS_BY_ERROR",
+__all__ = ["SampleNotReadyError", "ConflictError", "GoneError", "PayloadTooLargeError", "STATUS_BY_ERROR", "problem_doc", "clean",
            "status_for", "install_error_handlers", "Problem", "PROBLEM_RESPONSES", "problem_response"]
 
 log = logging.getLogger(__name__)
@@ -99,17 +99,17 @@ class Problem(BaseModel):
     errors: list[ProblemField] = Field(default_factory=list)
 
 
-def _doc(description: str) -> dict[str, Any]:
+def problem_doc(description: str) -> dict[str, Any]:
     return {"model": Problem, "description": description,
             "content": {PROBLEM_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _doc("a body that is not UTF-8 JSON"),
-    401: _doc("no API key, or one that is not valid"),
-    403: _doc("the key's role may not do this"),
-    404: _doc("no such resource (or another organisation's)"),
-    422: _doc("invalid input; `field` names it"),
+    400: problem_doc("a body that is not UTF-8 JSON"),
+    401: problem_doc("no API key, or one that is not valid"),
+    403: problem_doc("the key's role may not do this"),
+    404: problem_doc("no such resource (or another organisation's)"),
+    422: problem_doc("invalid input; `field` names it"),
 }
 
 

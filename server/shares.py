@@ -108,12 +108,11 @@ def list_shares(db: Database, org_id: str, sample_id: str) -> list[Share]:
 
 def revoke_share(db: Database, org_id: str, share_id: str) -> Share:
     with db.write() as conn:
-        n = conn.execute(update(shares).where(shares.c.id == share_id, shares.c.org_id == org_id,
-                                              shares.c.revoked_at.is_(None)).values(revoked_at=now())).rowcount
+        conn.execute(update(shares).where(shares.c.id == share_id, shares.c.org_id == org_id,
+                                          shares.c.revoked_at.is_(None)).values(revoked_at=now()))
         row = conn.execute(select(shares).where(shares.c.id == share_id, shares.c.org_id == org_id)).first()
     if row is None:
         raise NotFoundError(f"no share with id '{share_id[:40]}'")
-    del n
     return _share(row)
 
 

@@ -22,7 +22,7 @@ from server.db.engine import new_id, now
 from server.db.tables import artifacts as artifacts_table
 from server.db.tables import inspirations
 from server.deps import ArtifactsDep, DbDep, SettingsDep
-from server.errors import PROBLEM_RESPONSES, PayloadTooLargeError, _doc, clean
+from server.errors import PROBLEM_RESPONSES, PayloadTooLargeError, problem_doc, clean
 from server.samples import get_sample
 from server.schemas import InspirationOut, Str
 
@@ -54,8 +54,8 @@ def _out(request: Request, row) -> InspirationOut:
 
 
 @router.post("", status_code=201, response_model=InspirationOut,
-             responses={413: _doc("the photo is larger than the server accepts"),
-                        415: _doc("not a PNG, JPEG or WebP image")},
+             responses={413: problem_doc("the photo is larger than the server accepts"),
+                        415: problem_doc("not a PNG, JPEG or WebP image")},
              openapi_extra={"requestBody": {"required": True, "content": {
                  t: {"schema": {"type": "string", "format": "binary"}} for t in _TYPES}}})
 async def upload(request: Request, db: DbDep, artifacts: ArtifactsDep, settings: SettingsDep,

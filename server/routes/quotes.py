@@ -23,7 +23,7 @@ from server.db.engine import new_id, now
 from server.db.tables import artifacts as artifacts_table
 from server.db.tables import quotes
 from server.deps import ArtifactsDep, DbDep, QueueDep, SettingsDep
-from server.errors import PROBLEM_RESPONSES, _doc, clean
+from server.errors import PROBLEM_RESPONSES, problem_doc, clean
 from server.routes.files import files_of, require_done
 from server.routes.samples import SampleDep
 from server.schemas import QuoteCreate, QuoteOut
@@ -56,7 +56,7 @@ def _render_paths(sample, queue, artifacts) -> list:
 
 
 @router.post("/samples/{sample_id}/quotes", status_code=201, response_model=QuoteOut,
-             responses={409: _doc("the sample is not done yet")})
+             responses={409: problem_doc("the sample is not done yet")})
 def create_quote(sample: SampleDep, body: QuoteCreate, request: Request, db: DbDep, queue: QueueDep,
                  artifacts: ArtifactsDep, settings: SettingsDep, user: Principal("quote:write")) -> QuoteOut:
     """Price the sizes and quantities asked for and make the quote PDF (renders, fabric, sizes, consumption)."""

@@ -21,7 +21,7 @@ from garment3d.pipeline import validate_request
 from server.accounts import User
 from server.auth import Principal, require
 from server.deps import ArtifactsDep, DbDep, QueueDep
-from server.errors import PROBLEM_RESPONSES, _doc, clean
+from server.errors import PROBLEM_RESPONSES, problem_doc, clean
 from server.routes.files import ANIMATION_TYPES, files_of, pattern_download, require_done, serve_file
 from server.samples import (
     SAMPLE_ID,
@@ -49,9 +49,9 @@ __all__ = ["router", "sample_out", "get_org_sample"]
 router = APIRouter(prefix="/api/v1/samples", tags=["samples"], responses=PROBLEM_RESPONSES)
 
 _SAMPLE_ID = re.compile(SAMPLE_ID)
-_FILE_ERRORS = {409: _doc("the sample is not done yet")}
-_CREATE_ERRORS = {429: _doc("the queue is full; retry after Retry-After seconds"),
-                  413: _doc("the body is larger than the server accepts")}
+_FILE_ERRORS = {409: problem_doc("the sample is not done yet")}
+_CREATE_ERRORS = {429: problem_doc("the queue is full; retry after Retry-After seconds"),
+                  413: problem_doc("the body is larger than the server accepts")}
 
 
 def _when(t: float | None) -> datetime | None:
@@ -165,7 +165,7 @@ def revisions(sample: SampleDep, request: Request, db: DbDep) -> SampleList:
     return SampleList(total=len(items), items=[sample_out(request, s) for s in items])
 
 
-@router.post("/{sample_id}/cancel", response_model=SampleOut, responses={409: _doc("already done or failed")})
+@router.post("/{sample_id}/cancel", response_model=SampleOut, responses={409: problem_doc("already done or failed")})
 def cancel(sample: SampleDep, request: Request, db: DbDep, queue: QueueDep,
            user: Principal("sample:write")) -> SampleOut:
     """Stop computing the sample (a running computation is stopped unless another sample waits for it)."""

@@ -25,7 +25,7 @@ from server.routes.files import files_of, require_done, serve_file
 from server.samples import Sample, get_sample
 from server.schemas import FeedbackIn
 from server.shares import Share, add_feedback, open_share
-from server.web.i18n import LANGUAGES, WORDS, negotiate
+from server.web.i18n import WORDS, negotiate
 
 __all__ = ["router", "mount_static", "STATIC_DIR", "MODEL_VIEWER"]
 
@@ -202,5 +202,3 @@ def share_feedback(token: str, body: FeedbackIn, db: DbDep,
     add_feedback(db, share, sample.id, body.kind, body.author, body.text)
     return JSONResponse({"kind": body.kind, "received": True}, status_code=201)
 
-
-_ = LANGUAGES
