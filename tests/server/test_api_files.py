@@ -28,6 +28,8 @@ def test_done_sample_has_report_and_links(done):
     assert body["status"] == "done" and body["progress"] == 1.0
     assert body["report"]["size"]["label"] == "160/84A"
     assert body["links"]["files"] == f"/api/v1/samples/{sample_id}/files"
+    for name, url in body["links"].items():  # every link leads somewhere
+        assert client.get(url).status_code == 200, (name, url)
 
 
 def test_every_file_is_listed_and_downloads_with_a_name(done):
