@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PYOPENGL_PLATFORM ?= egl
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean web
 
 venv: $(STAMP)
 
@@ -29,3 +29,17 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) renders/demo
+
+# Browser code for the viewer and /docs, from npm, served from the service's own static files (never a CDN).
+NODE_DIR := .cache/node
+WEB_VENDOR := server/web/static/vendor
+web: $(WEB_VENDOR)/.installed
+
+$(WEB_VENDOR)/.installed:
+	npm install --silent --no-audit --no-fund --prefix $(NODE_DIR) @google/model-viewer@4 swagger-ui-dist@5
+	mkdir -p $(WEB_VENDOR)/swagger-ui
+	cp $(NODE_DIR)/node_modules/@google/model-viewer/dist/model-viewer.min.js $(WEB_VENDOR)/
+	cp $(NODE_DIR)/node_modules/@google/model-viewer/LICENSE $(WEB_VENDOR)/model-viewer.LICENSE
+	cp $(NODE_DIR)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(NODE_DIR)/node_modules/swagger-ui-dist/swagger-ui.css $(WEB_VENDOR)/swagger-ui/
+	cp $(NODE_DIR)/node_modules/swagger-ui-dist/LICENSE $(WEB_VENDOR)/swagger-ui/LICENSE
+	touch $@

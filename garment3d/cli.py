@@ -101,6 +101,20 @@ def _build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("list", help="list patterns and fabrics")
 
+    serve = sub.add_parser("serve", help="run the sample service (API, viewer pages and worker processes)")
+    serve.add_argument("--host", help="address to listen on (default GARMENT3D_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default GARMENT3D_PORT or 8000)")
+    serve.add_argument("--workers", type=int, help="worker processes (default GARMENT3D_WORKERS or 1)")
+    serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+
+    users = sub.add_parser("users", help="service accounts: add a user (prints their API key once), list users")
+    users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
+    users_add = users_sub.add_parser("add", help="add a user and print their API key (shown once)")
+    users_add.add_argument("name")
+    users_add.add_argument("--role", required=True, choices=("designer", "sales", "admin"))
+    users_add.add_argument("--org", default="default", help="organisation (created when new; default 'default')")
+    users_sub.add_parser("list", help="list users and their organisations (never their keys)")
+
     sizes = sub.add_parser("sizes", help="list the sizes of a size system with their measurements")
     sizes.add_argument("--system", default="gbt", help="'gbt' (GB/T 1335, default) or 'international' (XS-XXL)")
     sizes.add_argument("--gender", choices=("female", "male"), default="female")
@@ -328,6 +342,10 @@ def _run(args: argparse.Namespace) -> int:
         from garment3d.cli_fabric import run_fabric
 
         return run_fabric(args)
+    if args.command in ("serve", "users"):
+        from server.cli import serve, users
+
+        return serve(args) if args.command == "serve" else users(args)
     commands = {"export": _export, "import": _import, "thumbnail": _thumbnail}
     return commands[args.pattern_command](args)
 

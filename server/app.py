@@ -1,62 +1,83 @@
 """The FastAPI application: :func:`create_app` builds it from settings; ``app`` is the default one.
 
-On startup the app opens the job store, fails jobs a previous process left
-running and starts the worker; on shutdown it stops the worker.
+On startup the app opens the database (creating its tables), and, unless
+told not to, starts the worker supervisor (worker processes); on shutdown it
+stops them (running jobs go back to the queue).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from garment3d import __version__
-from garment3d.pipeline import run_sample
+from server.db.engine import make_database
 from server.errors import install_error_handlers
-from server.routes import catalog, fabrics, health, samples
+from server.jobs.embedded import DatabaseQueue
+from server.jobs.supervisor import Supervisor
+from server.routes import admin, catalog, fabrics, health, inspirations, quotes, samples, shares, users
 from server.settings import ServerSettings, get_settings
-from server.store import JobStore
-from server.worker import Runner, Worker
+from server.storage import LocalArtifacts
+from server.web import docs, viewer
 
 __all__ = ["create_app", "app"]
 
+log = logging.getLogger(__name__)
 
-def create_app(settings: ServerSettings | None = None, *, runner: Runner = run_sample) -> FastAPI:
-    """An app serving ``settings`` (read from the environment when None).
 
-    ``runner`` is the pipeline entry point the worker calls; tests replace it.
-    """
+def create_app(settings: ServerSettings | None = None) -> FastAPI:
+    """An app serving ``settings`` (read from the environment when None)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        store = JobStore(settings.database_path)
-        worker = None
-        if settings.run_worker:
-            worker = Worker(store, settings.data_dir, run=runner, threads=settings.max_concurrent_jobs)
-            worker.start()
-        app.state.store = store
-        app.state.worker = worker
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = make_database(settings.db_url)
+        queue = DatabaseQueue(db, max_queued=settings.max_queued, max_attempts=settings.job_attempts,
+                              timeout_s=settings.job_timeout_s)
+        app.state.db = db
+        app.state.queue = queue
+        app.state.artifacts = LocalArtifacts(settings.artifacts_dir)
+        supervisor = None
+        if settings.run_worker and settings.max_concurrent_jobs > 0:
+            supervisor = Supervisor(settings, queue, count=settings.max_concurrent_jobs)
+            supervisor.start()
+        app.state.supervisor = supervisor
+        log.info("garment3d %s serving; database %s; %d worker processes", __version__, db.engine.dialect.name,
+                 settings.max_concurrent_jobs if supervisor else 0)
         try:
             yield
         finally:
-            if worker is not None:
-                worker.stop()
+            if supervisor is not None:
+                supervisor.stop()
+            db.dispose()
 
     app = FastAPI(
         title="garment3d",
         version=__version__,
-        summary="Virtual garment samples: pattern, body, drape and turntable renders.",
+        summary="Virtual garment samples: pattern, body, drape and turntable renders; share links, quotes.",
         lifespan=lifespan,
         max_body_size=settings.max_body_bytes,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     install_error_handlers(app)
     app.include_router(samples.router)
+    app.include_router(shares.router)
+    app.include_router(quotes.router)
+    app.include_router(inspirations.router)
     app.include_router(catalog.router)
+    app.include_router(users.router)
+    app.include_router(admin.router)
     app.include_router(health.router)
-    app.include_router(fabrics.router, prefix="/api")
+    app.include_router(fabrics.router, prefix="/api/v1")
+    app.include_router(viewer.router)
+    app.include_router(docs.router)
+    viewer.mount_static(app)
     return app
 
 

@@ -1,7 +1,7 @@
 """Shared route dependencies, as ``Annotated`` aliases.
 
-The app factory puts the settings, the job store and the worker (None when
-disabled) on ``app.state``; routes receive them through these aliases.
+The app factory puts the settings, the database, the job queue, the artifact
+store and the supervisor (None when this server runs no workers) on ``app.state``.
 """
 
 from __future__ import annotations
@@ -10,25 +10,37 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from server.db.engine import Database
+from server.jobs.queue import JobQueue
+from server.jobs.supervisor import Supervisor
 from server.settings import ServerSettings
-from server.store import JobStore
-from server.worker import Worker
+from server.storage import LocalArtifacts
 
-__all__ = ["SettingsDep", "StoreDep", "WorkerDep"]
+__all__ = ["SettingsDep", "DbDep", "QueueDep", "ArtifactsDep", "SupervisorDep"]
 
 
 def get_app_settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
-def get_store(request: Request) -> JobStore:
-    return request.app.state.store
+def get_db(request: Request) -> Database:
+    return request.app.state.db
 
 
-def get_worker(request: Request) -> Worker | None:
-    return request.app.state.worker
+def get_queue(request: Request) -> JobQueue:
+    return request.app.state.queue
+
+
+def get_artifacts(request: Request) -> LocalArtifacts:
+    return request.app.state.artifacts
+
+
+def get_supervisor(request: Request) -> Supervisor | None:
+    return request.app.state.supervisor
 
 
 SettingsDep = Annotated[ServerSettings, Depends(get_app_settings)]
-StoreDep = Annotated[JobStore, Depends(get_store)]
-WorkerDep = Annotated[Worker | None, Depends(get_worker)]
+DbDep = Annotated[Database, Depends(get_db)]
+QueueDep = Annotated[JobQueue, Depends(get_queue)]
+ArtifactsDep = Annotated[LocalArtifacts, Depends(get_artifacts)]
+SupervisorDep = Annotated[Supervisor | None, Depends(get_supervisor)]

@@ -13,33 +13,43 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from garment3d.pipeline import SampleRequest
 from garment3d.types import Measurements
 
 __all__ = [
-    "MeasurementsIn",
-    "SampleCreate",
-    "SampleLinks",
-    "SampleAccepted",
-    "SampleReport",
-    "SampleStatus",
-    "FrameList",
-    "ParameterInfo",
-    "PatternInfo",
-    "NEST_MEDIA_TYPES",
-    "FabricInfo",
-    "Health",
-    "ErrorMessage",
+    "MeasurementsIn", "SampleCreate", "SampleSubmit", "SampleRevise", "SampleLinks", "SampleReport", "SampleOut",
+    "SampleList", "FileList", "ParameterInfo", "PatternInfo", "NEST_MEDIA_TYPES", "FabricInfo", "Health",
+    "ShareCreate", "ShareOut", "FeedbackIn", "FeedbackOut", "UserCreate", "UserOut", "UserKey", "QuoteCreate",
+    "QuoteOut", "InspirationOut", "RetentionOut", "SizeChart",
 ]
+
+
+
+def _no_surrogates(text: str) -> str:
+    """Reject strings a JSON decoder let through but UTF-8 cannot hold (a lone ``\\ud800``)."""
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        raise ValueError("contains a lone surrogate (\\ud800-\\udfff), which is not text")
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        raise ValueError("contains control characters")
+    return text
+
+
+Text = Annotated[str, AfterValidator(_no_surrogates)]
+
+
+def Str(min_length: int = 0, max_length: int = 200, **kwargs: Any) -> Any:
+    return Annotated[Text, Field(min_length=min_length, max_length=max_length, **kwargs)]
+
 
 # A JSON number that is finite (Python's json module would accept NaN and Infinity); no numeric strings.
 FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
-ParameterName = Annotated[str, Field(min_length=1, max_length=64)]
+ParameterName = Str(1, 64)
+Tag = Str(1, 40)
 Gender = Literal["female", "male"]
 Quality = Literal["draft", "standard"]
-JobStatus = Literal["queued", "running", "done", "failed"]
+JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
 
 # --------------------------------------------------------------------------- input
@@ -77,16 +87,16 @@ class SampleCreate(BaseModel):
         },
     )
 
-    pattern: str = Field(min_length=1, max_length=64, description="library pattern name, see GET /api/patterns")
-    size: str = Field(min_length=1, max_length=32, description="GB/T 1335 size such as 160/84A, or 'custom'")
-    fabric: str = Field(min_length=1, max_length=64, description="fabric name, see GET /api/fabrics")
+    pattern: Str(1, 64) = Field(description="library pattern name, see GET /api/v1/patterns")
+    size: Str(1, 32) = Field(description="GB/T 1335 size such as 160/84A, or 'custom'")
+    fabric: Str(1, 64) = Field(description="fabric name, see GET /api/v1/fabrics")
     gender: Gender = "female"
     measurements: MeasurementsIn | None = Field(default=None, description="required with size 'custom', else omitted")
     parameters: dict[ParameterName, FiniteNumber] = Field(
         default_factory=dict, max_length=64, description="style parameter overrides by name, in the pattern's units"
     )
     quality: Quality = "standard"
-    allow_failed_drape: bool = Field(
+    allow_failed_drape: StrictBool = Field(
         default=False, description="render even if the drape fails its quality gates (for inspection)"
     )
 
@@ -110,6 +120,48 @@ class SampleCreate(BaseModel):
         )
 
 
+# --------------------------------------------------------------------------- input: samples
+
+
+class SampleMeta(BaseModel):
+    """What the design database records beside the request (not an input of the computation)."""
+
+    title: Str(0, 200) = ""
+    client: Str(0, 200) = Field(default="", description="the client the sample is for")
+    tags: list[Tag] = Field(default_factory=list, max_length=32)
+    colours: list[Str(1, 40)] = Field(default_factory=list, max_length=16, description="colour names or #rrggbb")
+
+
+class SampleSubmit(SampleCreate, SampleMeta):
+    """A new sample: the request plus its design-database fields."""
+
+    def request_part(self) -> dict[str, Any]:
+        return SampleCreate.model_validate(self.model_dump(include=set(SampleCreate.model_fields))).model_dump(
+            mode="json")
+
+    def meta_part(self) -> dict[str, Any]:
+        return self.model_dump(include=set(SampleMeta.model_fields))
+
+
+class SampleRevise(BaseModel):
+    """A revision: the fields to change; everything else is kept from the sample revised."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pattern: Str(1, 64) | None = None
+    size: Str(1, 32) | None = None
+    fabric: Str(1, 64) | None = None
+    gender: Gender | None = None
+    measurements: MeasurementsIn | None = None
+    parameters: dict[ParameterName, FiniteNumber] | None = Field(default=None, max_length=64)
+    quality: Quality | None = None
+    allow_failed_drape: StrictBool | None = None
+    title: Str(0, 200) | None = None
+    client: Str(0, 200) | None = None
+    tags: list[Tag] | None = Field(default=None, max_length=32)
+    colours: list[Str(1, 40)] | None = Field(default=None, max_length=16)
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -117,16 +169,12 @@ class SampleLinks(BaseModel):
     """Where to find the sample and, once it is done, its files."""
 
     self: str
+    files: str | None = None
     frames: str | None = None
     animation: str | None = None
     model: str | None = None
     pattern: str | None = None
-
-
-class SampleAccepted(BaseModel):
-    id: str
-    status: JobStatus
-    links: SampleLinks
+    manifest: str | None = None
 
 
 class SampleReport(BaseModel):
@@ -140,12 +188,25 @@ class SampleReport(BaseModel):
     timings_s: dict[str, float] = Field(default_factory=dict, description="seconds per pipeline stage")
 
 
-class SampleStatus(BaseModel):
+class SampleOut(BaseModel):
     id: str
     status: JobStatus
     stage: str | None = Field(description="pipeline stage running or last run")
     progress: float = Field(ge=0, le=1, description="fraction of the whole pipeline done")
     error: str | None = Field(description="why the sample failed, when it did")
+    reused: bool = Field(description="served from an earlier identical request's result")
+    revision: int
+    family_id: str
+    parent_id: str | None
+    pattern: str
+    size: str
+    fabric: str
+    title: str
+    client: str
+    tags: list[str]
+    colours: list[str]
+    approval: Literal["pending", "approved", "changes_requested"]
+    request: dict[str, Any]
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -153,10 +214,23 @@ class SampleStatus(BaseModel):
     links: SampleLinks
 
 
-class FrameList(BaseModel):
+class SampleList(BaseModel):
+    total: int
+    items: list[SampleOut]
+
+
+class FileList(BaseModel):
+    """URLs of every file of a done sample, by kind."""
+
     id: str
-    count: int
     frames: list[str]
+    stills: list[str]
+    animation: str | None
+    model: str | None
+    pattern_svg: str | None
+    pattern_pdf: str
+    pattern_dxf: str
+    manifest: str
 
 
 class ParameterInfo(BaseModel):
@@ -171,6 +245,7 @@ class ParameterInfo(BaseModel):
 class PatternInfo(BaseModel):
     name: str
     label: str
+    label_zh: str = Field(default="", description="the garment's name in Simplified Chinese")
     description: str
     measurements: list[str]
     parameters: list[ParameterInfo]
@@ -178,25 +253,132 @@ class PatternInfo(BaseModel):
     nest_url: str = Field(default="", description="URL path of the graded nest; add ?sizes=155/80A,160/84A,...")
 
 
-# Graded-nest downloads (GET /api/patterns/{name}/nest.{format}) by format.
+# Graded-nest downloads (GET /api/v1/patterns/{name}/nest.{format}) by format.
 NEST_MEDIA_TYPES = {"svg": "image/svg+xml", "dxf": "application/dxf", "pdf": "application/pdf"}
 
 
 class FabricInfo(BaseModel):
     name: str
     display_name: str
+    display_name_zh: str = ""
     density_gsm: float
     thickness_mm: float
 
 
+class SizeChart(BaseModel):
+    system: str
+    gender: str
+    sizes: list[dict[str, Any]]
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
-    worker: Literal["running", "stopped", "disabled"]
+    workers: Literal["running", "stopped", "disabled"]
     queued: int
     running: int
 
 
-class ErrorMessage(BaseModel):
-    """Every error the API itself raises has this shape (FastAPI's validation errors carry a list instead)."""
+class ShareCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
-    detail: str
+    expires_in_days: float = Field(default=14, gt=0, le=365, allow_inf_nan=False)
+    colorways: list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]] = Field(
+        default_factory=list, max_length=12,
+        description="revisions of the same sample the client may switch between (other fabrics); empty: this one")
+    language: Literal["en", "zh"] | None = Field(default=None, description="viewer language; default: the browser's")
+
+
+class ShareOut(BaseModel):
+    id: str
+    sample_id: str
+    url: str | None = Field(description="the viewer link; present only in the answer that created it")
+    colorways: list[str]
+    language: str | None
+    created_at: datetime
+    expires_at: datetime
+    revoked: bool
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["approve", "comment", "changes"]
+    author: Str(0, 100) = ""
+    text: Str(0, 4000) = ""
+
+
+class FeedbackOut(BaseModel):
+    id: str
+    sample_id: str
+    kind: str
+    author: str
+    text: str
+    created_at: datetime
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Str(1, 128)
+    role: Literal["designer", "sales", "admin"]
+
+
+class UserOut(BaseModel):
+    id: str
+    name: str
+    role: str
+    organisation: str
+    key_prefix: str
+    created_at: datetime
+    disabled: bool
+
+
+class UserKey(BaseModel):
+    user: UserOut
+    api_key: str = Field(description="shown once: store it now")
+
+
+class SizeQuantity(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    size: Str(1, 32)
+    quantity: int = Field(strict=True, ge=1, le=1_000_000)
+
+
+class QuoteCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sizes: list[SizeQuantity] = Field(min_length=1, max_length=20)
+    fabric_price_per_m: FiniteNumber | None = Field(default=None, ge=0, le=1e5,
+                                                    description="default: the fabric's list price")
+    making_cost: FiniteNumber | None = Field(default=None, ge=0, le=1e5, description="per garment; default: setting")
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
+    fabric_width_cm: FiniteNumber = Field(default=140.0, ge=50, le=400)
+    language: Literal["en", "zh"] | None = None
+    client: Str(0, 200) | None = None
+
+
+class QuoteOut(BaseModel):
+    id: str
+    number: str
+    sample_id: str
+    created_at: datetime
+    currency: str
+    total: float
+    lines: list[dict[str, Any]]
+    pdf_url: str
+
+
+class InspirationOut(BaseModel):
+    id: str
+    sample_id: str | None
+    title: str
+    media_type: str
+    palette: list[str]
+    url: str
+    created_at: datetime
+
+
+class RetentionOut(BaseModel):
+    samples_purged: int
+    artifacts_deleted: int

@@ -1,8 +1,10 @@
-"""GET /api/patterns and GET /api/fabrics: what a sample can be made of.
+"""GET /api/v1/patterns, /fabrics, /sizes: what a sample can be made of.
 
-Each pattern also has a thumbnail (``GET /api/patterns/{name}/thumbnail.png``,
+Each pattern also has a thumbnail (``GET /api/v1/patterns/{name}/thumbnail.png``,
 its pieces at default parameters and 160/84A, cached by definition content)
-and a graded nest download (``GET /api/patterns/{name}/nest.svg|dxf|pdf?sizes=...``).
+and a graded nest download (``GET /api/v1/patterns/{name}/nest.svg|dxf|pdf?sizes=...``).
+The pattern list is parsed once per change of the library folder (its files'
+names, sizes and modification times), not on every request.
 """
 
 from __future__ import annotations
@@ -20,18 +22,36 @@ from garment3d.fabrics import list_fabrics, load_fabric
 from garment3d.patterns import PatternDefinition, get_definition, list_patterns
 from garment3d.patterns.grading import GRADING_REFERENCES, grade, nest_to_pdf, nest_to_svg, write_nest
 from garment3d.patterns.thumbnail import DEFAULT_THUMBNAIL_PX, PX_RANGE, thumbnail_key, thumbnail_png
-from server.schemas import NEST_MEDIA_TYPES, FabricInfo, ParameterInfo, PatternInfo
+from garment3d.quote import display_name
+from garment3d.settings import get_settings as get_library_settings
+from server.auth import Principal
+from server.errors import PROBLEM_RESPONSES, clean
+from server.schemas import NEST_MEDIA_TYPES, FabricInfo, ParameterInfo, PatternInfo, SizeChart
 
 __all__ = ["router"]
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["catalog"])
+router = APIRouter(prefix="/api/v1", tags=["catalog"], responses=PROBLEM_RESPONSES)
+_cache: dict[str, tuple[tuple, list]] = {}
+
+
+def _folder_key(folder: Path, pattern: str) -> tuple:
+    return tuple((p.name, s.st_size, s.st_mtime_ns) for p in sorted(folder.glob(pattern)) for s in [p.stat()])
 
 
 @router.get("/patterns", response_model=list[PatternInfo])
-def patterns() -> list[PatternInfo]:
-    """Every library pattern with its style parameters (default and allowed range)."""
+def patterns(user: Principal("catalog:read")) -> list[PatternInfo]:
+    """Every library pattern with its style parameters (default and allowed range) and names in en/zh."""
+    key = _folder_key(get_library_settings().patterns_dir, "*.toml")
+    cached = _cache.get("patterns")
+    if cached is None or cached[0] != key:
+        cached = (key, _patterns())
+        _cache["patterns"] = cached
+    return cached[1]
+
+
+def _patterns() -> list[PatternInfo]:
     result = []
     for name in list_patterns():
         try:
@@ -43,6 +63,7 @@ def patterns() -> list[PatternInfo]:
             PatternInfo(
                 name=definition.name,
                 label=definition.label,
+                label_zh=display_name(definition.name, "zh", ""),
                 description=definition.description,
                 measurements=list(definition.measurements),
                 parameters=[
@@ -51,8 +72,8 @@ def patterns() -> list[PatternInfo]:
                     )
                     for p in definition.parameters
                 ],
-                thumbnail_url=f"/api/patterns/{definition.name}/thumbnail.png",
-                nest_url=f"/api/patterns/{definition.name}/nest.svg",
+                thumbnail_url=f"/api/v1/patterns/{definition.name}/thumbnail.png",
+                nest_url=f"/api/v1/patterns/{definition.name}/nest.svg",
             )
         )
     return result
@@ -63,7 +84,7 @@ def _library_definition(name: str) -> PatternDefinition:
     try:
         return get_definition(name)
     except UnknownPatternError as exc:
-        raise NotFoundError(str(exc)) from None
+        raise NotFoundError(clean(str(exc))) from None
 
 
 @router.get(
@@ -75,6 +96,7 @@ def _library_definition(name: str) -> PatternDefinition:
 def pattern_thumbnail(
     name: str,
     request: Request,
+    user: Principal("catalog:read"),
     px: Annotated[int, Query(ge=PX_RANGE[0], le=PX_RANGE[1], description="width and height in pixels")] = (
         DEFAULT_THUMBNAIL_PX
     ),
@@ -98,7 +120,7 @@ def _parameters(values: list[str]) -> dict[str, float]:
         except ValueError:
             number = None
         if number is None:
-            raise InvalidRequestError(f"param '{text}' is not NAME=NUMBER")
+            raise InvalidRequestError(f"query.param: '{clean(text, 80)}' is not NAME=NUMBER")
         result[key.strip()] = number
     return result
 
@@ -112,6 +134,7 @@ def _parameters(values: list[str]) -> dict[str, float]:
 def pattern_nest(
     name: str,
     fmt: str,
+    user: Principal("catalog:read"),
     sizes: Annotated[
         str, Query(min_length=1, max_length=400, description="comma-separated sizes, e.g. 155/80A,160/84A")
     ],
@@ -123,7 +146,7 @@ def pattern_nest(
 ) -> Response:
     """The pattern at several sizes aligned at the grading reference, as one SVG, DXF or PDF file."""
     if fmt not in NEST_MEDIA_TYPES:
-        raise NotFoundError(f"no nest format '{fmt}' (known: {', '.join(NEST_MEDIA_TYPES)})")
+        raise NotFoundError(f"no nest format '{clean(fmt, 20)}' (known: {', '.join(NEST_MEDIA_TYPES)})")
     definition = _library_definition(name)
     labels = [s.strip() for s in sizes.split(",")]
     nest = grade(definition, labels, _parameters(param), gender, reference)
@@ -141,8 +164,8 @@ def pattern_nest(
 
 
 @router.get("/fabrics", response_model=list[FabricInfo])
-def fabrics() -> list[FabricInfo]:
-    """Every library fabric."""
+def fabrics(user: Principal("catalog:read")) -> list[FabricInfo]:
+    """Every library fabric, with its names in en/zh (swatches and colorways: server/routes/fabrics.py)."""
     result = []
     for name in list_fabrics():
         try:
@@ -154,8 +177,21 @@ def fabrics() -> list[FabricInfo]:
             FabricInfo(
                 name=fabric.name,
                 display_name=fabric.display_name,
+                display_name_zh=display_name(fabric.name, "zh", ""),
                 density_gsm=fabric.density_gsm,
                 thickness_mm=fabric.thickness_mm,
             )
         )
     return result
+
+
+@router.get("/sizes", response_model=SizeChart)
+def size_chart(user: Principal("catalog:read"), system: Annotated[str, Query(pattern="^(gbt|international)$")] = "gbt",
+               gender: Annotated[str, Query(pattern="^(female|male)$")] = "female") -> SizeChart:
+    """The sizes of a size system with their body measurements (cm)."""
+    from garment3d.sizes import sizes_of
+
+    rows = [{"label": s.label, "system": s.system, "height_cm": s.measurements.height_cm,
+             "bust_cm": s.measurements.bust_cm, "waist_cm": s.measurements.waist_cm, "hip_cm": s.measurements.hip_cm}
+            for s in sizes_of(system, gender)]
+    return SizeChart(system=system, gender=gender, sizes=rows)

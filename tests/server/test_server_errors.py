@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from garment3d import errors
-from server.errors import SampleNotReadyError, status_for
+from server.auth import AuthenticationError, ForbiddenError
+from server.errors import ConflictError, GoneError, PayloadTooLargeError, SampleNotReadyError, status_for
+from server.jobs.queue import QueueFullError
 
 
 @pytest.mark.parametrize(
@@ -19,6 +21,11 @@ from server.errors import SampleNotReadyError, status_for
         (errors.InvalidFabricError, 422),
         (errors.NotFoundError, 404),
         (SampleNotReadyError, 409),
+        (ConflictError, 409),
+        (GoneError, 410),
+        (PayloadTooLargeError, 413),
+        (AuthenticationError, 401),
+        (ForbiddenError, 403),
         (errors.SimulationError, 500),
         (errors.RenderError, 500),
         (errors.Garment3DError, 500),
@@ -33,3 +40,7 @@ def test_a_new_subclass_inherits_its_parents_status():
         pass
 
     assert status_for(TooManyPanels("x")) == 422
+
+
+def test_queue_full_is_429():
+    assert status_for(QueueFullError("full", 5)) == 429

@@ -1,0 +1,164 @@
+"""Every table, as SQLAlchemy Core: the same definitions run on SQLite and PostgreSQL.
+
+Times are UNIX seconds (``Float``): portable, and comparisons such as a stale
+heartbeat are plain arithmetic on both databases. Ids are uuid4 hex strings.
+Schema changes: ``metadata.create_all`` creates missing tables; the version
+in ``meta`` is checked at start-up so an older server never runs on a newer schema.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["metadata", "SCHEMA_VERSION", "meta", "organisations", "users", "jobs", "artifacts", "job_files",
+           "samples", "shares", "feedback", "quotes", "inspirations"]
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
+
+organisations = Table(
+    "organisations", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(128), nullable=False, unique=True),
+    Column("created_at", Float, nullable=False),
+)
+
+users = Table(
+    "users", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("name", String(128), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),  # sha256 of the API key
+    Column("key_prefix", String(16), nullable=False),  # shown to admins to tell keys apart
+    Column("created_at", Float, nullable=False),
+    Column("disabled_at", Float),
+)
+
+jobs = Table(
+    "jobs", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("status", String(16), nullable=False),  # queued running done failed cancelled
+    Column("stage", String(32)),
+    Column("progress", Float, nullable=False, default=0.0),
+    Column("error", Text),
+    Column("summary", JSON),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("max_attempts", Integer, nullable=False),
+    Column("timeout_s", Float, nullable=False),
+    Column("owner", String(128)),  # the worker holding the claim
+    Column("heartbeat_at", Float),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("started_at", Float),
+    Column("finished_at", Float),
+    Column("updated_at", Float, nullable=False),
+)
+Index("jobs_by_status", jobs.c.status, jobs.c.created_at)
+Index("jobs_by_hash", jobs.c.content_hash)
+
+artifacts = Table(
+    "artifacts", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+job_files = Table(
+    "job_files", metadata,
+    Column("job_id", String(32), ForeignKey("jobs.id"), primary_key=True),
+    Column("name", String(128), primary_key=True),  # the file name the pipeline gave it
+    Column("sha256", String(64), ForeignKey("artifacts.sha256"), nullable=False),
+)
+
+samples = Table(
+    "samples", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("owner_id", String(32), ForeignKey("users.id"), nullable=False),
+    Column("family_id", String(32), nullable=False),  # the first sample of its revision history
+    Column("parent_id", String(32)),
+    Column("revision", Integer, nullable=False),
+    Column("job_id", String(32), ForeignKey("jobs.id"), nullable=False),
+    Column("request", JSON, nullable=False),
+    Column("pattern", String(64), nullable=False),
+    Column("size", String(32), nullable=False),
+    Column("fabric", String(64), nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("client", String(200), nullable=False, default=""),
+    Column("tags", JSON, nullable=False),
+    Column("colours", JSON, nullable=False),
+    Column("approval", String(24), nullable=False, default="pending"),
+    Column("cancelled", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("deleted_at", Float),
+)
+Index("samples_by_org", samples.c.org_id, samples.c.created_at)
+Index("samples_by_family", samples.c.family_id, samples.c.revision)
+
+shares = Table(
+    "shares", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("sample_id", String(32), ForeignKey("samples.id"), nullable=False),
+    Column("colorways", JSON, nullable=False),  # sample ids the client may switch between, the first is shown
+    Column("language", String(8)),
+    Column("created_by", String(32), ForeignKey("users.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
+feedback = Table(
+    "feedback", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("sample_id", String(32), ForeignKey("samples.id"), nullable=False),
+    Column("share_id", String(32), ForeignKey("shares.id"), nullable=False),
+    Column("kind", String(16), nullable=False),  # approve | comment | changes
+    Column("author", String(100), nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+    Column("created_at", Float, nullable=False),
+)
+Index("feedback_by_sample", feedback.c.sample_id, feedback.c.created_at)
+
+quotes = Table(
+    "quotes", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("sample_id", String(32), ForeignKey("samples.id"), nullable=False),
+    Column("created_by", String(32), ForeignKey("users.id"), nullable=False),
+    Column("body", JSON, nullable=False),  # the priced quote (lines, totals, currency, language)
+    Column("sha256", String(64), ForeignKey("artifacts.sha256"), nullable=False),  # the PDF
+    Column("created_at", Float, nullable=False),
+)
+
+inspirations = Table(
+    "inspirations", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("sample_id", String(32), ForeignKey("samples.id")),
+    Column("created_by", String(32), ForeignKey("users.id"), nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("media_type", String(32), nullable=False),
+    Column("sha256", String(64), ForeignKey("artifacts.sha256"), nullable=False),
+    Column("palette", JSON, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
