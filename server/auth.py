@@ -18,6 +18,7 @@ __all__ = ["PERMISSIONS", "require", "Principal", "AuthenticationError", "Forbid
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog:read": frozenset({"designer", "sales", "admin"}),
+    "fabric:write": frozenset({"designer", "admin"}),  # import scans / U3M, make prints, palettes
     "sample:read": frozenset({"designer", "sales", "admin"}),
     "sample:write": frozenset({"designer"}),  # create, revise, cancel, delete, tag
     "share:write": frozenset({"designer"}),

@@ -1,7 +1,7 @@
 """The fabric library over HTTP: a fabric's sheet and images, scan / U3M / print imports, colorways, palettes.
 
 Self-contained router without a prefix of its own: the app mounts it
-(``app.include_router(fabrics.router, prefix="/api")``), so it can move under
+(``app.include_router(fabrics.router, prefix="/api/v1")``), so it can move under
 a versioned prefix unchanged. Paths below are relative to that prefix:
 
 - ``GET  /fabrics/{name}``                      the fabric's sheet (properties, colorways, sources, credits)
@@ -17,6 +17,8 @@ Uploads are read up to a size limit and handed to garment3d.fabric, which
 checks them as hostile data; every failure is a Garment3DError, which
 ``server/errors.py`` maps to a 4xx naming the problem. Routes are plain
 functions (FastAPI runs them in its thread pool: imports take seconds).
+Reading needs ``catalog:read``; imports, prints and palettes ``fabric:write``
+(designers and admins). The library is shared by every organisation.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pydantic import BaseModel
 
 from garment3d.errors import InvalidRequestError, NotFoundError
 from garment3d.fabric.properties import FabricRecord, load_record
+from server.auth import Principal
 
 __all__ = ["router", "MAX_UPLOAD_BYTES"]
 
@@ -136,13 +139,13 @@ def _read_upload(upload: UploadFile, what: str) -> bytes:
 
 
 @router.get("/fabrics/{name}", response_model=FabricSheet)
-def fabric_sheet(name: str, request: Request) -> FabricSheet:
+def fabric_sheet(user: Principal("catalog:read"), name: str, request: Request) -> FabricSheet:
     """A library fabric's properties, colorways, published sources and image credits."""
     return _sheet(load_record(name), request)
 
 
 @router.get("/fabrics/{name}/images/{which}.png", response_class=FileResponse)
-def fabric_image(name: str, which: str) -> FileResponse:
+def fabric_image(user: Principal("catalog:read"), name: str, which: str) -> FileResponse:
     """One of the fabric's PBR images: ``base`` colour, ``normal`` map or ``roughness`` map."""
     if which not in _MAPS:
         raise NotFoundError(f"fabric image '{which}' does not exist (base, normal or roughness)")
@@ -153,7 +156,7 @@ def fabric_image(name: str, which: str) -> FileResponse:
 
 
 @router.get("/fabrics/{name}/colorways/{colour}.png", response_class=FileResponse)
-def fabric_colorway(name: str, colour: str) -> FileResponse:
+def fabric_colorway(user: Principal("catalog:read"), name: str, colour: str) -> FileResponse:
     """The fabric's base colour recoloured to ``colour`` (hex without '#', a colorway name or a CSS name)."""
     from garment3d.fabric.colorway import apply_colorway
 
@@ -163,7 +166,7 @@ def fabric_colorway(name: str, colour: str) -> FileResponse:
 
 
 @router.get("/fabrics/{name}/export.u3ma")
-def fabric_u3ma(name: str) -> Response:
+def fabric_u3ma(user: Principal("catalog:read"), name: str) -> Response:
     """The fabric as a U3MA archive (U3M 1.1 JSON, PNG textures, garment3d's own fields under custom)."""
     from garment3d.fabric.u3m import export_u3ma
 
@@ -176,6 +179,7 @@ def fabric_u3ma(name: str) -> Response:
 
 @router.post("/fabrics/scans", response_model=ScanImported, status_code=201)
 def import_scan_route(
+    user: Principal("fabric:write"),
     request: Request,
     image: Annotated[UploadFile, File(description="PNG, JPEG or TIFF scan or photo, 8 or 16 bit")],
     name: Annotated[str, Form()],
@@ -222,6 +226,7 @@ def _box(text: str | None, what: str) -> tuple[int, int, int, int] | None:
 
 @router.post("/fabrics/u3m", response_model=FabricSheet, status_code=201)
 def import_u3m_route(
+    user: Principal("fabric:write"),
     request: Request,
     file: Annotated[UploadFile, File(description=".u3ma archive (or a .u3m JSON without textures)")],
     name: Annotated[str, Form()],
@@ -235,6 +240,7 @@ def import_u3m_route(
 
 @router.post("/fabrics/prints", response_model=FabricSheet, status_code=201)
 def make_print_route(
+    user: Principal("fabric:write"),
     request: Request,
     motif: Annotated[UploadFile, File(description="PNG, JPEG or TIFF motif or full repeat")],
     name: Annotated[str, Form()],
@@ -254,6 +260,7 @@ def make_print_route(
 
 @router.post("/palettes", response_model=list[PaletteColourOut])
 def palette_route(
+    user: Principal("fabric:write"),
     request: Request,
     photo: Annotated[UploadFile, File(description="inspiration photo: PNG, JPEG or TIFF")],
     count: Annotated[int | None, Form()] = None,
