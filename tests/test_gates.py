@@ -73,3 +73,17 @@ def test_the_pipeline_refuses_with_the_gates_problems():
     with pytest.raises(SimulationError, match="slid 9.0 cm down"):
         _enforce_gates(replace(CLEAN, **BAD["waist_drop"][0]), allow_failed=False)
     _enforce_gates(replace(CLEAN, **BAD["waist_drop"][0]), allow_failed=True)
+
+
+def test_the_readme_lists_the_gates_with_todays_limits():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Quality gates"):]
+    section = section[: section.index("\n## ")]
+    for figure in (f"seam gap < {LIMITS.seam_gap_mm:g} mm", f"< {LIMITS.inside_share * 100:g} %",
+                   f"≤ {LIMITS.inside_patch_cm2:g} cm²", f"largest ≤ {LIMITS.max_stretch * 100:g} %",
+                   f"percentile ≤ {LIMITS.p99_stretch * 100:g} %", f"≤ {LIMITS.folded_seam_share * 100:g} %",
+                   f"≤ {LIMITS.waist_distance_m * 100:g} cm", f"≤ {LIMITS.waist_drop_m * 100:g} cm"):
+        assert figure in section, figure
+    assert LIMITS.max_stretch == LIMITS.max_compression and LIMITS.p99_stretch == LIMITS.p99_compression

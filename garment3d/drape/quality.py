@@ -24,7 +24,7 @@ from garment3d.drape.self_collision import weld_labels
 from garment3d.fields import sample_sdf
 from garment3d.types import Body, PanelStrain, SignedDistanceGrid, WaistEdge
 
-__all__ = ["Penetration", "seam_gap_mm", "inside_body", "edge_strain", "body_penetration", "panel_strain",
+__all__ = ["Penetration", "seam_gap_mm", "edge_strain", "body_penetration", "panel_strain",
            "folded_seam_share", "waist_edges", "FOLDED_BELOW_DEG"]
 
 #: A seam hinge is folded back when its two panels leave the seam less than this far apart (degrees; 180
@@ -48,11 +48,6 @@ def seam_gap_mm(positions: np.ndarray, seam_pairs: np.ndarray) -> float:
         return 0.0
     gaps = np.linalg.norm(positions[seam_pairs[:, 0]] - positions[seam_pairs[:, 1]], axis=1)
     return float(gaps.max() * 1000.0)
-
-
-def inside_body(positions: np.ndarray, grid: SignedDistanceGrid) -> np.ndarray:
-    """(n,) bool: vertices inside the body by the solver's distance grid (negative signed distance)."""
-    return sample_sdf(grid, positions) < 0.0
 
 
 def edge_strain(positions: np.ndarray, edges: np.ndarray, rest_length: np.ndarray) -> np.ndarray:

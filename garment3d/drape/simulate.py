@@ -35,7 +35,7 @@ from garment3d.errors import SimulationError
 from garment3d.gates import LIMITS
 from garment3d.types import Body, Drape, DrapeReport, Fabric, GarmentMesh
 
-__all__ = ["DrapeOptions", "DrapeRun", "Phase", "drape"]
+__all__ = ["DrapeOptions", "DrapeRun", "Phase", "Schedule", "drape", "measure_drape"]
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOpti
     return _Solver(model=model, state=state,
                    placed=PlacedLengths(seam_rest=seam_rest, tether_excess=np.maximum(0.0, placed - model.tether_max)),
                    collider=collider, self_contact=self_contact, garment=garment,
-                   grip=Grip(model.anchor, garment.panel_of), body=body)
+                   grip=Grip(model.anchor), body=body)
 
 
 def _controls(run: DrapeRun, schedule: Schedule, options: DrapeOptions, substeps: int) -> FrameControls:
