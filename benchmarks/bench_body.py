@@ -18,6 +18,7 @@ from collections.abc import Callable
 import numpy as np
 
 from garment3d.body import build_body, build_sdf, clear_memory_cache, load_avatar, sample_sdf
+from garment3d.body.build import fit_dress_form
 from garment3d.body.fit import fit_body, model_measure
 from garment3d.body.pose import pose_arms, rig_arms
 from garment3d.body.model import ShapeParams, load_model
@@ -70,6 +71,8 @@ def main() -> None:
         )
     rows.append((f"fit, mean of {len(SIZES)} sizes", float(np.mean(fit_rows))))
     rows.append(("fit, slowest size", float(np.max(fit_rows))))
+    finished = [timed(lambda size=size: fit_dress_form(model, size), n) for size in SIZES]
+    rows.append((f"fit + dress-form finish (as build_body), median of {len(SIZES)}", float(np.median(finished))))
 
     fitted = fit_body(model, SIZES[0]).vertices
     rows.append(("sdf build (5 mm, 5 cm margin)", timed(lambda: build_sdf(fitted, model.faces), n)))

@@ -25,15 +25,24 @@ CREASE_DEPTH_M = 0.003
 NEIGHBOUR_M = 0.01
 PROFILE_STEP_M = 0.005
 MARGIN_M = 0.02  # stay this far from the crotch and the armpits (where the loop changes shape)
+ARM_JOIN_M = 0.035
+ARM_JOIN_WINDOW_M = 0.03
 
 
 def girth_profile(
     vertices: np.ndarray, faces: np.ndarray, axis_xz: np.ndarray, low_y: float, high_y: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Levels (k,) and torso girths (k,) in m every ``PROFILE_STEP_M`` from ``low_y`` to ``high_y``
-    (heights as in ``vertices``)."""
+    (heights as in ``vertices``); NaN where a hand or arm touching the torso joins its loop
+    (the loop's half width jumps ``ARM_JOIN_M`` above the narrowest within ``ARM_JOIN_WINDOW_M``):
+    a step of the tape, not a groove of the surface."""
     levels = np.arange(low_y + MARGIN_M, high_y - MARGIN_M, PROFILE_STEP_M)
-    girths = TorsoSlicer(vertices, faces, axis_xz).profile(levels)[:, 0]
+    stats = TorsoSlicer(vertices, faces, axis_xz).profile(levels)
+    girths, half = stats[:, 0].copy(), stats[:, 3]
+    w = int(round(ARM_JOIN_WINDOW_M / PROFILE_STEP_M))
+    padded = np.pad(np.where(np.isfinite(half), half, np.inf), w, constant_values=np.inf)
+    narrowest = np.min(np.lib.stride_tricks.sliding_window_view(padded, 2 * w + 1), axis=1)
+    girths[half > narrowest + ARM_JOIN_M] = np.nan
     return levels, girths
 
 

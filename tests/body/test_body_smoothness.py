@@ -41,3 +41,16 @@ def test_crease_prone_bodies_have_smooth_profiles(model, target):
     levels, girths = girth_profile(vertices, model.faces, meas.axis_xz, meas.crotch_y, meas.armpit_y)
     assert np.isfinite(girths).mean() > 0.95
     assert len(find_creases(levels, girths)) == 0, np.round(find_creases(levels, girths), 3)
+
+
+def test_a_hand_joining_the_loop_is_a_step_not_a_crease(make_vase):
+    """A loop that widens abruptly by more than an arm's join (a hand touching the hip) is left out of the
+    profile, so the level under it is not called a groove; the same profile without that rule would be."""
+    levels, girths = _profile(make_vase, lambda y: np.where(y < 1.0, 0.16 - 0.05 * (y - 0.9), 0.21))
+    assert np.isnan(girths[(levels > 1.002) & (levels < 1.025)]).all() and np.isfinite(girths[levels < 0.998]).all()
+    assert len(find_creases(levels, girths)) == 0
+    v, f, _ = make_vase(lambda y: np.where(y < 1.0, 0.16 - 0.05 * (y - 0.9), 0.21))
+    from garment3d.body.measure import TorsoSlicer
+
+    raw = TorsoSlicer(v, f, np.zeros(2)).profile(levels)[:, 0]
+    assert len(find_creases(levels, raw)) >= 1
