@@ -144,16 +144,18 @@ def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
 
 def _mannequin(body: Body, levels: _Levels, rgb) -> Figure:
     vertices = _smoothed(body, iterations=30)
-    neck_cut = levels.neck_y + 0.06
-    head = body.vertices[body.vertices[:, 1] > neck_cut + 0.03]
-    keep = vertices[:, 1] < neck_cut
-    figure = _capped(*_piece_at(vertices, body.faces, keep, np.array([levels.neck_xz[0], _waist_y(body), levels.neck_xz[1]])))
+    neck_cut = levels.neck_y + 0.04  # below the chin: a clean flat cut the head sits on
+    head = body.vertices[body.vertices[:, 1] > neck_cut + 0.05]
+    vertices, faces = _clip(vertices, np.asarray(body.faces), np.array([0.0, 1.0, 0.0]), neck_cut)
+    keep = np.ones(len(vertices), bool)
+    centre = np.array([levels.neck_xz[0], _waist_y(body), levels.neck_xz[1]])
+    figure = _capped(*_piece_at(vertices, faces, keep, centre))
     parts = [FigurePart("figure", _surface(*figure), rgb, roughness=0.45, specular=0.04)]
     if len(head):
         low, high = head.min(axis=0), head.max(axis=0)
         centre = 0.5 * (low + high)
-        radii = 0.5 * (high - low) * np.array([0.9, 0.95, 0.9])
-        centre[1] = neck_cut + radii[1] * 0.95
+        radii = 0.5 * (high - low) * np.array([0.95, 0.95, 1.0])
+        centre[1] = neck_cut + radii[1] * 0.55  # the egg sinks into the neck and hides its cut
         parts.append(FigurePart("head", _surface(*_ellipsoid(centre, radii)), rgb, roughness=0.45, specular=0.04))
     return Figure("mannequin", tuple(parts))
 
