@@ -110,16 +110,21 @@ def _levels(body: Body) -> _Levels:
 def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
     marks = body.landmarks
     vertices = _smoothed(body, iterations=40)
-    x = np.abs(vertices[:, 0] - marks.axis_xz[0])
-    y = vertices[:, 1]
     bottom_y = marks.crotch_y + 0.03
     # hip half-width from the hip girth (an ellipse about 1.3 times wider than deep), not from the mesh:
     # in the A-pose the hands hang at hip level
     hip_half = body.measured.hip_cm / 100.0 / 5.2 if body.measured.hip_cm > 0 else 0.2
-    keep = (y > bottom_y) & (y < levels.neck_y + 0.02)
-    keep &= ~((y > marks.waist_y - 0.04) & (x > levels.armhole_x))  # arms above the waist
-    keep &= ~((y <= marks.waist_y - 0.04) & (x > max(hip_half, levels.armhole_x) + 0.02))  # forearms and hands
-    torso = _piece_at(vertices, body.faces, keep, np.array([marks.axis_xz[0], marks.waist_y, marks.axis_xz[1]]))
+    # clean flat cuts: the arms at the armholes (above the waist), the legs, the neck
+    cut_from_y = marks.waist_y - 0.04
+    faces = np.asarray(body.faces)
+    for side in (1.0, -1.0):
+        normal = np.array([side, 0.0, 0.0])
+        vertices, faces = _clip(vertices, faces, normal, side * marks.axis_xz[0] + levels.armhole_x, cut_from_y)
+    vertices, faces = _clip(vertices, faces, np.array([0.0, -1.0, 0.0]), -bottom_y)
+    vertices, faces = _clip(vertices, faces, np.array([0.0, 1.0, 0.0]), levels.neck_y + 0.02)
+    x = np.abs(vertices[:, 0] - marks.axis_xz[0])
+    keep = ~((vertices[:, 1] <= cut_from_y) & (x > max(hip_half, levels.armhole_x) + 0.02))  # forearms, hands
+    torso = _piece_at(vertices, faces, keep, np.array([marks.axis_xz[0], marks.waist_y, marks.axis_xz[1]]))
     torso = _capped(*torso)
     centre = np.array([levels.neck_xz[0], 0.0, levels.neck_xz[1]])
     cap_top = float(torso[0][:, 1].max())
@@ -139,16 +144,18 @@ def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
 
 def _mannequin(body: Body, levels: _Levels, rgb) -> Figure:
     vertices = _smoothed(body, iterations=30)
-    neck_cut = levels.neck_y + 0.06
-    head = body.vertices[body.vertices[:, 1] > neck_cut + 0.03]
-    keep = vertices[:, 1] < neck_cut
-    figure = _capped(*_piece_at(vertices, body.faces, keep, np.array([levels.neck_xz[0], _waist_y(body), levels.neck_xz[1]])))
+    neck_cut = levels.neck_y + 0.04  # below the chin: a clean flat cut the head sits on
+    head = body.vertices[body.vertices[:, 1] > neck_cut + 0.05]
+    vertices, faces = _clip(vertices, np.asarray(body.faces), np.array([0.0, 1.0, 0.0]), neck_cut)
+    keep = np.ones(len(vertices), bool)
+    centre = np.array([levels.neck_xz[0], _waist_y(body), levels.neck_xz[1]])
+    figure = _capped(*_piece_at(vertices, faces, keep, centre))
     parts = [FigurePart("figure", _surface(*figure), rgb, roughness=0.45, specular=0.04)]
     if len(head):
         low, high = head.min(axis=0), head.max(axis=0)
         centre = 0.5 * (low + high)
-        radii = 0.5 * (high - low) * np.array([0.9, 0.95, 0.9])
-        centre[1] = neck_cut + radii[1] * 0.95
+        radii = 0.5 * (high - low) * np.array([0.95, 0.95, 1.0])
+        centre[1] = neck_cut + radii[1] * 0.55  # the egg sinks into the neck and hides its cut
         parts.append(FigurePart("head", _surface(*_ellipsoid(centre, radii)), rgb, roughness=0.45, specular=0.04))
     return Figure("mannequin", tuple(parts))
 
@@ -232,6 +239,41 @@ def _piece_at(vertices: np.ndarray, faces: np.ndarray, keep: np.ndarray, centre:
         faces = faces[np.sort(groups[int(np.argmin(distance))])]
     used, inverse = np.unique(faces, return_inverse=True)
     return vertices[used], inverse.reshape(-1, 3)
+
+
+def _clip(vertices: np.ndarray, faces: np.ndarray, normal: np.ndarray, offset: float, above_y: float = -np.inf):
+    """Cut the mesh by the plane ``normal . v = offset``, keeping ``normal . v <= offset``.
+
+    Only triangles whose centre is above ``above_y`` are cut; triangles across
+    the plane are split at it (one new vertex per cut edge, shared by both
+    neighbours), so the cut edge is a clean line that ``_capped`` closes flat.
+    """
+    side = vertices @ normal - offset
+    centre_y = vertices[faces][:, :, 1].mean(axis=1)
+    outside = (side[faces] > 0) & (centre_y > above_y)[:, None]
+    count = outside.sum(axis=1)
+    kept = [faces[count == 0]]
+    new_points: list[np.ndarray] = []
+    edge_point: dict[tuple[int, int], int] = {}
+
+    def cut(a: int, b: int) -> int:
+        key = (min(a, b), max(a, b))
+        if key not in edge_point:
+            t = side[a] / (side[a] - side[b])
+            new_points.append(vertices[a] + t * (vertices[b] - vertices[a]))
+            edge_point[key] = len(vertices) + len(new_points) - 1
+        return edge_point[key]
+
+    for face, out in zip(faces[(count == 1) | (count == 2)], outside[(count == 1) | (count == 2)]):
+        roll = int(np.argmax(out)) if out.sum() == 1 else int(np.argmin(out))
+        a, b, c = np.roll(face, -roll)  # a: the lone vertex on its side
+        ab, ac = cut(a, b), cut(a, c)
+        if out.sum() == 1:  # a outside: keep the quad b, c, ac, ab
+            kept.append(np.array([[ab, b, c], [ab, c, ac]]))
+        else:  # a inside
+            kept.append(np.array([[a, ab, ac]]))
+    points = np.vstack([vertices, *new_points]) if new_points else vertices
+    return points, np.vstack(kept)
 
 
 def _capped(vertices: np.ndarray, faces: np.ndarray):

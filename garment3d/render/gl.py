@@ -27,7 +27,7 @@ __all__ = ["EGL_PACKAGES", "GLContext", "open_context", "import_gl"]
 log = logging.getLogger(__name__)
 
 EGL_PACKAGES = "libegl1 libegl-mesa0 libgl1-mesa-dri"
-PROGRAM_VARIANTS = ("PER_VERTEX", "PER_PIXEL", "FLOOR")
+PROGRAM_VARIANTS = ("PER_VERTEX", "DETAIL", "PER_PIXEL", "FLOOR")
 _ATTRIBUTES = {"position": (0, 3), "normals": (1, 3), "uv": (2, 2), "tangent": (3, 4)}
 
 

@@ -100,8 +100,9 @@ class StudioScene:
     def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False) -> np.ndarray:
         """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg``.
 
-        Images of ``studio.per_pixel_from_px`` and larger are shaded per pixel
-        with the fabric's normal and roughness maps; smaller ones per vertex.
+        Images of ``studio.detail_from_px`` and larger show the fabric's normal
+        and roughness maps per pixel (every light per pixel with ``studio.per_pixel``);
+        smaller ones are lit per vertex.
 
         Opaque images have alpha 255 everywhere; transparent ones have straight
         (not premultiplied) alpha, 0 on the backdrop.
@@ -121,7 +122,10 @@ class StudioScene:
             GL.glBindTexture(GL.GL_TEXTURE_2D, self.shadow_texture)
             program.set("u_shadow_tex", 3)
             self.floor_mesh.draw()
-        program = ctx.programs["PER_PIXEL" if size_px >= studio.per_pixel_from_px else "PER_VERTEX"]
+        variant = "PER_VERTEX"
+        if size_px >= studio.detail_from_px:
+            variant = "PER_PIXEL" if studio.per_pixel else "DETAIL"
+        program = ctx.programs[variant]
         program.use()
         self._set_frame_uniforms(program, azimuth_deg, transparent)
         GL.glDisable(GL.GL_BLEND)  # opaque surfaces: blending only costs (llvmpipe)

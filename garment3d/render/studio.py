@@ -48,4 +48,5 @@ class Studio:
     ground_shadow: bool = True  # a soft contact shadow on an otherwise invisible floor
     shadow_strength: float = 0.45  # darkest share of the backdrop taken away under the feet
     samples: int = 4  # multisampling of every pixel (silhouettes and weave without shimmer)
-    per_pixel_from_px: int = 1024  # images this large and larger are shaded per pixel (normal, roughness maps)
+    detail_from_px: int = 1024  # images this large and larger show the normal and roughness maps per pixel
+    per_pixel: bool = False  # detailed images with every light per pixel (sharper highlights, about 3x slower)

@@ -318,3 +318,21 @@ def test_azimuth_convention_front_is_zero_and_left_side_is_90(tmp_path, skirt_dr
     assert columns[0].mean() > 64 + 8  # seen from the front, the body's left is on the image right
     assert abs(columns[90].mean() - 64) < 8 and len(columns[90]) > len(columns[0])
     assert columns[180].mean() < 64 - 8
+
+
+def test_normal_map_shows_in_large_stills_only(tmp_path, skirt_drape, body):
+    """A ridged normal map (ridges 2.5 cm apart at true scale) changes a 1024 px still, not a 256 px frame."""
+    from PIL import Image
+
+    ridges = np.full((64, 64, 3), 128, np.uint8)
+    ridges[..., 0] = np.rint(128 + 100 * np.sin(np.arange(64) / 64 * 2 * np.pi)).astype(np.uint8)[None, :]
+    ridges[..., 2] = 200
+    Image.fromarray(ridges).save(tmp_path / "ridges.png")
+    flat = make_fabric(LINEN_SCAN, tile_cm=(5.0, 5.0))
+    ridged = make_fabric(LINEN_SCAN, tile_cm=(5.0, 5.0), normal_path=tmp_path / "ridges.png")
+    for size, changes in ((1024, True), (256, False)):
+        a = load(render_still(skirt_drape, body, flat, 0.0, size, tmp_path / f"flat{size}.png"))
+        b = load(render_still(skirt_drape, body, ridged, 0.0, size, tmp_path / f"ridged{size}.png"))
+        skirt = reddish(a)
+        difference = np.abs(a - b).max(axis=2)[skirt]
+        assert (difference.mean() > 2.0) == changes, (size, difference.mean())

@@ -3,7 +3,9 @@
 // where the mipmapped normal map averages out, Toksvig, so fine weave does not
 // sparkle); turntable frames use the per-vertex lighting (a 1 cm garment mesh
 // is 2-3 px a triangle at 512 px) and the per-pixel scan.
-// Compiled three ways: PER_PIXEL (stills), per vertex (frames) and FLOOR (only
+// Compiled four ways: PER_PIXEL (every light per pixel), DETAIL (stills: per-vertex
+// light with the normal map's relief under the key light and the roughness map per
+// pixel), per vertex (frames) and FLOOR (only
 // a soft contact shadow on the backdrop colour). Variants, not uniform branches:
 // llvmpipe runs both sides of a branch it cannot prove uniform.
 in vec3 v_position;
@@ -73,6 +75,21 @@ void main() {
 #else
     diffuse = gl_FrontFacing ? v_diffuse_front : v_diffuse_back;
     extra = gl_FrontFacing ? v_extra_front : v_extra_back;
+#ifdef DETAIL
+    // stills: per-vertex light, plus the weave's relief under the key light and its roughness per pixel
+    if (u_has_normal_tex) {
+        vec3 n, t, b; bool has_frame;
+        surface_frame(normalize(gl_FrontFacing ? v_normal : -v_normal), v_tangent, n, t, b, has_frame);
+        vec3 m = texture(u_normal_tex, v_uv).xyz * 2.0 - 1.0;
+        m.xy *= u_normal_strength;
+        vec3 bent = normalize(t * m.x + b * m.y + n * max(m.z, 0.05));
+        float wrap = clamp(u_light_soft[0] + u_wrap, 0.0, 0.9);
+        float flat_key = max(dot(n, u_light_dir[0]) + wrap, 0.0);
+        float bent_key = max(dot(bent, u_light_dir[0]) + wrap, 0.0);
+        diffuse = max(diffuse + (bent_key - flat_key) / ((1.0 + wrap) * (1.0 + wrap)) * u_light_rgb[0], 0.0);
+    }
+    if (u_has_rough_tex) extra *= clamp(1.0 / max(texture(u_rough_tex, v_uv).r, 0.05), 0.5, 2.0);
+#endif
 #endif
     o_color = vec4(to_srgb(tonemap(albedo * diffuse + extra)), 1.0) * u_opacity;  // premultiplied
 #endif
