@@ -148,7 +148,7 @@ def entries() -> list[Entry]:
             _fabric("silk_dupioni", "Garnet-gold shot silk dupioni", "silk_slub", "100% silk (mulberry warp, dupion weft)",
                     "plain weave, fine warp and slubbed dupion weft, 48 ends x 26 picks per cm", (4.0, 4.0),
                     _physics(110.0, 0.3, (6000, 4000), 30, (10.0, 14.0), 0.4), 137, 48.0,
-                    [("garnet-gold", "#9b2d30"), ("peacock", "#1f6e74"), ("champagne", "#d8c39a")]),
+                    [("garnet", "#9b2d30"), ("peacock", "#1f6e74"), ("champagne", "#d8c39a")]),
             "silk_slub", (0.55, 0.85), _silk_sources(25.3),
             lambda: render_weave(WeaveSpec(plain(), 48, 26, (0.60, 0.14, 0.18), (0.72, 0.42, 0.20), cover=(0.9, 0.95),
                                            tone=(0.03, 0.06), slub=(0.04, 0.35), slub_cm=0.35, gap_shade=0.4),
@@ -160,7 +160,7 @@ def entries() -> list[Entry]:
                     "100% silk", "jacquard: warp-faced 8-harness satin ground, weft-faced satin flower figure in a "
                     "gold weft, 64 ends x 40 picks per cm, repeat 8 x 8 cm half drop", brocade_tile,
                     _physics(165.0, 0.35, (9000, 7000), 40, (22.0, 18.0), 0.45), 90, 95.0,
-                    [("crimson-gold", "#7a1f2b"), ("navy-silver", "#1d2440"), ("jade-gold", "#2f6b57")]),
+                    [("crimson", "#7a1f2b"), ("navy", "#1d2440"), ("jade", "#2f6b57")]),
             "silk_jacquard", (0.60, 0.85), {**_silk_sources(38), "figure": "flower, two per 8 x 8 cm repeat, half drop"},
             lambda: render_weave(WeaveSpec(satin(8, 3), 64, 40, (0.48, 0.10, 0.15), (0.40, 0.08, 0.12),
                                            cover=(0.97, 0.92), tone=(0.02, 0.03), slub=(0.02, 0.03), dive=0.2,

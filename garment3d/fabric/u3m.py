@@ -449,7 +449,7 @@ def _document(record: FabricRecord, sizes: dict[str, tuple[int, int]]) -> dict[s
                           if "roughness.png" in sizes else None),
         normal={"constant": {"x": 0.0, "y": 0.0, "z": 1.0},
                 "texture": None if "normal.png" not in sizes else
-                {"factor": 1.0, "image": _image_block("textures/normal.png", sizes["normal.png"], tile)}},
+                {"scale": 1.0, "image": _image_block("textures/normal.png", sizes["normal.png"], tile)}},
         clearcoat_normal={"constant": {"x": 0.0, "y": 0.0, "z": 1.0}, "texture": None},
         basecolor={"constant": {"r": 1.0, "g": 1.0, "b": 1.0},
                    "texture": {"mode": "multiply", "factor": {"r": 1.0, "g": 1.0, "b": 1.0},

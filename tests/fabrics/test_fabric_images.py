@@ -97,3 +97,33 @@ def test_16_bit_grey_tiff(tmp_path):
 def test_empty_upload():
     with pytest.raises(InvalidFabricError, match="empty"):
         read_image(b"", "scan", "x.png")
+
+
+def _tiff_rgb16(width: int, height: int, values: np.ndarray) -> bytes:
+    """A minimal uncompressed little-endian 16-bit RGB TIFF (Pillow cannot write one)."""
+    data = values.astype("<u2").tobytes()
+    tags = [(256, 3, width), (257, 3, height), (258, 3, None), (259, 3, 1), (262, 3, 2), (273, 4, None),
+            (277, 3, 3), (278, 3, height), (279, 4, len(data)), (284, 3, 1)]
+    ifd_size = 2 + 12 * len(tags) + 4
+    bits_at, data_at = 8 + ifd_size, 8 + ifd_size + 6
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", len(tags)))
+    for tag, kind, value in tags:
+        if tag == 258:
+            out += struct.pack("<HHII", tag, kind, 3, bits_at)
+        elif tag == 273:
+            out += struct.pack("<HHII", tag, kind, 1, data_at)
+        elif kind == 3:
+            out += struct.pack("<HHIHH", tag, kind, 1, value, 0)
+        else:
+            out += struct.pack("<HHII", tag, kind, 1, value)
+    return bytes(out + struct.pack("<I", 0) + struct.pack("<HHH", 16, 16, 16) + data)
+
+
+def test_16_bit_colour_tiff_reads_with_its_colours(tmp_path):
+    values = np.zeros((32, 32, 3), np.uint16)
+    values[..., 0] = 65535  # red
+    values[..., 2] = 32768  # half blue
+    path = tmp_path / "rgb16.tif"
+    path.write_bytes(_tiff_rgb16(32, 32, values))
+    image = read_image(path, "scan")
+    assert image.pixels[0, 0] == pytest.approx([1.0, 0.0, 0.5], abs=1 / 255)

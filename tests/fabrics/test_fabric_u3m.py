@@ -180,3 +180,25 @@ def test_our_own_block_is_checked_like_any_input(fabrics_dir, tmp_path, ours, me
     with pytest.raises(InvalidFabricError, match=message):
         import_u3m(_zip(files), "tampered", file_name="h.u3ma")
     assert not (fabrics_dir / "tampered").exists()
+
+
+@pytest.mark.parametrize("name", ["silk_charmeuse", "silk_organza", "technical_knit"])
+def test_export_validates_against_the_official_u3m_schema(fabrics_dir, tmp_path, name):
+    """Checked by the U3M 1.1 JSON schema of vizoogmbh/u3m, not by our own reader."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((U3M_DATA / "u3m_1.1_schema.json").read_text())
+    archive = export_u3ma(load_record(name), tmp_path / f"{name}.u3ma")
+    with zipfile.ZipFile(archive) as z:
+        document = json.loads(z.read(f"{name}.u3m"))
+        names = set(z.namelist())
+    errors = [f"{list(e.path)}: {e.message}" for e in jsonschema.Draft7Validator(schema).iter_errors(document)]
+    assert errors == []
+    front = document["material"]["front"]
+    assert {front[k]["texture"]["image"]["path"] for k in ("basecolor", "normal", "roughness")} <= names
+
+
+def test_the_schema_check_can_fail():
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((U3M_DATA / "u3m_1.1_schema.json").read_text())
+    bad = {"schema": "1.1", "material": {"name": ""}, "custom": None}
+    assert list(jsonschema.Draft7Validator(schema).iter_errors(bad))
