@@ -30,11 +30,12 @@ starts round the body instead of from flat sheets half a metre apart:
   below that point as a ``drop``: a dress's skirt hangs as far below its
   bodice as GarmentCode laid it. A skirt whose top edge is curved (a
   flared skirt's waist arc) hangs along that edge's normals (``hang_from``,
-  as the library's circle skirt does), its waistband from its own top edge. Sleeves start ``SLEEVE_DROP_CM`` down the
-  arm: a bodice cut wide at the shoulder (GarmentCode's shirts) is laid over
-  the top of the arm, and a sleeve cap laid round the arm from the shoulder
-  point started crossed through it (40 crossing triangle pairs on the mean
-  shirt at 2 cm; none from 3 cm down); the armhole seam pulls the cap up.
+  as the library's circle skirt does), its waistband from its own top edge.
+  Sleeves start ``SLEEVE_DROP_CM`` down the arm: a bodice cut wide at the
+  shoulder (GarmentCode's shirts) is laid over the top of the arm, and a
+  sleeve cap laid round the arm from the shoulder point started crossed
+  through it (40 crossing triangle pairs on the mean shirt at 2 cm; none
+  from 3 cm down); the armhole seam pulls the cap up.
 
 The body these patterns are drafted for is GarmentCode's own (a fixed size,
 e.g. its mean body: height 172, bust 99.8, waist 84.3, hip 103.5 cm); the
