@@ -316,8 +316,9 @@ def _extent_cm(panels: list[Panel], depths_cm: np.ndarray) -> np.ndarray:
     for panel in panels:
         if panel.placement.hang_from:
             hanging = _Hanging.of(panel)
-            inside = (depths_cm >= 0.0) & (depths_cm <= hanging.depth_span(panel))
-            total += np.where(inside, hanging.length * hanging.stretch(np.maximum(depths_cm, 0.0)), 0.0)
+            below = depths_cm - panel.placement.drop_cm  # depth below the edge it hangs from
+            inside = (below >= 0.0) & (below <= hanging.depth_span(panel))
+            total += np.where(inside, hanging.length * hanging.stretch(np.maximum(below, 0.0)), 0.0)
             continue
         low, high = _row_bounds_cm(panel, depths_cm)
         total += np.nan_to_num(high - low)
@@ -336,8 +337,8 @@ def _row_bounds_cm(panel: Panel, depths_cm: np.ndarray) -> tuple[np.ndarray, np.
 
 def _span_cm(panel: Panel) -> tuple[float, float]:
     """(least, greatest) depth of the panel below its anchor line."""
-    if panel.placement.hang_from:
-        return 0.0, _Hanging.of(panel).depth_span(panel)
+    if panel.placement.hang_from:  # its edge hangs ``drop`` below the region's line
+        return panel.placement.drop_cm, panel.placement.drop_cm + _Hanging.of(panel).depth_span(panel)
     return _anchor_y(panel) - panel.outline[:, 1].max(), _anchor_y(panel) - panel.outline[:, 1].min()
 
 
@@ -463,11 +464,10 @@ def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
     Panels of layer 0 (not drafted in another's frame) are laid side by side in azimuth order with equal gaps
     at the depth where together they are widest, starting from the one nearest
     its declared azimuth 0 (so declared azimuths only order them and need not
-    add up); other layers sit at their declared azimuth.
+    add up); other layers sit at their declared azimuth, and so does a piece
+    with no points on that row (see ``_side_by_side``).
     """
-    base = sorted((p for p in panels if _packed(p)), key=lambda p: p.placement.azimuth_deg % 360)
-    widths = np.array([_extent_cm([p], wrap.depths / CM) for p in base]) * CM  # (k, D)
-    row = int(np.argmax(widths.sum(axis=0))) if len(base) else 0
+    base, widths, row = _side_by_side(wrap, panels)
     centres = {p.name: _azimuth_fraction(wrap, row, p.placement.azimuth_deg) for p in panels}
     if len(base) > 1:
         length = wrap.arc[row, -1]
@@ -478,6 +478,19 @@ def _pack(wrap: _Wrap, panels: list[Panel]) -> dict[str, float]:
             position += w[k - 1] / 2 + gap + w[k] / 2
             centres[base[k].name] = position % 1.0
     return centres
+
+
+def _side_by_side(wrap: _Wrap, panels: list[Panel]) -> tuple[list[Panel], np.ndarray, int]:
+    """(packed panels in azimuth order, their widths (k, D) m, the packing row): the row where together they
+    are widest. A piece with no points on that row (a waistband above the skirt it is sewn to) is not laid in
+    a zero-width slot between the others: it keeps its declared azimuth."""
+    base = sorted((p for p in panels if _packed(p)), key=lambda p: p.placement.azimuth_deg % 360)
+    widths = np.array([_extent_cm([p], wrap.depths / CM) for p in base]).reshape(len(base), len(wrap.depths)) * CM
+    row = int(np.argmax(widths.sum(axis=0))) if len(base) else 0
+    if len(base) > 1 and np.any(widths[:, row] <= 0.0):
+        keep = widths[:, row] > 0.0
+        base, widths = [p for p, k in zip(base, keep) if k], widths[keep]
+    return base, widths, row
 
 
 def _row_spans_m(panel: Panel, depths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -498,7 +511,8 @@ def _hold_layout(wrap: _Wrap, panels: list[Panel], centres: dict[str, float]) ->
     waist) can be too short for those fractions, and two pieces' edges (a
     pencil skirt's two backs at the centre back) would then start crossed.
     """
-    base = sorted((p for p in panels if _packed(p) and not p.placement.hang_from), key=lambda p: centres[p.name])
+    on_row = {p.name for p in _side_by_side(wrap, panels)[0]}
+    base = sorted((p for p in panels if p.name in on_row and not p.placement.hang_from), key=lambda p: centres[p.name])
     if len(base) < 2:  # (pieces hung from a curved edge are laid along its normals, not from their centre)
         return wrap
     spans = [_row_spans_m(p, wrap.depths) for p in base]
@@ -534,7 +548,7 @@ def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame:
     reference = frame or panel
     if reference.placement.hang_from:
         depth_cm, u_cm = _Hanging.of(reference).coordinates(points_cm)
-        depth, u = depth_cm * CM, u_cm * CM
+        depth, u = (depth_cm + reference.placement.drop_cm) * CM, u_cm * CM
     elif reference.placement.align_edge:
         depth = (_anchor_y(reference) - points_cm[:, 1]) * CM
         u = (points_cm[:, 0] - _edge_x(reference, points_cm[:, 1])) * CM

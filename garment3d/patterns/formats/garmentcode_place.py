@@ -28,11 +28,14 @@ starts round the body instead of from flat sheets half a metre apart:
   wrap's anchor line (the side neck points for a torso, the waist for a
   skirt, the shoulder point for a sleeve) and every panel keeps its height
   below that point as a ``drop``: a dress's skirt hangs as far below its
-  bodice as GarmentCode laid it. Sleeves start ``SLEEVE_DROP_CM`` down the
-  arm: a bodice cut wide at the shoulder (GarmentCode's shirts) is laid over
-  the top of the arm, and a sleeve cap laid round the arm from the shoulder
-  point started crossed through it (40 crossing triangle pairs on the mean
-  shirt at 2 cm; none from 3 cm down); the armhole seam pulls the cap up.
+  bodice as GarmentCode laid it. A skirt whose top edge is curved (a
+  flared skirt's waist arc) hangs along that edge's normals (``hang_from``,
+  as the library's circle skirt does), its waistband from its own top edge.
+  Sleeves start ``SLEEVE_DROP_CM`` down the arm: a bodice cut wide at the
+  shoulder (GarmentCode's shirts) is laid over the top of the arm, and a
+  sleeve cap laid round the arm from the shoulder point started crossed
+  through it (40 crossing triangle pairs on the mean shirt at 2 cm; none
+  from 3 cm down); the armhole seam pulls the cap up.
 
 The body these patterns are drafted for is GarmentCode's own (a fixed size,
 e.g. its mean body: height 172, bust 99.8, waist 84.3, hip 103.5 cm); the
@@ -56,6 +59,7 @@ ARM_MIN_X_CM = 12.0  # a panel wholly this far from the centre plane is a sleeve
 BUST_HEIGHT_SHARE = 0.70  # a garment reaching above this share of the body's height has a bodice
 ARM_UP = (-math.sin(math.radians(45.0)), math.cos(math.radians(45.0)))  # up a left arm (x, y), mirrored for the right
 SLEEVE_DROP_CM = 3.0  # sleeves start this far down the arm: clear of a bodice laid over the shoulder
+CURVED_TOP_DEG = 30.0  # a skirt panel whose top edge turns more than this hangs from it
 CENTRE_PLANE_CM = 0.5  # an edge this near the body's centre plane is a centre front or back seam
 CENTRE_EDGE_MIN_CM = 5.0
 WAIST_EDGE_TOLERANCE_CM = 3.0  # a skirt's free top edge lying this near its top, on average, holds at the waist
@@ -148,6 +152,39 @@ def _centre_edge(laid: _Laid, middle_x: float) -> str | None:
     return best
 
 
+def _hang_skirts(placements: dict[str, Placement], pieces: list[ImportedPiece]) -> dict[str, Placement]:
+    """A skirt with a curved top (a flared skirt's waist arc) hangs along its top edges' normals, as the
+    library's circle skirt does, so its flare starts as radial folds, not crossed; its waistband hangs the
+    same way from its own top edge, so the two stay one above the other."""
+    tops = {p.name: _top_edge(p.outline, p) for p in pieces if placements[p.name].region == "waist"}
+    curved = [name for name, (edge, turning) in tops.items() if edge and turning >= CURVED_TOP_DEG]
+    if not curved or any(placements[name].align_edge for name in tops):
+        return placements
+    result = dict(placements)
+    for name, (edge, _) in tops.items():
+        if edge:
+            result[name] = replace(placements[name], hang_from=edge)
+    return result
+
+
+def _top_edge(outline: np.ndarray, piece: ImportedPiece) -> tuple[str, float]:
+    """(the edge whose ends lie highest, its turning in degrees), or ("", 0)."""
+    k = len(outline)
+    edges = {e.name: outline[(e.start + np.arange((e.end - e.start) % k + 1)) % k] for e in piece.edges}
+    edges = {name: pts for name, pts in edges.items() if np.linalg.norm(np.diff(pts, axis=0), axis=1).sum() >= 5.0}
+    if not edges:
+        return "", 0.0
+    top = max(edges, key=lambda name: float(edges[name][[0, -1], 1].mean()))
+    return top, _turning_deg(edges[top])
+
+
+def _turning_deg(points: np.ndarray) -> float:
+    """Total absolute turning of a polyline, degrees."""
+    steps = np.diff(points, axis=0)
+    angles = np.unwrap(np.arctan2(steps[:, 1], steps[:, 0]))
+    return float(np.degrees(np.abs(np.diff(angles)).sum())) if len(angles) > 1 else 0.0
+
+
 def _facing(laid: _Laid) -> str:
     """Which way a panel faces: front (+z), back (-z), or the wearer's left (+x) or right (-x)."""
     nx, nz = float(laid.normal[0]), float(laid.normal[2])
@@ -213,6 +250,7 @@ def garmentcode_pattern(imported: ImportedPattern, height_cm: float = 172.0) -> 
         else:
             placements[l.piece.name] = Placement(region, _azimuth(l, region, side, halves, middle), side=side,
                                                   drop_cm=below)
+    placements = _hang_skirts(placements, pieces)
     turned = replace(imported, pieces=tuple(pieces))
     pattern = turned.to_pattern(None, placements=placements)
     return replace(pattern, anchors=_waist_anchors(pattern) if not has_bodice else ())

@@ -104,6 +104,12 @@ def test_a_skirt_wraps_the_waist_and_holds_there_by_its_waistband():
         assert (ref.panel, ref.edge) not in partners  # the free top edge, not the seam to the skirt
         panel = pattern.panel(ref.panel)
         assert panel.edge_points(ref.edge)[:, 1].mean() > panel.outline[:, 1].mean()
+    for name in ("skirt_front", "skirt_back"):  # a flared skirt hangs from its curved waist, sewn to the band
+        hang = pattern.panel(name).placement.hang_from
+        assert partners[(name, hang)][0].startswith("wb_")
+        assert pattern.panel(name).placement.drop_cm == pytest.approx(4.4, abs=0.3)  # below the band's top
+    for ref in pattern.anchors:
+        assert pattern.panel(ref.panel).placement.hang_from == ref.edge  # the band hangs from its own top edge
     assert pattern.panel("skirt_front").placement.azimuth_deg == pytest.approx(0.0, abs=2.0)
     assert pattern.panel("skirt_back").placement.azimuth_deg == pytest.approx(180.0, abs=2.0)
 
