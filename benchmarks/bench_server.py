@@ -9,7 +9,8 @@ connections spread over ``--processes`` client processes:
 - ``/healthz`` (the baseline: the cheapest route),
 - a cached frame (``/api/v1/samples/{id}/frames/0``, a 512 x 512 PNG),
 - the viewer page (``/s/{token}``),
-- the status endpoint (``/api/v1/samples/{id}``).
+- the status endpoint (``/api/v1/samples/{id}``),
+- the pattern catalogue (``/api/v1/patterns``; it re-parsed every definition per request before).
 
 Prints requests/s, p50 and p99 (ms), and each route's throughput as a ratio to
 the baseline's. Usage: ``python benchmarks/bench_server.py [--seconds 10] [--connections 20]``.
@@ -153,7 +154,8 @@ def main() -> int:
             auth = {"Authorization": f"Bearer {key}"}
             routes = [("healthz (baseline)", "/healthz", {}), ("cached frame", f"/api/v1/samples/{sample_id}/frames/0",
                                                                   auth),
-                      ("viewer page", f"/s/{token}", {}), ("status", f"/api/v1/samples/{sample_id}", auth)]
+                      ("viewer page", f"/s/{token}", {}), ("status", f"/api/v1/samples/{sample_id}", auth),
+                      ("pattern catalogue", "/api/v1/patterns", auth)]
             print(f"{args.connections} connections from {args.processes} client processes, {args.seconds:g} s each; "
                   f"server: 1 uvicorn process, no workers; machine: {os.cpu_count()} cores (shared)")
             print(f"{'route':<20} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>7}")
