@@ -74,7 +74,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(users.router)
     app.include_router(admin.router)
     app.include_router(health.router)
-    app.include_router(fabrics.router, prefix="/api/v1")
+    # scans, U3MA archives and photos are uploads: the upload limit, not the JSON body limit
+    app.include_router(fabrics.router, prefix="/api/v1", max_body_size=settings.max_upload_bytes)
     app.include_router(viewer.router)
     app.include_router(docs.router)
     viewer.mount_static(app)
