@@ -209,7 +209,7 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
     drape_progress = (lambda f: progress("drape", f)) if progress else None
     options = _render_options(request, preset)
-    warming = prepare_render(body, options)  # the figure and OpenGL context get ready while the cloth drapes
+    warming = prepare_render(body, options, valid.fabric)  # figure, OpenGL context and shaders get ready while the cloth drapes
     try:
         result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
         _enforce_gates(result.report, request.allow_failed_drape)

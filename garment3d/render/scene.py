@@ -101,8 +101,9 @@ class StudioScene:
         """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg``.
 
         Images of ``studio.detail_from_px`` and larger show the fabric's normal
-        and roughness maps per pixel (every light per pixel with ``studio.per_pixel``);
-        smaller ones are lit per vertex.
+        and roughness maps per pixel, and from ``studio.per_pixel_from_px`` (or
+        with ``studio.per_pixel``) every light is computed per pixel; smaller
+        images are lit per vertex.
 
         Opaque images have alpha 255 everywhere; transparent ones have straight
         (not premultiplied) alpha, 0 on the backdrop.
@@ -124,7 +125,7 @@ class StudioScene:
             self.floor_mesh.draw()
         variant = "PER_VERTEX"
         if size_px >= studio.detail_from_px:
-            variant = "PER_PIXEL" if studio.per_pixel else "DETAIL"
+            variant = "PER_PIXEL" if studio.per_pixel or size_px >= studio.per_pixel_from_px else "DETAIL"
         program = ctx.programs[variant]
         program.use()
         self._set_frame_uniforms(program, azimuth_deg, transparent)

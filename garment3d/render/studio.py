@@ -49,4 +49,6 @@ class Studio:
     shadow_strength: float = 0.45  # darkest share of the backdrop taken away under the feet
     samples: int = 4  # multisampling of every pixel (silhouettes and weave without shimmer)
     detail_from_px: int = 1024  # images this large and larger show the normal and roughness maps per pixel
-    per_pixel: bool = False  # detailed images with every light per pixel (sharper highlights, about 3x slower)
+    per_pixel_from_px: int = 1536  # and from this size every light per pixel too (a 1 cm triangle spans ~10 px
+    # at 2048 px: lighting per vertex would show its facets in highlights)
+    per_pixel: bool = False  # every light per pixel at every detailed size

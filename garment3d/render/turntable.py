@@ -79,17 +79,21 @@ class PreparedRender:
             self.context = None
 
 
-def prepare_render(body: Body, options: RenderOptions) -> Future:
+def prepare_render(body: Body, options: RenderOptions, fabric: Fabric | None = None, studio: Studio = Studio()) -> Future:
     """Start building the figure and the OpenGL context on a worker thread; a Future of :class:`PreparedRender`.
 
     The render stage's first frame then comes without the context and shader
-    set-up (about a second on llvmpipe); errors (no EGL) surface from the Future.
+    set-up; with ``fabric``, a tiny scene is also drawn once in each shading
+    variant, so that llvmpipe compiles its machine code now rather than at the
+    first frame. Errors (no EGL) surface from the Future.
     """
     check_options(options)
 
     def work() -> PreparedRender:
         figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
         context = open_context()
+        if fabric is not None:
+            _warm_up(context, body, fabric, figure, studio, options)
         if context.movable:
             context.release()
         else:
@@ -101,6 +105,28 @@ def prepare_render(body: Body, options: RenderOptions) -> Future:
     future = executor.submit(work)
     executor.shutdown(wait=False)
     return future
+
+
+def _warm_up(context, body: Body, fabric: Fabric, figure: Figure, studio: Studio, options: RenderOptions) -> None:
+    """Draw a one-triangle garment in every shading variant the render will use (tiny images)."""
+    from garment3d.types import DrapeReport, GarmentMesh
+
+    positions = np.array([[0.0, 1.0, 0.2], [0.1, 1.0, 0.2], [0.0, 1.1, 0.2]])
+    garment = GarmentMesh(
+        panel_names=("warm_up",), rest_uv=positions[:, :2].copy(), positions=positions,
+        faces=np.array([[0, 1, 2]], np.int32), panel_of=np.zeros(3, np.int32),
+        seam_pairs=np.zeros((0, 2), np.int32), seam_of=np.zeros(0, np.int32), anchor_mask=np.zeros(3, bool),
+        spacing_m=0.1,
+    )
+    report = DrapeReport(0.0, 0, 0.0, 0.0, 0.0, True, 0, 0.0, 0.0, 3)
+    drape = Drape(garment=garment, positions=positions, report=report)
+    studio = replace(studio, ground_shadow=studio.ground_shadow and options.ground_shadow)
+    scene = StudioScene(drape, body, fabric, figure, studio, ctx=context)
+    scene.render(0.0, 32, transparent=options.transparent)
+    replace_detail = replace(studio, detail_from_px=16)
+    scene.studio = replace_detail
+    scene.render(0.0, 32, transparent=options.transparent)
+    scene.ctx = None  # the context lives on (its objects are freed when it closes)
 
 
 def _figure_key(options: RenderOptions) -> tuple:

@@ -89,7 +89,7 @@ def test_prepared_render_gives_the_same_frames(tmp_path, skirt_drape, body, line
     from garment3d.render.turntable import prepare_render, render_turntable
 
     options = RenderOptions(frames=2, size_px=64, outputs=("frames",))
-    prepared = prepare_render(body, options).result()
+    prepared = prepare_render(body, options, linen).result()  # with the shader warm-up draws
     warm = render_turntable(skirt_drape, body, linen, options, tmp_path / "warm", prepared=prepared)
     assert prepared.context is None  # taken over and closed by the render
     cold = render_turntable(skirt_drape, body, linen, options, tmp_path / "cold")
