@@ -157,6 +157,9 @@ class DatabaseQueue:
         t = now()
         cutoff = t - stale_after_s
         stale = (jobs.c.status == "running") & (jobs.c.heartbeat_at < cutoff)
+        with self.db.read() as conn:  # the common case, nothing stale, takes no write lock
+            if conn.execute(select(jobs.c.id).where(stale).limit(1)).first() is None:
+                return []
         with self.db.write() as conn:
             rows = conn.execute(select(jobs.c.id, jobs.c.attempts, jobs.c.max_attempts).where(stale)).all()
             for job_id, attempts, max_attempts in rows:

@@ -26,7 +26,7 @@ def _runs(log) -> Counter:
     return Counter(tuple(line.split()[:2]) for line in log.read_text().splitlines())
 
 
-def _wait(http, ids, wanted=("done",), timeout_s=60.0) -> dict[str, dict]:
+def _wait(http, ids, wanted=("done",), timeout_s=180.0) -> dict[str, dict]:
     deadline = time.monotonic() + timeout_s
     while True:
         bodies = {i: http.get(f"/api/v1/samples/{i}").json() for i in ids}
@@ -133,7 +133,7 @@ def test_fifty_concurrent_submissions_are_all_accounted_for(tmp_path, run_log):
                 assert refused.headers["content-type"] == "application/problem+json"
             accepted = [a.json()["id"] for a in answers if a.status_code == 202]
             assert statuses[202] >= 20
-            bodies = _wait(http, accepted, timeout_s=120)
+            bodies = _wait(http, accepted, timeout_s=240)
             assert {b["status"] for b in bodies.values()} == {"done"}
             listed = http.get("/api/v1/samples", params={"limit": 200}).json()
             assert listed["total"] == len(accepted)

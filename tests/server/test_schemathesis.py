@@ -33,6 +33,7 @@ def test_api_conforms_to_its_schema(tmp_path):
              "--generation-deterministic", "--request-timeout", "60", "-H", f"Authorization: Bearer {key}",
              "--suppress-health-check", "all"],
             capture_output=True, text=True, timeout=900, env=os.environ | {"NO_COLOR": "1"},
+            cwd=tmp_path,  # schemathesis keeps a .schemathesis/ folder in its working directory
         )
     finally:
         server.stop()
