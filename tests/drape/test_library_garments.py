@@ -21,21 +21,31 @@ CIRCLE = ("the heavy circle skirt slides 9 cm down the body now that its waist g
           "its side seams need an 8 mm correction (limit 5 mm)")
 THIGHS = ("the body's thighs stand apart, so its largest girth is 4 cm over the hip measure (README, known "
           "limits); a fitted garment is stretched over them")
+NECKBAND = ("the neckband, drafted shorter than the neckline to be stretched on as a knit's is, is stretched "
+            "10.5-12 % at the 99th percentile in woven poplin (limit 10 %): right for a knit, not for poplin")
 #: (garment, size label) -> why the gates fail it (benchmarks/bench_drape.py --table --fabric poplin_grey
 #: --spacing 0.02); see the closing note of issue 12
 KNOWN_FAILURES = {
     **{("circle_skirt", label): CIRCLE for label in SIZES},
-    ("jiaoling_top", "155/80A"): "a panel stretched 11.3 % at the 99th percentile (limit 10 %)",
+    ("jiaoling_top", "155/80A"): "a panel (at XL: band_left, the collar band) stretched 11.3 % at the 99th "
+                                 "percentile (limit 10 %)",
     ("jiaoling_top", "160/84A"): "a panel stretched 11.3 % at the 99th percentile (limit 10 %), a 10.4 cm2 "
                                  "patch inside the body (limit 10 cm2)",
+    ("jiaoling_top", "170/92A"): "2 crossing pairs where the sleeve cap folds through the front at the armhole "
+                                 "seam come back after every untangling, so untangling ends the drape (the old "
+                                 "test allowed them); band_left stretched 13.5 % at the 99th percentile",
     ("pencil_skirt", "155/80A"): "its side seams need a 6.3 mm correction (limit 5 mm): " + THIGHS,
     ("pencil_skirt", "160/84A"): "side seams need an 8.4 mm correction, 10.1 % stretch at p99: " + THIGHS,
     ("qipao", "155/80A"): "the underlap hangs stretched 24 % warp at the 99th percentile (the solver's sag "
                           "error on a panel held only at its seams; tethers are off) and " + THIGHS,
     ("qipao", "160/84A"): "the underlap stretched 17 % at the 99th percentile; " + THIGHS,
-    ("t_shirt", "155/80A"): "a woven (poplin) T-shirt stretched 11.9 % at the 99th percentile (limit 10 %)",
-    ("t_shirt", "160/84A"): "a woven (poplin) T-shirt stretched 10.5 % at the 99th percentile (limit 10 %)",
+    ("qipao", "170/92A"): "the underlap stretched 10.6 % at the 99th percentile; " + THIGHS,
+    **{("t_shirt", label): NECKBAND for label in SIZES},
+    ("pencil_skirt", "170/92A"): "expected as at S and M (seam correction over 5 mm); XL was not measured in "
+                                 "time for issue 12",
     ("trousers", "155/80A"): "a panel stretched 12.8 % at the 99th percentile: " + THIGHS,
+    ("trousers", "170/92A"): "expected as at S and M (over 10 % stretch at the 99th percentile); XL was not "
+                             "measured in time for issue 12",
     ("trousers", "160/84A"): "a panel stretched 19.3 % at the 99th percentile, 5.7 mm seam correction: " + THIGHS,
 }
 
