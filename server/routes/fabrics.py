@@ -34,10 +34,15 @@ from pydantic import BaseModel
 from garment3d.errors import InvalidRequestError, NotFoundError
 from garment3d.fabric.properties import FabricRecord, load_record
 from server.auth import Principal
+from server.errors import PROBLEM_RESPONSES, problem_doc
 
 __all__ = ["router", "MAX_UPLOAD_BYTES"]
 
-router = APIRouter(tags=["fabrics"])
+router = APIRouter(tags=["fabrics"], responses=PROBLEM_RESPONSES | {
+    413: problem_doc("the upload is larger than the server accepts"),
+})
+_PNG = {200: {"content": {"image/png": {}}, "description": "PNG image"}}
+_ZIP = {200: {"content": {"application/zip": {}}, "description": "U3MA archive (zip)"}}
 
 MAX_UPLOAD_BYTES = 100 * 2**20
 _MAPS = {"base": "texture_path", "normal": "normal_path", "roughness": "roughness_path"}
@@ -144,7 +149,7 @@ def fabric_sheet(user: Principal("catalog:read"), name: str, request: Request) -
     return _sheet(load_record(name), request)
 
 
-@router.get("/fabrics/{name}/images/{which}.png", response_class=FileResponse)
+@router.get("/fabrics/{name}/images/{which}.png", response_class=FileResponse, responses=_PNG)
 def fabric_image(user: Principal("catalog:read"), name: str, which: str) -> FileResponse:
     """One of the fabric's PBR images: ``base`` colour, ``normal`` map or ``roughness`` map."""
     if which not in _MAPS:
@@ -155,7 +160,7 @@ def fabric_image(user: Principal("catalog:read"), name: str, which: str) -> File
     return FileResponse(path, media_type="image/png")
 
 
-@router.get("/fabrics/{name}/colorways/{colour}.png", response_class=FileResponse)
+@router.get("/fabrics/{name}/colorways/{colour}.png", response_class=FileResponse, responses=_PNG)
 def fabric_colorway(user: Principal("catalog:read"), name: str, colour: str) -> FileResponse:
     """The fabric's base colour recoloured to ``colour`` (hex without '#', a colorway name or a CSS name)."""
     from garment3d.fabric.colorway import apply_colorway
@@ -165,7 +170,7 @@ def fabric_colorway(user: Principal("catalog:read"), name: str, colour: str) -> 
     return FileResponse(apply_colorway(fabric, key).texture_path, media_type="image/png")
 
 
-@router.get("/fabrics/{name}/export.u3ma")
+@router.get("/fabrics/{name}/export.u3ma", responses=_ZIP)
 def fabric_u3ma(user: Principal("catalog:read"), name: str) -> Response:
     """The fabric as a U3MA archive (U3M 1.1 JSON, PNG textures, garment3d's own fields under custom)."""
     from garment3d.fabric.u3m import export_u3ma

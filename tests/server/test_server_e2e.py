@@ -18,6 +18,8 @@ import httpx
 import pytest
 from live_server import LiveServer
 
+from garment3d.fabrics import load_fabric
+
 pytestmark = pytest.mark.e2e
 SAMPLE_TIMEOUT_S = 420
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -228,8 +230,9 @@ def test_quote_pdf(live, done_sample):
         pdf = http.get(quote["pdf_url"])
     assert pdf.headers["content-type"] == "application/pdf" and quote["number"] in pdf.headers["content-disposition"]
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    for words in ("报价单", quote["number"], "A字裙", "红色亚麻", "155/80A", "160/84A", "CNY", "Lotus"):
+    currency = load_fabric("linen_red").currency  # prices are in the fabric's currency (CNY when it names none)
+    for words in ("报价单", quote["number"], "A字裙", "红色亚麻", "155/80A", "160/84A", currency, "Lotus"):
         assert words in text, (words, text)
     assert f"{quote['total']:,.2f}" in text
-    assert quote["currency"] == "CNY" and [line["quantity"] for line in quote["lines"]] == [20, 50]
+    assert quote["currency"] == currency and [line["quantity"] for line in quote["lines"]] == [20, 50]
     assert b"/FontFile2" in pdf.content  # the CJK font is embedded
