@@ -8,9 +8,9 @@ a versioned prefix unchanged. Paths below are relative to that prefix:
 - ``GET  /fabrics/{name}/images/{map}.png``     ``base``, ``normal`` or ``roughness``
 - ``GET  /fabrics/{name}/colorways/{colour}.png`` the base colour recoloured (``#`` may be left out of a hex)
 - ``GET  /fabrics/{name}/export.u3ma``          the fabric as a U3MA archive
-- ``POST /fabrics/scans``                       multipart: ``image`` + form fields -> a new fabric, seam figures
-- ``POST /fabrics/u3m``                         multipart: ``file`` (.u3m or .u3ma) + ``name`` -> a new fabric
-- ``POST /fabrics/prints``                      multipart: ``motif`` + name, base, width/height cm, mode
+- ``POST /fabric-scans``                       multipart: ``image`` + form fields -> a new fabric, seam figures
+- ``POST /fabric-u3m``                         multipart: ``file`` (.u3m or .u3ma) + ``name`` -> a new fabric
+- ``POST /fabric-prints``                      multipart: ``motif`` + name, base, width/height cm, mode
 - ``POST /palettes``                            multipart: ``photo`` (+ ``count``, ``fabric``) -> named colours
 
 Uploads are read up to a size limit and handed to garment3d.fabric, which
@@ -182,7 +182,7 @@ def fabric_u3ma(user: Principal("catalog:read"), name: str) -> Response:
                     headers={"content-disposition": f'attachment; filename="{name}.u3ma"'})  # fmt: skip
 
 
-@router.post("/fabrics/scans", response_model=ScanImported, status_code=201)
+@router.post("/fabric-scans", response_model=ScanImported, status_code=201)
 def import_scan_route(
     user: Principal("fabric:write"),
     request: Request,
@@ -229,7 +229,7 @@ def _box(text: str | None, what: str) -> tuple[int, int, int, int] | None:
     return values
 
 
-@router.post("/fabrics/u3m", response_model=FabricSheet, status_code=201)
+@router.post("/fabric-u3m", response_model=FabricSheet, status_code=201)
 def import_u3m_route(
     user: Principal("fabric:write"),
     request: Request,
@@ -243,7 +243,7 @@ def import_u3m_route(
     return _sheet(import_u3m(_read_upload(file, "file"), name, kind=kind, file_name=file.filename), request)
 
 
-@router.post("/fabrics/prints", response_model=FabricSheet, status_code=201)
+@router.post("/fabric-prints", response_model=FabricSheet, status_code=201)
 def make_print_route(
     user: Principal("fabric:write"),
     request: Request,

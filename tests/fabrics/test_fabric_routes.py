@@ -34,7 +34,7 @@ def client(fabrics_dir, tmp_path):
 def test_sales_may_read_a_fabric_but_not_import_one(client):
     sales = {"Authorization": client.sales_key}
     assert client.get("/api/v1/fabrics/silk_organza", headers=sales).status_code == 200
-    refused = client.post("/api/v1/fabrics/u3m", headers=sales, data={"name": "x"},
+    refused = client.post("/api/v1/fabric-u3m", headers=sales, data={"name": "x"},
                           files={"file": ("x.u3m", b"{}", "application/json")})
     assert refused.status_code == 403 and "fabric:write" in refused.json()["detail"]
     assert client.get("/api/v1/fabrics/silk_organza", headers={"Authorization": ""}).status_code == 401
@@ -65,7 +65,7 @@ def test_unknown_fabric_and_image(client):
 
 
 def test_scan_upload_registers_a_fabric(client):
-    response = client.post("/api/v1/fabrics/scans", files={"image": ("scan.png", _png(weave_image(128)), "image/png")},
+    response = client.post("/api/v1/fabric-scans", files={"image": ("scan.png", _png(weave_image(128)), "image/png")},
                            data={"name": "uploaded_scan", "kind": "linen", "width_cm": "3"})
     assert response.status_code == 201, response.text
     body = response.json()
@@ -84,7 +84,7 @@ def test_scan_upload_registers_a_fabric(client):
     ],
 )
 def test_bad_scan_uploads_get_a_422_naming_the_problem(client, files, data, message):
-    response = client.post("/api/v1/fabrics/scans", files=files, data={"name": "bad_upload", "kind": "cotton", **data})
+    response = client.post("/api/v1/fabric-scans", files=files, data={"name": "bad_upload", "kind": "cotton", **data})
     assert response.status_code == 422
     assert message in response.json()["detail"]
 
@@ -92,7 +92,7 @@ def test_bad_scan_uploads_get_a_422_naming_the_problem(client, files, data, mess
 def test_u3ma_export_and_upload_round_trip(client):
     archive = client.get("/api/v1/fabrics/silk_charmeuse/export.u3ma")
     assert archive.status_code == 200 and zipfile.is_zipfile(io.BytesIO(archive.content))
-    response = client.post("/api/v1/fabrics/u3m", files={"file": ("c.u3ma", archive.content, "application/zip")},
+    response = client.post("/api/v1/fabric-u3m", files={"file": ("c.u3ma", archive.content, "application/zip")},
                            data={"name": "charmeuse_again"})
     assert response.status_code == 201, response.text
     original = client.get("/api/v1/fabrics/silk_charmeuse").json()
@@ -108,7 +108,7 @@ def test_zip_slip_upload_is_refused(client):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as z:
         z.writestr("../../x.u3m", json.dumps({"schema": "1.1"}))
-    response = client.post("/api/v1/fabrics/u3m", files={"file": ("x.u3ma", buffer.getvalue(), "application/zip")},
+    response = client.post("/api/v1/fabric-u3m", files={"file": ("x.u3ma", buffer.getvalue(), "application/zip")},
                            data={"name": "slip"})
     assert response.status_code == 422 and "unsafe path" in response.json()["detail"]
 
@@ -116,7 +116,7 @@ def test_zip_slip_upload_is_refused(client):
 def test_print_and_palette(client):
     motif = np.zeros((60, 60, 3))
     motif[10:50, 10:50] = (0.8, 0.2, 0.3)
-    response = client.post("/api/v1/fabrics/prints", files={"motif": ("m.png", _png(motif), "image/png")},
+    response = client.post("/api/v1/fabric-prints", files={"motif": ("m.png", _png(motif), "image/png")},
                            data={"name": "rose_print", "base": "silk_habotai", "width_cm": "10", "height_cm": "10",
                                  "mode": "half_drop"})
     assert response.status_code == 201, response.text

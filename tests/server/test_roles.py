@@ -65,13 +65,13 @@ TABLE = [
     ("GET", "/api/v1/fabrics/{name}/colorways/{colour}.png", ALL, {}),
     ("GET", "/api/v1/fabrics/{name}/export.u3ma", ALL, {}),
     # uploads sent empty: an allowed role gets past the role check to a 422 naming the missing field
-    ("POST", "/api/v1/fabrics/scans", D | A, {}),
-    ("POST", "/api/v1/fabrics/u3m", D | A, {}),
-    ("POST", "/api/v1/fabrics/prints", D | A, {}),
+    ("POST", "/api/v1/fabric-scans", D | A, {}),
+    ("POST", "/api/v1/fabric-u3m", D | A, {}),
+    ("POST", "/api/v1/fabric-prints", D | A, {}),
     ("POST", "/api/v1/palettes", D | A, {}),
     ("DELETE", "/api/v1/samples/{sample}", D, {}),
 ]
-EMPTY_UPLOADS = {"/api/v1/fabrics/scans", "/api/v1/fabrics/u3m", "/api/v1/fabrics/prints", "/api/v1/palettes"}
+EMPTY_UPLOADS = {"/api/v1/fabric-scans", "/api/v1/fabric-u3m", "/api/v1/fabric-prints", "/api/v1/palettes"}
 
 
 def _route_key(method: str, path: str) -> tuple[str, str]:
