@@ -50,6 +50,13 @@ NAMES: dict[str, tuple[str, str]] = {
     "poplin_grey": ("Grey poplin", "灰色府绸"),
     "silk_charmeuse": ("Jade silk charmeuse", "翠绿真丝素绉缎"),
     "technical_knit": ("Technical knit", "功能针织布"),
+    "jersey_cotton": ("Cotton jersey", "纯棉汗布"),
+    "silk_brocade": ("Silk brocade", "真丝织锦缎"),
+    "silk_crepe_de_chine": ("Silk crepe de chine", "真丝双绉"),
+    "silk_dupioni": ("Silk dupioni", "真丝双宫绸"),
+    "silk_habotai": ("Silk habotai", "真丝电力纺"),
+    "silk_organza": ("Silk organza", "真丝欧根纱"),
+    "wool_crepe": ("Wool crepe", "羊毛绉"),
 }
 
 _TEXT = {

@@ -49,6 +49,15 @@ def test_names_in_both_languages():
     assert display_name("silk_charmeuse", "zh") == "翠绿真丝素绉缎"
 
 
+def test_every_library_garment_and_fabric_has_a_chinese_name():
+    from garment3d.fabrics import list_fabrics
+    from garment3d.patterns.library import list_patterns
+
+    for name in [*list_patterns(), *list_fabrics()]:
+        zh = display_name(name, "zh")
+        assert zh != display_name(name, "en") and any("\u4e00" <= c <= "\u9fff" for c in zh), name
+
+
 @pytest.mark.skipif(find_cjk_font() is None, reason="needs a CJK font (Debian fonts-droid-fallback, .ci/run)")
 def test_chinese_pdf_has_its_text_and_embeds_the_font():
     from pypdf import PdfReader
