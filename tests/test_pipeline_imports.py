@@ -30,33 +30,7 @@ from garment3d.types import Measurements
 DATA = Path(__file__).resolve().parent / "data" / "patterns"
 GC_MEAN_BODY = Measurements(172.0, 99.8, 84.3, 103.5)  # GarmentCode's mean body, the one its samples are drafted for
 GC_BODY_TOML = "[body]\nheight = 172\nbust = 99.8\nwaist = 84.3\nhip = 103.5\n"
-SKIRT_SIDECAR = """
-anchors = ["front.e3", "front.e6", "front.e9", "back.e3", "back.e6", "back.e9"]
-
-[pieces.front]
-placement = { region = "waist", azimuth = 0 }
-[pieces.back]
-placement = { region = "waist", azimuth = 180 }
-
-[[seams]]
-a = "front.e2"
-b = "back.e0"
-[[seams]]
-a = "front.e0"
-b = "back.e2"
-[[seams]]
-a = "front.e4"
-b = "front.e5"
-[[seams]]
-a = "front.e7"
-b = "front.e8"
-[[seams]]
-a = "back.e4"
-b = "back.e5"
-[[seams]]
-a = "back.e7"
-b = "back.e8"
-"""
+SKIRT_SIDECAR = (DATA / "a_line_skirt_sidecar.toml").read_text()  # shared with tests/patterns/formats
 
 
 def _drape(pattern, measurements: Measurements):

@@ -15,39 +15,8 @@ from garment3d.settings import get_settings
 from garment3d.types import Measurements
 
 GC_MEAN_BODY = Measurements(172.0, 99.8, 84.3, 103.5)
-SKIRT_SIDECAR = """
-anchors = ["front.e3", "front.e6", "front.e9", "back.e3", "back.e6", "back.e9"]
-
-[pieces.front]
-placement = { region = "waist", azimuth = 0 }
-[pieces.back]
-placement = { region = "waist", azimuth = 180 }
-
-[[seams]]
-a = "front.e2"
-b = "back.e0"
-[[seams]]
-a = "front.e0"
-b = "back.e2"
-[[seams]]
-a = "front.e4"
-b = "front.e5"
-[[seams]]
-a = "front.e7"
-b = "front.e8"
-[[seams]]
-a = "back.e4"
-b = "back.e5"
-[[seams]]
-a = "back.e7"
-b = "back.e8"
-
-[body]
-height = 160
-bust = 84
-waist = 68
-hip = 90
-"""
+SKIRT_SIDECAR = (DATA / "a_line_skirt_sidecar.toml").read_text() + (
+    "\n[body]\nheight = 160\nbust = 84\nwaist = 68\nhip = 90\n")
 
 
 def _library_bytes(name: str) -> bytes:
