@@ -168,22 +168,22 @@ def _share_sample(db, token: str, index: int) -> Sample:
 def share_frame(token: str, index: int, number: int, db: DbDep, queue: QueueDep,
                 artifacts: ArtifactsDep) -> FileResponse:
     sample = _share_sample(db, token, index)
-    names = files_of(sample).get("frames") or []
-    if not 0 <= number < len(names):
-        raise NotFoundError(f"no frame {number}")
-    return serve_file(queue, artifacts, sample, names[number], f"frame {number}", "image/png",
-                      f"{sample.pattern}-frame-{number:03d}.png")
+    return _nth_png(queue, artifacts, sample, "frames", "frame", number, f"{sample.pattern}-frame-{number:03d}.png")
 
 
 @router.get("/s/{token}/{index}/stills/{number}")
 def share_still(token: str, index: int, number: int, db: DbDep, queue: QueueDep,
                 artifacts: ArtifactsDep) -> FileResponse:
     sample = _share_sample(db, token, index)
-    names = files_of(sample).get("stills") or []
+    return _nth_png(queue, artifacts, sample, "stills", "still", number, f"{sample.pattern}-still-{number}.png")
+
+
+def _nth_png(queue, artifacts, sample: Sample, kind: str, what: str, number: int, download: str) -> FileResponse:
+    """The ``number``-th PNG of one kind of the sample's files (frames, stills), or 404 naming it."""
+    names = files_of(sample).get(kind) or []
     if not 0 <= number < len(names):
-        raise NotFoundError(f"no still {number}")
-    return serve_file(queue, artifacts, sample, names[number], f"still {number}", "image/png",
-                      f"{sample.pattern}-still-{number}.png")
+        raise NotFoundError(f"no {what} {number}")
+    return serve_file(queue, artifacts, sample, names[number], f"{what} {number}", "image/png", download)
 
 
 @router.get("/s/{token}/{index}/model.glb")
