@@ -167,15 +167,22 @@ def _torso_loop(vertices, faces, face_min, face_max, y, ax, az):
 
 @numba.njit(cache=True)
 def _loop_stats(vertices, faces, face_min, face_max, levels, ax, az):
-    """Per level: loop perimeter (convex hull), highest and lowest y, largest |x - ax|, mean x (NaN: no loop)."""
-    starts = np.zeros(levels.shape[0], np.int64)
-    ends = np.full(levels.shape[0], faces.shape[0], np.int64)
-    return _loop_stats_sorted(vertices, faces, face_min, face_max, levels, starts, ends, ax, az)
+    out = np.full((levels.shape[0], 5), np.nan)
+    for r in range(levels.shape[0]):
+        pts = _torso_loop(vertices, faces, face_min, face_max, levels[r], ax, az)
+        if pts.shape[0] < 3:
+            continue
+        out[r, 0] = _hull_perimeter(pts)
+        out[r, 1] = pts[:, 1].max()
+        out[r, 2] = pts[:, 1].min()
+        out[r, 3] = np.abs(pts[:, 0] - ax).max()
+        out[r, 4] = pts[:, 0].mean()
+    return out
 
 
 @numba.njit(cache=True)
 def _loop_stats_sorted(vertices, faces, face_min, face_max, levels, starts, ends, ax, az):
-    """Loop statistics per level over faces sorted by their lowest y: level r only looks at
+    """``_loop_stats`` over faces sorted by their lowest y: level r only looks at
     faces ``starts[r]:ends[r]`` (those that can reach it)."""
     out = np.full((levels.shape[0], 5), np.nan)
     for r in range(levels.shape[0]):
