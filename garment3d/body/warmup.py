@@ -13,6 +13,7 @@ import numpy as np
 from garment3d.body.fit import model_measure
 from garment3d.body.model import ShapeParams, load_model
 from garment3d.body.sdf import build_sdf, sample_sdf
+from garment3d.body.section import face_extent, loop_stats, section
 
 __all__ = ["warm_up"]
 
@@ -23,6 +24,12 @@ def warm_up() -> float:
     model = load_model()
     vertices = model.vertices(ShapeParams(gender=0.0))
     model_measure(model, vertices)
+    # the unsorted section kernels (dress-form finish, avatars, frames) besides the sorted ones measuring uses
+    faces = np.asarray(model.faces)
+    face_min, face_max = face_extent(vertices, faces, 1)
+    mid_y = float(vertices[:, 1].mean())
+    loop_stats(vertices, faces, face_min, face_max, np.array([mid_y]), np.zeros(2))
+    section(vertices, faces, 1, mid_y)
     grid = build_sdf(vertices, model.faces, spacing=0.05, margin=0.05)
     sample_sdf(grid, np.ascontiguousarray(vertices[:8]))
     return time.perf_counter() - start

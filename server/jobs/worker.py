@@ -120,9 +120,9 @@ def warm_up_kernels(settings: ServerSettings) -> None:
     """Compile (or load from the cache) every numba kernel before the first job, for the real pipeline only."""
     if settings.runner != ServerSettings.runner or os.environ.get("GARMENT3D_WORKER_WARMUP") == "0":
         return
-    from garment3d.warmup import warm_up
+    from garment3d.warmup import warm_up_all  # cloth and body: a job fits a body unless its size is cached
 
-    seconds = warm_up()
+    seconds = warm_up_all()
     log.info("numba kernels ready in %.1f s (cache %s, %d kernels, threading layer %s)", seconds,
              os.environ.get("NUMBA_CACHE_DIR", "beside the package"), _kernel_files(),
              os.environ.get("NUMBA_THREADING_LAYER", "default"))
