@@ -26,6 +26,8 @@ __all__ = [
     "Panel",
     "EdgeRef",
     "Seam",
+    "Fastener",
+    "FASTENER_KINDS",
     "Pattern",
     "Landmarks",
     "SignedDistanceGrid",
@@ -199,6 +201,30 @@ class Seam:
     a: EdgeRef
     b: EdgeRef
     reversed: bool = True
+    kind: str = "seam"  # "seam" | "zip" (a zip closes like a seam; renders and exports may show it)
+
+
+FASTENER_KINDS = ("button", "press_stud", "frog", "hook_eye", "tie")
+
+
+@dataclass(frozen=True)
+class Fastener:
+    """One point fastening between two panels (a button through its buttonhole, a press stud, a frog
+    button (pankou) with its loop, a hook and eye, a tie).
+
+    ``a`` is the outer layer, where the button, stud cap or frog knot is seen; ``b`` the layer under it.
+    ``a_point`` / ``b_point`` : (2,) float64 cm in that panel's pattern frame (a panel cut on fold: the
+    whole piece, the drawn half keeping its coordinates). ``size_cm`` is the visible trim's diameter
+    (a frog: the knot's length along the opening). ``name`` is the declaration's name and index.
+    """
+
+    kind: str
+    a: str
+    a_point: np.ndarray
+    b: str
+    b_point: np.ndarray
+    size_cm: float = 1.2
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -215,6 +241,7 @@ class Pattern:
     seams: tuple[Seam, ...]
     anchors: tuple[EdgeRef, ...] = ()
     parameters: tuple[tuple[str, float], ...] = ()
+    fasteners: tuple[Fastener, ...] = ()  # zips are seams of kind "zip"
 
     def panel(self, name: str) -> Panel:
         for p in self.panels:
@@ -394,6 +421,9 @@ class GarmentMesh:
     seam_of      : (s,) int32, index of the pattern seam each pair belongs to.
     anchor_mask  : (n,) bool, vertices on a waist edge (held near the waist
                    while the garment settles).
+    fastener_pairs : (f, 2) int32, per fastener the vertex on the outer panel (the button's,
+                   ``Fastener.a``) then the one under it; ``fastener_kinds`` and
+                   ``fastener_sizes_cm`` (f,) go with them, in the pattern's fastener order.
     """
 
     panel_names: tuple[str, ...]
@@ -405,6 +435,9 @@ class GarmentMesh:
     seam_of: np.ndarray
     anchor_mask: np.ndarray
     spacing_m: float
+    fastener_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
+    fastener_kinds: tuple[str, ...] = ()
+    fastener_sizes_cm: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -463,6 +496,7 @@ class DrapeReport:
     rest_motion_mm: float = 0.0  # largest displacement of any panel over the last settle window
     ended_by: str = "rest"
     untangle_resettles: int = 0  # times the drape was untangled at rest and left to settle again
+    max_fastener_gap_mm: float = 0.0  # largest fastener pair distance beyond its rest length, final positions
 
     @property
     def passed(self) -> bool:

@@ -204,7 +204,7 @@ def unfold_pattern(pattern: Pattern) -> Pattern:
         return pattern
     where = pattern.name
     seams = tuple(
-        Seam(a=_unfolded_ref(s.a, folded, where), b=_unfolded_ref(s.b, folded, where), reversed=s.reversed)
+        dataclasses.replace(s, a=_unfolded_ref(s.a, folded, where), b=_unfolded_ref(s.b, folded, where))
         for s in pattern.seams
     )
     return dataclasses.replace(
