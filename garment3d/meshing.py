@@ -246,8 +246,8 @@ def _fastener_marks(pattern: Pattern) -> dict[str, list[tuple[np.ndarray, tuple[
 def _fastener_patches(pattern: Pattern, meshes: list[_PanelMesh], pairs: np.ndarray,
                       spacing_cm: float) -> tuple[np.ndarray, np.ndarray]:
     """Vertex pairs round each fastener: every vertex of the outer panel within the fastener's radius
-    (at least the ring of vertices round it) paired with the under panel's vertex at the same offset from
-    the fastener (pattern frames, cm), where it has one within half a spacing."""
+    (half its size; none where the mesh is coarser than that) paired with the under panel's vertex at the
+    same offset from the fastener (pattern frames, cm), where it has one within half a spacing."""
     offsets = np.cumsum([0] + [len(m.points_cm) for m in meshes])
     index = {p.name: k for k, p in enumerate(pattern.panels)}
     rows, owner = [], []
@@ -255,7 +255,7 @@ def _fastener_patches(pattern: Pattern, meshes: list[_PanelMesh], pairs: np.ndar
         ka, kb = index[fastener.a], index[fastener.b]
         pa, pb = meshes[ka].points_cm, meshes[kb].points_cm
         ca, cb = pairs[f, 0] - offsets[ka], pairs[f, 1] - offsets[kb]
-        radius = max(0.5 * fastener.size_cm, 1.25 * spacing_cm)
+        radius = 0.5 * fastener.size_cm
         near = np.flatnonzero(np.linalg.norm(pa - pa[ca], axis=1) <= radius)
         for i in near[near != ca]:
             target = pb[cb] + (pa[i] - pa[ca])
