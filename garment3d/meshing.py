@@ -187,4 +187,7 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         seam_of=np.concatenate(seam_of) if seam_of else np.empty(0, np.int32),
         anchor_mask=anchor_mask,
         spacing_m=options.spacing_m,
+        pattern_xy=np.vstack([m.points_cm for m in meshes]),
+        fit_style=pattern.fit_style,
+        fit_lines=pattern.fit_lines,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from garment3d.errors import InvalidPatternError
+from garment3d.patterns.fit_lines import FitDefinition, parse_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX
 from garment3d.patterns.formula import check_formula
 from garment3d.sizes import DERIVED_MEASUREMENT_NAMES
@@ -118,6 +119,7 @@ class PatternDefinition:
     panels: tuple[PanelDefinition, ...]
     seams: tuple[SeamDefinition, ...]
     anchors: tuple[EdgeRef, ...]
+    fit: FitDefinition = FitDefinition()  # style and bust/waist/hip lines (garment3d.patterns.fit_lines)
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -500,6 +502,7 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
         panels=panels,
         seams=_seams(data.get("seams", []), panels, where),
         anchors=anchors,
+        fit=parse_fit(data, set(names), where),
     )
 
 
