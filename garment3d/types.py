@@ -471,6 +471,7 @@ class FitLine:
     height_m         : median height of the draped line above the floor.
     target_height_m  : the body landmark's height less the line's declared depth below it.
     body_distance_cm : median distance of the line's cloth from the body (how far it stands off).
+    body_distance_p95_cm : its 95th percentile (a back standing off over the small of the back).
     """
 
     name: str
@@ -480,6 +481,7 @@ class FitLine:
     height_m: float
     target_height_m: float
     body_distance_cm: float
+    body_distance_p95_cm: float = 0.0
 
     @property
     def offset_cm(self) -> float:

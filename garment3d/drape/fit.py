@@ -12,7 +12,7 @@ pattern maker measured, and its height says where it landed.
 - height: the line's median height, against the body landmark's (``Landmarks.bust_y``, ``waist_y``:
   the natural waist between the lowest rib and the iliac crest, ``hip_y``) less the line's declared
   depth below it;
-- stand-off: the line's median distance from the body;
+- stand-off: the line's median distance from the body, and its 95th percentile;
 - blouson: in a band of the garment from 5 cm under the waist line up to the bust line (or 15 cm
   above the waist line), the cloth in each column of the pattern should rise as the pattern rises. Where
   it folds over, cloth hangs below cloth that is cut under it. The deepest such overhang per column,
@@ -73,6 +73,7 @@ def _fit_line(spec: FitLineSpec, garment: GarmentMesh, positions: np.ndarray, bo
         height_m=height,
         target_height_m=_landmark_y(body, spec.name) - spec.below_cm / 100.0,
         body_distance_cm=float(np.median(distance)) * 100.0,
+        body_distance_p95_cm=float(np.percentile(distance, 95)) * 100.0,
     )
 
 
