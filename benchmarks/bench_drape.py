@@ -6,7 +6,10 @@ Run: .venv/bin/python benchmarks/bench_drape.py [--pattern all|NAME] [--fabric p
      .venv/bin/python benchmarks/bench_drape.py --from-json reports.jsonl   # the same table, today's gates
 
 ``--table``: the library table: every garment x the fabrics x S, M, XL at one mesh spacing, with every
-quality gate (garment3d.gates): one row per drape, the gates it fails by name (or "pass").
+quality gate (garment3d.gates): one row per drape, the gates it fails by name (or "pass"). Fit columns
+(garment3d.drape.fit): "wl cm" the garment's waist line above (+) or below (-) the body's natural waist,
+"w+cm" the tape round the draped waist line less the pattern's girth there, "w off" how far the waist line
+stands off the body (95th percentile, cm), "blous" blouson (cm).
 
 Per garment: size M at 0.5x, 1x and 2x the default vertex density (spacing
 1 cm x sqrt(2), 1 cm, 1 cm / sqrt(2)), and sizes S and XL at 1x (GB/T
@@ -81,14 +84,25 @@ def _table_row(name, size_name, fabric_name, report, verdict) -> str:
             f"{report.max_seam_gap_mm:>7.2f}{report.inside_share:>8.3%}{report.largest_inside_patch_cm2:>7.1f}"
             f"{report.self_intersections:>5}{strain.max_stretch:>7.1%}{strain.p99_stretch:>7.1%}"
             f"{squeeze.max_compression:>7.1%}{squeeze.p99_compression:>7.1%}{report.folded_seam_share:>7.1%}"
-            f"{waist * 100:>6.1f}{drop * 100:>6.1f}{report.max_fastener_gap_mm:>7.2f}"
-            f"  {'pass' if verdict.passed else ','.join(verdict.failed)}")
+            f"{waist * 100:>6.1f}{drop * 100:>6.1f}{report.max_fastener_gap_mm:>7.2f}{_fit_columns(report)}  "
+            f"{'pass' if verdict.passed else ','.join(verdict.failed)}")
+
+
+def _fit_columns(report) -> str:
+    """The waist line's height against the body's natural waist (cm), the tape round it less the pattern's
+    girth there (cm), its 95th-percentile stand-off from the body (cm), and blouson (cm); '-' for a garment
+    without a waist line."""
+    line = report.fit_line("waist")
+    if line is None:
+        return f"{'-':>6}{'-':>6}{'-':>6}{'-':>6}"
+    return (f"{line.offset_cm:>+6.1f}{line.draped_girth_cm - line.pattern_girth_cm:>+6.1f}"
+            f"{line.body_distance_p95_cm:>6.1f}{report.blouson_cm:>6.1f}")
 
 
 def _header() -> str:
     return (f"{'pattern':<14}{'fabric':<16}{'size':<4}{'verts':>6}{'wall':>7}{'sim':>6} {'ended':<11}{'rest mm':>6}"
             f"{'gap mm':>7}{'inside':>8}{'patch':>7}{'cross':>5}{'str max':>7}{'p99':>7}{'cmp max':>7}{'p99':>7}"
-            f"{'folded':>7}{'waist':>6}{'drop':>6}{'fast mm':>7}  gates failed")
+            f"{'folded':>7}{'waist':>6}{'drop':>6}{'fast mm':>7}{'wl cm':>6}{'w+cm':>6}{'w off':>6}{'blous':>6}  gates failed")
 
 
 def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | None,
@@ -138,7 +152,7 @@ def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | 
 def table_from_json(path: Path) -> int:
     """The table of reports stored by ``--table --json``, judged by today's gates."""
     from garment3d.gates import describe_limits, evaluate
-    from garment3d.types import DrapeReport, PanelStrain, WaistEdge
+    from garment3d.types import DrapeReport, FitLine, PanelStrain, WaistEdge
 
     print("gates:", *describe_limits(), sep="\n  ")
     print(_header())
@@ -148,6 +162,7 @@ def table_from_json(path: Path) -> int:
         fields = row["report"]
         fields["panel_strain"] = tuple(PanelStrain(**p) for p in fields["panel_strain"])
         fields["waist_edges"] = tuple(WaistEdge(**e) for e in fields["waist_edges"])
+        fields["fit_lines"] = tuple(FitLine(**f) for f in fields.get("fit_lines", ()))
         report = DrapeReport(**fields)
         verdict = evaluate(report)
         failures += not verdict.passed

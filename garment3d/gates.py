@@ -35,6 +35,9 @@ class GateLimits:
     waist_drop_m: float = 0.04  # median drop of an anchored edge below where it was placed, worst edge
     rest_motion_mm: float = 1.0  # largest displacement of any panel over the settle window (if settled)
     fastener_gap_mm: float = 3.0  # largest fastener pair distance beyond the layers' distance, final positions
+    # fitted garments only (a pattern with [fit] style = "fitted"; garment3d.drape.fit):
+    waist_line_cm: float = 1.5  # the garment's waist line from the body's natural waist, either way
+    blouson_cm: float = 1.0  # deepest fold of cloth hanging over the waist line (90th percentile of columns)
 
 
 LIMITS = GateLimits()
@@ -118,6 +121,24 @@ def _settle_check(report: DrapeReport, limits: GateLimits) -> GateCheck:
                      message=message)
 
 
+def _fit_checks(report: DrapeReport, limits: GateLimits) -> list[GateCheck]:
+    """A fitted garment keeps its waist line at the body's natural waist and does not blouse over it."""
+    if report.fit_style != "fitted":
+        return []
+    waist = report.fit_line("waist")
+    offset = abs(waist.offset_cm) if waist is not None else float("inf")
+    where = (f"{abs(waist.offset_cm):.1f} cm {'above' if waist.offset_cm > 0 else 'below'}"
+             if waist is not None else "nowhere (the drape has no waist line)")
+    return [
+        _check("waist_line", offset, limits.waist_line_cm,
+               f"the garment's waist line sits {where} the body's natural waist "
+               f"(limit {limits.waist_line_cm:g} cm)"),
+        _check("blouson", report.blouson_cm, limits.blouson_cm,
+               f"the bodice blouses: cloth hangs {report.blouson_cm:.1f} cm over a fold at the waist "
+               f"(limit {limits.blouson_cm:g} cm)"),
+    ]
+
+
 def evaluate(report: DrapeReport, limits: GateLimits = LIMITS) -> GateVerdict:
     """Every gate of ``report`` against ``limits``."""
     checks = [
@@ -142,6 +163,7 @@ def evaluate(report: DrapeReport, limits: GateLimits = LIMITS) -> GateVerdict:
         _check("fastener_gap", report.max_fastener_gap_mm, limits.fastener_gap_mm,
                f"a fastener stands {report.max_fastener_gap_mm:.1f} mm open (limit {limits.fastener_gap_mm:g} mm): "
                f"the opening it closes gapes", inclusive=False),
+        *_fit_checks(report, limits),
     ]
     return GateVerdict(checks=tuple(checks))
 
@@ -165,4 +187,6 @@ def describe_limits(limits: GateLimits = LIMITS) -> list[str]:
         f"settle window), not ended by untangling or by the time limit",
         f"each fastener (button, stud, frog, hook, tie) closed: its two layers at most "
         f"{limits.fastener_gap_mm:g} mm further apart than the layers' own distance (< {limits.fastener_gap_mm:g} mm)",
+        f"fitted garments: the waist line within {limits.waist_line_cm:g} cm of the body's natural waist, and "
+        f"no blouson (cloth hanging over a fold at the waist) deeper than {limits.blouson_cm:g} cm",
     ]

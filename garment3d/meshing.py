@@ -228,6 +228,9 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         fastener_pairs=fastener_pairs,
         fastener_kinds=tuple(f.kind for f in pattern.fasteners),
         fastener_sizes_cm=tuple(float(f.size_cm) for f in pattern.fasteners),
+        pattern_xy=np.vstack([m.points_cm for m in meshes]),
+        fit_style=pattern.fit_style,
+        fit_lines=pattern.fit_lines,
     )
 
 

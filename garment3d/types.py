@@ -28,6 +28,7 @@ __all__ = [
     "Seam",
     "Fastener",
     "FASTENER_KINDS",
+    "FitLineSpec",
     "Pattern",
     "Landmarks",
     "SignedDistanceGrid",
@@ -36,6 +37,7 @@ __all__ = [
     "GarmentMesh",
     "PanelStrain",
     "WaistEdge",
+    "FitLine",
     "DrapeReport",
     "Drape",
     "RenderOptions",
@@ -227,12 +229,31 @@ class Fastener:
     name: str = ""
 
 
+FIT_LINE_NAMES = ("bust", "waist", "hip")  # the lines a pattern may mark for the fit figures
+FIT_STYLES = ("fitted", "loose")  # "fitted": the waist line and blouson are gated (garment3d.gates)
+
+
+@dataclass(frozen=True)
+class FitLineSpec:
+    """A pattern's bust, waist or hip line: where it crosses each panel that makes up the garment's girth
+    there (pattern y, cm, in that panel's own frame; the line runs straight across the piece), how far
+    below the body's landmark it is meant to sit (cm; 0: at the landmark), and the pattern's girth at
+    the line: the sum of the listed panels' widths along it (the whole, unfolded pieces; a dart's
+    intake is not cloth, so it is not counted), as a pattern maker measures it."""
+
+    name: str
+    panels: tuple[tuple[str, float], ...]
+    below_cm: float = 0.0
+    pattern_girth_cm: float = 0.0
+
+
 @dataclass(frozen=True)
 class Pattern:
     """A garment pattern evaluated at one size.
 
     anchors : edges that hold at their body landmark while the garment settles
               (a waistband grips the waist).
+    fit_style, fit_lines : the pattern's ``[fit]`` table ("" and () when it has none).
     """
 
     name: str
@@ -242,6 +263,8 @@ class Pattern:
     anchors: tuple[EdgeRef, ...] = ()
     parameters: tuple[tuple[str, float], ...] = ()
     fasteners: tuple[Fastener, ...] = ()  # zips are seams of kind "zip"
+    fit_style: str = ""
+    fit_lines: tuple[FitLineSpec, ...] = ()
 
     def panel(self, name: str) -> Panel:
         for p in self.panels:
@@ -424,6 +447,10 @@ class GarmentMesh:
     fastener_pairs : (f, 2) int32, per fastener the vertex on the outer panel (the button's,
                    ``Fastener.a``) then the one under it; ``fastener_kinds`` and
                    ``fastener_sizes_cm`` (f,) go with them, in the pattern's fastener order.
+    pattern_xy   : (n, 2) float64, cm, each vertex in its panel's own pattern frame
+                   (the whole, unfolded piece, before the grain rotation); None for
+                   meshes made without a pattern.
+    fit_style, fit_lines : the pattern's fit declaration (see ``Pattern``).
     """
 
     panel_names: tuple[str, ...]
@@ -438,6 +465,9 @@ class GarmentMesh:
     fastener_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
     fastener_kinds: tuple[str, ...] = ()
     fastener_sizes_cm: tuple[float, ...] = ()
+    pattern_xy: np.ndarray | None = None
+    fit_style: str = ""
+    fit_lines: tuple[FitLineSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -461,6 +491,35 @@ class WaistEdge:
     median_distance_m: float
     max_distance_m: float
     drop_m: float
+
+
+@dataclass(frozen=True)
+class FitLine:
+    """Where a pattern's bust, waist or hip line ended up in the drape (``garment3d.drape.fit``).
+
+    pattern_girth_cm : the flat pattern's girth along the line (``FitLineSpec``).
+    draped_girth_cm  : a tape measure round the draped garment along the same cloth line (the
+                       perimeter of its convex hull seen from above).
+    body_girth_cm    : the body's tape girth at the line's draped height.
+    height_m         : median height of the draped line above the floor.
+    target_height_m  : the body landmark's height less the line's declared depth below it.
+    body_distance_cm : median distance of the line's cloth from the body (how far it stands off).
+    body_distance_p95_cm : its 95th percentile (a back standing off over the small of the back).
+    """
+
+    name: str
+    pattern_girth_cm: float
+    draped_girth_cm: float
+    body_girth_cm: float
+    height_m: float
+    target_height_m: float
+    body_distance_cm: float
+    body_distance_p95_cm: float = 0.0
+
+    @property
+    def offset_cm(self) -> float:
+        """Draped height less the target height, cm (negative: the line sits low)."""
+        return (self.height_m - self.target_height_m) * 100.0
 
 
 @dataclass(frozen=True)
@@ -497,6 +556,12 @@ class DrapeReport:
     ended_by: str = "rest"
     untangle_resettles: int = 0  # times the drape was untangled at rest and left to settle again
     max_fastener_gap_mm: float = 0.0  # largest fastener pair distance beyond its rest length, final positions
+    fit_style: str = ""  # the pattern's fit style ("fitted" gates the waist line and blouson)
+    fit_lines: tuple[FitLine, ...] = ()  # the pattern's bust, waist and hip lines in the drape
+    blouson_cm: float = 0.0  # deepest horizontal fold round the waist: cloth hanging below cloth cut under it
+
+    def fit_line(self, name: str) -> FitLine | None:
+        return next((line for line in self.fit_lines if line.name == name), None)
 
     @property
     def passed(self) -> bool:

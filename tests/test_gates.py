@@ -5,7 +5,13 @@ from dataclasses import replace
 import pytest
 
 from garment3d.gates import LIMITS, GateLimits, describe_limits, evaluate
-from garment3d.types import DrapeReport, PanelStrain, WaistEdge
+from garment3d.types import DrapeReport, FitLine, PanelStrain, WaistEdge
+
+
+def _waist_line(offset_cm: float) -> FitLine:
+    return FitLine("waist", pattern_girth_cm=73.0, draped_girth_cm=73.5, body_girth_cm=68.0,
+                   height_m=0.98 + offset_cm / 100.0, target_height_m=0.98, body_distance_cm=0.8)
+
 
 CLEAN = DrapeReport(
     max_seam_gap_mm=0.8, inside_count=0, inside_share=0.0, max_edge_strain=0.04, p95_edge_strain=0.01,
@@ -14,6 +20,7 @@ CLEAN = DrapeReport(
     panel_strain=(PanelStrain("front", 0.06, 0.02, 0.03, 0.01), PanelStrain("back", 0.05, 0.02, 0.02, 0.01)),
     waist_edges=(WaistEdge("front", 0.003, 0.005, 0.01), WaistEdge("back", 0.003, 0.006, 0.012)),
     rest_motion_mm=0.3, ended_by="rest",
+    fit_style="fitted", fit_lines=(_waist_line(-0.8),), blouson_cm=0.3,
 )
 
 BAD = {
@@ -30,6 +37,8 @@ BAD = {
     "waist_drop": (dict(waist_edges=(WaistEdge("back", 0.004, 0.006, 0.09),)), "'back' slid 9.0 cm down"),
     "settled": (dict(settled=False, ended_by="time", rest_motion_mm=4.0), "did not come to rest"),
     "fastener_gap": (dict(max_fastener_gap_mm=4.2), "a fastener stands 4.2 mm open"),
+    "waist_line": (dict(fit_lines=(_waist_line(-2.4),)), "waist line sits 2.4 cm below the body's natural waist"),
+    "blouson": (dict(blouson_cm=3.2), "blouses: cloth hangs 3.2 cm over a fold"),
 }
 
 
@@ -64,7 +73,16 @@ def test_motion_over_the_window_fails_even_when_called_settled():
 def test_limits_are_one_object_and_can_be_tightened():
     strict = GateLimits(seam_gap_mm=0.5)  # tighter than the clean report's 0.8 mm
     assert evaluate(CLEAN, strict).failed == ("seam_gap",)
-    assert len(describe_limits()) == 10
+    assert len(describe_limits()) == 11
+
+
+def test_fit_gates_hold_only_for_fitted_garments():
+    loose = replace(CLEAN, fit_style="loose", fit_lines=(_waist_line(-6.0),), blouson_cm=5.0)
+    assert evaluate(loose).passed and "waist_line" not in {c.name for c in evaluate(loose).checks}
+    high = evaluate(replace(CLEAN, fit_lines=(_waist_line(2.0),)))
+    assert high.failed == ("waist_line",) and "2.0 cm above" in high.problems[0]
+    lost = evaluate(replace(CLEAN, fit_lines=()))
+    assert lost.failed == ("waist_line",) and "no waist line" in lost.problems[0]
 
 
 def test_the_pipeline_refuses_with_the_gates_problems():
@@ -86,6 +104,7 @@ def test_the_readme_lists_the_gates_with_todays_limits():
                    f"≤ {LIMITS.inside_patch_cm2:g} cm²", f"largest ≤ {LIMITS.max_stretch * 100:g} %",
                    f"percentile ≤ {LIMITS.p99_stretch * 100:g} %", f"≤ {LIMITS.folded_seam_share * 100:g} %",
                    f"≤ {LIMITS.waist_distance_m * 100:g} cm", f"≤ {LIMITS.waist_drop_m * 100:g} cm",
-                   f"fastener gap < {LIMITS.fastener_gap_mm:g} mm"):
+                   f"fastener gap < {LIMITS.fastener_gap_mm:g} mm",
+                   f"within {LIMITS.waist_line_cm:g} cm of", f"blouson ≤ {LIMITS.blouson_cm:g} cm"):
         assert figure in section, figure
     assert LIMITS.max_stretch == LIMITS.max_compression and LIMITS.p99_stretch == LIMITS.p99_compression

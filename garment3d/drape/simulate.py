@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from garment3d.drape.fit import measure_fit
 from garment3d.drape.grip import Grip
 from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape.kernels import ClothState, Collider, FrameControls, PlacedLengths, simulate_frame
@@ -324,6 +325,7 @@ def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.nda
     inside = body_penetration(x, garment.faces, body, garment.seam_pairs, rays)
     final_gap = seam_gap_mm(x, garment.seam_pairs)
     gap = final_gap if seam_gaps is None or not len(seam_gaps) else max(final_gap, float(seam_gaps.max()) * 1000.0)
+    fit_lines, blouson = measure_fit(x, garment, body)
     return DrapeReport(
         max_seam_gap_mm=gap,
         inside_count=inside.inside_count,
@@ -346,4 +348,7 @@ def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.nda
         untangle_resettles=resettles,
         max_fastener_gap_mm=fastener_gap_mm(x, garment.fastener_pairs,
                                             float(model.fastener_rest.max()) if len(model.fastener_rest) else 0.0),
+        fit_style=garment.fit_style,
+        fit_lines=fit_lines,
+        blouson_cm=blouson,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from garment3d.errors import InvalidPatternError
+from garment3d.patterns.fit_lines import FitDefinition, parse_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX
 from garment3d.patterns.formula import check_formula
 from garment3d.sizes import DERIVED_MEASUREMENT_NAMES
@@ -148,6 +149,7 @@ class PatternDefinition:
     seams: tuple[SeamDefinition, ...]
     anchors: tuple[EdgeRef, ...]
     fasteners: tuple[FastenerDefinition, ...] = ()
+    fit: FitDefinition = FitDefinition()  # style and bust/waist/hip lines (garment3d.patterns.fit_lines)
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -606,6 +608,7 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
         seams=_seams(data.get("seams", []), panels, where),
         anchors=anchors,
         fasteners=_fasteners(data.get("fasteners", []), panels, where),
+        fit=parse_fit(data, set(names), where),
     )
 
 

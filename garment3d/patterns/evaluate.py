@@ -11,6 +11,7 @@ import shapely
 
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.definition import FastenerDefinition, PanelDefinition, PatternDefinition, Segment
+from garment3d.patterns.fit_lines import evaluate_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX, unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
 from garment3d.sizes import derived_measurements
@@ -343,13 +344,16 @@ def evaluate(
     values = resolve_parameters(definition, parameters or {})
     names = {**_measurement_names(measurements), **values}
     points = _points(definition, names)
+    panels = tuple(_panel(p, names, points, definition.name) for p in definition.panels)
     pattern = Pattern(
         name=definition.name,
         size_label=size_label,
-        panels=tuple(_panel(p, names, points, definition.name) for p in definition.panels),
+        panels=panels,
         seams=tuple(Seam(a=s.a, b=s.b, reversed=s.reversed, kind=s.kind) for s in definition.seams),
         anchors=definition.anchors,
         parameters=tuple(values.items()),
+        fit_style=definition.fit.style,
+        fit_lines=evaluate_fit(definition.fit, panels, names, points, definition.name),
     )
     _check_seams(definition, pattern)
     return dataclasses.replace(pattern, fasteners=_fasteners(definition, pattern, names, points))
