@@ -104,7 +104,7 @@ def test_the_figure_replaces_the_body(tmp_path, skirt_drape, body, linen):
 
     figure = build_figure(body, "dress_form")
     doc = read_glb_json(write_glb(skirt_drape, body, linen, tmp_path / "form.glb", figure=figure))
-    assert [m["name"] for m in doc["meshes"]] == ["garment", "form", "neck_cap", "stand"]
+    assert [m["name"] for m in doc["meshes"]] == ["garment", "mannequin_form", "mannequin_neck_cap", "mannequin_stand"]
 
 
 def test_normal_map_is_embedded_when_the_fabric_has_one(tmp_path, skirt_drape, body):
