@@ -146,8 +146,8 @@ def build_trims(
         if kind not in TRIM_KINDS or kind == "zip":
             raise RenderError(f"trim {index}: unknown kind {kind!r} (one of {', '.join(TRIM_KINDS[:-1])})")
         if not np.isfinite(size) or not _SMALLEST_M <= size <= _LARGEST_M:
-            raise RenderError(f"trim {index} ({kind}): size {size!r} m is outside {_SMALLEST_M}..{_LARGEST_M} m")
-    cloth = _Cloth(positions, normals)
+            raise RenderError(f"trim {index} ({kind}): size {float(size):g} m is outside {_SMALLEST_M}..{_LARGEST_M} m")
+    cloth = _Cloth(positions, normals, faces)
     trims = []
     for index, (anchor, kind, size) in enumerate(zip(anchors, kinds, sizes)):
         direction = None if across is None else np.asarray(across[index], dtype=np.float64)
@@ -243,20 +243,55 @@ def opening_directions(positions, faces, normals, anchors, panel_of=None, seam_p
 
 
 class _Cloth:
-    """Finds the outermost cloth surface under points (nearest vertices' tangent planes)."""
+    """Finds the outermost cloth surface under points: a ray down ``outward`` onto the triangles
+    round the nearest vertices (the tangent planes of those vertices where the ray misses)."""
 
-    def __init__(self, positions: np.ndarray, normals: np.ndarray):
+    def __init__(self, positions: np.ndarray, normals: np.ndarray, faces: np.ndarray):
         from scipy.spatial import cKDTree
 
         self.positions = positions
         self.normals = normals
+        self.faces = np.asarray(faces, dtype=np.int64)
         self.tree = cKDTree(positions)
+        order = np.argsort(self.faces.ravel(), kind="stable")
+        self._face_of = order // 3  # faces sorted by corner vertex
+        self._start = np.searchsorted(self.faces.ravel()[order], np.arange(len(positions) + 1))
 
     def surface_under(self, points: np.ndarray, outward: np.ndarray):
         """Points on the cloth under ``points`` (m, 3) seen along ``outward`` (3,) and the normals there."""
         k = min(8, len(self.positions))
         distance, index = self.tree.query(points, k=k)
-        distance, index = distance.reshape(len(points), k), index.reshape(len(points), k)
+        index = index.reshape(len(points), k)
+        surface, normals = self._near_planes(points, outward, distance.reshape(len(points), k), index)
+        for row in range(len(points)):
+            hit = self._ray_down(points[row], outward, index[row])
+            if hit is not None:
+                surface[row], normals[row] = hit
+        return surface, normals
+
+    def _ray_down(self, origin: np.ndarray, outward: np.ndarray, vertices: np.ndarray):
+        faces = np.unique(np.concatenate([self._face_of[self._start[v]:self._start[v + 1]] for v in vertices]))
+        corners = self.positions[self.faces[faces]]
+        direction = -outward
+        e1, e2 = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
+        p = np.cross(direction, e2)
+        det = np.einsum("ij,ij->i", e1, p)
+        ok = np.abs(det) > 1e-14
+        inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+        s = origin - corners[:, 0]
+        u = np.einsum("ij,ij->i", s, p) * inv
+        q = np.cross(s, e1)
+        v = (q @ direction) * inv
+        t = np.einsum("ij,ij->i", e2, q) * inv
+        hit = ok & (u >= -1e-9) & (v >= -1e-9) & (u + v <= 1 + 1e-9) & (t > -0.003)
+        if not hit.any():
+            return None
+        best = np.nonzero(hit)[0][np.argmin(t[hit])]  # the outermost layer
+        weights = np.array([1.0 - u[best] - v[best], u[best], v[best]])
+        normal = weights @ self.normals[self.faces[faces[best]]]
+        return origin + t[best] * direction, normal / max(np.linalg.norm(normal), 1e-12)
+
+    def _near_planes(self, points, outward, distance, index):
         corner, normal = self.positions[index], self.normals[index]
         offset = np.einsum("mkj,mkj->mk", points[:, None, :] - corner, normal)
         projected = points[:, None, :] - offset[..., None] * normal
@@ -389,7 +424,7 @@ def _frog(place: _Placement, size: float) -> list[TrimPart]:
         xy = _stadium(inner, leg, 1.4 * cord, 40) * np.array([sign, 1.0])
         parts.append(place.cord(xy, cord, cord, "cord", closed=True, sides=8))
     ball = shapes.knot_ball(knot_radius)
-    parts.append(place.rigid(ball[0] + np.array([0.0, 0.0, 0.85 * knot_radius]), ball[1], knot_radius, "cord"))
+    parts.append(place.rigid(ball[0] + np.array([0.0, 0.0, 1.08 * knot_radius]), ball[1], knot_radius, "cord"))
     return parts
 
 
@@ -428,7 +463,7 @@ def _tie(place: _Placement, size: float) -> list[TrimPart]:
         tail = np.outer(t * 1.4 * size, direction) + np.outer(0.03 * size * np.sin(np.pi * t), [-direction[1], direction[0]])
         parts.append(place.cord(tail, ribbon, thick, "cord", sides=8))
     knot = shapes.knot_ball(0.12 * size, subdivisions=2)
-    parts.append(place.rigid(knot[0] * np.array([1.0, 0.8, 0.6]) + [0, 0, 0.06 * size + thick], knot[1], 0.12 * size, "cord"))
+    parts.append(place.rigid(knot[0] * np.array([1.0, 0.8, 0.6]) + [0, 0, 0.08 * size + thick], knot[1], 0.12 * size, "cord"))
     return parts
 
 
