@@ -34,6 +34,7 @@ class GateLimits:
     waist_distance_m: float = 0.015  # median distance of an anchored edge from the body, worst edge
     waist_drop_m: float = 0.04  # median drop of an anchored edge below where it was placed, worst edge
     rest_motion_mm: float = 1.0  # largest displacement of any panel over the settle window (if settled)
+    fastener_gap_mm: float = 3.0  # largest fastener pair distance beyond the layers' distance, final positions
 
 
 LIMITS = GateLimits()
@@ -138,6 +139,9 @@ def evaluate(report: DrapeReport, limits: GateLimits = LIMITS) -> GateVerdict:
                f"(limit {limits.folded_seam_share:.0%})"),
         *_waist_checks(report, limits),
         _settle_check(report, limits),
+        _check("fastener_gap", report.max_fastener_gap_mm, limits.fastener_gap_mm,
+               f"a fastener stands {report.max_fastener_gap_mm:.1f} mm open (limit {limits.fastener_gap_mm:g} mm): "
+               f"the opening it closes gapes", inclusive=False),
     ]
     return GateVerdict(checks=tuple(checks))
 
@@ -159,4 +163,6 @@ def describe_limits(limits: GateLimits = LIMITS) -> list[str]:
         f"median drop below where it was placed <= {limits.waist_drop_m * 100:g} cm",
         f"settled: at rest by the physics (no panel moves more than {limits.rest_motion_mm:g} mm over the "
         f"settle window), not ended by untangling or by the time limit",
+        f"each fastener (button, stud, frog, hook, tie) closed: its two layers at most "
+        f"{limits.fastener_gap_mm:g} mm further apart than the layers' own distance (< {limits.fastener_gap_mm:g} mm)",
     ]

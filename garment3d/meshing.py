@@ -2,7 +2,11 @@
 
 Each panel outline is resampled edge by edge at the target spacing (the two
 edges of a seam get the same vertex count), filled with an equilateral lattice
-of interior points and triangulated (Delaunay, trimmed to the outline). Panels
+of interior points and triangulated (Delaunay, trimmed to the outline). Each
+fastener's point is made a vertex of its panel: inserted into the point set in
+place of the lattice points around it (so the fastening acts exactly where the
+pattern puts it and a button can be placed at a vertex of the drape), or the
+nearest outline vertex when it lies within half a spacing of the outline. Panels
 are then laid around the body by their placement (``garment3d.placement``),
 clear of it, with the seams open; the solver pulls them closed.
 
@@ -12,7 +16,7 @@ This is the one place where pattern centimetres become world metres.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -40,6 +44,7 @@ class _PanelMesh:
     points_cm: np.ndarray  # (n, 2)
     faces: np.ndarray  # (m, 3)
     edge_vertices: dict[str, np.ndarray]  # edge name -> vertex indices along the edge
+    marked: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # vertex index of each point asked to be a vertex
 
 
 # --------------------------------------------------------------------------- 2D meshing
@@ -72,8 +77,37 @@ def _lattice(polygon: shapely.Polygon, spacing: float) -> np.ndarray:
     return candidates[shapely.contains_xy(inner, candidates[:, 0], candidates[:, 1])]
 
 
-def triangulate_panel(panel: Panel, edge_counts: dict[str, int], spacing_cm: float) -> _PanelMesh:
-    """Triangulate ``panel`` with ``edge_counts[edge]`` segments along each edge."""
+def _insert_marks(boundary: np.ndarray, interior: np.ndarray, polygon: shapely.Polygon, marks: np.ndarray,
+                  spacing: float) -> tuple[np.ndarray, np.ndarray]:
+    """(points, index per mark): ``marks`` (k, 2) cm added to the point set; a mark within half a spacing
+    of the outline is its nearest outline vertex, the lattice points near an inserted mark give way."""
+    index = np.zeros(len(marks), np.int64)
+    inserted: list[np.ndarray] = []
+    for k, mark in enumerate(marks):
+        if polygon.exterior.distance(shapely.Point(mark)) < 0.5 * spacing:
+            index[k] = int(np.argmin(np.linalg.norm(boundary - mark, axis=1)))
+            continue
+        same = [j for j, q in enumerate(inserted) if np.linalg.norm(q - mark) < 0.3 * spacing]
+        if same:
+            index[k] = -1 - same[0]
+            continue
+        inserted.append(mark)
+        index[k] = -1 - (len(inserted) - 1)
+    if inserted:
+        extra = np.asarray(inserted)
+        near = np.min(np.linalg.norm(interior[:, None, :] - extra[None, :, :], axis=2), axis=1) \
+            if len(interior) else np.zeros(0)
+        interior = np.vstack([interior[near >= 0.6 * spacing], extra])
+    points = np.vstack([boundary, interior])
+    first_extra = len(points) - len(inserted)
+    index = np.where(index < 0, first_extra + (-1 - index), index)
+    return points, index
+
+
+def triangulate_panel(panel: Panel, edge_counts: dict[str, int], spacing_cm: float,
+                      marks: np.ndarray | None = None) -> _PanelMesh:
+    """Triangulate ``panel`` with ``edge_counts[edge]`` segments along each edge; ``marks`` (k, 2) cm are
+    points that must be vertices (fasteners), their vertex indices returned in ``marked``."""
     boundary, edge_vertices = [], {}
     for edge in panel.edges:
         samples = _resample(panel.edge_points(edge.name), edge_counts[edge.name])
@@ -86,14 +120,15 @@ def triangulate_panel(panel: Panel, edge_counts: dict[str, int], spacing_cm: flo
         edge_vertices[name] = edge_vertices[name] % nb  # the last vertex is the next edge's first
     polygon = shapely.Polygon(boundary_points)
     interior = _lattice(polygon, spacing_cm)
-    points = np.vstack([boundary_points, interior])
+    marks = np.zeros((0, 2)) if marks is None else np.asarray(marks, np.float64).reshape(-1, 2)
+    points, marked = _insert_marks(boundary_points, interior, polygon, marks, spacing_cm)
     faces = Delaunay(points).simplices
     centroids = points[faces].mean(axis=1)
     faces = faces[shapely.contains_xy(polygon, centroids[:, 0], centroids[:, 1])]
     faces = faces[_area2(points, faces) > 1e-6 * spacing_cm**2]  # flat triangles along straight hull edges
     faces = _orient_ccw(points, faces)
     _check_boundary_recovered(panel.name, faces, nb)
-    return _PanelMesh(points_cm=points, faces=faces.astype(np.int32), edge_vertices=edge_vertices)
+    return _PanelMesh(points_cm=points, faces=faces.astype(np.int32), edge_vertices=edge_vertices, marked=marked)
 
 
 def _area2(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
@@ -145,8 +180,10 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     pattern = unfold_pattern(pattern)  # pieces cut on fold drape whole
     spacing_cm = options.spacing_m / CM
     counts = _edge_counts(pattern, spacing_cm)
+    marks = _fastener_marks(pattern)
     meshes = [
-        triangulate_panel(panel, {e.name: counts[(panel.name, e.name)] for e in panel.edges}, spacing_cm)
+        triangulate_panel(panel, {e.name: counts[(panel.name, e.name)] for e in panel.edges}, spacing_cm,
+                          np.array([p for p, _ in marks[panel.name]]).reshape(-1, 2))
         for panel in pattern.panels
     ]
     placed = place_panels(
@@ -176,6 +213,7 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     anchor_mask = np.zeros(offset, dtype=bool)
     for ref in pattern.anchors:
         anchor_mask[edge_index[(ref.panel, ref.edge)]] = True
+    fastener_pairs = _fastener_pairs(pattern, marks, meshes)
 
     return GarmentMesh(
         panel_names=tuple(p.name for p in pattern.panels),
@@ -187,4 +225,27 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         seam_of=np.concatenate(seam_of) if seam_of else np.empty(0, np.int32),
         anchor_mask=anchor_mask,
         spacing_m=options.spacing_m,
+        fastener_pairs=fastener_pairs,
+        fastener_kinds=tuple(f.kind for f in pattern.fasteners),
+        fastener_sizes_cm=tuple(float(f.size_cm) for f in pattern.fasteners),
     )
+
+
+def _fastener_marks(pattern: Pattern) -> dict[str, list[tuple[np.ndarray, tuple[int, int]]]]:
+    """Per panel, its fastener points and (fastener, side 0 = a / 1 = b) for each."""
+    marks: dict[str, list] = {p.name: [] for p in pattern.panels}
+    for f, fastener in enumerate(pattern.fasteners):
+        marks[fastener.a].append((np.asarray(fastener.a_point, np.float64), (f, 0)))
+        marks[fastener.b].append((np.asarray(fastener.b_point, np.float64), (f, 1)))
+    return marks
+
+
+def _fastener_pairs(pattern: Pattern, marks: dict, meshes: list[_PanelMesh]) -> np.ndarray:
+    """(f, 2) int32 global vertex of each fastener's a (outer) and b point."""
+    pairs = np.zeros((len(pattern.fasteners), 2), np.int32)
+    offset = 0
+    for panel, mesh in zip(pattern.panels, meshes):
+        for (_, (f, side)), vertex in zip(marks[panel.name], mesh.marked):
+            pairs[f, side] = offset + vertex
+        offset += len(mesh.points_cm)
+    return pairs

@@ -29,6 +29,7 @@ BAD = {
     "waist_contact": (dict(waist_edges=(WaistEdge("front", 0.03, 0.08, 0.01),)), "'front' hangs a median 3.0 cm"),
     "waist_drop": (dict(waist_edges=(WaistEdge("back", 0.004, 0.006, 0.09),)), "'back' slid 9.0 cm down"),
     "settled": (dict(settled=False, ended_by="time", rest_motion_mm=4.0), "did not come to rest"),
+    "fastener_gap": (dict(max_fastener_gap_mm=4.2), "a fastener stands 4.2 mm open"),
 }
 
 
@@ -63,7 +64,7 @@ def test_motion_over_the_window_fails_even_when_called_settled():
 def test_limits_are_one_object_and_can_be_tightened():
     strict = GateLimits(seam_gap_mm=0.5)  # tighter than the clean report's 0.8 mm
     assert evaluate(CLEAN, strict).failed == ("seam_gap",)
-    assert len(describe_limits()) == 9
+    assert len(describe_limits()) == 10
 
 
 def test_the_pipeline_refuses_with_the_gates_problems():
@@ -84,6 +85,7 @@ def test_the_readme_lists_the_gates_with_todays_limits():
     for figure in (f"seam gap < {LIMITS.seam_gap_mm:g} mm", f"< {LIMITS.inside_share * 100:g} %",
                    f"≤ {LIMITS.inside_patch_cm2:g} cm²", f"largest ≤ {LIMITS.max_stretch * 100:g} %",
                    f"percentile ≤ {LIMITS.p99_stretch * 100:g} %", f"≤ {LIMITS.folded_seam_share * 100:g} %",
-                   f"≤ {LIMITS.waist_distance_m * 100:g} cm", f"≤ {LIMITS.waist_drop_m * 100:g} cm"):
+                   f"≤ {LIMITS.waist_distance_m * 100:g} cm", f"≤ {LIMITS.waist_drop_m * 100:g} cm",
+                   f"fastener gap < {LIMITS.fastener_gap_mm:g} mm"):
         assert figure in section, figure
     assert LIMITS.max_stretch == LIMITS.max_compression and LIMITS.p99_stretch == LIMITS.p99_compression

@@ -136,6 +136,15 @@ def _solve_seams(x, w, seam, ptr, rest_scale, seam_rest):
             _limit_distance(x, w, seam[s, 0], seam[s, 1], seam_rest[s] * rest_scale)
 
 
+@numba.njit(cache=True)
+def _solve_fasteners(x, w, pair, ptr, rest, slack, slack_scale):
+    """Each fastened pair no further apart than its layers' distance plus ``slack_scale`` of its placed
+    slack (one-sided, stiff: a button holds, it does not push)."""
+    for c in range(len(ptr) - 1):
+        for s in range(ptr[c], ptr[c + 1]):
+            _limit_distance(x, w, pair[s, 0], pair[s, 1], rest[s] + slack_scale * slack[s])
+
+
 @numba.njit(cache=True, parallel=True)
 def _solve_tethers(x, w, pair, ptr, longest, excess, excess_scale):
     """Keep each pair no further apart than ``longest + excess_scale * excess`` (one-sided, stiff)."""
@@ -314,6 +323,9 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
     if seam_gaps is not None:
         _pair_gaps(x, model.seam, seam_gaps)
     _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
+    if len(model.fastener):
+        _solve_fasteners(x, w, model.fastener, model.fastener_color_ptr, model.fastener_rest, model.fastener_slack,
+                         controls.seam_scale)
     _grip_anchors(x, x_start, model.anchor, state.holding)
 
 

@@ -15,6 +15,9 @@ per element; XPBD compliance alpha = 1 / stiffness):
   Consistent across resolutions for the flat rest shape.
 - mass: areal density times the one-third area of incident triangles.
 - seams: zero-length distance constraints, compliance 0 once closed.
+- fasteners (buttons, studs, frogs, hooks, ties): one-sided distance limits, compliance 0, between
+  the two layers' vertices the pattern fastens; the limit is the distance the cloth's layers keep
+  apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams.
 - tethers (``garment3d.drape.tethers``): long-range limits on how far apart
   distant points of a panel may move (their flat distance plus 1 %),
   compliance 0, one-sided; they carry hanging loads across many triangles
@@ -23,11 +26,12 @@ per element; XPBD compliance alpha = 1 / stiffness):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from garment3d.drape.coloring import color_elements
+from garment3d.drape.self_collision import contact_distance_m
 from garment3d.drape.tethers import tether_pairs
 from garment3d.errors import SimulationError
 from garment3d.types import Fabric, GarmentMesh
@@ -56,6 +60,10 @@ class ClothModel:
     rest_edge     : (e, 2) int32 unique mesh edges, rest_length (e,) float64 m
     thickness_m   : collision distance kept from the body
     friction      : Coulomb coefficient against the body
+    fastener      : (f, 2) int32 fastened vertex pairs (outer layer first), ordered by colour, with
+                    fastener_color_ptr (k+1,) int64, fastener_rest (f,) m (the layers' distance) and
+                    fastener_slack (f,) m (placed distance beyond it, let go while the seams close);
+                    fastener_order (f,) int64: the garment's fastener index of each row
     """
 
     n: int
@@ -82,6 +90,25 @@ class ClothModel:
     rest_length: np.ndarray
     thickness_m: float
     friction: float
+    fastener: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
+    fastener_color_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    fastener_rest: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    fastener_slack: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    fastener_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def fastener_rest_m(fabric: Fabric, spacing_m: float) -> float:
+    """m a fastened pair keeps apart: the distance the solver keeps between two layers of cloth."""
+    return contact_distance_m(fabric.thickness_mm, spacing_m)
+
+
+def _fasteners(garment: GarmentMesh, fabric: Fabric, n: int) -> dict[str, np.ndarray]:
+    pairs = np.asarray(garment.fastener_pairs, np.int64).reshape(-1, 2)
+    order, ptr = color_elements(pairs, n)
+    rest = np.full(len(pairs), fastener_rest_m(fabric, garment.spacing_m))
+    placed = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
+    return dict(fastener=pairs[order].astype(np.int32), fastener_color_ptr=ptr, fastener_rest=rest[order],
+                fastener_slack=np.maximum(placed - rest, 0.0)[order], fastener_order=np.asarray(order, np.int64))
 
 
 def _triangle_rest(uv: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -257,4 +284,5 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False) -> 
         rest_length=np.linalg.norm(uv[edges[:, 0]] - uv[edges[:, 1]], axis=1),
         thickness_m=max(0.5 * fabric.thickness_mm * 1e-3, 0.0) + 0.003,
         friction=fabric.friction,
+        **_fasteners(garment, fabric, n),
     )

@@ -50,6 +50,16 @@ def seam_gap_mm(positions: np.ndarray, seam_pairs: np.ndarray) -> float:
     return float(gaps.max() * 1000.0)
 
 
+def fastener_gap_mm(positions: np.ndarray, fastener_pairs: np.ndarray, rest_m: float) -> float:
+    """Largest distance (mm) between the two vertices a fastener joins beyond ``rest_m``, the distance two
+    fastened layers keep (0 when every fastener is closed; 0 without fasteners)."""
+    pairs = np.asarray(fastener_pairs).reshape(-1, 2)
+    if len(pairs) == 0:
+        return 0.0
+    gaps = np.linalg.norm(positions[pairs[:, 0]] - positions[pairs[:, 1]], axis=1) - rest_m
+    return float(max(gaps.max(), 0.0) * 1000.0)
+
+
 def edge_strain(positions: np.ndarray, edges: np.ndarray, rest_length: np.ndarray) -> np.ndarray:
     """(e,) relative elongation of each edge (positive = stretched)."""
     length = np.linalg.norm(positions[edges[:, 0]] - positions[edges[:, 1]], axis=1)

@@ -25,8 +25,8 @@ from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape.kernels import ClothState, Collider, FrameControls, PlacedLengths, simulate_frame
 from garment3d.drape.model import ClothModel, build_model
 from garment3d.drape.penetration import BodyRays
-from garment3d.drape.quality import (body_penetration, edge_strain, folded_seam_share, panel_strain, seam_gap_mm,
-                                     waist_edges)
+from garment3d.drape.quality import (body_penetration, edge_strain, fastener_gap_mm, folded_seam_share,
+                                     panel_strain, seam_gap_mm, waist_edges)
 from garment3d.drape.rest import RestWindow
 from garment3d.drape.self_collision import SelfContact, build_self_contact, contact_distance_m
 from garment3d.drape.threads import ThreadChooser
@@ -344,4 +344,6 @@ def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.nda
         rest_motion_mm=rest_motion_mm,
         ended_by=ended_by,
         untangle_resettles=resettles,
+        max_fastener_gap_mm=fastener_gap_mm(x, garment.fastener_pairs,
+                                            float(model.fastener_rest.max()) if len(model.fastener_rest) else 0.0),
     )

@@ -18,7 +18,7 @@ from garment3d.errors import InvalidPatternError
 from garment3d.patterns.fold import MIRROR_SUFFIX
 from garment3d.patterns.formula import check_formula
 from garment3d.sizes import DERIVED_MEASUREMENT_NAMES
-from garment3d.types import PLACEMENT_REGIONS, SIDED_REGIONS, EdgeRef
+from garment3d.types import FASTENER_KINDS, PLACEMENT_REGIONS, SIDED_REGIONS, EdgeRef
 
 __all__ = [
     "MEASUREMENT_NAMES",
@@ -26,6 +26,7 @@ __all__ = [
     "Segment",
     "PanelDefinition",
     "SeamDefinition",
+    "FastenerDefinition",
     "PatternDefinition",
     "parse_definition",
     "parse_body_placement",
@@ -40,6 +41,10 @@ _CURVES = ("line", "quadratic", "cubic", "arc")
 MAX_SEAM_ALLOWANCE_CM = 10.0  # as formats.limits (not imported: formats imports this module)
 MAX_NOTCHES = 200  # per panel
 MAX_LINES = 200  # internal lines per panel
+MAX_FASTENERS = 200  # fastenings in all (rows count each fastener)
+SEAM_KINDS = ("seam", "zip")
+#: cm: the visible trim's size when a fastener declaration gives none
+DEFAULT_FASTENER_SIZE_CM = {"button": 1.2, "press_stud": 1.0, "frog": 2.5, "hook_eye": 1.0, "tie": 1.5}
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,30 @@ class SeamDefinition:
     b: EdgeRef
     reversed: bool = True
     ease_cm: float = 0.0
+    kind: str = "seam"  # "seam" | "zip"
+
+
+@dataclass(frozen=True)
+class FastenerDefinition:
+    """One ``[[fasteners]]`` entry: fastenings of one kind between outer panel ``a`` and panel ``b`` under it.
+
+    Either a row along edge ``along`` of ``a`` (``count`` fasteners evenly spaced from ``start`` to ``end``
+    cm along the edge, ``inset`` cm into the piece, each matched at the same coordinates plus ``offset``
+    in ``b``'s frame) or explicit ``points`` ((a x, a y, b x, b y) formulas). All numbers are formulas.
+    """
+
+    name: str
+    kind: str
+    a: str
+    b: str
+    size: str
+    along: str = ""
+    count: int = 0
+    start: str = "0"
+    end: str = "edge_length"
+    inset: str = "1"
+    offset: tuple[str, str] = ("0", "0")
+    points: tuple[tuple[str, str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,6 +147,7 @@ class PatternDefinition:
     panels: tuple[PanelDefinition, ...]
     seams: tuple[SeamDefinition, ...]
     anchors: tuple[EdgeRef, ...]
+    fasteners: tuple[FastenerDefinition, ...] = ()
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -421,11 +451,15 @@ def _seams(raw: Any, panels: tuple[PanelDefinition, ...], where: str) -> tuple[S
             raise _fail(at, "must be a table")
         if not isinstance(table.get("reversed", True), bool):
             raise _fail(at, "'reversed' must be true or false")
+        kind = table.get("kind", "seam")
+        if kind not in SEAM_KINDS:
+            raise _fail(at, f"unknown seam kind '{kind}' (expected one of {', '.join(SEAM_KINDS)})")
         seam = SeamDefinition(
             a=_edge_ref(table.get("a"), f"{at}, a"),
             b=_edge_ref(table.get("b"), f"{at}, b"),
             reversed=table.get("reversed", True),
             ease_cm=_number(table, "ease", at, default=0.0),
+            kind=kind,
         )
         for ref in (seam.a, seam.b):
             _check_edge_exists(ref, panels, at)
@@ -452,6 +486,77 @@ def _check_edge_exists(ref: EdgeRef, panels: tuple[PanelDefinition, ...], where:
                 f"{ref}: edge '{base}' meets the fold of '{ref.panel}' and joins its mirror into one edge; "
                 f"name it {ref.panel}.{base}",
             )
+
+
+def _formula(table: dict[str, Any], key: str, where: str, default: str) -> str:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise _fail(where, f"field '{key}' must be a formula or a number of centimetres")
+    check_formula(value, f"{where}, {key}")
+    return str(value)
+
+
+def _formula_pair(value: Any, where: str) -> tuple[str, str]:
+    if not isinstance(value, list) or len(value) != 2:
+        raise _fail(where, "must be a list of two formulas [x, y]")
+    for text in value:
+        if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+            raise _fail(where, "must be a list of two formulas [x, y]")
+        check_formula(text, where)
+    return str(value[0]), str(value[1])
+
+
+def _fastener_panel(table: dict[str, Any], key: str, panels: dict[str, PanelDefinition], where: str) -> str:
+    name = _name(table.get(key), f"{where}, {key}")
+    if name not in panels:
+        raise _fail(where, f"field '{key}' names no panel '{name}' (panels: {', '.join(panels)})")
+    return name
+
+
+def _fastener(table: Any, panels: dict[str, PanelDefinition], where: str) -> FastenerDefinition:
+    if not isinstance(table, dict):
+        raise _fail(where, "must be a table")
+    name = _name(table.get("name", "fastener"), f"{where}, name")
+    at = f"{where} '{name}'"
+    kind = table.get("kind")
+    if kind not in FASTENER_KINDS:
+        raise _fail(at, f"unknown fastener kind '{kind}' (expected one of {', '.join(FASTENER_KINDS)}; "
+                        f"a zip is a seam with kind = \"zip\")")
+    a, b = _fastener_panel(table, "a", panels, at), _fastener_panel(table, "b", panels, at)
+    if a == b:
+        raise _fail(at, f"fastens panel '{a}' to itself; 'a' (the outer layer) and 'b' must be two panels")
+    size = _formula(table, "size", at, str(DEFAULT_FASTENER_SIZE_CM[kind]))
+    has_row, has_points = "along" in table, "points" in table
+    if has_row == has_points:
+        raise _fail(at, "give either a row ('along' an edge of panel a, with 'count') or explicit 'points'")
+    if has_points:
+        raw = table["points"]
+        if not isinstance(raw, list) or not raw or not all(isinstance(p, dict) for p in raw):
+            raise _fail(at, "'points' must be a non-empty list of tables { a = [x, y], b = [x, y] }")
+        points = tuple((*_formula_pair(p.get("a"), f"{at}, point {i + 1}, a"),
+                        *_formula_pair(p.get("b"), f"{at}, point {i + 1}, b")) for i, p in enumerate(raw))
+        return FastenerDefinition(name=name, kind=kind, a=a, b=b, size=size, points=points)
+    along = _own_edge(table["along"], panels[a].segments, panels[a].fold, f"{at}, along", "'along'")
+    count = table.get("count")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_FASTENERS:
+        raise _fail(at, f"'count' must be an integer from 1 to {MAX_FASTENERS}")
+    offset = _formula_pair(table["offset"], f"{at}, offset") if "offset" in table else ("0", "0")
+    return FastenerDefinition(
+        name=name, kind=kind, a=a, b=b, size=size, along=along, count=count,
+        start=_formula(table, "start", at, "0"), end=_formula(table, "end", at, "edge_length"),
+        inset=_formula(table, "inset", at, "1"), offset=offset,
+    )
+
+
+def _fasteners(raw: Any, panels: tuple[PanelDefinition, ...], where: str) -> tuple[FastenerDefinition, ...]:
+    if not isinstance(raw, list):
+        raise _fail(where, "'fasteners' must be a list of tables")
+    by_name = {p.name: p for p in panels}
+    result = tuple(_fastener(t, by_name, f"{where}, fastener {i + 1}") for i, t in enumerate(raw))
+    total = sum(f.count or len(f.points) for f in result)
+    if total > MAX_FASTENERS:
+        raise _fail(where, f"{total} fasteners, more than {MAX_FASTENERS}")
+    return result
 
 
 # --------------------------------------------------------------------------- entry points
@@ -500,6 +605,7 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
         panels=panels,
         seams=_seams(data.get("seams", []), panels, where),
         anchors=anchors,
+        fasteners=_fasteners(data.get("fasteners", []), panels, where),
     )
 
 

@@ -10,11 +10,11 @@ import numpy as np
 import shapely
 
 from garment3d.errors import InvalidPatternError
-from garment3d.patterns.definition import PanelDefinition, PatternDefinition, Segment
+from garment3d.patterns.definition import FastenerDefinition, PanelDefinition, PatternDefinition, Segment
 from garment3d.patterns.fold import MIRROR_SUFFIX, unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
 from garment3d.sizes import derived_measurements
-from garment3d.types import Measurements, Panel, PanelEdge, Pattern, Placement, Seam
+from garment3d.types import Fastener, Measurements, Panel, PanelEdge, Pattern, Placement, Seam
 
 __all__ = ["evaluate", "resolve_parameters", "edge_length_cm", "SEAM_TOLERANCE_CM", "CURVE_STEP_CM"]
 
@@ -22,6 +22,8 @@ SEAM_TOLERANCE_CM = 0.1  # seams must match within 1 mm (plus declared ease)
 CURVE_STEP_CM = 0.5  # curves are sampled at about this spacing
 COLLINEAR_TOLERANCE = 1e-6  # an arc's three points with less turn than this (relative) are a line
 INSIDE_TOLERANCE_CM = 1e-6  # internal lines may touch the outline within this
+FASTENER_TOLERANCE_CM = 0.05  # a fastener point may lie this far outside its piece (on the edge)
+MAX_FASTENER_SIZE_CM = 10.0
 
 
 def resolve_parameters(definition: PatternDefinition, overrides: Mapping[str, float]) -> dict[str, float]:
@@ -253,6 +255,78 @@ def _check_seams(definition: PatternDefinition, pattern: Pattern) -> None:
             )
 
 
+def _point_along(points: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
+    """The point ``distance`` cm along polyline ``points`` and the unit normal into a counter-clockwise piece."""
+    steps = np.diff(points, axis=0)
+    lengths = np.linalg.norm(steps, axis=1)
+    arc = np.concatenate([[0.0], np.cumsum(lengths)])
+    i = int(np.clip(np.searchsorted(arc, distance, side="right") - 1, 0, len(steps) - 1))
+    while lengths[i] < 1e-12 and i > 0:
+        i -= 1
+    t = (distance - arc[i]) / max(lengths[i], 1e-12)
+    tangent = steps[i] / max(lengths[i], 1e-12)
+    return points[i] + t * steps[i], np.array([-tangent[1], tangent[0]])
+
+
+def _fastener_rows(spec: FastenerDefinition, panel: Panel, names: Mapping[str, float],
+                   points: Mapping[str, Point], where: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(a point, b point) cm per fastener of one declaration."""
+    if spec.points:
+        return [
+            (np.array([evaluate_formula(ax, names, points, f"{where}, point {i + 1}, a x"),
+                       evaluate_formula(ay, names, points, f"{where}, point {i + 1}, a y")]),
+             np.array([evaluate_formula(bx, names, points, f"{where}, point {i + 1}, b x"),
+                       evaluate_formula(by, names, points, f"{where}, point {i + 1}, b y")]))
+            for i, (ax, ay, bx, by) in enumerate(spec.points)
+        ]
+    length = edge_length_cm(panel, spec.along)
+    local = {**names, "edge_length": length}
+    start = evaluate_formula(spec.start, local, points, f"{where}, start")
+    end = evaluate_formula(spec.end, local, points, f"{where}, end")
+    inset = evaluate_formula(spec.inset, local, points, f"{where}, inset")
+    offset = np.array([evaluate_formula(f, local, points, f"{where}, offset") for f in spec.offset])
+    if not 0.0 <= start <= end <= length:
+        raise InvalidPatternError(
+            f"{where}: start {start:g} cm and end {end:g} cm must lie along edge '{spec.along}' "
+            f"(0 <= start <= end <= {length:.2f} cm)"
+        )
+    along = panel.edge_points(spec.along)
+    distances = [0.5 * (start + end)] if spec.count == 1 else np.linspace(start, end, spec.count)
+    rows = []
+    for d in distances:
+        point, normal = _point_along(along, float(d))
+        rows.append((point + inset * normal, point + inset * normal + offset))
+    return rows
+
+
+def _check_inside(panel: Panel, point: np.ndarray, where: str, which: str) -> None:
+    whole = shapely.Polygon(unfold(panel).outline)
+    outside = float(whole.exterior.distance(shapely.Point(point))) if not whole.covers(shapely.Point(point)) else 0.0
+    if outside > FASTENER_TOLERANCE_CM:
+        raise InvalidPatternError(
+            f"{where}: {which} point ({point[0]:.2f}, {point[1]:.2f}) cm lies {outside:.2f} cm outside "
+            f"panel '{panel.name}'"
+        )
+
+
+def _fasteners(definition: PatternDefinition, pattern: Pattern, names: Mapping[str, float],
+               points: Mapping[str, Point]) -> tuple[Fastener, ...]:
+    result = []
+    for n, spec in enumerate(definition.fasteners):
+        where = f"{definition.name}, fastener {n + 1} '{spec.name}'"
+        size = evaluate_formula(spec.size, names, points, f"{where}, size")
+        if not 0.0 < size <= MAX_FASTENER_SIZE_CM:
+            raise InvalidPatternError(f"{where}: size {size:g} cm is outside (0, {MAX_FASTENER_SIZE_CM:g}] cm")
+        panel_a, panel_b = pattern.panel(spec.a), pattern.panel(spec.b)
+        for i, (pa, pb) in enumerate(_fastener_rows(spec, panel_a, names, points, where)):
+            at = f"{where}, fastener {i + 1}"
+            _check_inside(panel_a, pa, at, f"'a' ({spec.a})")
+            _check_inside(panel_b, pb, at, f"'b' ({spec.b})")
+            result.append(Fastener(kind=spec.kind, a=spec.a, a_point=pa, b=spec.b, b_point=pb, size_cm=size,
+                                   name=f"{spec.name}[{i}]"))
+    return tuple(result)
+
+
 def evaluate(
     definition: PatternDefinition,
     measurements: Measurements,
@@ -273,10 +347,10 @@ def evaluate(
         name=definition.name,
         size_label=size_label,
         panels=tuple(_panel(p, names, points, definition.name) for p in definition.panels),
-        seams=tuple(Seam(a=s.a, b=s.b, reversed=s.reversed) for s in definition.seams),
+        seams=tuple(Seam(a=s.a, b=s.b, reversed=s.reversed, kind=s.kind) for s in definition.seams),
         anchors=definition.anchors,
         parameters=tuple(values.items()),
     )
     _check_seams(definition, pattern)
-    return pattern
+    return dataclasses.replace(pattern, fasteners=_fasteners(definition, pattern, names, points))
 
