@@ -13,11 +13,12 @@ Shapes (sizes are the fastener's ``size``, the visible diameter or span):
   two bars of thread; horn on light cloth, shell on dark.
 - ``press_stud``: a low nickel cap with a rounded rim and a centre boss.
 - ``frog`` (pankou, 一字扣): a round woven knot at the anchor, and on either side
-  across the opening a leg of doubled cord sewn flat; ``size`` is the whole
-  span across the opening. The cord is the garment's own fabric, its tone
+  across the opening a leg of doubled cord sewn flat, ``size`` long (the frog
+  spans twice its size). The cord is the garment's own fabric, its tone
   shifted (see :func:`trim_look`).
 - ``hook_eye``: a small bent nickel wire hook and the round eye it engages.
-- ``tie``: a bow of self-fabric ribbon: two loops and two tails falling with gravity.
+- ``tie``: a bow of self-fabric ribbon: two loops ``size`` long and two tails
+  falling with gravity.
 - ``zip``: a tape with interlocking teeth along the zipped seam, and a slider
   with its pull at the top.
 
@@ -44,6 +45,7 @@ TRIM_KINDS = ("button", "press_stud", "frog", "hook_eye", "tie", "zip")
 CLEARANCE_M = 0.0005  # gap between the cloth and the underside of a trim
 _SMALLEST_M, _LARGEST_M = 0.003, 0.20
 _UP = np.array([0.0, 1.0, 0.0])
+_EDGE_WINDOW_M = 0.015  # the opening's direction is averaged over this much of its edge
 
 
 @dataclass(frozen=True)
@@ -213,9 +215,10 @@ def opening_directions(positions, faces, normals, anchors, panel_of=None, seam_p
     """
     positions = np.asarray(positions, dtype=np.float64)
     anchors = np.asarray(anchors, dtype=np.int64).reshape(-1)
-    edges = np.sort(np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
-    unique, counts = np.unique(edges, axis=0, return_counts=True)
-    boundary = unique[counts == 1]
+    faces = np.asarray(faces, dtype=np.int64)
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])  # in winding order
+    _, inverse, counts = np.unique(np.sort(edges, axis=1), axis=0, return_inverse=True, return_counts=True)
+    boundary = edges[counts[inverse.ravel()] == 1]  # one loop direction per boundary
     sewn = np.zeros(len(positions), bool)
     if seam_pairs is not None and len(seam_pairs):
         sewn[np.asarray(seam_pairs, dtype=np.int64).ravel()] = True
@@ -230,8 +233,9 @@ def opening_directions(positions, faces, normals, anchors, panel_of=None, seam_p
         direction = np.cross(_UP, n)
         if len(candidates):
             mid = 0.5 * (positions[candidates[:, 0]] + positions[candidates[:, 1]])
-            nearest = candidates[np.argmin(np.linalg.norm(mid - positions[anchor], axis=1))]
-            tangent = positions[nearest[1]] - positions[nearest[0]]
+            distance = np.linalg.norm(mid - positions[anchor], axis=1)
+            near = distance <= distance.min() + _EDGE_WINDOW_M  # the edge's run over a few cm, not one segment
+            tangent = (positions[candidates[near, 1]] - positions[candidates[near, 0]]).sum(axis=0)
             direction = np.cross(n, tangent)
         direction = direction - n * float(direction @ n)
         length = np.linalg.norm(direction)
@@ -413,8 +417,8 @@ def _press_stud(place: _Placement, size: float) -> list[TrimPart]:
 
 
 def _frog(place: _Placement, size: float) -> list[TrimPart]:
-    """A straight frog (一字扣): knot at the anchor, a leg of doubled cord either side across the opening."""
-    span = size
+    """A straight frog (一字扣): knot at the anchor, a leg of doubled cord ``size`` long either side across the opening."""
+    span = 2.0 * size
     knot_radius = float(np.clip(0.11 * span, 0.003, 0.008))
     cord = float(np.clip(0.028 * span, 0.0009, 0.0022))  # cord radius
     leg = 0.5 * span
@@ -446,8 +450,9 @@ def _hook_eye(place: _Placement, size: float) -> list[TrimPart]:
 
 
 def _tie(place: _Placement, size: float) -> list[TrimPart]:
-    """A bow: ``size`` is its width; ribbon a fifth of that wide, tails 1.4 times it long."""
+    """A bow: loops ``size`` long either side of the knot, ribbon 0.4 ``size`` wide, tails 2.5 ``size`` long."""
     place = place.level()
+    size = 2.0 * size  # the bow's width
     ribbon, thick = 0.1 * size, max(0.0006, 0.025 * size)
     down = _UP - place.n * (_UP @ place.n)
     down = -down / max(np.linalg.norm(down), 1e-9)
@@ -460,7 +465,7 @@ def _tie(place: _Placement, size: float) -> list[TrimPart]:
         spread = np.radians(18.0) * sign
         c, s = np.cos(spread), np.sin(spread)
         direction = np.array([c * dx - s * dy, s * dx + c * dy])
-        tail = np.outer(t * 1.4 * size, direction) + np.outer(0.03 * size * np.sin(np.pi * t), [-direction[1], direction[0]])
+        tail = np.outer(t * 1.25 * size, direction) + np.outer(0.03 * size * np.sin(np.pi * t), [-direction[1], direction[0]])
         parts.append(place.cord(tail, ribbon, thick, "cord", sides=8))
     knot = shapes.knot_ball(0.12 * size, subdivisions=2)
     parts.append(place.rigid(knot[0] * np.array([1.0, 0.8, 0.6]) + [0, 0, 0.08 * size + thick], knot[1], 0.12 * size, "cord"))

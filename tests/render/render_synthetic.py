@@ -169,7 +169,7 @@ def write_checker(path: Path, size: int = 64) -> Path:
 
 
 FASTENED_KINDS = ("button", "press_stud", "frog", "hook_eye", "tie")
-FASTENED_SIZES_CM = (1.5, 1.0, 5.0, 1.2, 4.0)
+FASTENED_SIZES_CM = (1.5, 1.0, 2.5, 1.2, 1.5)
 
 
 def make_fastened_drape(kinds=FASTENED_KINDS, sizes_cm=FASTENED_SIZES_CM, spacing: float = 0.01) -> Drape:
