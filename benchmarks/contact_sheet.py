@@ -8,7 +8,8 @@ Two sheets (issue 13's "done when"), each one PNG:
 Each cell is simulated as ``garment3d sample`` does it (the same request
 validation, pattern, body, mesh and drape; no allowances), judged by
 ``garment3d.gates``, and drawn from the front and the back with the default
-figure (a dress form), trims included. Under the pictures: the garment, the
+figure (a dress form; trousers on the mannequin), trims included, and a
+closer look at the front round the fasteners. Under the pictures: the garment, the
 fabric, PASS or the failed gates, the drape's wall time and the largest
 fastener gap when the garment has fasteners. A JSON file next to each sheet
 holds the same figures. Not part of the test run.
@@ -37,6 +38,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 CELL_PX = 320  # each still on the sheet
 RENDER_PX = 768  # rendered, then cropped round the garment and scaled down
+DETAIL_PX = 1536  # the front again, of which a square round the fasteners is shown
 LABEL_PX = 54
 
 
@@ -50,6 +52,8 @@ class Cell:
     fastener_gap_mm: float | None
     front: np.ndarray
     back: np.ndarray
+    detail: np.ndarray  # the front, closer: round the fasteners, or the upper garment
+    figure: str = "dress_form"
 
 
 def drape_cell(garment: str, fabric_name: str, size: str, spacing: float, cache: Path | None):
@@ -76,19 +80,44 @@ def drape_cell(garment: str, fabric_name: str, size: str, spacing: float, cache:
     return value
 
 
-def render_cell(garment: str, fabric_name: str, size: str, spacing: float, cache: Path | None) -> Cell:
+def render_cell(garment: str, fabric_name: str, size: str, spacing: float, cache: Path | None, figure: str) -> Cell:
     from garment3d import gates
     from garment3d.render import open_scene
     from garment3d.types import RenderOptions
 
     result, body, fabric, wall_s = drape_cell(garment, fabric_name, size, spacing, cache)
     verdict = gates.evaluate(result.report)
-    with open_scene(result, body, fabric, RenderOptions()) as scene:
+    if figure == "auto":  # legs need a figure with legs; everything else shows on the dress form
+        figure = "mannequin" if garment == "trousers" else "dress_form"
+    with open_scene(result, body, fabric, RenderOptions(figure=figure)) as scene:
         views = [scene.render(azimuth, RENDER_PX)[:, :, :3] for azimuth in (0.0, 180.0)]
+        big = scene.render(0.0, DETAIL_PX)[:, :, :3]
+        detail = big[_detail_box(scene, result, DETAIL_PX)]
     fastened = len(getattr(result.garment, "fastener_pairs", ())) > 0
     gap = float(getattr(result.report, "max_fastener_gap_mm", 0.0)) if fastened else None
     text = "PASS" if verdict.passed else "FAIL: " + ", ".join(verdict.failed)
-    return Cell(garment, fabric.display_name or fabric.name, text, verdict.passed, wall_s, gap, *views)
+    return Cell(garment, fabric.display_name or fabric.name, text, verdict.passed, wall_s, gap, *views,
+                detail=detail, figure=figure)
+
+
+def _detail_box(scene, result, size_px: int):
+    """Image slices of a square round the trims seen from the front (or the upper garment without trims)."""
+    from garment3d.render.camera import turn_about_axis
+
+    points = np.vstack([trim.positions for trim in scene.trims]) if scene.trims else None
+    if points is None:
+        positions = result.positions
+        top = positions[:, 1].max()
+        points = positions[positions[:, 1] > top - 0.3]
+    homogeneous = np.column_stack([points, np.ones(len(points))])
+    clip = homogeneous @ (scene.projection @ scene.view @ turn_about_axis(0.0, scene.axis_xz)).T
+    ndc = clip[:, :2] / clip[:, 3:4]
+    cols = (ndc[:, 0] * 0.5 + 0.5) * size_px
+    rows = (0.5 - ndc[:, 1] * 0.5) * size_px
+    side = int(np.clip(1.3 * max(np.ptp(cols), np.ptp(rows)), size_px // 5, size_px // 2))
+    left = int(np.clip(cols.mean() - side / 2, 0, size_px - side))
+    top = int(np.clip(rows.mean() - side / 2, 0, size_px - side))
+    return slice(top, top + side), slice(left, left + side)
 
 
 def garment_box(images: list[np.ndarray], background) -> tuple[int, int, int, int]:
@@ -114,7 +143,7 @@ def sheet(cells: list[Cell], title: str, columns: int):
     from garment3d.render.studio import Studio
 
     background = np.rint(np.asarray(Studio().background_rgb) * 255).astype(int)
-    pair_w = 2 * CELL_PX + 8
+    pair_w = 3 * CELL_PX + 8
     rows = -(-len(cells) // columns)
     page = Image.new("RGB", (columns * pair_w + 8, 40 + rows * (CELL_PX + LABEL_PX + 8)), (250, 250, 248))
     draw = ImageDraw.Draw(page)
@@ -127,8 +156,11 @@ def sheet(cells: list[Cell], title: str, columns: int):
         for offset, image in ((0, cell.front), (CELL_PX, cell.back)):
             picture = Image.fromarray(np.ascontiguousarray(image)).crop(box).resize((CELL_PX, CELL_PX), Image.LANCZOS)
             page.paste(picture, (x + offset, y))
-        draw.text((x + 4, y + 4), "front", fill=(90, 90, 90))
+        close = Image.fromarray(np.ascontiguousarray(cell.detail)).resize((CELL_PX, CELL_PX), Image.LANCZOS)
+        page.paste(close, (x + 2 * CELL_PX, y))
+        draw.text((x + 4, y + 4), "front" + (f" ({cell.figure})" if cell.figure != "dress_form" else ""), fill=(90, 90, 90))
         draw.text((x + CELL_PX + 4, y + 4), "back", fill=(90, 90, 90))
+        draw.text((x + 2 * CELL_PX + 4, y + 4), "front, closer", fill=(90, 90, 90))
         colour = (20, 110, 40) if cell.passed else (170, 20, 20)
         draw.text((x + 2, y + CELL_PX + 4), f"{cell.garment} / {cell.fabric}", fill=(20, 20, 20))
         gap = "" if cell.fastener_gap_mm is None else f", fastener gap {cell.fastener_gap_mm:.1f} mm"
@@ -147,9 +179,14 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=REPO / "renders")
     parser.add_argument("--cache", type=Path, default=None, help="keep drapes here to redraw without simulating")
     parser.add_argument("--only", nargs="*", default=None, help="only these garments (or fabrics)")
+    parser.add_argument("--figure", default="auto", choices=("auto", "dress_form", "mannequin", "avatar"),
+                        help="auto: the mannequin for trousers, the dress form for the rest")
     args = parser.parse_args()
     os.environ.setdefault("PYOPENGL_PLATFORM", "egl")
     logging.basicConfig(level=logging.WARNING)
+    from garment3d.warmup import warm_up_all
+
+    print(f"kernels warmed up in {warm_up_all():.1f} s (compiled once; drape times below exclude it)", flush=True)
     from garment3d.fabrics import list_fabrics
     from garment3d.patterns import list_patterns
 
@@ -168,11 +205,12 @@ def main() -> int:
         for garment, fabric in pairs:
             started = time.perf_counter()
             try:
-                cell = render_cell(garment, fabric, args.size, args.spacing, args.cache)
+                cell = render_cell(garment, fabric, args.size, args.spacing, args.cache, args.figure)
             except Exception as exc:  # a cell that cannot drape is shown as such, the sheet goes on
                 print(f"{garment:<14} {fabric:<20} ERROR {type(exc).__name__}: {exc}", file=sys.stderr)
                 blank = np.full((RENDER_PX, RENDER_PX, 3), 200, np.uint8)
-                cell = Cell(garment, fabric, f"ERROR {type(exc).__name__}: {exc}", False, float("nan"), None, blank, blank)
+                cell = Cell(garment, fabric, f"ERROR {type(exc).__name__}: {exc}", False, float("nan"), None,
+                            blank, blank, blank)
             cells.append(cell)
             gap = "-" if cell.fastener_gap_mm is None else f"{cell.fastener_gap_mm:.2f}"
             print(f"{garment:<14} {fabric:<20} drape {cell.wall_s:6.1f} s  fastener gap {gap:>5} mm  {cell.verdict}"
