@@ -257,43 +257,25 @@ class _Cloth:
         self.normals = normals
         self.faces = np.asarray(faces, dtype=np.int64)
         self.tree = cKDTree(positions)
-        order = np.argsort(self.faces.ravel(), kind="stable")
-        self._face_of = order // 3  # faces sorted by corner vertex
-        self._start = np.searchsorted(self.faces.ravel()[order], np.arange(len(positions) + 1))
+        self._faces_at = _faces_at_vertices(self.faces, len(positions))
 
     def surface_under(self, points: np.ndarray, outward: np.ndarray):
         """Points on the cloth under ``points`` (m, 3) seen along ``outward`` (3,) and the normals there."""
         k = min(8, len(self.positions))
         distance, index = self.tree.query(points, k=k)
-        index = index.reshape(len(points), k)
-        surface, normals = self._near_planes(points, outward, distance.reshape(len(points), k), index)
-        for row in range(len(points)):
-            hit = self._ray_down(points[row], outward, index[row])
-            if hit is not None:
-                surface[row], normals[row] = hit
+        distance, index = distance.reshape(len(points), k), index.reshape(len(points), k)
+        surface, normals = self._near_planes(points, outward, distance, index)
+        faces = self._faces_at[index].reshape(len(points), -1)  # (m, K), -1 padding
+        hit, t, u, v = _rays_down(points, -outward, self.positions, self.faces, faces)
+        rows = np.nonzero(hit.any(axis=1))[0]
+        if len(rows):
+            best = np.argmin(np.where(hit[rows], t[rows], np.inf), axis=1)  # the outermost layer
+            face = self.faces[faces[rows, best]]
+            uu, vv = u[rows, best], v[rows, best]
+            weights = np.column_stack([1.0 - uu - vv, uu, vv])
+            surface[rows] = points[rows] - t[rows, best][:, None] * outward
+            normals[rows] = _unit(np.einsum("mk,mkj->mj", weights, self.normals[face]))
         return surface, normals
-
-    def _ray_down(self, origin: np.ndarray, outward: np.ndarray, vertices: np.ndarray):
-        faces = np.unique(np.concatenate([self._face_of[self._start[v]:self._start[v + 1]] for v in vertices]))
-        corners = self.positions[self.faces[faces]]
-        direction = -outward
-        e1, e2 = corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]
-        p = np.cross(direction, e2)
-        det = np.einsum("ij,ij->i", e1, p)
-        ok = np.abs(det) > 1e-14
-        inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
-        s = origin - corners[:, 0]
-        u = np.einsum("ij,ij->i", s, p) * inv
-        q = np.cross(s, e1)
-        v = (q @ direction) * inv
-        t = np.einsum("ij,ij->i", e2, q) * inv
-        hit = ok & (u >= -1e-9) & (v >= -1e-9) & (u + v <= 1 + 1e-9) & (t > -0.003)
-        if not hit.any():
-            return None
-        best = np.nonzero(hit)[0][np.argmin(t[hit])]  # the outermost layer
-        weights = np.array([1.0 - u[best] - v[best], u[best], v[best]])
-        normal = weights @ self.normals[self.faces[faces[best]]]
-        return origin + t[best] * direction, normal / max(np.linalg.norm(normal), 1e-12)
 
     def _near_planes(self, points, outward, distance, index):
         corner, normal = self.positions[index], self.normals[index]
@@ -508,6 +490,36 @@ _BUILDERS = {"button": _button, "press_stud": _press_stud, "frog": _frog, "hook_
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _faces_at_vertices(faces: np.ndarray, count: int, most: int = 12) -> np.ndarray:
+    """(count, most) faces round each vertex, -1 padded (a vertex in more faces keeps the first ``most``)."""
+    corner = faces.ravel()
+    order = np.argsort(corner, kind="stable")
+    sorted_corner = corner[order]
+    start = np.searchsorted(sorted_corner, np.arange(count))
+    rank = np.arange(len(corner)) - start[sorted_corner]
+    table = np.full((count, most), -1, dtype=np.int64)
+    keep = rank < most
+    table[sorted_corner[keep], rank[keep]] = order[keep] // 3
+    return table
+
+
+def _rays_down(origins: np.ndarray, direction: np.ndarray, positions, faces, candidates):
+    """Möller-Trumbore of ray m against its candidate faces (m, K): hit mask, distance, barycentric u, v."""
+    corners = positions[faces[np.maximum(candidates, 0)]]  # (m, K, 3, 3)
+    e1, e2 = corners[:, :, 1] - corners[:, :, 0], corners[:, :, 2] - corners[:, :, 0]
+    p = np.cross(direction, e2)
+    det = np.einsum("mkj,mkj->mk", e1, p)
+    ok = (np.abs(det) > 1e-14) & (candidates >= 0)
+    inv = np.where(ok, 1.0 / np.where(ok, det, 1.0), 0.0)
+    s = origins[:, None, :] - corners[:, :, 0]
+    u = np.einsum("mkj,mkj->mk", s, p) * inv
+    q = np.cross(s, e1)
+    v = (q @ direction) * inv
+    t = np.einsum("mkj,mkj->mk", e2, q) * inv
+    hit = ok & (u >= -1e-9) & (v >= -1e-9) & (u + v <= 1 + 1e-9) & (t > -0.003)
+    return hit, t, u, v
 
 
 def _stadium(x0: float, x1: float, half_width: float, count: int) -> np.ndarray:
