@@ -169,6 +169,15 @@ def sheet(cells: list[Cell], title: str, columns: int):
     return page
 
 
+def write_sheet(cells: list[Cell], path: Path, title: str, columns: int) -> Path:
+    """The sheet as PNG and its figures as JSON beside it."""
+    sheet(cells, title, columns).save(path)
+    summary = [{"garment": c.garment, "fabric": c.fabric, "figure": c.figure, "verdict": c.verdict,
+                "drape_s": round(c.wall_s, 2), "max_fastener_gap_mm": c.fastener_gap_mm} for c in cells]
+    path.with_suffix(".json").write_text(json.dumps(summary, indent=2))
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sheet", choices=("garments", "fabrics", "both"), default="both")
@@ -215,11 +224,8 @@ def main() -> int:
             gap = "-" if cell.fastener_gap_mm is None else f"{cell.fastener_gap_mm:.2f}"
             print(f"{garment:<14} {fabric:<20} drape {cell.wall_s:6.1f} s  fastener gap {gap:>5} mm  {cell.verdict}"
                   f"  ({time.perf_counter() - started:.0f} s with render)", flush=True)
-        path = args.out / f"contact_{stem}.png"
-        sheet(cells, title, columns=3 if len(cells) <= 9 else 4).save(path)
-        summary = [{"garment": c.garment, "fabric": c.fabric, "verdict": c.verdict, "drape_s": round(c.wall_s, 2),
-                    "max_fastener_gap_mm": c.fastener_gap_mm} for c in cells]
-        path.with_suffix(".json").write_text(json.dumps(summary, indent=2))
+            # rewritten after every cell: a long run stopped early still leaves a sheet of what it drew
+            path = write_sheet(cells, args.out / f"contact_{stem}.png", title, columns=3 if len(pairs) <= 9 else 4)
         print(f"wrote {path}")
     return 0
 
