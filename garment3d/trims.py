@@ -297,6 +297,7 @@ class _Placement:
 
     def __init__(self, cloth: _Cloth, anchor: int, across: np.ndarray | None):
         self.cloth = cloth
+        self.anchor = anchor
         n = cloth.normals[anchor]
         origin, normal = cloth.surface_under(cloth.positions[anchor][None] + 0.002 * n, n)
         self.origin, self.n = origin[0], normal[0]
@@ -311,13 +312,7 @@ class _Placement:
 
     def level(self) -> _Placement:
         """The same placement with x horizontal on the cloth (a bow lies level whatever the opening)."""
-        turned = object.__new__(_Placement)
-        turned.__dict__.update(self.__dict__)
-        across = np.cross(_UP, self.n)
-        if np.linalg.norm(across) > 1e-6:
-            turned.u = across / np.linalg.norm(across)
-            turned.v = np.cross(self.n, turned.u)
-        return turned
+        return _Placement(self.cloth, self.anchor, np.cross(_UP, self.n))
 
     @property
     def frame(self) -> np.ndarray:
