@@ -81,13 +81,14 @@ def _table_row(name, size_name, fabric_name, report, verdict) -> str:
             f"{report.max_seam_gap_mm:>7.2f}{report.inside_share:>8.3%}{report.largest_inside_patch_cm2:>7.1f}"
             f"{report.self_intersections:>5}{strain.max_stretch:>7.1%}{strain.p99_stretch:>7.1%}"
             f"{squeeze.max_compression:>7.1%}{squeeze.p99_compression:>7.1%}{report.folded_seam_share:>7.1%}"
-            f"{waist * 100:>6.1f}{drop * 100:>6.1f}  {'pass' if verdict.passed else ','.join(verdict.failed)}")
+            f"{waist * 100:>6.1f}{drop * 100:>6.1f}{report.max_fastener_gap_mm:>7.2f}"
+            f"  {'pass' if verdict.passed else ','.join(verdict.failed)}")
 
 
 def _header() -> str:
     return (f"{'pattern':<14}{'fabric':<16}{'size':<4}{'verts':>6}{'wall':>7}{'sim':>6} {'ended':<11}{'rest mm':>6}"
             f"{'gap mm':>7}{'inside':>8}{'patch':>7}{'cross':>5}{'str max':>7}{'p99':>7}{'cmp max':>7}{'p99':>7}"
-            f"{'folded':>7}{'waist':>6}{'drop':>6}  gates failed")
+            f"{'folded':>7}{'waist':>6}{'drop':>6}{'fast mm':>7}  gates failed")
 
 
 def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | None,

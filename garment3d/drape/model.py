@@ -63,7 +63,8 @@ class ClothModel:
     fastener      : (f, 2) int32 fastened vertex pairs (outer layer first), ordered by colour, with
                     fastener_color_ptr (k+1,) int64, fastener_rest (f,) m (the layers' distance) and
                     fastener_slack (f,) m (placed distance beyond it, let go while the seams close);
-                    fastener_order (f,) int64: the garment's fastener index of each row
+                    fastener_order (f,) int64: each row's index in the garment's fastener pairs followed
+                    by its fastener patch pairs
     """
 
     n: int
@@ -97,13 +98,20 @@ class ClothModel:
     fastener_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
+#: a fastened pair rests this many times the distance the solver keeps between two layers apart: a
+#: little more, so that the fastener does not press the layers into the self-collision's margin
+FASTENER_REST_SCALE = 1.25
+
+
 def fastener_rest_m(fabric: Fabric, spacing_m: float) -> float:
-    """m a fastened pair keeps apart: the distance the solver keeps between two layers of cloth."""
-    return contact_distance_m(fabric.thickness_mm, spacing_m)
+    """m a fastened pair keeps apart: a little more than the distance the solver keeps between two layers."""
+    return FASTENER_REST_SCALE * contact_distance_m(fabric.thickness_mm, spacing_m)
 
 
 def _fasteners(garment: GarmentMesh, fabric: Fabric, n: int) -> dict[str, np.ndarray]:
-    pairs = np.asarray(garment.fastener_pairs, np.int64).reshape(-1, 2)
+    """The fasteners' pairs and the pairs round them (``GarmentMesh.fastener_patch``), held alike."""
+    pairs = np.vstack([np.asarray(garment.fastener_pairs, np.int64).reshape(-1, 2),
+                       np.asarray(garment.fastener_patch, np.int64).reshape(-1, 2)])
     order, ptr = color_elements(pairs, n)
     rest = np.full(len(pairs), fastener_rest_m(fabric, garment.spacing_m))
     placed = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)

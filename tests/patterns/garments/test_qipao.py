@@ -24,7 +24,7 @@ SIZES = [
 FREE_EDGES = {
     ("front", "opening"), ("front", "opening_side_upper"), ("front", "opening_side_lower"),
     ("front", "slit_left"), ("front", "slit_right"), ("front", "hem"),
-    ("underlap", "inner"),
+    ("underlap", "inner"), ("underlap_side", "inner"),
     ("back", "hem"), ("back", "slit"), ("back", "slit@mirror"),
     ("collar", "top"), ("collar", "front_end"), ("collar", "front_end@mirror"),
     ("sleeve_left", "hem"), ("sleeve_right", "hem"),
@@ -119,9 +119,42 @@ def test_opening_is_asymmetric_and_the_underlap_lies_under_it():
     # the side opening runs from the underarm to below the hip line, then the seam is closed
     wide = _whole({"side_opening_below_hip": 8.0})
     assert _length(wide, "front", "side_right") == pytest.approx(_length(pattern, "front", "side_right") - 5.0, abs=0.05)
-    assert _length(wide, "underlap", "side_lower") - _length(pattern, "underlap", "side_lower") == pytest.approx(
+    assert _length(wide, "underlap_side", "side") - _length(pattern, "underlap_side", "side") == pytest.approx(
         5.0, abs=0.05
     )
+
+
+@pytest.mark.parametrize("label", ["150/76A", "160/84A", "180/100A", "160/88C"])
+def test_the_underlap_is_split_along_the_right_bust_dart_and_lies_under_the_front(label):
+    """The underlap's two pieces carry the big front's right dart: their side edges are the front's right
+    side edges (so they lie exactly under it), and the split seam closes the dart across the strip."""
+    pattern = _whole(measurements=parse_size(label).measurements)
+    front, upper, strip = (pattern.panel(n) for n in ("front", "underlap", "underlap_side"))
+    assert strip.placement.frame == "front" and strip.placement.layer == -1
+    np.testing.assert_allclose(upper.edge_points("side_upper"), front.edge_points("opening_side_upper"))
+    np.testing.assert_allclose(strip.edge_points("side"), front.edge_points("opening_side_lower"))
+    # the split seam's legs run along the front's dart legs, as far as the strip is wide
+    upper_leg, lower_leg = upper.edge_points("dart"), strip.edge_points("dart")
+    dart_upper, dart_lower = front.edge_points("dart_right_upper"), front.edge_points("dart_right_lower")
+    assert upper_leg[0] == pytest.approx(dart_upper[0]) and lower_leg[-1] == pytest.approx(dart_lower[-1])
+    for leg, line in ((upper_leg, dart_upper), (lower_leg, dart_lower)):
+        assert shapely.LineString(line).distance(shapely.Point(leg[-1 if leg is upper_leg else 0])) < 1e-6
+    assert _length(pattern, "underlap", "dart") == pytest.approx(_length(pattern, "underlap_side", "dart"), abs=1e-6)
+
+
+@pytest.mark.parametrize("label", ["150/76A", "160/84A", "180/100A"])
+def test_frogs_run_along_the_opening_and_studs_down_the_side(label):
+    pattern = evaluate(DEFINITION, parse_size(label).measurements)
+    kinds = [(f.kind, f.b) for f in pattern.fasteners]
+    assert kinds.count(("frog", "underlap")) == 4
+    assert kinds.count(("press_stud", "underlap_side")) == 9 and kinds.count(("press_stud", "underlap")) == 1
+    opening = shapely.LineString(pattern.panel("front").edge_points("opening"))
+    frogs = [f for f in pattern.fasteners if f.kind == "frog"]
+    # each frog 1.2 cm in from the opening, the first near the neck and the last near the underarm
+    assert all(opening.distance(shapely.Point(f.a_point)) == pytest.approx(1.2, abs=0.05) for f in frogs)
+    assert frogs[0].a_point[0] > -2.0 and frogs[-1].a_point[0] < -0.8 * pattern.panel("front").outline[:, 0].max()
+    for f in pattern.fasteners:  # the under half lies under the knot: the same place in the front's frame
+        np.testing.assert_allclose(f.a_point, f.b_point)
 
 
 def test_length_and_slit_parameters():
