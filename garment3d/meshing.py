@@ -231,6 +231,7 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         fastener_sizes_cm=tuple(float(f.size_cm) for f in pattern.fasteners),
         fastener_patch=patch,
         fastener_patch_of=patch_of,
+        seam_kinds=tuple(seam.kind for seam in pattern.seams),
     )
 
 

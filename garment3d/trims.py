@@ -168,7 +168,7 @@ def build_trims(
 def garment_trims(drape) -> tuple[Trim, ...]:
     """The trims of a :class:`Drape`: its garment's fasteners (and zipped seams) on the final positions."""
     garment = drape.garment
-    pairs = np.asarray(getattr(garment, "fastener_pairs", np.zeros((0, 2))), dtype=np.int64).reshape(-1, 2)
+    pairs = np.asarray(garment.fastener_pairs, dtype=np.int64).reshape(-1, 2)
     paths = zip_paths(garment)
     if len(pairs) == 0 and not paths:
         return ()
@@ -184,9 +184,9 @@ def garment_trims(drape) -> tuple[Trim, ...]:
 def zip_paths(garment) -> list[np.ndarray]:
     """Vertex paths of the zipped seams, each ordered along its seam (the outer side's vertices).
 
-    Reads ``garment.seam_kinds`` (one per pattern seam); a mesh without it has no zips.
+    Reads ``garment.seam_kinds`` (one per pattern seam, as ``Seam.kind``).
     """
-    kinds = tuple(getattr(garment, "seam_kinds", ()) or ())
+    kinds = tuple(garment.seam_kinds)
     seam_of = np.asarray(garment.seam_of)
     pairs = np.asarray(garment.seam_pairs)
     positions = np.asarray(garment.positions, dtype=np.float64)
@@ -194,13 +194,9 @@ def zip_paths(garment) -> list[np.ndarray]:
     for seam, kind in enumerate(kinds):
         if kind != "zip":
             continue
-        vertices = np.unique(pairs[seam_of == seam, 0])
-        if len(vertices) < 2:
+        ordered = pairs[seam_of == seam, 0]  # in the order of the seam's edge
+        if len(ordered) < 2:
             continue
-        points = positions[vertices]
-        centred = points - points.mean(axis=0)
-        axis = np.linalg.svd(centred, full_matrices=False)[2][0]
-        ordered = vertices[np.argsort(centred @ axis)]
         if positions[ordered[0], 1] < positions[ordered[-1], 1]:  # top first (the slider's end)
             ordered = ordered[::-1]
         paths.append(ordered)

@@ -443,6 +443,7 @@ class GarmentMesh:
     fastener_sizes_cm: tuple[float, ...] = ()
     fastener_patch: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
     fastener_patch_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" seams are drawn as zips)
 
 
 @dataclass(frozen=True)

@@ -178,3 +178,33 @@ def test_khronos_validator_accepts_trims(fastened_glb):
 
     issues = validator_issues(fastened_glb)
     assert issues["numErrors"] == 0 and issues["numWarnings"] == 0, issues["messages"]
+
+
+@pytest.fixture(scope="module")
+def real_body():
+    from garment3d.body import build_body
+    from garment3d.sizes import parse_size
+
+    return build_body(parse_size("160/84A").measurements)
+
+
+@pytest.mark.parametrize("pattern", ["qipao", "trousers", "jiaoling_top"])
+def test_library_fasteners_get_trims(pattern, real_body):
+    """Each fastener of a library garment, and each zip seam, has its trim at its anchor (placed mesh, no drape)."""
+    from garment3d.meshing import MeshOptions, mesh_pattern
+    from garment3d.patterns import evaluate, get_definition
+    from garment3d.sizes import parse_size
+    from garment3d.types import Drape, DrapeReport
+
+    size = parse_size("160/84A")
+    garment = mesh_pattern(evaluate(get_definition(pattern), size.measurements, size_label=size.label), real_body,
+                           MeshOptions(spacing_m=0.02))
+    report = DrapeReport(0.0, 0, 0.0, 0.0, 0.0, True, 0, 0.0, 0.0, len(garment.positions))
+    trims = garment_trims(Drape(garment=garment, positions=garment.positions, report=report))
+    zips = [k for k in garment.seam_kinds if k == "zip"]
+    expected = [f"trim_{kind}_{i}" for i, kind in enumerate(garment.fastener_kinds)]
+    expected += [f"trim_zip_{i}" for i in range(len(zips))]
+    assert [t.name for t in trims] == expected and expected
+    for trim in trims:
+        reach = np.linalg.norm(trim.positions - garment.positions[trim.anchor], axis=1).max()
+        assert reach < 0.06 if trim.kind != "zip" else reach < 0.4, (trim.name, reach)
