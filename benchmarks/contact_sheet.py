@@ -225,7 +225,7 @@ def main() -> int:
             print(f"{garment:<14} {fabric:<20} drape {cell.wall_s:6.1f} s  fastener gap {gap:>5} mm  {cell.verdict}"
                   f"  ({time.perf_counter() - started:.0f} s with render)", flush=True)
             # rewritten after every cell: a long run stopped early still leaves a sheet of what it drew
-            path = write_sheet(cells, args.out / f"contact_{stem}.png", title, columns=3 if len(pairs) <= 9 else 4)
+            path = write_sheet(cells, args.out / f"contact_{stem}.png", title, columns=3)
         print(f"wrote {path}")
     return 0
 
