@@ -19,8 +19,9 @@ Shapes (sizes are the fastener's ``size``, the visible diameter or span):
 - ``hook_eye``: a small bent nickel wire hook and the round eye it engages.
 - ``tie``: a bow of self-fabric ribbon: two loops ``size`` long and two tails
   falling with gravity.
-- ``zip``: a tape with interlocking teeth along the zipped seam, and a slider
-  with its pull at the top.
+- ``zip``: a tape with interlocking teeth along the zipped seam (a coil dyed
+  to match the cloth, as dress and trouser zips are), and a nickel slider with
+  its pull at the top.
 
 Rigid trims (buttons, studs, knots, hooks) are lifted so that no part of their
 footprint dips into the cloth; cords, ribbons and zips follow the cloth's curve.
@@ -92,7 +93,8 @@ def trim_look(material: str, cloth_rgb) -> TrimLook:
     ``thread``: self-fabric, the cloth's hue with its lightness moved about a third
     of the way towards contrast (darker on light cloth, lighter on dark): frogs are
     traditionally made of a bias tube of the garment's own silk, and an unshifted
-    cord vanishes into the cloth in a still. ``tape``: the cloth, a little darker.
+    cord vanishes into the cloth in a still. ``tape``: the cloth, a little darker;
+    ``coil`` (zip teeth): darker still, as a nylon coil zip dyed to match.
     """
     cloth = np.clip(np.asarray(cloth_rgb, dtype=np.float64), 0.0, 1.0)
     light = float(cloth @ np.array([0.2126, 0.7152, 0.0722])) > 0.45
@@ -106,6 +108,8 @@ def trim_look(material: str, cloth_rgb) -> TrimLook:
         return TrimLook(tuple(float(c) for c in shifted), 0.55)
     if material == "tape":
         return TrimLook(tuple(float(c) for c in cloth * 0.8), 0.7)
+    if material == "coil":
+        return TrimLook(tuple(float(c) for c in cloth * 0.6), 0.45)
     raise RenderError(f"unknown trim material {material!r}")
 
 
@@ -464,7 +468,7 @@ def _zip(cloth: _Cloth, path: np.ndarray, width: float) -> list[TrimPart]:
         middle = surface[i] + normals[i] * (CLEARANCE_M + 0.7 * tooth_h) + side[i] * offset
         axes = np.array([side[i], tangent[i], normals[i]])
         teeth.append(shapes.box(middle, axes, (0.3 * width, 0.45 * pitch, tooth_h)))
-    parts = [_part(*shapes.joined(*teeth), "metal")]
+    parts = [_part(*shapes.joined(*teeth), "coil")]
     tape_centre = surface + normals * (CLEARANCE_M + 0.0003)
     parts.append(_part(*shapes.tube(tape_centre, normals, 0.9 * width, 0.0003, sides=8), "tape"))
     head, n0, t0, side0 = surface[0], normals[0], tangent[0], side[0]
