@@ -158,7 +158,8 @@ def sheet(cells: list[Cell], title: str, columns: int):
             page.paste(picture, (x + offset, y))
         close = Image.fromarray(np.ascontiguousarray(cell.detail)).resize((CELL_PX, CELL_PX), Image.LANCZOS)
         page.paste(close, (x + 2 * CELL_PX, y))
-        draw.text((x + 4, y + 4), "front" + (f" ({cell.figure})" if cell.figure != "dress_form" else ""), fill=(90, 90, 90))
+        figure = f" ({cell.figure})" if cell.figure != "dress_form" else ""
+        draw.text((x + 4, y + 4), "front" + figure, fill=(90, 90, 90))
         draw.text((x + CELL_PX + 4, y + 4), "back", fill=(90, 90, 90))
         draw.text((x + 2 * CELL_PX + 4, y + 4), "front, closer", fill=(90, 90, 90))
         colour = (20, 110, 40) if cell.passed else (170, 20, 20)

@@ -81,7 +81,8 @@ def tube(path: np.ndarray, up: np.ndarray, half_width: float, half_height: float
     normal = _unit(up - tangent * np.sum(up * tangent, axis=1, keepdims=True))
     side = np.cross(tangent, normal)
     phi = np.linspace(0.0, 2.0 * np.pi, sides, endpoint=False)
-    section = (half_width * np.cos(phi))[None, :, None] * side[:, None] + (half_height * np.sin(phi))[None, :, None] * normal[:, None]
+    across = (half_width * np.cos(phi))[None, :, None] * side[:, None]
+    section = across + (half_height * np.sin(phi))[None, :, None] * normal[:, None]
     vertices = (path[:, None, :] + section).reshape(-1, 3)
     k = len(path)
     nxt = np.roll(np.arange(sides), -1)

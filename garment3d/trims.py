@@ -442,10 +442,12 @@ def _tie(place: _Placement, size: float) -> list[TrimPart]:
         spread = np.radians(18.0) * sign
         c, s = np.cos(spread), np.sin(spread)
         direction = np.array([c * dx - s * dy, s * dx + c * dy])
-        tail = np.outer(t * 1.25 * size, direction) + np.outer(0.03 * size * np.sin(np.pi * t), [-direction[1], direction[0]])
+        sway = np.outer(0.03 * size * np.sin(np.pi * t), [-direction[1], direction[0]])
+        tail = np.outer(t * 1.25 * size, direction) + sway
         parts.append(place.cord(tail, ribbon, thick, "cord", sides=8))
     knot = shapes.knot_ball(0.12 * size, subdivisions=2)
-    parts.append(place.rigid(knot[0] * np.array([1.0, 0.8, 0.6]) + [0, 0, 0.08 * size + thick], knot[1], 0.12 * size, "cord"))
+    knot_vertices = knot[0] * np.array([1.0, 0.8, 0.6]) + [0.0, 0.0, 0.08 * size + thick]
+    parts.append(place.rigid(knot_vertices, knot[1], 0.12 * size, "cord"))
     return parts
 
 
