@@ -214,7 +214,6 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     for ref in pattern.anchors:
         anchor_mask[edge_index[(ref.panel, ref.edge)]] = True
     fastener_pairs = _fastener_pairs(pattern, marks, meshes)
-    patch, patch_of = _fastener_patches(pattern, meshes, fastener_pairs, spacing_cm)
 
     return GarmentMesh(
         panel_names=tuple(p.name for p in pattern.panels),
@@ -229,8 +228,6 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         fastener_pairs=fastener_pairs,
         fastener_kinds=tuple(f.kind for f in pattern.fasteners),
         fastener_sizes_cm=tuple(float(f.size_cm) for f in pattern.fasteners),
-        fastener_patch=patch,
-        fastener_patch_of=patch_of,
         seam_kinds=tuple(seam.kind for seam in pattern.seams),
     )
 
@@ -242,29 +239,6 @@ def _fastener_marks(pattern: Pattern) -> dict[str, list[tuple[np.ndarray, tuple[
         marks[fastener.a].append((np.asarray(fastener.a_point, np.float64), (f, 0)))
         marks[fastener.b].append((np.asarray(fastener.b_point, np.float64), (f, 1)))
     return marks
-
-
-def _fastener_patches(pattern: Pattern, meshes: list[_PanelMesh], pairs: np.ndarray,
-                      spacing_cm: float) -> tuple[np.ndarray, np.ndarray]:
-    """Vertex pairs round each fastener: every vertex of the outer panel within the fastener's radius
-    (half its size; none where the mesh is coarser than that) paired with the under panel's vertex at the
-    same offset from the fastener (pattern frames, cm), where it has one within half a spacing."""
-    offsets = np.cumsum([0] + [len(m.points_cm) for m in meshes])
-    index = {p.name: k for k, p in enumerate(pattern.panels)}
-    rows, owner = [], []
-    for f, fastener in enumerate(pattern.fasteners):
-        ka, kb = index[fastener.a], index[fastener.b]
-        pa, pb = meshes[ka].points_cm, meshes[kb].points_cm
-        ca, cb = pairs[f, 0] - offsets[ka], pairs[f, 1] - offsets[kb]
-        radius = 0.5 * fastener.size_cm
-        near = np.flatnonzero(np.linalg.norm(pa - pa[ca], axis=1) <= radius)
-        for i in near[near != ca]:
-            target = pb[cb] + (pa[i] - pa[ca])
-            j = int(np.argmin(np.linalg.norm(pb - target, axis=1)))
-            if j != cb and np.linalg.norm(pb[j] - target) < 0.5 * spacing_cm:
-                rows.append((offsets[ka] + i, offsets[kb] + j))
-                owner.append(f)
-    return np.asarray(rows, np.int32).reshape(-1, 2), np.asarray(owner, np.int32)
 
 
 def _fastener_pairs(pattern: Pattern, marks: dict, meshes: list[_PanelMesh]) -> np.ndarray:

@@ -424,9 +424,6 @@ class GarmentMesh:
     fastener_pairs : (f, 2) int32, per fastener the vertex on the outer panel (the button's,
                    ``Fastener.a``) then the one under it; ``fastener_kinds`` and
                    ``fastener_sizes_cm`` (f,) go with them, in the pattern's fastener order.
-    fastener_patch : (p, 2) int32, further vertex pairs (outer, under) round each fastener within its
-                   size (a button holds the cloth under its whole face, not one point); the drape holds
-                   them like the fastener; ``fastener_patch_of`` (p,) int32 their fastener.
     """
 
     panel_names: tuple[str, ...]
@@ -441,8 +438,6 @@ class GarmentMesh:
     fastener_pairs: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
     fastener_kinds: tuple[str, ...] = ()
     fastener_sizes_cm: tuple[float, ...] = ()
-    fastener_patch: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
-    fastener_patch_of: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" seams are drawn as zips)
 
 

@@ -63,8 +63,7 @@ class ClothModel:
     fastener      : (f, 2) int32 fastened vertex pairs (outer layer first), ordered by colour, with
                     fastener_color_ptr (k+1,) int64, fastener_rest (f,) m (the layers' distance) and
                     fastener_slack (f,) m (placed distance beyond it, let go while the seams close);
-                    fastener_order (f,) int64: each row's index in the garment's fastener pairs followed
-                    by its fastener patch pairs
+                    fastener_order (f,) int64: the garment's fastener index of each row
     """
 
     n: int
@@ -109,9 +108,7 @@ def fastener_rest_m(fabric: Fabric, spacing_m: float) -> float:
 
 
 def _fasteners(garment: GarmentMesh, fabric: Fabric, n: int) -> dict[str, np.ndarray]:
-    """The fasteners' pairs and the pairs round them (``GarmentMesh.fastener_patch``), held alike."""
-    pairs = np.vstack([np.asarray(garment.fastener_pairs, np.int64).reshape(-1, 2),
-                       np.asarray(garment.fastener_patch, np.int64).reshape(-1, 2)])
+    pairs = np.asarray(garment.fastener_pairs, np.int64).reshape(-1, 2)
     order, ptr = color_elements(pairs, n)
     rest = np.full(len(pairs), fastener_rest_m(fabric, garment.spacing_m))
     placed = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
