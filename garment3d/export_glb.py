@@ -11,9 +11,17 @@ The file holds two meshes, each in its own named node:
   roughness map when the fabric has them, the fabric's roughness,
   ``KHR_materials_sheen`` for fabrics with a sheen (silk, satin, velvet), and
   ``doubleSided`` (cloth is a single layer).
-- the figure: the display figure's parts (``form``, ``neck_cap``, ``stand`` of
-  a dress form; ``figure`` and ``head`` of a mannequin; ``body`` of an avatar),
-  or the body itself (``body``) when no figure is given; untextured and matte.
+- the figure: the display figure's parts (``mannequin_form``,
+  ``mannequin_neck_cap``, ``mannequin_stand`` of a dress form;
+  ``mannequin_figure`` and ``mannequin_head`` of a mannequin; ``avatar_body`` of
+  an avatar), or the body itself (``body``) when no figure is given; untextured
+  and matte. Every figure node's name says body, mannequin or avatar, so tools
+  that tell cloth from body by node name (``../shared/tools/bare_torso.py``)
+  count it as the body.
+- the trims (:mod:`garment3d.trims`), one node per fastener named like
+  ``trim_button_3`` or ``trim_zip_0``, one primitive per material (horn or
+  shell buttons, nickel, self-fabric cord, thread, zip tape); none when the
+  garment has no fasteners.
 
 Both extensions are listed in ``extensionsUsed``; the texture transform is also
 in ``extensionsRequired``, since without it the scan would repeat once a metre.
@@ -45,6 +53,7 @@ from garment3d.texture import (
     load_roughness_image,
     surface_tangents,
 )
+from garment3d.trims import garment_trims, trim_look
 from garment3d.types import Body, Drape, Fabric
 
 __all__ = ["write_glb", "srgb_to_linear"]
@@ -81,12 +90,14 @@ def write_glb(
     *,
     mannequin_rgb: tuple[float, float, float] = (0.86, 0.84, 0.80),
     figure=None,
+    trims=None,
 ) -> Path:
     """Write the garment and its figure to ``path`` as GLB and return the path.
 
     ``figure`` is a :class:`garment3d.render.figure.Figure` (its parts' own
     colours are used); without one the body is written as ``body`` in
-    ``mannequin_rgb`` (an sRGB display colour). Raises
+    ``mannequin_rgb`` (an sRGB display colour). ``trims``: the
+    :class:`garment3d.trims.Trim` tuple to write, made from the drape when None. Raises
     :class:`InvalidFabricError` if the fabric images cannot be read and
     :class:`RenderError` if the file cannot be written.
     """
@@ -103,8 +114,9 @@ def write_glb(
     def texture_info(image, name: str) -> dict:
         return {"index": doc.add_texture(_png_bytes(image), name), "texCoord": 0, "extensions": transform}
 
+    base_image = load_fabric_image(fabric)
     pbr = {
-        "baseColorTexture": texture_info(load_fabric_image(fabric), "basecolor"),
+        "baseColorTexture": texture_info(base_image, "basecolor"),
         "metallicFactor": 0.0,
         "roughnessFactor": float(np.clip(fabric.roughness, 0.0, 1.0)),
     }
@@ -136,6 +148,7 @@ def write_glb(
             "doubleSided": False,
         }
         doc.add_mesh(name, surface, doc.add_material(material))
+    _add_trims(doc, garment_trims(drape) if trims is None else trims, base_image)
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +168,28 @@ def _sheen(fabric: Fabric) -> dict:
         "sheenColorFactor": np.clip(colour, 0.0, 1.0).tolist(),
         "sheenRoughnessFactor": float(np.clip(fabric.sheen_roughness, 0.0, 1.0)),
     }
+
+
+def _add_trims(doc: _GltfBuilder, trims, base_image) -> None:
+    """One node per trim, one primitive per part; a material per role, shared by every trim."""
+    cloth_rgb = np.asarray(base_image, dtype=np.float64).reshape(-1, 3)[::7].mean(axis=0) / 255.0
+    materials: dict[str, int] = {}
+    for trim in trims:
+        primitives = []
+        for part in trim.parts:
+            if part.material not in materials:
+                look = trim_look(part.material, cloth_rgb)
+                materials[part.material] = doc.add_material({
+                    "name": f"trim:{part.material}",
+                    "pbrMetallicRoughness": {
+                        "baseColorFactor": [*srgb_to_linear(look.rgb).tolist(), 1.0],
+                        "metallicFactor": float(look.metallic),
+                        "roughnessFactor": float(look.roughness),
+                    },
+                    "doubleSided": False,
+                })  # fmt: skip
+            primitives.append((part.surface, materials[part.material]))
+        doc.add_mesh_parts(trim.name, primitives)
 
 
 def _figure_parts(body: Body, figure, mannequin_rgb):
@@ -236,6 +271,18 @@ class _GltfBuilder:
         return len(self.json["materials"]) - 1
 
     def add_mesh(self, name: str, surface: Surface, material: int, uv: np.ndarray | None = None, tangents=None) -> None:
+        self._add_node(name, [self._primitive(surface, material, uv, tangents)])
+
+    def add_mesh_parts(self, name: str, parts) -> None:
+        """One node and mesh ``name`` with a primitive per (surface, material index) in ``parts``."""
+        self._add_node(name, [self._primitive(surface, material) for surface, material in parts])
+
+    def _add_node(self, name: str, primitives: list) -> None:
+        self.json["meshes"].append({"name": name, "primitives": primitives})
+        self.json["nodes"].append({"name": name, "mesh": len(self.json["meshes"]) - 1})
+        self.json["scenes"][0]["nodes"].append(len(self.json["nodes"]) - 1)
+
+    def _primitive(self, surface: Surface, material: int, uv: np.ndarray | None = None, tangents=None) -> dict:
         attributes = {
             "POSITION": self._accessor(surface.positions.astype(np.float32), "VEC3", _ARRAY_BUFFER, bounds=True),
             "NORMAL": self._accessor(surface.normals.astype(np.float32), "VEC3", _ARRAY_BUFFER),
@@ -245,10 +292,7 @@ class _GltfBuilder:
         if tangents is not None:
             attributes["TANGENT"] = self._accessor(tangents.astype(np.float32), "VEC4", _ARRAY_BUFFER)
         indices = self._accessor(surface.faces.astype(np.uint32).reshape(-1), "SCALAR", _ELEMENT_ARRAY_BUFFER)
-        primitive = {"attributes": attributes, "indices": indices, "material": material, "mode": 4}
-        self.json["meshes"].append({"name": name, "primitives": [primitive]})
-        self.json["nodes"].append({"name": name, "mesh": len(self.json["meshes"]) - 1})
-        self.json["scenes"][0]["nodes"].append(len(self.json["nodes"]) - 1)
+        return {"attributes": attributes, "indices": indices, "material": material, "mode": 4}
 
     def to_glb(self) -> bytes:
         self.blob.extend(b"\0" * (-len(self.blob) % 4))

@@ -231,6 +231,7 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         pattern_xy=np.vstack([m.points_cm for m in meshes]),
         fit_style=pattern.fit_style,
         fit_lines=pattern.fit_lines,
+        seam_kinds=tuple(seam.kind for seam in pattern.seams),
     )
 
 

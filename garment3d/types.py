@@ -468,6 +468,7 @@ class GarmentMesh:
     pattern_xy: np.ndarray | None = None
     fit_style: str = ""
     fit_lines: tuple[FitLineSpec, ...] = ()
+    seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" seams are drawn as zips)
 
 
 @dataclass(frozen=True)

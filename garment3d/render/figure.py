@@ -73,7 +73,7 @@ def build_figure(body: Body, style: str = "dress_form", skin_tone: str = "medium
         if skin_tone not in SKIN_TONES:
             raise InvalidRequestError(f"skin tone must be one of {', '.join(SKIN_TONES)}, got {skin_tone!r}")
         colour = tuple(rgb) if rgb is not None else SKIN_TONES[skin_tone]
-        part = FigurePart("body", body_surface(body), colour, roughness=0.55, specular=0.028, wrap=0.25)
+        part = FigurePart("avatar_body", body_surface(body), colour, roughness=0.55, specular=0.028, wrap=0.25)
         return Figure(style, (part,))
     levels = _levels(body)
     if style == "mannequin":
@@ -135,9 +135,9 @@ def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
     return Figure(
         "dress_form",
         (
-            FigurePart("form", _surface(*torso), rgb, roughness=0.85),
-            FigurePart("neck_cap", _surface(*neck_cap), wood, roughness=0.5, specular=0.04),
-            FigurePart("stand", _surface(*_joined(pole, base)), metal, roughness=0.35, specular=0.3),
+            FigurePart("mannequin_form", _surface(*torso), rgb, roughness=0.85),
+            FigurePart("mannequin_neck_cap", _surface(*neck_cap), wood, roughness=0.5, specular=0.04),
+            FigurePart("mannequin_stand", _surface(*_joined(pole, base)), metal, roughness=0.35, specular=0.3),
         ),
     )
 
@@ -150,13 +150,13 @@ def _mannequin(body: Body, levels: _Levels, rgb) -> Figure:
     keep = np.ones(len(vertices), bool)
     centre = np.array([levels.neck_xz[0], _waist_y(body), levels.neck_xz[1]])
     figure = _capped(*_piece_at(vertices, faces, keep, centre))
-    parts = [FigurePart("figure", _surface(*figure), rgb, roughness=0.45, specular=0.04)]
+    parts = [FigurePart("mannequin_figure", _surface(*figure), rgb, roughness=0.45, specular=0.04)]
     if len(head):
         low, high = head.min(axis=0), head.max(axis=0)
         centre = 0.5 * (low + high)
         radii = 0.5 * (high - low) * np.array([0.95, 0.95, 1.0])
         centre[1] = neck_cut + radii[1] * 0.55  # the egg sinks into the neck and hides its cut
-        parts.append(FigurePart("head", _surface(*_ellipsoid(centre, radii)), rgb, roughness=0.45, specular=0.04))
+        parts.append(FigurePart("mannequin_head", _surface(*_ellipsoid(centre, radii)), rgb, roughness=0.45, specular=0.04))
     return Figure("mannequin", tuple(parts))
 
 

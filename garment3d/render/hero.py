@@ -30,6 +30,7 @@ from garment3d.render.outputs import save_image
 from garment3d.render.studio import Studio
 from garment3d.render.turntable import check_options
 from garment3d.texture import Surface, garment_surface, load_fabric_image, load_normal_image
+from garment3d.trims import garment_trims, trim_look
 from garment3d.types import Body, Drape, Fabric, RenderOptions
 
 __all__ = ["HERO_VIEWS", "render_hero_stills"]
@@ -58,6 +59,7 @@ def render_hero_stills(
     out_dir.mkdir(parents=True, exist_ok=True)
     figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
     garment = garment_surface(drape, fabric)
+    trims = garment_trims(drape)
     axis_xz = np.asarray(body.landmarks.axis_xz, dtype=np.float64).reshape(2)
     framing = frame_camera(np.vstack([garment.positions, figure.positions]), axis_xz, body.landmarks.bust_y, studio)
     paths = []
@@ -67,7 +69,8 @@ def render_hero_stills(
         for name, azimuth in views:
             started = time.perf_counter()
             turn = turn_about_axis(-azimuth, axis_xz)
-            scene = _scene(mi, garment, figure, fabric, textures, turn, framing, studio, size_px, samples, folder)
+            scene = _scene(mi, garment, figure, fabric, textures, turn, framing, studio, size_px, samples, folder,
+                           trims)
             image = _denoised(np.asarray(mi.render(scene), dtype=np.float32))
             paths.append(save_image(_display(image, studio), out_dir / f"hero_{name}.png"))
             log.info("hero still %s: %d px, %d spp in %.1f s", name, size_px, samples, time.perf_counter() - started)
@@ -86,7 +89,8 @@ def _import_mitsuba():
 # --------------------------------------------------------------------------- scene
 
 
-def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio: Studio, size_px, samples, folder):
+def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio: Studio, size_px, samples, folder,
+           trims=()):
     T = mi.ScalarTransform4f
     eye, forward, up = framing.pose[:3, 3], -framing.pose[:3, 2], framing.pose[:3, 1]
     target = framing.target
@@ -147,6 +151,17 @@ def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio
             "specular": float(min(part.specular * 12.5, 1.0)),
         }
         scene[f"figure_{index}"] = _ply_shape(part.surface, turn, folder / f"figure_{index}.ply", bsdf)
+    cloth_rgb = np.asarray(load_fabric_image(fabric), dtype=np.float64).reshape(-1, 3)[::7].mean(axis=0) / 255.0
+    for t, trim in enumerate(trims):
+        for index, part in enumerate(trim.parts):
+            look = trim_look(part.material, cloth_rgb)
+            bsdf = {
+                "type": "principled",
+                "base_color": {"type": "rgb", "value": srgb_to_linear(look.rgb).tolist()},
+                "roughness": float(look.roughness),
+                "metallic": float(look.metallic),
+            }
+            scene[f"trim_{t}_{index}"] = _ply_shape(part.surface, turn, folder / f"trim_{t}_{index}.ply", bsdf)
     try:
         return mi.load_dict(scene)
     except Exception as exc:  # Mitsuba reports scene errors as RuntimeError with its own text

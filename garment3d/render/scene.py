@@ -22,6 +22,7 @@ from garment3d.render.gl import open_context
 from garment3d.render.studio import Studio
 from garment3d.texture import Surface, garment_surface, load_fabric_image, load_normal_image, load_roughness_image
 from garment3d.texture import surface_tangents
+from garment3d.trims import TrimLook, garment_trims, trim_look
 from garment3d.types import Body, Drape, Fabric
 
 __all__ = ["StudioScene"]
@@ -35,14 +36,17 @@ class StudioScene:
     """One headless context holding the garment, its figure and the floor."""
 
     def __init__(
-        self, drape: Drape, body: Body, fabric: Fabric, figure: Figure, studio: Studio = Studio(), ctx=None
+        self, drape: Drape, body: Body, fabric: Fabric, figure: Figure, studio: Studio = Studio(), ctx=None,
+        trims=None,
     ):
-        """``ctx``: a ready :class:`GLContext` to use and own (see ``turntable.prepare_render``), or None."""
+        """``ctx``: a ready :class:`GLContext` to use and own (see ``turntable.prepare_render``), or None.
+        ``trims``: the :class:`garment3d.trims.Trim` tuple to show, made from the drape when None."""
         started = time.perf_counter()
         self.studio = studio
         self.drape = drape
         self.garment = garment_surface(drape, fabric)
         self.figure = figure
+        self.trims = garment_trims(drape) if trims is None else tuple(trims)
         self.axis_xz = np.asarray(body.landmarks.axis_xz, dtype=np.float64).reshape(2)
         points = np.vstack([self.garment.positions, figure.positions])
         self.framing: CameraFraming = frame_camera(points, self.axis_xz, body.landmarks.bust_y, studio)
@@ -59,6 +63,11 @@ class StudioScene:
             self.garment_mesh = ctx.mesh(g.positions, g.faces, normals=g.normals, uv=g.uv, tangents=tangents)
             self.part_meshes = [
                 ctx.mesh(p.surface.positions, p.surface.faces, normals=p.surface.normals) for p in figure.parts
+            ]
+            self.trim_meshes = [
+                (part.material, ctx.mesh(part.surface.positions, part.surface.faces, normals=part.surface.normals))
+                for trim in self.trims
+                for part in trim.parts
             ]
             self.floor_mesh = self.shadow_texture = None
             if shadow is not None:
@@ -96,6 +105,8 @@ class StudioScene:
             "anisotropy": float(np.clip(fabric.anisotropy, 0.0, 1.0)),
             "opacity": float(np.clip(fabric.opacity, 0.05, 1.0)),
         }
+        cloth_rgb = scan.reshape(-1, 3)[::7].mean(axis=0) / 255.0
+        self._trim_looks = {material: trim_look(material, cloth_rgb) for material, _ in self.trim_meshes}
 
     def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False) -> np.ndarray:
         """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg``.
@@ -135,6 +146,9 @@ class StudioScene:
         GL.glEnable(GL.GL_CULL_FACE)  # the figure's parts are closed: their inner faces never show
         for part, mesh in zip(self.figure.parts, self.part_meshes):
             self._set_matte(program, part)
+            mesh.draw()
+        for material, mesh in self.trim_meshes:  # closed solids too
+            self._set_trim(program, self._trim_looks[material])
             mesh.draw()
         GL.glDisable(GL.GL_CULL_FACE)  # cloth is one layer, seen from both sides
         self._set_garment(program)
@@ -195,6 +209,23 @@ class StudioScene:
         program.set("u_anisotropy", 0.0)
         program.set("u_opacity", 1.0)
         program.set("u_wrap", float(part.wrap))
+
+    def _set_trim(self, program, look: TrimLook) -> None:
+        """A trim's material; a metal is its colour in the highlight, a dark mirror elsewhere."""
+        metal = look.metallic > 0.5
+        rgb = srgb_to_linear(look.rgb) * (0.3 if metal else 1.0)
+        program.set("u_base_rgb", rgb)
+        program.set("u_mean_rgb", rgb)
+        program.set("u_has_base_tex", False)
+        program.set("u_has_normal_tex", False)
+        program.set("u_has_rough_tex", False)
+        program.set("u_roughness", float(look.roughness))
+        program.set("u_specular", 0.6 if metal else 0.045)
+        program.set("u_sheen", 0.0)
+        program.set("u_sheen_roughness", 0.5)
+        program.set("u_anisotropy", 0.0)
+        program.set("u_opacity", 1.0)
+        program.set("u_wrap", 0.0)
 
     def _set_garment(self, program) -> None:
         GL, look = self.ctx.GL, self._garment_look

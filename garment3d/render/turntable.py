@@ -39,6 +39,7 @@ from garment3d.render.outputs import Encoder, Mp4Writer, save_image, write_gif, 
 from garment3d.render.outputs import write_webp_animation
 from garment3d.render.scene import StudioScene
 from garment3d.render.studio import Studio
+from garment3d.trims import garment_trims
 from garment3d.types import Body, Drape, Fabric, RenderOptions, RenderSet
 
 __all__ = [
@@ -174,6 +175,7 @@ def render_turntable(
     stills: list[Path] = []
     images: list[np.ndarray] = []
     glb = None
+    trims = garment_trims(drape)  # once, for the GLB and the images
     try:
         if "glb" in wanted:  # reads every fabric image, so a bad file fails before the frames
             if prepared is not None and prepared.figure_key == _figure_key(options):
@@ -181,9 +183,9 @@ def render_turntable(
             else:
                 figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
             glb_future = encoder.call(
-                lambda: export_glb.write_glb(drape, body, fabric, out_dir / "garment.glb", figure=figure)
+                lambda: export_glb.write_glb(drape, body, fabric, out_dir / "garment.glb", figure=figure, trims=trims)
             )
-        with open_scene(drape, body, fabric, options, studio, prepared=prepared) as scene:
+        with open_scene(drape, body, fabric, options, studio, prepared=prepared, trims=trims) as scene:
             first = time.perf_counter()
             for index in range(options.frames):
                 image = _channels(scene.render(360.0 * index / options.frames, options.size_px,
@@ -253,8 +255,11 @@ def render_still(
 def open_scene(
     drape: Drape, body: Body, fabric: Fabric, options: RenderOptions, studio: Studio = Studio(),
     prepared: PreparedRender | None = None,
+    trims=None,
 ):
-    """A ready :class:`StudioScene` with the options' figure, holding the process-wide render lock."""
+    """A ready :class:`StudioScene` with the options' figure, holding the process-wide render lock.
+
+    ``trims``: the drape's :class:`garment3d.trims.Trim` tuple when already made (made here when None)."""
     context = None
     if prepared is not None:
         context, prepared.context = prepared.context, None  # taken over: the scene closes it
@@ -264,7 +269,7 @@ def open_scene(
         figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
     studio = replace(studio, ground_shadow=studio.ground_shadow and options.ground_shadow)
     with _RENDER_LOCK:
-        scene = StudioScene(drape, body, fabric, figure, studio, ctx=context)
+        scene = StudioScene(drape, body, fabric, figure, studio, ctx=context, trims=trims)
         try:
             yield scene
         finally:

@@ -24,7 +24,7 @@ def test_dress_form_is_a_closed_torso_on_a_stand(body):
     import trimesh
 
     figure = build_figure(body, "dress_form")
-    assert [p.name for p in figure.parts] == ["form", "neck_cap", "stand"]
+    assert [p.name for p in figure.parts] == ["mannequin_form", "mannequin_neck_cap", "mannequin_stand"]
     form = figure.parts[0].surface
     mesh = trimesh.Trimesh(form.positions, form.faces, process=False)
     assert mesh.is_watertight and mesh.volume > 0  # every opening capped, outward winding
@@ -71,7 +71,7 @@ def test_nipples_are_flattened(body):
 
 def test_mannequin_has_an_abstract_head(body):
     figure = build_figure(body, "mannequin")
-    assert [p.name for p in figure.parts] == ["figure", "head"]
+    assert [p.name for p in figure.parts] == ["mannequin_figure", "mannequin_head"]
     head = figure.parts[1].surface.positions
     centre = head.mean(axis=0)
     radii = np.linalg.norm(head - centre, axis=1)
