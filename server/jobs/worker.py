@@ -89,6 +89,8 @@ class _Heartbeat(threading.Thread):
                     log.warning("job %s timed out; worker %s ends", self.job.id, self.owner)
                     os._exit(EXIT_TIMEOUT)
                 if not self.queue.heartbeat(self.job.id, self.owner):
+                    if self.stop.is_set():  # the job ended while this beat was on its way: nothing was lost
+                        return
                     current = self.queue.get(self.job.id)
                     if current is not None and current.cancel_requested and current.owner == self.owner:
                         self.queue.mark_cancelled(self.job.id, self.owner)
@@ -188,6 +190,7 @@ def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, jo
         return "failed" if queue.fail(job.id, owner, INTERNAL_ERROR_MESSAGE) else "lost"
     finally:
         beat.stop.set()
+        beat.join(timeout=max(30.0, 3 * settings.heartbeat_s))  # no beat may race the outcome written below
         shutil.rmtree(work, ignore_errors=True)
         compiled = _kernel_files() - kernels
         (log.warning if compiled else log.info)("job %s compiled %d new kernels", job.id, compiled)
