@@ -2,7 +2,7 @@
 another colour (only the render runs), at draft quality by default.
 
     python benchmarks/bench_colorway_reuse.py [--pattern a_line_skirt] [--fabric linen_red]
-                                              [--colorway "#1f4e9c"] [--quality draft]
+                                              [--colorway "#1f4e9c"] [--quality draft] [--out DIR]
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ def main() -> None:
     parser.add_argument("--fabric", default="linen_red")
     parser.add_argument("--colorway", default="#1f4e9c")
     parser.add_argument("--quality", default="draft", choices=("draft", "standard"))
+    parser.add_argument("--out", type=Path, default=None, help="keep the two samples here (default: a temp folder)")
     args = parser.parse_args()
     request = SampleRequest(pattern=args.pattern, fabric=args.fabric, quality=args.quality,
                             outputs=("frames", "stills", "glb"))
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.out or Path(scratch)
         cache = Path(folder) / "drapes"
         rows = []
         for label, req in (("first", request), ("colorway", SampleRequest(**{**request.__dict__,

@@ -23,7 +23,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = shutil.ignore_patterns(".git", ".venv", "renders", "build", "dist", "*.egg-info", "__pycache__", ".cache",
-                              ".pytest_cache", "tests", "benchmarks", "vendor")
+                              ".pytest_cache", "tests", "benchmarks", "node_modules")
+VENDOR = ROOT / "server" / "web" / "static" / "vendor"  # npm code of the viewer, present after `make web`
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: int = 300) -> str:
@@ -63,6 +64,9 @@ def test_the_wheel_carries_the_libraries_and_data(installed):
     assert "garment3d/data/body/makehuman_adult.npz" in names
     assert {"garment3d/render/shaders/studio.frag", "garment3d/render/shaders/studio.vert"} <= names
     assert {"server/web/static/viewer.js", "server/web/static/viewer.css"} <= names
+    vendored = {"server/" + p.relative_to(ROOT / "server").as_posix() for p in VENDOR.rglob("*")
+                if p.is_file() and p.name != ".installed"}
+    assert vendored <= names  # whatever `make web` vendored travels too (nothing when it was not run)
     patterns = {p.name for p in (ROOT / "patterns").glob("*.toml")}
     assert patterns and {n for n in names if n.startswith("garment3d/library/patterns/") and n.endswith(".toml")} \
         == {f"garment3d/library/patterns/{p}" for p in patterns}
