@@ -26,7 +26,7 @@ from pathlib import Path
 
 from garment3d.types import Drape, Fabric, Measurements, Pattern
 
-__all__ = ["drape_key", "load_drape", "save_drape", "LOOK_ONLY_FABRIC_FIELDS"]
+__all__ = ["drape_key", "load_drape", "save_drape", "prune_drapes", "LOOK_ONLY_FABRIC_FIELDS"]
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,13 @@ def load_drape(folder: Path, key: str) -> Drape | None:
     except Exception:  # a truncated or foreign file: drape again
         log.warning("drape cache entry %s is unreadable; draping again", path, exc_info=True)
         return None
-    return drape if isinstance(drape, Drape) else None
+    if not isinstance(drape, Drape):
+        return None
+    try:
+        os.utime(path)  # last used now: pruning keeps what is in use
+    except OSError:
+        pass
+    return drape
 
 
 def save_drape(folder: Path, key: str, drape: Drape) -> Path:
@@ -104,3 +110,19 @@ def save_drape(folder: Path, key: str, drape: Drape) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def prune_drapes(folder: Path, unused_for_s: float) -> int:
+    """Delete entries not used (written or loaded) for ``unused_for_s`` seconds; returns how many."""
+    import time
+
+    cutoff = time.time() - unused_for_s
+    removed = 0
+    for path in Path(folder).glob("*/*.drape.pickle") if Path(folder).is_dir() else ():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:  # another process pruned it first
+            continue
+    return removed

@@ -458,3 +458,4 @@ class PatternUploadOut(BaseModel):
 class RetentionOut(BaseModel):
     samples_purged: int
     artifacts_deleted: int
+    drapes_deleted: int = Field(default=0, description="kept drapes (colorway reuse) unused for the retention time")

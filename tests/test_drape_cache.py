@@ -67,3 +67,27 @@ def test_entries_round_trip_and_bad_ones_are_misses(tmp_path):
     assert np.array_equal(loaded.positions, drape.positions) and loaded.report == report
     path.write_bytes(path.read_bytes()[:20])  # truncated: a miss, not an error
     assert load_drape(tmp_path, key) is None
+
+
+def test_pruning_removes_what_was_not_used_for_a_while(tmp_path):
+    import os
+    import time
+
+    from garment3d.drape_cache import prune_drapes
+
+    n = 3
+    garment = GarmentMesh(panel_names=("front",), rest_uv=np.zeros((n, 2)), positions=np.zeros((n, 3)),
+                          faces=np.array([[0, 1, 2]], dtype=np.int32), panel_of=np.zeros(n, np.int32),
+                          seam_pairs=np.zeros((0, 2), np.int32), seam_of=np.zeros(0, np.int32),
+                          anchor_mask=np.zeros(n, bool), spacing_m=0.02)
+    required = {f.name: 0 for f in dataclasses.fields(DrapeReport) if f.default is dataclasses.MISSING}
+    drape = Drape(garment=garment, positions=np.zeros((n, 3)), report=DrapeReport(**required))
+    old, used, fresh = ("a1" + "0" * 62), ("b2" + "0" * 62), ("c3" + "0" * 62)
+    for key in (old, used, fresh):
+        path = save_drape(tmp_path, key, drape)
+        if key != fresh:
+            os.utime(path, (time.time() - 3 * 86400,) * 2)
+    assert load_drape(tmp_path, used) is not None  # a hit counts as a use
+    assert prune_drapes(tmp_path, 86400) == 1
+    assert load_drape(tmp_path, old) is None and load_drape(tmp_path, fresh) is not None
+    assert prune_drapes(tmp_path / "missing", 0) == 0

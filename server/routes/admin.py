@@ -53,5 +53,10 @@ def run_retention(db, store, org_id: str, retention_days: float) -> RetentionOut
 @router.post("/retention", response_model=RetentionOut)
 def retention(db: DbDep, artifacts_store: ArtifactsDep, settings: SettingsDep,
               admin: Principal("retention:manage")) -> RetentionOut:
-    """Apply the retention setting now (deleted samples older than GARMENT3D_RETENTION_DAYS days)."""
-    return run_retention(db, artifacts_store, admin.org_id, settings.retention_days)
+    """Apply the retention setting now: deleted samples older than GARMENT3D_RETENTION_DAYS days, unreferenced
+    files, and kept drapes (for colorway-only changes) unused for that long."""
+    from garment3d.drape_cache import prune_drapes
+
+    result = run_retention(db, artifacts_store, admin.org_id, settings.retention_days)
+    result.drapes_deleted = prune_drapes(settings.drapes_dir, settings.retention_days * 86400.0)
+    return result

@@ -279,3 +279,23 @@ def test_uploaded_garmentcode_reaches_a_drape_on_its_own_body(client):
     assert sample["report"]["size"]["target_cm"]["bust_cm"] == 99.8
     strain_gates = {"max_stretch", "p99_stretch", "max_compression", "p99_compression"}
     assert set(drape["gates_failed"]) <= strain_gates, drape["gate_problems"]
+
+
+def test_retention_keeps_uploaded_files_and_still_purges_the_rest(client, keys, skirt_dxf):
+    from dataclasses import replace as with_
+
+    toml = _upload(client, "skirt.toml", SKIRT_TOML).json()["id"]  # no sidecar: a NULL sidecar_sha256 row
+    dxf = _upload(client, "skirt.dxf", skirt_dxf, SKIRT_SIDECAR).json()["id"]
+    doomed = client.post("/api/v1/samples", json={"pattern": "a_line_skirt", "size": "160/84A",
+                                                  "fabric": "linen_red"}).json()["id"]
+    finish_with_fake(client)
+    client.delete(f"/api/v1/samples/{doomed}")
+    drapes = client.app.state.settings.drapes_dir / "ab"
+    drapes.mkdir(parents=True)
+    (drapes / ("ab" + "0" * 62 + ".drape.pickle")).write_bytes(b"old")
+    client.app.state.settings = with_(client.app.state.settings, retention_days=0)
+    purged = client.post("/api/v1/admin/retention", headers=keys["admin"]).json()
+    assert purged["samples_purged"] == 1 and purged["artifacts_deleted"] >= 5 and purged["drapes_deleted"] == 1
+    for upload in (toml, dxf):
+        ok = client.post("/api/v1/samples", json={"pattern_upload": upload, "size": "160/84A", "fabric": "linen_red"})
+        assert ok.status_code == 202, ok.text  # its stored files are still there
