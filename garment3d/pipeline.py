@@ -222,13 +222,14 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     drape_progress = (lambda f: progress("drape", f)) if progress else None
     options = _render_options(request, preset)
     look = valid if request.colorway is None else replace(valid, fabric=apply_colorway(valid.fabric, request.colorway))
-    warming = prepare_render(body, options, look.fabric)  # figure, OpenGL context and shaders get ready while the cloth drapes
+    # figure, OpenGL context and shaders get ready while the cloth drapes
+    warming = prepare_render(body, options, look.fabric)
     try:
         if result is None:
             garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
             result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
             if key is not None:
-                save_drape(drape_cache, key, result)
+                _keep(drape_cache, key, result)
         else:
             log.info("drape %s reused from %s: no mesh or drape stage", key[:12], drape_cache)
         _enforce_gates(result.report, request.allow_failed_drape)
@@ -310,6 +311,14 @@ def _jsonable(value):
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def _keep(folder: Path, key: str, result) -> None:
+    """Keep the drape for a later colorway-only request; a full disk only costs that reuse."""
+    try:
+        save_drape(folder, key, result)
+    except OSError as exc:
+        log.warning("could not keep drape %s in %s: %s", key[:12], folder, exc)
 
 
 def _drape_key(request: SampleRequest, valid: ValidatedRequest, pattern: Pattern, preset: QualityPreset) -> str:

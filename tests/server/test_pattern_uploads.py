@@ -65,6 +65,32 @@ def test_a_toml_definition_is_stored_and_listed_for_the_organisation(client, key
     assert client.get(f"/api/v1/patterns/uploads/{body['id']}", headers=keys["outsider"]).status_code == 404
 
 
+@pytest.fixture
+def any_db_client(settings, db_url):
+    """The app on SQLite or on the real PostgreSQL (parametrised), with a designer's key."""
+    from fastapi.testclient import TestClient
+
+    from server.accounts import add_user
+    from server.app import create_app
+
+    with TestClient(create_app(replace(settings, database_url=db_url))) as test_client:
+        key = add_user(test_client.app.state.db, "d", "designer", "silk")[1]
+        test_client.headers["Authorization"] = f"Bearer {key}"
+        yield test_client
+
+
+def test_uploads_and_their_samples_on_both_databases(any_db_client, skirt_dxf):
+    client = any_db_client
+    dxf = _upload(client, "skirt.dxf", skirt_dxf, SKIRT_SIDECAR).json()
+    toml = _upload(client, "skirt.toml", SKIRT_TOML).json()
+    assert [u["id"] for u in client.get("/api/v1/patterns/uploads").json()] == [toml["id"], dxf["id"]]
+    assert client.get(f"/api/v1/patterns/uploads/{dxf['id']}").json()["pieces"] == dxf["pieces"]
+    sample = client.post("/api/v1/samples", json={"pattern_upload": dxf["id"], "size": "160/84A",
+                                                  "fabric": "linen_red"})
+    assert sample.status_code == 202, sample.text
+    assert client.get("/api/v1/samples", params={"pattern": "skirt"}).json()["total"] == 1
+
+
 def test_a_garmentcode_specification_with_a_body_sidecar(client):
     body = _upload(client, "flare_skirt_specification.json", FLARE, GC_BODY_TOML).json()
     assert body["kind"] == "garmentcode" and body["fixed_size"] and body["sidecar"]
