@@ -35,6 +35,12 @@ def _run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout:
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict:
+    import setuptools
+
+    major, minor = (int(part) for part in setuptools.__version__.split(".")[:2])
+    if (major, minor) < (70, 1):  # older ones need the 'wheel' package to build a wheel without isolation
+        pytest.fail(f"setuptools {setuptools.__version__} cannot build the wheel offline; install the test extras "
+                    f"(setuptools>=70.1)")
     tmp = tmp_path_factory.mktemp("wheel")
     source = tmp / "source"
     shutil.copytree(ROOT, source, ignore=SKIP)
