@@ -153,8 +153,9 @@ def revise(sample: SampleDep, body: SampleRevise, request: Request, response: Re
     changes = body.model_dump(exclude_unset=True)
     meta_keys = {"title", "client", "tags", "colours"}
     merged = dict(sample.request) | {k: v for k, v in changes.items() if k not in meta_keys and v is not None}
-    if "measurements" in changes and changes["measurements"] is None:
-        merged["measurements"] = None
+    for key in ("measurements", "colorway"):  # null takes these away (the fabric's own colour)
+        if key in changes and changes[key] is None:
+            merged[key] = None
     if changes.get("pattern") is not None:  # a library pattern replaces an uploaded one, and the other way round
         merged["pattern_upload"] = None
     elif changes.get("pattern_upload") is not None:

@@ -66,3 +66,11 @@ def test_an_unknown_colour_is_refused_at_once(client):
     assert response.status_code == 422 and "not-a-colour" in response.json()["detail"]
     ok = client.post("/api/v1/samples", json=SKIRT | {"colorway": "olive"})  # one of linen_red's colorways
     assert ok.status_code == 202, ok.text
+
+
+def test_a_revision_can_take_the_colorway_away_again(client):
+    coloured = client.post("/api/v1/samples", json=SKIRT | {"colorway": "olive"}).json()
+    plain = client.post(f"/api/v1/samples/{coloured['id']}/revisions", json={"colorway": None}).json()
+    assert plain["request"]["colorway"] is None
+    kept = client.post(f"/api/v1/samples/{coloured['id']}/revisions", json={"tags": ["x"]}).json()
+    assert kept["request"]["colorway"] == "olive" and kept["reused"]  # unchanged request: the same job
