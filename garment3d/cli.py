@@ -53,6 +53,17 @@ def _name_list(text: str) -> tuple[str, ...]:
     return names
 
 
+def _add_body_landmarks(parser: argparse.ArgumentParser) -> None:
+    """Where a custom waist was measured, and the control heights (GB/T 1335), for --size custom."""
+    parser.add_argument("--waist-at", choices=("natural", "navel"), default=None,
+                        help="where --waist was measured: 'natural' (ISO 8559-1, between the lowest rib and the "
+                             "iliac crest; GB/T 1335; the default) or 'navel' (as ANSUR II measures it)")
+    parser.add_argument("--waist-height", type=float, default=None, metavar="CM",
+                        help="natural waist height above the floor (GB/T 1335 腰围高); default: predicted")
+    parser.add_argument("--cervical-height", type=float, default=None, metavar="CM",
+                        help="back neck point (cervicale) height above the floor; default: predicted")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="garment3d", description="Virtual garment samples: pattern -> body -> drape -> render.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
@@ -81,6 +92,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="style parameter override, repeatable (e.g. length=70)")
     for name in ("height", "bust", "waist", "hip"):
         sample.add_argument(f"--{name}", type=float, help=f"{name} in cm (with --size custom)")
+    _add_body_landmarks(sample)
     sample.add_argument("--avatar", type=Path, help="drape on your own body mesh (OBJ, GLB or PLY) instead of a size")
     sample.add_argument("--avatar-units", choices=("mm", "cm", "m"), help="units of the avatar file (default: detect)")
     sample.add_argument("--arm-angle", type=float, help="arm angle from vertical in degrees (default: the A-pose)")
@@ -94,6 +106,8 @@ def _build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--still-px", type=int, default=1024, help="front, side and back stills' size (16-2048)")
     sample.add_argument("--hero", action="store_true",
                         help="also path-trace front and three-quarter hero stills (Mitsuba 3; about a minute)")
+    sample.add_argument("--colorway", default=None,
+                        help="render the fabric in this colour: one of its colorways, #rrggbb or a CSS colour name")
     sample.add_argument("--colorways", type=_name_list, default=(), metavar="FABRIC,...",
                         help="render the same drape in these fabrics too, with a contact sheet")
     sample.add_argument("--allow-failed-drape", action="store_true",
@@ -135,6 +149,7 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="for sizes without a W/M prefix (default female)")
     for name in ("height", "bust", "waist", "hip"):
         export.add_argument(f"--{name}", type=float, help=f"{name} in cm (with --size custom)")
+    _add_body_landmarks(export)
     export.add_argument("--param", action="append", type=_parameter, default=[], metavar="NAME=VALUE",
                         help="style parameter override, repeatable (e.g. length=70)")
     export.add_argument("--format", dest="fmt", choices=_EXPORT_FORMATS, help="file format (default: from --out)")
@@ -352,13 +367,21 @@ def _run(args: argparse.Namespace) -> int:
 
 def _measurements(args: argparse.Namespace) -> Measurements | None:
     given = {n: getattr(args, n) for n in ("height", "bust", "waist", "hip")}
+    landmarks = {"--waist-at": getattr(args, "waist_at", None), "--waist-height": getattr(args, "waist_height", None),
+                 "--cervical-height": getattr(args, "cervical_height", None)}
     if all(v is None for v in given.values()):
+        extra = [flag for flag, value in landmarks.items() if value is not None]
+        if extra:
+            raise InvalidRequestError(f"{' '.join(extra)} describe a custom body: give them with --size custom "
+                                      f"--height --bust --waist --hip")
         return None
     missing = [n for n, v in given.items() if v is None]
     if missing:
         raise InvalidRequestError(f"custom measurements need all of --height --bust --waist --hip (missing: {', '.join('--' + m for m in missing)})")
     return Measurements(
-        height_cm=args.height, bust_cm=args.bust, waist_cm=args.waist, hip_cm=args.hip, gender=args.gender
+        height_cm=args.height, bust_cm=args.bust, waist_cm=args.waist, hip_cm=args.hip, gender=args.gender,
+        waist_at=landmarks["--waist-at"] or "natural", waist_height_cm=landmarks["--waist-height"],
+        cervical_height_cm=landmarks["--cervical-height"],
     )
 
 
@@ -403,6 +426,7 @@ def _sample(args: argparse.Namespace) -> int:
         still_size_px=args.still_px,
         hero=args.hero,
         colorways=args.colorways,
+        colorway=args.colorway,
     )
     validate_request(request)  # fail fast, before any heavy import
     last_refresh = [0.0]

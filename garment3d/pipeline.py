@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from garment3d import gates
 from garment3d.body.pose import validate_arm_angle
+from garment3d.drape_cache import drape_key, load_drape, save_drape
 from garment3d.errors import InvalidRequestError, SimulationError
 from garment3d.fabrics import load_fabric
 from garment3d.patterns import evaluate, get_definition
@@ -75,6 +76,7 @@ class SampleRequest:
     still_size_px: int = 1024
     hero: bool = False  # path-traced front and three-quarter stills (Mitsuba 3, slow: for quotes)
     colorways: tuple[str, ...] = ()  # more fabric names rendered on the same drape, with a contact sheet
+    colorway: str | None = None  # render the fabric in this colour (a colorway name, #rrggbb or CSS name)
     # a pattern file instead of a library name: TOML definition, GarmentCode JSON, or DXF/SVG with a sidecar;
     # with a fixed-size file, size "pattern" samples on the body its sidecar names
     pattern_file: Path | None = None
@@ -135,6 +137,10 @@ def validate_request(request: SampleRequest) -> ValidatedRequest:
     check_render_options(_render_options(request, QUALITY_PRESETS[request.quality]))
     for name in request.colorways:
         load_fabric(name)
+    if request.colorway is not None:
+        from garment3d.fabric.colour import parse_colour
+
+        parse_colour(request.colorway, {c.name: c.hex for c in fabric.colorways})
     return ValidatedRequest(request=request, size=size, fabric=fabric, parameters=parameters, loaded=loaded)
 
 
@@ -183,12 +189,17 @@ class _Stopwatch:
         return result
 
 
-def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback | None = None) -> SampleResult:
-    """Run the whole pipeline and write every output into ``out_dir``."""
+def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback | None = None,
+               drape_cache: Path | None = None) -> SampleResult:
+    """Run the whole pipeline and write every output into ``out_dir``.
+
+    With ``drape_cache`` (a folder) a drape made before from the same inputs (pattern, body, fabric physics,
+    spacing, code: ``garment3d.drape_cache``) is reused: only the render runs, e.g. for another colorway."""
     # stages import heavy modules (numba kernels, OpenGL): load them on first use
     from garment3d.body import build_body
     from garment3d.body.avatar import load_avatar
     from garment3d.drape import DrapeOptions, drape
+    from garment3d.fabric.colorway import apply_colorway
     from garment3d.meshing import MeshOptions, mesh_pattern
     from garment3d.render import render_turntable
     from garment3d.render.turntable import prepare_render
@@ -206,16 +217,26 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     svg = write_pattern_svg(pattern, out_dir / "pattern.svg")
     if request.avatar is None:
         body = clock.run("body", lambda: build_body(valid.size.measurements, request.arm_angle_deg))
-    garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
+    key = _drape_key(request, valid, pattern, preset) if drape_cache is not None else None
+    result = load_drape(drape_cache, key) if key is not None else None
     drape_progress = (lambda f: progress("drape", f)) if progress else None
     options = _render_options(request, preset)
-    warming = prepare_render(body, options, valid.fabric)  # figure, OpenGL context and shaders get ready while the cloth drapes
+    look = valid if request.colorway is None else replace(valid, fabric=apply_colorway(valid.fabric, request.colorway))
+    # figure, OpenGL context and shaders get ready while the cloth drapes
+    warming = prepare_render(body, options, look.fabric)
     try:
-        result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
+        if result is None:
+            garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))
+            result = clock.run("drape", lambda: drape(garment, body, valid.fabric, DrapeOptions(), drape_progress))
+            if key is not None:
+                _keep(drape_cache, key, result)
+        else:
+            log.info("drape %s reused from %s: no mesh or drape stage", key[:12], drape_cache)
         _enforce_gates(result.report, request.allow_failed_drape)
     except BaseException:
         _discard(warming)
         raise
+    valid = look
     inputs = _request_record(request) | {"size_label": valid.size.label}
     render: RenderSet = clock.run(
         "render",
@@ -223,7 +244,9 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     )
     extras = _render_extras(request, clock, result, body, valid.fabric, options, out_dir)
     timings = tuple(clock.timings)
-    summary = _write_summary(out_dir, request, valid, body.measured, result.report, timings, render, svg, extras)
+    reuse = None if key is None else {"key": key, "reused": not any(stage == "drape" for stage, _ in timings)}
+    summary = _write_summary(out_dir, request, valid, body.measured, result.report, timings, render, svg, extras,
+                             reuse)
     return SampleResult(out_dir=out_dir, pattern_svg=svg, render=render, report=result.report,
                         timings=timings, summary=summary)
 
@@ -290,14 +313,32 @@ def _jsonable(value):
     return value
 
 
-def _write_summary(out_dir, request, valid, measured, report, timings, render, svg, extras=None) -> Path:
+def _keep(folder: Path, key: str, result) -> None:
+    """Keep the drape for a later colorway-only request; a full disk only costs that reuse."""
+    try:
+        save_drape(folder, key, result)
+    except OSError as exc:
+        log.warning("could not keep drape %s in %s: %s", key[:12], folder, exc)
+
+
+def _drape_key(request: SampleRequest, valid: ValidatedRequest, pattern: Pattern, preset: QualityPreset) -> str:
+    from garment3d.drape import DrapeOptions
+
+    return drape_key(pattern, valid.size.measurements, valid.fabric, spacing_m=preset.spacing_m,
+                     arm_angle_deg=request.arm_angle_deg, avatar=request.avatar, avatar_units=request.avatar_units,
+                     options=DrapeOptions())
+
+
+def _write_summary(out_dir, request, valid, measured, report, timings, render, svg, extras=None,
+                   reuse=None) -> Path:
     summary = {
         "request": _request_record(request),
         "size": {"label": valid.size.label, "system": valid.size.system, "target_cm": asdict(valid.size.measurements)},
         "body_measured_cm": asdict(measured),
         "fabric": valid.fabric.name,
         "parameters": valid.parameters,
-        "drape": {k: _jsonable(v) for k, v in asdict(report).items()} | _gates_summary(report),
+        "drape": {k: _jsonable(v) for k, v in asdict(report).items()} | _gates_summary(report)
+        | ({"cache": reuse} if reuse is not None else {}),
         "timings_s": {stage: round(seconds, 3) for stage, seconds in timings},
         "files": {
             "pattern_svg": svg.name,

@@ -1,6 +1,6 @@
 """Compile and cache the numba kernels once (run at install time by ``make``).
 
-Numba writes its compiled machine code next to the sources (``cache=True``),
+Numba writes its compiled machine code to its cache (``cache=True``; the folder: ``garment3d.settings.configure_numba``),
 so a request never pays the compilation; this runs a tiny drape to trigger it.
 """
 

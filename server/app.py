@@ -18,7 +18,8 @@ from server.db.engine import make_database
 from server.errors import install_error_handlers
 from server.jobs.embedded import DatabaseQueue
 from server.jobs.supervisor import Supervisor
-from server.routes import admin, catalog, fabrics, health, inspirations, quotes, samples, shares, users
+from server.routes import (admin, catalog, fabrics, health, inspirations, pattern_uploads, quotes, samples, shares,
+                           users)
 from server.settings import ServerSettings, get_settings
 from server.storage import LocalArtifacts
 from server.web import docs, viewer
@@ -70,6 +71,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(shares.router)
     app.include_router(quotes.router)
     app.include_router(inspirations.router)
+    # a pattern upload is multipart: the file (upload limit) plus a sidecar of at most 64 KiB and form fields
+    app.include_router(pattern_uploads.router, max_body_size=settings.max_upload_bytes + 128 * 1024)
     app.include_router(catalog.router)
     app.include_router(users.router)
     app.include_router(admin.router)

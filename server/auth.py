@@ -19,6 +19,7 @@ __all__ = ["PERMISSIONS", "require", "Principal", "AuthenticationError", "Forbid
 PERMISSIONS: dict[str, frozenset[str]] = {
     "catalog:read": frozenset({"designer", "sales", "admin"}),
     "fabric:write": frozenset({"designer", "admin"}),  # import scans / U3M, make prints, palettes
+    "pattern:write": frozenset({"designer", "admin"}),  # upload pattern definitions
     "sample:read": frozenset({"designer", "sales", "admin"}),
     "sample:write": frozenset({"designer"}),  # create, revise, cancel, delete, tag
     "share:write": frozenset({"designer"}),

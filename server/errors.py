@@ -152,6 +152,11 @@ def _field_of(error: Exception) -> str | None:
     named = re.match(r"((?:body|query|path|header)\.[\w.-]+):", str(error))
     if named:
         return named.group(1)
+    measurement = re.match(r"measurement '(\w+)'", str(error))
+    if measurement:
+        return f"body.measurements.{measurement.group(1)}"
+    if str(error).startswith("waist_at "):
+        return "body.measurements.waist_at"
     match = re.match(r"(?:unknown )?(pattern|fabric|size|measurements?|parameter|quality|gender)\b", str(error))
     return f"body.{match.group(1)}" if match else None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -19,15 +20,18 @@ from sqlalchemy import and_, func, or_, select, update
 
 from garment3d import __version__
 from garment3d.errors import NotFoundError
+from garment3d.pipeline import validate_request
 from garment3d.settings import get_settings as get_library_settings
 from server.accounts import User
 from server.db.engine import Database, new_id, now
 from server.db.tables import jobs, samples
 from server.errors import ConflictError
 from server.jobs.queue import Job, JobQueue
+from server.pattern_uploads import PatternUpload, get_upload, write_upload_files
+from server.storage import LocalArtifacts
 
 __all__ = ["Sample", "content_hash", "create_sample", "get_sample", "search_samples", "family", "cancel_sample",
-           "delete_sample", "set_approval", "SAMPLE_ID"]
+           "delete_sample", "set_approval", "SAMPLE_ID", "validate_sample"]
 
 SAMPLE_ID = r"[0-9a-f]{32}"
 
@@ -80,17 +84,39 @@ def _folder_digest(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def content_hash(request: dict[str, Any]) -> str:
-    """SHA-256 of every input of a sample: the request, its pattern and fabric files, the code."""
+def content_hash(request: dict[str, Any], upload: PatternUpload | None = None) -> str:
+    """SHA-256 of every input of a sample: the request, its pattern and fabric files, the code.
+
+    An uploaded pattern counts by its content (file, sidecar, units), not its id: the same file uploaded
+    twice is the same input."""
     library = get_library_settings()
-    pattern_file = library.patterns_dir / f"{request['pattern']}.toml"
+    if upload is not None:
+        request = dict(request) | {"pattern_upload": None}
+        pattern = f"upload:{upload.kind}:{upload.sha256}:{upload.sidecar_sha256}:{upload.units}"
+    else:
+        pattern_file = library.patterns_dir / f"{request['pattern']}.toml"
+        pattern = hashlib.sha256(pattern_file.read_bytes()).hexdigest() if pattern_file.is_file() else ""
     parts = {
         "request": request,
-        "pattern": hashlib.sha256(pattern_file.read_bytes()).hexdigest() if pattern_file.is_file() else "",
+        "pattern": pattern,
         "fabric": _folder_digest(library.fabrics_dir / request["fabric"]),
         "code": _code_digest(),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def validate_sample(db: Database, store: LocalArtifacts, org_id: str, payload: dict[str, Any]) -> None:
+    """Check a sample request as the pipeline will (raises naming the problem); an uploaded pattern is
+    written to a scratch folder and read from there, exactly as the worker will."""
+    from server.schemas import SampleCreate
+
+    body = SampleCreate.model_validate(payload)
+    if body.pattern_upload is None:
+        validate_request(body.to_request())
+        return
+    upload = get_upload(db, org_id, body.pattern_upload)
+    with tempfile.TemporaryDirectory(prefix="garment3d-upload-") as folder:
+        validate_request(body.to_request(*write_upload_files(upload, store, Path(folder))))
 
 
 def _columns():
@@ -107,7 +133,8 @@ def _sample(row) -> Sample:
 def create_sample(db: Database, queue: JobQueue, user: User, request: dict[str, Any], meta: dict[str, Any],
                   parent: Sample | None = None) -> tuple[Sample, bool]:
     """A new sample (a revision of ``parent`` when given); True when a new job was queued for it."""
-    job, created = queue.submit(content_hash(request), request)
+    upload = get_upload(db, user.org_id, request["pattern_upload"]) if request.get("pattern_upload") else None
+    job, created = queue.submit(content_hash(request, upload), request)
     sample_id = new_id()
     with db.write() as conn:
         if parent is None:
@@ -119,7 +146,7 @@ def create_sample(db: Database, queue: JobQueue, user: User, request: dict[str, 
         conn.execute(samples.insert().values(
             id=sample_id, org_id=user.org_id, owner_id=user.id, family_id=family_id,
             parent_id=parent.id if parent else None, revision=revision, job_id=job.id, request=request,
-            pattern=request["pattern"], size=request["size"], fabric=request["fabric"],
+            pattern=request["pattern"] or Path(upload.name).stem[:64], size=request["size"], fabric=request["fabric"],
             title=meta.get("title") or "", client=meta.get("client") or "", tags=list(meta.get("tags") or []),
             colours=list(meta.get("colours") or []), approval="pending", cancelled=False, created_at=now(),
         ))

@@ -11,9 +11,10 @@ paths, no raw stored request.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from garment3d.pipeline import SampleRequest
 from garment3d.types import Measurements
@@ -22,7 +23,8 @@ __all__ = [
     "MeasurementsIn", "SampleCreate", "SampleSubmit", "SampleRevise", "SampleLinks", "SampleReport", "SampleOut",
     "SampleList", "FileList", "ParameterInfo", "PatternInfo", "NEST_MEDIA_TYPES", "FabricInfo", "Health",
     "ShareCreate", "ShareOut", "FeedbackIn", "FeedbackOut", "UserCreate", "UserOut", "UserKey", "QuoteCreate",
-    "QuoteOut", "InspirationOut", "RetentionOut", "SizeChart",
+    "QuoteOut", "InspirationOut", "RetentionOut", "SizeChart", "PatternUploadOut",
+    "FigureInfo", "ColorwayInfo",
 ]
 
 
@@ -48,6 +50,9 @@ FiniteNumber = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 ParameterName = Str(1, 64)
 Tag = Str(1, 40)
 Gender = Literal["female", "male"]
+Figure = Literal["dress_form", "mannequin", "avatar"]  # garment3d.render.figure.FIGURE_STYLES
+SkinTone = Literal["porcelain", "light", "medium", "tan", "brown", "deep"]  # garment3d.render.figure.SKIN_TONES
+UploadId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 Quality = Literal["draft", "standard"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 
@@ -64,6 +69,14 @@ class MeasurementsIn(BaseModel):
     bust: FiniteNumber = Field(description="bust (chest) girth, cm")
     waist: FiniteNumber = Field(description="natural waist girth, cm")
     hip: FiniteNumber = Field(description="hip girth at the fullest part, cm")
+    waist_at: Literal["natural", "navel"] = Field(
+        default="natural", description="where the waist girth was taken: 'natural' (ISO 8559-1, between the lowest "
+                                       "rib and the iliac crest; GB/T 1335) or 'navel' (as ANSUR II measures it)")
+    waist_height: FiniteNumber | None = Field(
+        default=None, description="natural waist height above the floor, cm (GB/T 1335 control height); "
+                                  "omitted: predicted from height and girths")
+    cervical_height: FiniteNumber | None = Field(
+        default=None, description="back neck point (cervicale) height above the floor, cm; omitted: predicted")
 
 
 class SampleCreate(BaseModel):
@@ -87,8 +100,12 @@ class SampleCreate(BaseModel):
         },
     )
 
-    pattern: Str(1, 64) = Field(description="library pattern name, see GET /api/v1/patterns")
-    size: Str(1, 32) = Field(description="GB/T 1335 size such as 160/84A, or 'custom'")
+    pattern: Str(1, 64) | None = Field(
+        default=None, description="library pattern name, see GET /api/v1/patterns (or give pattern_upload)")
+    pattern_upload: UploadId | None = Field(
+        default=None, description="id of an uploaded pattern (POST /api/v1/patterns) instead of a library name")
+    size: Str(1, 32) = Field(description="GB/T 1335 size such as 160/84A, 'custom' with measurements, or for a "
+                                         "fixed-size uploaded pattern 'pattern': the body its sidecar names")
     fabric: Str(1, 64) = Field(description="fabric name, see GET /api/v1/fabrics")
     gender: Gender = "female"
     measurements: MeasurementsIn | None = Field(default=None, description="required with size 'custom', else omitted")
@@ -99,17 +116,35 @@ class SampleCreate(BaseModel):
     allow_failed_drape: StrictBool = Field(
         default=False, description="render even if the drape fails its quality gates (for inspection)"
     )
+    figure: Figure = Field(default="dress_form", description="what the renders show the garment on, see "
+                                                             "GET /api/v1/figures (display only)")
+    skin_tone: SkinTone = Field(default="medium", description="skin tone of the avatar figure")
+    colorway: Str(1, 40) | None = Field(
+        default=None, description="render the fabric in this colour: one of its colorways (GET /api/v1/fabrics/"
+                                  "{name}), #rrggbb or a CSS colour name. A revision changing only this reuses "
+                                  "the drape: only the render runs")
 
-    def to_request(self) -> SampleRequest:
-        """The pipeline's request for this body (not yet validated)."""
+    @model_validator(mode="after")
+    def _one_pattern(self):
+        if (self.pattern is None) == (self.pattern_upload is None):
+            raise ValueError("give either 'pattern' (a library name) or 'pattern_upload' (an uploaded pattern's id)")
+        return self
+
+    def to_request(self, pattern_file: Path | None = None, sidecar: Path | None = None) -> SampleRequest:
+        """The pipeline's request for this body (not yet validated); an upload's files are given as paths."""
         measurements = None
         if self.measurements is not None:
             m = self.measurements
             measurements = Measurements(
-                height_cm=m.height, bust_cm=m.bust, waist_cm=m.waist, hip_cm=m.hip, gender=self.gender
+                height_cm=m.height, bust_cm=m.bust, waist_cm=m.waist, hip_cm=m.hip, gender=self.gender,
+                waist_at=m.waist_at, waist_height_cm=m.waist_height, cervical_height_cm=m.cervical_height,
             )
+        if self.pattern_upload is not None and pattern_file is None:
+            raise ValueError("an uploaded pattern's request needs the upload's files (server.pattern_uploads)")
         return SampleRequest(
-            pattern=self.pattern,
+            pattern=self.pattern or "upload",
+            pattern_file=pattern_file,
+            sidecar=sidecar,
             size=self.size,
             fabric=self.fabric,
             gender=self.gender,
@@ -117,6 +152,9 @@ class SampleCreate(BaseModel):
             parameters=tuple(sorted(self.parameters.items())),
             quality=self.quality,
             allow_failed_drape=self.allow_failed_drape,
+            colorway=self.colorway,
+            figure=self.figure,
+            skin_tone=self.skin_tone,
         )
 
 
@@ -149,6 +187,7 @@ class SampleRevise(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     pattern: Str(1, 64) | None = None
+    pattern_upload: UploadId | None = None
     size: Str(1, 32) | None = None
     fabric: Str(1, 64) | None = None
     gender: Gender | None = None
@@ -156,6 +195,9 @@ class SampleRevise(BaseModel):
     parameters: dict[ParameterName, FiniteNumber] | None = Field(default=None, max_length=64)
     quality: Quality | None = None
     allow_failed_drape: StrictBool | None = None
+    colorway: Str(1, 40) | None = None
+    figure: Figure | None = None
+    skin_tone: SkinTone | None = None
     title: Str(0, 200) | None = None
     client: Str(0, 200) | None = None
     tags: list[Tag] | None = Field(default=None, max_length=32)
@@ -257,12 +299,30 @@ class PatternInfo(BaseModel):
 NEST_MEDIA_TYPES = {"svg": "image/svg+xml", "dxf": "application/dxf", "pdf": "application/pdf"}
 
 
+class ColorwayInfo(BaseModel):
+    name: str
+    hex: str
+    swatch_url: str = Field(description="URL path of a PNG of the fabric in this colour")
+
+
 class FabricInfo(BaseModel):
     name: str
     display_name: str
     display_name_zh: str = ""
     density_gsm: float
     thickness_mm: float
+    swatch_url: str = Field(default="", description="URL path of the fabric's swatch (its base colour image, PNG)")
+    colorways: list[ColorwayInfo] = Field(default_factory=list)
+
+
+class FigureInfo(BaseModel):
+    """A figure style the renders show the garment on (``figure`` of a sample request)."""
+
+    name: Literal["dress_form", "mannequin", "avatar"]
+    label: str
+    label_zh: str
+    description: str
+    skin_tones: list[str] = Field(default_factory=list, description="``skin_tone`` values this style takes")
 
 
 class SizeChart(BaseModel):
@@ -379,6 +439,23 @@ class InspirationOut(BaseModel):
     created_at: datetime
 
 
+class PatternUploadOut(BaseModel):
+    """An uploaded pattern definition, checked and stored; samples name it by ``id`` (``pattern_upload``)."""
+
+    id: str
+    name: str = Field(description="the uploaded file's name, made safe")
+    kind: Literal["toml", "garmentcode", "dxf", "svg"]
+    sidecar: bool = Field(description="a sidecar TOML came with it")
+    units: str | None = Field(description="DXF units given at upload (None: what the file states or suggests)")
+    fixed_size: bool = Field(description="cut pieces of one size (GarmentCode, DXF, SVG), not a graded definition")
+    pieces: list[str]
+    body: dict[str, float] | None = Field(description="the body (cm) a fixed-size pattern was drafted for, when "
+                                                      "its sidecar names it: sample it with size 'pattern'")
+    size: str | None = Field(description="the size of a graded file that is used")
+    created_at: datetime
+
+
 class RetentionOut(BaseModel):
     samples_purged: int
     artifacts_deleted: int
+    drapes_deleted: int = Field(default=0, description="kept drapes (colorway reuse) unused for the retention time")

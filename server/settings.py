@@ -70,6 +70,11 @@ class ServerSettings:
         return self.data_dir / "artifacts"
 
     @property
+    def drapes_dir(self) -> Path:
+        """Settled drapes by the content of their inputs (garment3d.drape_cache): a colorway-only change reuses one."""
+        return self.data_dir / "drapes"
+
+    @property
     def work_dir(self) -> Path:
         return self.data_dir / "work"
 

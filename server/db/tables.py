@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 
 __all__ = ["metadata", "SCHEMA_VERSION", "meta", "organisations", "users", "jobs", "artifacts", "job_files",
-           "samples", "shares", "feedback", "quotes", "inspirations"]
+           "samples", "shares", "feedback", "quotes", "inspirations", "pattern_uploads"]
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
@@ -162,3 +162,21 @@ inspirations = Table(
     Column("palette", JSON, nullable=False),
     Column("created_at", Float, nullable=False),
 )
+
+pattern_uploads = Table(
+    "pattern_uploads", metadata,
+    Column("id", String(32), primary_key=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("created_by", String(32), ForeignKey("users.id"), nullable=False),
+    Column("name", String(128), nullable=False),  # the uploaded file's name, made safe (display only)
+    Column("kind", String(16), nullable=False),  # toml | garmentcode | dxf | svg
+    Column("sha256", String(64), ForeignKey("artifacts.sha256"), nullable=False),
+    Column("sidecar_sha256", String(64), ForeignKey("artifacts.sha256")),
+    Column("units", String(8)),  # DXF units given at upload, else None (detected)
+    Column("fixed_size", Boolean, nullable=False),
+    Column("pieces", JSON, nullable=False),
+    Column("body", JSON),  # the body a fixed-size pattern was drafted for, from its sidecar
+    Column("size", String(32)),  # the size of a graded file that is used
+    Column("created_at", Float, nullable=False),
+)
+Index("pattern_uploads_by_org", pattern_uploads.c.org_id, pattern_uploads.c.created_at)

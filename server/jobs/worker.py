@@ -15,6 +15,7 @@ in one transaction with the file list.
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import logging
 import os
@@ -30,11 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from garment3d.errors import Garment3DError
-from garment3d.pipeline import STAGES
-from server.db.engine import make_database
+from garment3d.pipeline import STAGES, SampleRequest
+from server.db.engine import Database, make_database
 from server.jobs.embedded import DatabaseQueue
 from server.jobs.queue import Job, JobQueue
 from server.logs import configure
+from server.pattern_uploads import get_upload, write_upload_files
 from server.schemas import SampleCreate
 from server.settings import ServerSettings, get_settings
 from server.storage import LocalArtifacts
@@ -62,6 +64,8 @@ def summary_files(summary: dict[str, Any]) -> list[str]:
     names = []
     for value in files.values():
         for name in value if isinstance(value, list) else [value]:
+            if name is None:  # an output the request did not ask for
+                continue
             if not isinstance(name, str) or not _FILE_NAME.fullmatch(name) or ".." in name:
                 raise ValueError(f"the pipeline listed a file name that is not a plain name: {name!r:.80}")
             names.append(name)
@@ -85,6 +89,8 @@ class _Heartbeat(threading.Thread):
                     log.warning("job %s timed out; worker %s ends", self.job.id, self.owner)
                     os._exit(EXIT_TIMEOUT)
                 if not self.queue.heartbeat(self.job.id, self.owner):
+                    if self.stop.is_set():  # the job ended while this beat was on its way: nothing was lost
+                        return
                     current = self.queue.get(self.job.id)
                     if current is not None and current.cancel_requested and current.owner == self.owner:
                         self.queue.mark_cancelled(self.job.id, self.owner)
@@ -128,8 +134,41 @@ def warm_up_kernels(settings: ServerSettings) -> None:
              os.environ.get("NUMBA_THREADING_LAYER", "default"))
 
 
+def _takes_drape_cache(runner: Callable) -> bool:
+    """Whether the runner keeps drapes (the real pipeline does): then a colorway-only change only re-renders."""
+    try:
+        return "drape_cache" in inspect.signature(runner).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _pipeline_request(job: Job, db: Database, store: LocalArtifacts, folder: Path) -> SampleRequest:
+    """The job's request for the pipeline; an uploaded pattern's files are written into ``folder`` first."""
+    body = SampleCreate.model_validate(job.request)
+    if body.pattern_upload is None:
+        return body.to_request()
+    upload = get_upload(db, None, body.pattern_upload)
+    return body.to_request(*write_upload_files(upload, store, folder))
+
+
+def _without_paths(summary: dict[str, Any], work: Path) -> dict[str, Any]:
+    """The summary with the worker's scratch paths (an upload's input files) made relative, written back:
+    the manifest is served to clients and says nothing about the server's folders."""
+    request = summary.get("request")
+    if isinstance(request, dict):
+        changed = False
+        for key in ("pattern_file", "sidecar"):
+            value = request.get(key)
+            if isinstance(value, str) and value.startswith(str(work)):
+                request[key] = Path(value).name
+                changed = True
+        if changed:
+            (work / SUMMARY_FILE).write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return summary
+
+
 def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, job: Job, owner: str,
-            runner: Callable) -> str:
+            runner: Callable, db: Database | None = None) -> str:
     """Run ``job`` (claimed by ``owner``) and record its outcome; returns the status written."""
     work = settings.work_dir / f"{job.id}-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -137,9 +176,10 @@ def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, jo
     beat.start()
     kernels = _kernel_files()
     try:
-        request = SampleCreate.model_validate(job.request).to_request()
-        runner(request, work, _Progress(queue, job.id, owner))
-        summary = json.loads((work / SUMMARY_FILE).read_text(encoding="utf-8"))
+        request = _pipeline_request(job, db if db is not None else queue.db, store, work / "input")
+        extra = {"drape_cache": settings.drapes_dir} if _takes_drape_cache(runner) else {}
+        runner(request, work, _Progress(queue, job.id, owner), **extra)
+        summary = _without_paths(json.loads((work / SUMMARY_FILE).read_text(encoding="utf-8")), work)
         files = {name: store.put_file(work / name) for name in summary_files(summary)}
         files[SUMMARY_FILE] = store.put_file(work / SUMMARY_FILE)
     except Garment3DError as exc:
@@ -150,6 +190,7 @@ def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, jo
         return "failed" if queue.fail(job.id, owner, INTERNAL_ERROR_MESSAGE) else "lost"
     finally:
         beat.stop.set()
+        beat.join(timeout=max(30.0, 3 * settings.heartbeat_s))  # no beat may race the outcome written below
         shutil.rmtree(work, ignore_errors=True)
         compiled = _kernel_files() - kernels
         (log.warning if compiled else log.info)("job %s compiled %d new kernels", job.id, compiled)
@@ -195,7 +236,7 @@ def main() -> int:
         idle = 0.05
         current["job"] = job
         log.info("job %s claimed (attempt %d of %d)", job.id, job.attempts, job.max_attempts)
-        outcome = run_one(queue, store, settings, job, owner, runner)
+        outcome = run_one(queue, store, settings, job, owner, runner, db)
         current["job"] = None
         log.info("job %s %s", job.id, outcome)
     return 0

@@ -7,7 +7,8 @@ from sqlalchemy import delete, select, union
 
 from server.auth import Principal
 from server.db.engine import now
-from server.db.tables import artifacts, feedback, inspirations, job_files, jobs, quotes, samples, shares
+from server.db.tables import (artifacts, feedback, inspirations, job_files, jobs, pattern_uploads, quotes,
+                              samples, shares)
 from server.deps import ArtifactsDep, DbDep, SettingsDep
 from server.errors import PROBLEM_RESPONSES
 from server.schemas import RetentionOut
@@ -37,7 +38,10 @@ def run_retention(db, store, org_id: str, retention_days: float) -> RetentionOut
         orphan = select(jobs.c.id).where(jobs.c.id.not_in(used_jobs), jobs.c.status.in_(("done", "failed",
                                                                                          "cancelled")))
         conn.execute(delete(jobs).where(jobs.c.id.in_(orphan)))
-        referenced = union(select(job_files.c.sha256), select(quotes.c.sha256), select(inspirations.c.sha256))
+        sidecars = select(pattern_uploads.c.sidecar_sha256).where(  # a NULL would make NOT IN match nothing
+            pattern_uploads.c.sidecar_sha256.is_not(None))
+        referenced = union(select(job_files.c.sha256), select(quotes.c.sha256), select(inspirations.c.sha256),
+                           select(pattern_uploads.c.sha256), sidecars)
         unused = [r[0] for r in conn.execute(select(artifacts.c.sha256).where(artifacts.c.sha256.not_in(referenced)))]
         if unused:
             conn.execute(delete(artifacts).where(artifacts.c.sha256.in_(unused)))
@@ -49,5 +53,10 @@ def run_retention(db, store, org_id: str, retention_days: float) -> RetentionOut
 @router.post("/retention", response_model=RetentionOut)
 def retention(db: DbDep, artifacts_store: ArtifactsDep, settings: SettingsDep,
               admin: Principal("retention:manage")) -> RetentionOut:
-    """Apply the retention setting now (deleted samples older than GARMENT3D_RETENTION_DAYS days)."""
-    return run_retention(db, artifacts_store, admin.org_id, settings.retention_days)
+    """Apply the retention setting now: deleted samples older than GARMENT3D_RETENTION_DAYS days, unreferenced
+    files, and kept drapes (for colorway-only changes) unused for that long."""
+    from garment3d.drape_cache import prune_drapes
+
+    result = run_retention(db, artifacts_store, admin.org_id, settings.retention_days)
+    result.drapes_deleted = prune_drapes(settings.drapes_dir, settings.retention_days * 86400.0)
+    return result

@@ -26,7 +26,8 @@ from garment3d.quote import display_name
 from garment3d.settings import get_settings as get_library_settings
 from server.auth import Principal
 from server.errors import PROBLEM_RESPONSES, clean
-from server.schemas import NEST_MEDIA_TYPES, FabricInfo, ParameterInfo, PatternInfo, SizeChart
+from server.schemas import (NEST_MEDIA_TYPES, ColorwayInfo, FabricInfo, FigureInfo, ParameterInfo, PatternInfo,
+                            SizeChart)
 
 __all__ = ["router"]
 
@@ -164,8 +165,8 @@ def pattern_nest(
 
 
 @router.get("/fabrics", response_model=list[FabricInfo])
-def fabrics(user: Principal("catalog:read")) -> list[FabricInfo]:
-    """Every library fabric, with its names in en/zh (swatches and colorways: server/routes/fabrics.py)."""
+def fabrics(request: Request, user: Principal("catalog:read")) -> list[FabricInfo]:
+    """Every library fabric, with its names in en/zh, its swatch and its colorways with theirs."""
     result = []
     for name in list_fabrics():
         try:
@@ -180,9 +181,30 @@ def fabrics(user: Principal("catalog:read")) -> list[FabricInfo]:
                 display_name_zh=display_name(fabric.name, "zh", ""),
                 density_gsm=fabric.density_gsm,
                 thickness_mm=fabric.thickness_mm,
+                swatch_url=request.url_for("fabric_image", name=fabric.name, which="base").path,
+                colorways=[ColorwayInfo(name=c.name, hex=c.hex, swatch_url=request.url_for(
+                    "fabric_colorway", name=fabric.name, colour=c.hex.lstrip("#")).path) for c in fabric.colorways],
             )
         )
     return result
+
+
+# The render's figure styles (garment3d.render.figure.FIGURE_STYLES), named for the catalogue.
+_FIGURES = {
+    "dress_form": ("Dress form", "人台", "a tailor's dress form: the torso on a pole and base, matte ecru"),
+    "mannequin": ("Mannequin", "模特", "a whole smoothed figure with an abstract head, satin white"),
+    "avatar": ("Avatar", "虚拟人体", "the fitted body itself, in a chosen skin tone"),
+}
+
+
+@router.get("/figures", response_model=list[FigureInfo])
+def figures(user: Principal("catalog:read")) -> list[FigureInfo]:
+    """The figure styles a sample can be shown on (``figure`` in a sample request; display only)."""
+    from garment3d.render.figure import FIGURE_STYLES, SKIN_TONES
+
+    return [FigureInfo(name=style, label=_FIGURES[style][0], label_zh=_FIGURES[style][1],
+                       description=_FIGURES[style][2], skin_tones=list(SKIN_TONES) if style == "avatar" else [])
+            for style in FIGURE_STYLES]
 
 
 @router.get("/sizes", response_model=SizeChart)

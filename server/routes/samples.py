@@ -17,7 +17,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse
 
 from garment3d.errors import NotFoundError
-from garment3d.pipeline import validate_request
 from server.accounts import User
 from server.auth import Principal, require
 from server.deps import ArtifactsDep, DbDep, QueueDep
@@ -32,6 +31,7 @@ from server.samples import (
     family,
     get_sample,
     search_samples,
+    validate_sample,
 )
 from server.schemas import (
     FileList,
@@ -109,10 +109,13 @@ def _accepted(request: Request, response: Response, sample: Sample, created: boo
 
 @router.post("", status_code=202, response_model=SampleOut, responses=_CREATE_ERRORS)
 def create(body: SampleSubmit, request: Request, response: Response, db: DbDep, queue: QueueDep,
-           user: Principal("sample:write")) -> SampleOut:
-    """Validate a sample request and queue it (or reuse an identical request's result); follow ``links.self``."""
+           artifacts: ArtifactsDep, user: Principal("sample:write")) -> SampleOut:
+    """Validate a sample request and queue it (or reuse an identical request's result); follow ``links.self``.
+
+    ``pattern`` names a library pattern; ``pattern_upload`` instead names a pattern uploaded with
+    ``POST /api/v1/patterns`` (a fixed-size one sampled with size ``pattern`` or ``custom``)."""
     payload = body.request_part()
-    validate_request(SampleCreate.model_validate(payload).to_request())
+    validate_sample(db, artifacts, user.org_id, payload)
     sample, created = create_sample(db, queue, user, payload, body.meta_part())
     return _accepted(request, response, sample, created)
 
@@ -145,15 +148,20 @@ def get_sample_route(sample: SampleDep, request: Request) -> SampleOut:
 
 @router.post("/{sample_id}/revisions", status_code=202, response_model=SampleOut, responses=_CREATE_ERRORS)
 def revise(sample: SampleDep, body: SampleRevise, request: Request, response: Response, db: DbDep,
-           queue: QueueDep, user: Principal("sample:write")) -> SampleOut:
+           queue: QueueDep, artifacts: ArtifactsDep, user: Principal("sample:write")) -> SampleOut:
     """A new revision: the sample's request with the given fields changed, kept in the same history."""
     changes = body.model_dump(exclude_unset=True)
     meta_keys = {"title", "client", "tags", "colours"}
     merged = dict(sample.request) | {k: v for k, v in changes.items() if k not in meta_keys and v is not None}
-    if "measurements" in changes and changes["measurements"] is None:
-        merged["measurements"] = None
+    for key in ("measurements", "colorway"):  # null takes these away (the fabric's own colour)
+        if key in changes and changes[key] is None:
+            merged[key] = None
+    if changes.get("pattern") is not None:  # a library pattern replaces an uploaded one, and the other way round
+        merged["pattern_upload"] = None
+    elif changes.get("pattern_upload") is not None:
+        merged["pattern"] = None
     payload = SampleCreate.model_validate(merged).model_dump(mode="json")
-    validate_request(SampleCreate.model_validate(payload).to_request())
+    validate_sample(db, artifacts, user.org_id, payload)
     meta = {"title": sample.title, "client": sample.client, "tags": sample.tags, "colours": sample.colours}
     meta |= {k: v for k, v in changes.items() if k in meta_keys and v is not None}
     new, created = create_sample(db, queue, user, payload, meta, parent=sample)

@@ -20,7 +20,13 @@ def test_fabrics_are_listed_without_file_paths(client):
     fabrics = {f["name"]: f for f in response.json()}
     assert {"linen_red", "poplin_grey"} <= set(fabrics)
     assert fabrics["linen_red"]["display_name"] and fabrics["silk_charmeuse"]["display_name_zh"] == "翠绿真丝素绉缎"
-    assert ".png" not in response.text and "fabric.toml" not in response.text
+    urls = [f["swatch_url"] for f in fabrics.values()] + [c["swatch_url"] for f in fabrics.values()
+                                                          for c in f["colorways"]]
+    assert all(url.startswith("/api/v1/fabrics/") for url in urls)  # swatch images are API URLs, not files
+    text = response.text
+    for url in urls:
+        text = text.replace(url, "")
+    assert ".png" not in text and "fabric.toml" not in text and "/fabrics/" not in text
 
 
 def test_healthz(client):
