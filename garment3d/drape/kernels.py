@@ -314,7 +314,6 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
     if seam_gaps is not None:
         _pair_gaps(x, model.seam, seam_gaps)
     _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
-    _grip_anchors(x, x_start, model.anchor, state.holding)
 
 
 def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: FrameControls, collider: Collider,
@@ -325,7 +324,7 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
     opened before the final projection (else None).
 
     Each substep: predict, the constraints (:func:`solve_constraints`), self-contact, body collision,
-    the sewn seams again, velocities. The substep loop stays in Python (a few microseconds per call)
+    the waist's grip, the sewn seams again, velocities. The substep loop stays in Python (a few microseconds per call)
     so that each kernel is a separately cached parallel function; numba cannot reload a cached
     function that calls parallel ones. ``self_contact`` (a
     :class:`garment3d.drape.self_collision.SelfContact`, or None) keeps the cloth's layers apart.
@@ -346,6 +345,7 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
             self_contact.solve(x, x_start)
         _collide(x, x_start, clearance, collider.values, collider.origin, collider.spacing, collider.thickness,
                  friction)
+        _grip_anchors(x, x_start, model.anchor, state.holding)  # after the contacts, which may push it down
         if controls.sewn:  # sewn seams have the last word: stacked pieces meet where a collision moved one
             if last:  # the seams' pull against the body and the other layers
                 _pair_gaps(x, model.seam, gaps)
