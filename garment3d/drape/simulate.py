@@ -188,10 +188,7 @@ def _advance(solver: _Solver, run: DrapeRun, controls: FrameControls) -> None:
     """One frame of physics."""
     if solver.self_contact is not None:
         solver.self_contact.seams_closed = controls.sewn
-    # the waist grips once the seams are shut and gravity pulls (while they close, nothing pulls it down,
-    # and a grip would only ratchet it up as the closing seams push it round the body)
-    solver.state.holding = (solver.grip.gripping(solver.state.x, solver.body.sdf, solver.model.thickness_m)
-                            if controls.sewn else np.zeros(len(solver.model.anchor), np.bool_))
+    solver.state.holding = solver.grip.gripping(solver.state.x, solver.body.sdf, solver.model.thickness_m)
     with solver.threads.frame(run.frames):
         gaps = simulate_frame(solver.state, solver.model, solver.placed, controls, solver.collider,
                               solver.self_contact)
