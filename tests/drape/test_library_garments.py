@@ -29,8 +29,7 @@ KNOWN_FAILURES = {
     **{("circle_skirt", label): CIRCLE for label in SIZES},
     ("jiaoling_top", "155/80A"): "a panel (at XL: band_left, the collar band) stretched 11.3 % at the 99th "
                                  "percentile (limit 10 %)",
-    ("jiaoling_top", "160/84A"): "a panel stretched 11.3 % at the 99th percentile (limit 10 %), a 10.4 cm2 "
-                                 "patch inside the body (limit 10 cm2)",
+    ("jiaoling_top", "160/84A"): "a panel stretched 11.8 % at the 99th percentile (limit 10 %)",
     ("jiaoling_top", "170/92A"): "2 crossing pairs where the sleeve cap folds through the front at the armhole "
                                  "seam come back after every untangling, so untangling ends the drape (the old "
                                  "test allowed them); band_left stretched 13.5 % at the 99th percentile",
