@@ -90,6 +90,8 @@ class Grip:
         """Whether the body fills the band where it is now (its anchored vertices' centre and median height)."""
         band = x[self.anchor]
         centre = np.array([band[:, 0].mean(), np.median(band[:, 1]), band[:, 2].mean()])
+        if not np.all(np.isfinite(centre)):  # diverged: no grip (the drape reports the divergence)
+            return False
         return self.rest_length_m <= band_girth_m(grid, centre, contact_m) * (1.0 + FIT_TOLERANCE)
 
     def gripping(self, x: np.ndarray, grid: SignedDistanceGrid, contact_m: float) -> np.ndarray:
