@@ -324,9 +324,9 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
     opened before the final projection (else None).
 
     Each substep: predict, the constraints (:func:`solve_constraints`), self-contact, body collision,
-    the waist's grip, the sewn seams again, velocities. The substep loop stays in Python (a few microseconds per call)
-    so that each kernel is a separately cached parallel function; numba cannot reload a cached
-    function that calls parallel ones. ``self_contact`` (a
+    the waist's grip, the sewn seams again, velocities. The substep loop stays in Python (a few
+    microseconds per call) so that each kernel is a separately cached parallel function; numba cannot
+    reload a cached function that calls parallel ones. ``self_contact`` (a
     :class:`garment3d.drape.self_collision.SelfContact`, or None) keeps the cloth's layers apart.
     """
     x, vel = state.x, state.vel
