@@ -15,8 +15,10 @@ geometry each frame (:meth:`Grip.gripping`):
   as a band would lie: the convex hull of the body's section offset by the distance the cloth keeps
   from it (:func:`band_girth_m`);
 - where the band fits, each anchored vertex that touches the body (within ``TOUCH_M`` of the collision
-  distance), and every anchored vertex a seam joins to it, grips: it does not slide down (``garment3d.drape.kernels._grip_anchors``, the last thing
-  in each substep). Anchored vertices bridging a hollow do not grip; the cloth carries them.
+  distance), and every anchored vertex a seam joins to it, grips: it does not slide down
+  (``garment3d.drape.kernels._grip_anchors``, after the body and self contacts in each substep, before
+  the sewn seams' last projection). Anchored vertices bridging a hollow do not grip; the cloth carries
+  them.
 
 A garment whose waist is too large slides until the body fills the band or falls off; the gates then
 fail it on the waist's drop or its distance from the body, which they measure on the cloth's positions.
