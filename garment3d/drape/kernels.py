@@ -326,7 +326,6 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
     if len(model.fastener):
         _solve_fasteners(x, w, model.fastener, model.fastener_color_ptr, model.fastener_rest, model.fastener_slack,
                          controls.seam_scale)
-    _grip_anchors(x, x_start, model.anchor, state.holding)
 
 
 def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: FrameControls, collider: Collider,
@@ -337,9 +336,9 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
     opened before the final projection (else None).
 
     Each substep: predict, the constraints (:func:`solve_constraints`), self-contact, body collision,
-    the sewn seams again, velocities. The substep loop stays in Python (a few microseconds per call)
-    so that each kernel is a separately cached parallel function; numba cannot reload a cached
-    function that calls parallel ones. ``self_contact`` (a
+    the waist's grip, the sewn seams again, velocities. The substep loop stays in Python (a few
+    microseconds per call) so that each kernel is a separately cached parallel function; numba cannot
+    reload a cached function that calls parallel ones. ``self_contact`` (a
     :class:`garment3d.drape.self_collision.SelfContact`, or None) keeps the cloth's layers apart.
     """
     x, vel = state.x, state.vel
@@ -358,6 +357,7 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
             self_contact.solve(x, x_start)
         _collide(x, x_start, clearance, collider.values, collider.origin, collider.spacing, collider.thickness,
                  friction)
+        _grip_anchors(x, x_start, model.anchor, state.holding)  # after the contacts, which may push it down
         if controls.sewn:  # sewn seams have the last word: stacked pieces meet where a collision moved one
             if last:  # the seams' pull against the body and the other layers
                 _pair_gaps(x, model.seam, gaps)

@@ -14,7 +14,8 @@ per element; XPBD compliance alpha = 1 / stiffness):
   rigidity across that edge (N m, from uN m): alpha = (A0 + A1) / (3 B).
   Consistent across resolutions for the flat rest shape.
 - mass: areal density times the one-third area of incident triangles.
-- seams: zero-length distance constraints, compliance 0 once closed.
+- seams: zero-length distance constraints, compliance 0 once closed; across a closed seam, a hinge
+  ``SEAM_STIFFENING`` times as stiff as the cloth (the seam allowances stitched under it).
 - fasteners (buttons, studs, frogs, hooks, ties): one-sided distance limits, compliance 0, between
   the two layers' vertices the pattern fastens; the limit is the distance the cloth's layers keep
   apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams.
@@ -36,7 +37,13 @@ from garment3d.drape.tethers import tether_pairs
 from garment3d.errors import SimulationError
 from garment3d.types import Fabric, GarmentMesh
 
-__all__ = ["ClothModel", "build_model"]
+__all__ = ["ClothModel", "SEAM_STIFFENING", "build_model"]
+
+#: A sewn seam bends this many times as stiffly as the cloth: along the seam line lie the two pieces and
+#: their two seam allowances, stitched together (a stack of three or four layers). With the cloth's own
+#: rigidity, the A-line skirt's seams in silk charmeuse folded back on themselves (31 % of the seam
+#: hinges under 30 degrees, 160/84A, 2 cm); three times as stiff, none did.
+SEAM_STIFFENING = 3.0
 
 
 @dataclass(frozen=True)
@@ -255,7 +262,7 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False) -> 
     hinge_alpha = area[hinge_tris].sum(axis=1) / (3.0 * _rigidity(uv, hinges, fabric))
     hinge_order, hinge_ptr = color_elements(hinges, n)
     seam_hinges, seam_k, seam_area = _seam_hinges(uv, tri, garment.seam_pairs, garment.seam_of)
-    seam_hinge_alpha = seam_area / (3.0 * _rigidity(uv, seam_hinges, fabric))
+    seam_hinge_alpha = seam_area / (3.0 * SEAM_STIFFENING * _rigidity(uv, seam_hinges, fabric))
     seam_hinge_order, seam_hinge_ptr = color_elements(seam_hinges, n)
 
     seam = garment.seam_pairs.astype(np.int64)

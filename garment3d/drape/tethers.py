@@ -27,8 +27,8 @@ close.
 
 Off by default (``DrapeOptions.tethers``). Measured at 160/84A, 1 cm,
 poplin, 24 substeps (p95 edge strain without -> with): trousers 6.1 % ->
-3.9 %, A-line skirt 3.8 % -> 2.2 %, blouse 6.8 % -> 5.6 %. The default 32
-substeps (with sleeves laid closed round the arm) bring every library
+3.9 %, A-line skirt 3.8 % -> 2.2 %, blouse 6.8 % -> 5.6 %. 32 substeps
+(the 1 cm default then; 64 now) with sleeves laid closed round the arm brought every library
 garment under 5 % without them (trousers 3.7 %, A-line 2.3 %), and with
 tethers the qipao's big front and underlap, pulled taut, passed through each
 other at the opening, so they are not on for every garment.

@@ -16,9 +16,9 @@ from garment3d.sizes import parse_size
 
 SIZES = ("155/80A", "160/84A", "170/92A")  # S, M, XL
 PASSING = ("a_line_skirt", "blouse", "circle_skirt", "jiaoling_top", "pencil_skirt", "qipao", "shift_dress", "t_shirt", "trousers")
-CIRCLE = ("the heavy circle skirt slides 9 cm down the body now that its waist grips instead of being "
-          "pinned (its bias-cut waist stretches; the pattern's waist_ease allows for it but defaults to 0), and "
-          "its side seams need an 8 mm correction (limit 5 mm)")
+CIRCLE = ("the circle skirt's waist is dragged 3 cm down while its folded placement's seams close (gravity off), "
+          "and touching at only a third of its bias-cut waist when gravity comes on it slides on to 6-9 cm down "
+          "(limit 4 cm); its side seams need a 7-8 mm correction (limit 5 mm)")
 THIGHS = ("the body's thighs stand apart, so its largest girth is 4 cm over the hip measure (README, known "
           "limits); a fitted garment is stretched over them")
 NECKBAND = ("the neckband, drafted shorter than the neckline to be stretched on as a knit's is, is stretched "
@@ -29,22 +29,21 @@ KNOWN_FAILURES = {
     **{("circle_skirt", label): CIRCLE for label in SIZES},
     ("jiaoling_top", "155/80A"): "a panel (at XL: band_left, the collar band) stretched 11.3 % at the 99th "
                                  "percentile (limit 10 %)",
-    ("jiaoling_top", "160/84A"): "a panel stretched 11.3 % at the 99th percentile (limit 10 %), a 10.4 cm2 "
-                                 "patch inside the body (limit 10 cm2)",
+    ("jiaoling_top", "160/84A"): "a panel stretched 11.8 % at the 99th percentile (limit 10 %)",
     ("jiaoling_top", "170/92A"): "2 crossing pairs where the sleeve cap folds through the front at the armhole "
                                  "seam come back after every untangling, so untangling ends the drape (the old "
                                  "test allowed them); band_left stretched 13.5 % at the 99th percentile",
-    ("pencil_skirt", "155/80A"): "its side seams need a 6.3 mm correction (limit 5 mm): " + THIGHS,
-    ("pencil_skirt", "160/84A"): "side seams need an 8.4 mm correction, 10.1 % stretch at p99: " + THIGHS,
+    ("pencil_skirt", "155/80A"): "its side seams need a 5.1 mm correction (limit 5 mm): " + THIGHS,
     ("qipao", "155/80A"): "the underlap hangs stretched 24 % warp at the 99th percentile (the solver's sag "
                           "error on a panel held only at its seams; tethers are off) and " + THIGHS,
     ("qipao", "160/84A"): "the underlap stretched 17 % at the 99th percentile; " + THIGHS,
     ("qipao", "170/92A"): "the underlap stretched 10.6 % at the 99th percentile; " + THIGHS,
     **{("t_shirt", label): NECKBAND for label in SIZES},
-    ("pencil_skirt", "170/92A"): "side seams need a 7.2 mm correction (limit 5 mm): " + THIGHS,
-    ("trousers", "155/80A"): "a panel stretched 12.8 % at the 99th percentile: " + THIGHS,
-    ("trousers", "170/92A"): "a panel stretched 21.6 % at the 99th percentile, 6.0 mm seam correction: " + THIGHS,
-    ("trousers", "160/84A"): "a panel stretched 19.3 % at the 99th percentile, 5.7 mm seam correction: " + THIGHS,
+    ("pencil_skirt", "170/92A"): "side seams need a 6.7 mm correction (limit 5 mm), 10.4 % stretch at p99: "
+                                 + THIGHS,
+    ("trousers", "155/80A"): "a panel stretched 13.0 % at the 99th percentile: " + THIGHS,
+    ("trousers", "170/92A"): "a panel stretched 15.0 % at the 99th percentile: " + THIGHS,
+    ("trousers", "160/84A"): "a panel stretched 10.6 % at the 99th percentile: " + THIGHS,
     ("shift_dress", "170/92A"): "its waist line sits 3.0 cm above the body's natural waist (fit gate, limit "
                                 "1.5 cm): bodices hang from the body's side neck point (frames.neck_y), which "
                                 "sits 1.6 cm above the cervicale at 170/92A but 0.1 cm at 160/84A, while the "

@@ -73,12 +73,13 @@ def test_cloth_pulled_apart_is_abandoned_with_a_clear_error(garment, linen_drape
         _check_strain(model, draped * np.array([1.0, 2.0, 1.0]), 1.0)
 
 
-def test_finer_meshes_get_proportionally_more_substeps():
-    """The solver's sag error grows with the square of the triangles along the cloth and shrinks with the
-    square of the substep: finer than 1 cm, the substeps grow with the density; coarser, they stay."""
+def test_substeps_keep_the_sag_error_the_same_at_every_mesh_density():
+    """The solver's sag error goes as dt^2 / h^3 (h the mesh spacing): the substeps grow as h^-1.5 from 64
+    at 1 cm, and coarse meshes keep at least 32."""
     options = DrapeOptions()
-    assert options.substeps_for(0.01) == 32
+    assert options.substeps_for(0.01) == 64
     assert options.substeps_for(0.02) == 32
-    assert options.substeps_for(0.005) == 64
-    assert options.substeps_for(0.01 / 2 ** 0.5) == 46
+    assert options.substeps_for(0.005) == 182  # 64 * 2^1.5 = 181.02, rounded up
+    assert options.substeps_for(0.01 / 2 ** 0.5) == 108  # 64 * 2^0.75 = 107.6
+    assert options.substeps_for(0.01 * 2 ** 0.5) == 39  # 64 / 2^0.75 = 38.05
     assert DrapeOptions(substeps=24).substeps_for(0.005) == 24

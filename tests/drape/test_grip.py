@@ -1,0 +1,57 @@
+"""The waist grips where the body fills the band and the band touches it (garment3d.drape.grip)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from garment3d.drape.grip import Grip, band_girth_m, band_rest_length_m
+CAPSULE_RADIUS = 0.15  # tests/conftest.py's capsule body
+CONTACT = 0.003
+
+
+def _ring(radius: float, y: float, count: int = 48) -> np.ndarray:
+    angle = np.linspace(0.0, 2.0 * np.pi, count, endpoint=False)
+    return np.column_stack([radius * np.cos(angle), np.full(count, y), radius * np.sin(angle)])
+
+
+def test_the_band_is_as_long_as_the_pattern_waist(garment):
+    """The A-line's waist edges, summed over front and back (darts closed: they are not waist edges), are
+    the pattern's waist with its ease (93 + 1 cm), a little more for the raise at the side seams."""
+    length = band_rest_length_m(garment.faces, garment.rest_uv, garment.anchor_mask)
+    assert 0.94 <= length <= 0.94 * 1.01
+
+
+def test_the_girth_a_band_lies_on_is_the_body_offset_by_the_contact_distance(capsule_body):
+    girth = band_girth_m(capsule_body.sdf, np.array([0.02, 1.0, -0.01]), CONTACT)
+    assert girth == pytest.approx(2 * math.pi * (CAPSULE_RADIUS + CONTACT), rel=0.005)
+
+
+def test_a_band_round_nothing_has_no_girth(capsule_body):
+    assert band_girth_m(capsule_body.sdf, np.array([0.3, 1.0, 0.0]), CONTACT) == 0.0
+
+
+def test_a_band_the_body_fills_grips_where_it_touches(capsule_body):
+    x = _ring(CAPSULE_RADIUS + CONTACT, 1.0)
+    x[:12] *= [1.1, 1.0, 1.1]  # a quarter of it stands off the body (over a hollow)
+    grip = Grip(np.arange(len(x)), rest_length_m=0.95)
+    holding = grip.gripping(x, capsule_body.sdf, CONTACT)
+    assert holding[12:].all() and not holding[:12].any()
+
+
+def test_a_band_too_large_for_the_body_does_not_grip_even_where_it_touches(capsule_body):
+    """The 116 cm waist of the gate test round a 94 cm body: slack, it slides, though it touches."""
+    x = _ring(CAPSULE_RADIUS + CONTACT, 1.0)
+    grip = Grip(np.arange(len(x)), rest_length_m=1.17)
+    assert not grip.gripping(x, capsule_body.sdf, CONTACT).any()
+
+
+def test_the_two_sides_of_a_seam_grip_together(capsule_body):
+    """A side seam's two waist corners are one point of the sewn band: if one touches, both hold."""
+    x = _ring(CAPSULE_RADIUS + CONTACT, 1.0)
+    x[0] *= [1.1, 1.0, 1.1]  # off the body, but sewn to vertex 1, which touches
+    x[5] *= [1.1, 1.0, 1.1]  # off the body, sewn to nothing
+    weld = np.arange(len(x))
+    weld[0] = weld[1]
+    holding = Grip(np.arange(len(x)), rest_length_m=0.95, weld=weld).gripping(x, capsule_body.sdf, CONTACT)
+    assert holding[0] and holding[1] and not holding[5]
