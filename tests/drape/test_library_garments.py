@@ -33,12 +33,11 @@ KNOWN_FAILURES = {
     ("jiaoling_top", "170/92A"): "2 crossing pairs where the sleeve cap folds through the front at the armhole "
                                  "seam come back after every untangling, so untangling ends the drape (the old "
                                  "test allowed them); band_left stretched 13.5 % at the 99th percentile",
-    ("pencil_skirt", "155/80A"): "its side seams need a 5.1 mm correction (limit 5 mm): " + THIGHS,
     ("qipao", "155/80A"): "the underlap hangs stretched 24 % warp at the 99th percentile (the solver's sag "
                           "error on a panel held only at its seams; tethers are off) and " + THIGHS,
     ("qipao", "160/84A"): "the underlap stretched 17 % at the 99th percentile; " + THIGHS,
     ("qipao", "170/92A"): "the underlap stretched 10.6 % at the 99th percentile; " + THIGHS,
-    **{("t_shirt", label): NECKBAND for label in SIZES},
+    **{("t_shirt", label): NECKBAND for label in SIZES[:2]},  # at 170/92A it passes
     ("pencil_skirt", "170/92A"): "side seams need a 6.7 mm correction (limit 5 mm), 10.4 % stretch at p99: "
                                  + THIGHS,
     ("trousers", "155/80A"): "a panel stretched 13.0 % at the 99th percentile: " + THIGHS,
