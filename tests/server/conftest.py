@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,17 @@ def db_url(request, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(tmp_path: Path) -> ServerSettings:
     return ServerSettings(data_dir=tmp_path / "server-data", run_worker=False)
+
+
+@pytest.fixture
+def any_db_client(settings: ServerSettings, db_url: str) -> Iterator[TestClient]:
+    """The app on SQLite or on the real PostgreSQL (parametrised), with a designer's key."""
+    from server.accounts import add_user
+
+    with TestClient(create_app(replace(settings, database_url=db_url))) as test_client:
+        key = add_user(test_client.app.state.db, "d", "designer", "silk")[1]
+        test_client.headers["Authorization"] = f"Bearer {key}"
+        yield test_client
 
 
 @pytest.fixture

@@ -7,22 +7,8 @@ import io
 from dataclasses import replace
 
 import pytest
-from fastapi.testclient import TestClient
 from PIL import Image
 from server_testkit import SKIRT, finish_with_fake
-
-from server.app import create_app
-
-
-@pytest.fixture
-def any_db_client(settings, db_url):
-    """The app on SQLite or on PostgreSQL (parametrised), with a designer's key."""
-    from server.accounts import add_user
-
-    with TestClient(create_app(replace(settings, database_url=db_url))) as test_client:
-        key = add_user(test_client.app.state.db, "d", "designer", "silk")[1]
-        test_client.headers["Authorization"] = f"Bearer {key}"
-        yield test_client
 
 
 def test_revisions_keep_the_history(any_db_client):

@@ -65,20 +65,6 @@ def test_a_toml_definition_is_stored_and_listed_for_the_organisation(client, key
     assert client.get(f"/api/v1/patterns/uploads/{body['id']}", headers=keys["outsider"]).status_code == 404
 
 
-@pytest.fixture
-def any_db_client(settings, db_url):
-    """The app on SQLite or on the real PostgreSQL (parametrised), with a designer's key."""
-    from fastapi.testclient import TestClient
-
-    from server.accounts import add_user
-    from server.app import create_app
-
-    with TestClient(create_app(replace(settings, database_url=db_url))) as test_client:
-        key = add_user(test_client.app.state.db, "d", "designer", "silk")[1]
-        test_client.headers["Authorization"] = f"Bearer {key}"
-        yield test_client
-
-
 def test_uploads_and_their_samples_on_both_databases(any_db_client, skirt_dxf):
     client = any_db_client
     dxf = _upload(client, "skirt.dxf", skirt_dxf, SKIRT_SIDECAR).json()
