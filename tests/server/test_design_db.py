@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from dataclasses import replace
 
-import pytest
 from PIL import Image
 from server_testkit import SKIRT, finish_with_fake
 
