@@ -5,7 +5,7 @@ import sys
 
 # kernels called from Python during a drape (helpers called only from other kernels compile with them)
 ENTRY_POINTS = {
-    "kernels": ["_predict", "_solve_triangles", "_solve_hinges", "_solve_tethers", "_solve_seams", "_solve_fasteners",
+    "kernels": ["_predict", "_solve_triangles", "_solve_hinges", "_solve_distance_limits", "_solve_seams",
                 "_grip_anchors", "_pair_gaps", "_collide", "_update_velocity"],
     "penetration": ["_bin", "_parity"],
     "self_collision": ["_gather_vertex_triangle", "_gather_edge_edge", "_solve_vertex_triangle",

@@ -136,18 +136,10 @@ def _solve_seams(x, w, seam, ptr, rest_scale, seam_rest):
             _limit_distance(x, w, seam[s, 0], seam[s, 1], seam_rest[s] * rest_scale)
 
 
-@numba.njit(cache=True)
-def _solve_fasteners(x, w, pair, ptr, rest, slack, slack_scale):
-    """Each fastened pair no further apart than its layers' distance plus ``slack_scale`` of its placed
-    slack (one-sided, stiff: a button holds, it does not push)."""
-    for c in range(len(ptr) - 1):
-        for s in range(ptr[c], ptr[c + 1]):
-            _limit_distance(x, w, pair[s, 0], pair[s, 1], rest[s] + slack_scale * slack[s])
-
-
 @numba.njit(cache=True, parallel=True)
-def _solve_tethers(x, w, pair, ptr, longest, excess, excess_scale):
-    """Keep each pair no further apart than ``longest + excess_scale * excess`` (one-sided, stiff)."""
+def _solve_distance_limits(x, w, pair, ptr, longest, excess, excess_scale):
+    """Keep each pair no further apart than ``longest + excess_scale * excess`` (one-sided, stiff): tethers,
+    and fasteners (a button holds, it does not push), whose excess is their placed slack."""
     for c in range(len(ptr) - 1):
         for s in numba.prange(ptr[c], ptr[c + 1]):
             _limit_distance(x, w, pair[s, 0], pair[s, 1], longest[s] + excess_scale * excess[s])
@@ -315,8 +307,8 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
     _solve_triangles(x, w, model.tri, model.tri_dm_inv, model.tri_alpha, model.tri_color_ptr, dt2)
     _solve_hinges(x, w, model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr, dt2)
     if len(model.tether):
-        _solve_tethers(x, w, model.tether, model.tether_color_ptr, model.tether_max, placed.tether_excess,
-                       controls.seam_scale)
+        _solve_distance_limits(x, w, model.tether, model.tether_color_ptr, model.tether_max,
+                               placed.tether_excess, controls.seam_scale)
     if controls.sewn:  # seams closed: they bend like the cloth
         _solve_hinges(x, w, model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha,
                       model.seam_hinge_color_ptr, dt2)
@@ -324,8 +316,8 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
         _pair_gaps(x, model.seam, seam_gaps)
     _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
     if len(model.fastener):
-        _solve_fasteners(x, w, model.fastener, model.fastener_color_ptr, model.fastener_rest, model.fastener_slack,
-                         controls.seam_scale)
+        _solve_distance_limits(x, w, model.fastener, model.fastener_color_ptr, model.fastener_rest,
+                               model.fastener_slack, controls.seam_scale)
 
 
 def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: FrameControls, collider: Collider,
