@@ -4,18 +4,25 @@ Same figure, garment, framing and camera-fixed light directions as the
 turntable, but with physically based light transport: Mitsuba's ``principled``
 BSDF with the fabric's sheen, roughness and anisotropy (and its normal map),
 large area lights (soft shadows on the figure, in the folds and on the floor),
-a floor and a backdrop in the studio colour. The ``scalar_rgb`` variant is used
-(``llvm_ad_rgb`` crashes with Debian's LLVM). A joint bilateral filter guided
-by the albedo and normals (a second Mitsuba output) takes out the remaining
-sampling noise without blurring edges or the weave.
+a floor and a backdrop in the studio colour. Mitsuba's vectorised
+``llvm_ad_rgb`` variant runs where a shared LLVM library of version 16 or newer
+is found (Dr.Jit's code does not compile on LLVM 15 and older, and the failure
+aborts the process, so the version is checked first); otherwise the slower
+``scalar_rgb`` variant. The albedo and normals (a second Mitsuba output) guide
+the denoiser (:mod:`garment3d.render.denoise`: Intel Open Image Denoise where
+installed), which lets a still be traced with a few samples per pixel.
 
 Slow by design (tens of seconds): made on request (quote, share link), not for
-every draft. Needs the ``mitsuba`` package (``pip install mitsuba``).
+every draft. Needs the ``mitsuba`` package (``pip install mitsuba``; the extra
+``hero`` adds the denoiser).
 """
 
 from __future__ import annotations
 
+import glob
 import logging
+import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -25,6 +32,7 @@ import numpy as np
 from garment3d.errors import RenderError
 from garment3d.export_glb import srgb_to_linear
 from garment3d.render.camera import frame_camera, turn_about_axis
+from garment3d.render.denoise import denoise, samples_for
 from garment3d.render.figure import build_figure
 from garment3d.render.outputs import save_image
 from garment3d.render.studio import Studio
@@ -38,6 +46,14 @@ __all__ = ["HERO_VIEWS", "render_hero_stills"]
 log = logging.getLogger(__name__)
 
 HERO_VIEWS = (("front", 0.0), ("three_quarter", 35.0))
+# where Linux distributions put the shared LLVM library (Debian/Ubuntu multiarch, Fedora, Arch)
+LLVM_LIBRARY_GLOBS = (
+    "/usr/lib/*-linux-gnu/libLLVM*.so*",
+    "/usr/lib64/libLLVM*.so*",
+    "/usr/lib/libLLVM*.so*",
+    "/usr/lib/llvm-*/lib/libLLVM*.so*",
+)
+MIN_LLVM_MAJOR = 16
 
 
 def render_hero_stills(
@@ -48,13 +64,16 @@ def render_hero_stills(
     out_dir: Path,
     *,
     size_px: int = 1536,
-    samples: int = 24,
+    samples: int | None = None,
     views=HERO_VIEWS,
     studio: Studio = Studio(),
 ) -> tuple[Path, ...]:
-    """Write ``hero_front.png`` and ``hero_three_quarter.png`` (``size_px`` square) into ``out_dir``."""
+    """Write ``hero_front.png`` and ``hero_three_quarter.png`` (``size_px`` square) into ``out_dir``.
+
+    ``samples`` per pixel: by default what the available denoiser needs for a clean still."""
     check_options(options)
     mi = _import_mitsuba()
+    samples = samples_for(samples)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
@@ -63,6 +82,7 @@ def render_hero_stills(
     axis_xz = np.asarray(body.landmarks.axis_xz, dtype=np.float64).reshape(2)
     framing = frame_camera(np.vstack([garment.positions, figure.positions]), axis_xz, body.landmarks.bust_y, studio)
     paths = []
+    floor_glow = _floor_glow(mi, framing, studio)
     with tempfile.TemporaryDirectory(prefix="garment3d-hero-") as folder:
         folder = Path(folder)
         textures = _write_textures(fabric, folder)
@@ -70,10 +90,14 @@ def render_hero_stills(
             started = time.perf_counter()
             turn = turn_about_axis(-azimuth, axis_xz)
             scene = _scene(mi, garment, figure, fabric, textures, turn, framing, studio, size_px, samples, folder,
-                           trims)
-            image = _denoised(np.asarray(mi.render(scene), dtype=np.float32))
+                           trims, floor_glow)
+            channels = np.asarray(mi.render(scene), dtype=np.float32)
+            traced = time.perf_counter()
+            image = denoise(channels[..., :3], channels[..., 3:6], channels[..., 6:9])
             paths.append(save_image(_display(image, studio), out_dir / f"hero_{name}.png"))
-            log.info("hero still %s: %d px, %d spp in %.1f s", name, size_px, samples, time.perf_counter() - started)
+            log.info("hero still %s: %d px, %d spp in %.1f s (%s; traced in %.1f s, denoised in %.1f s)", name,
+                     size_px, samples, time.perf_counter() - started, mi.variant(), traced - started,
+                     time.perf_counter() - traced)
     return tuple(paths)
 
 
@@ -82,15 +106,50 @@ def _import_mitsuba():
         import mitsuba as mi
     except ImportError as exc:
         raise RenderError("hero stills need the Python package mitsuba (pip install mitsuba)") from exc
+    library = llvm_library()
+    if library is not None:
+        os.environ["DRJIT_LIBLLVM_PATH"] = library
+        try:
+            mi.set_variant("llvm_ad_rgb")
+            return mi
+        except (ImportError, AttributeError, RuntimeError) as exc:  # the backend would not start: trace in scalar
+            log.warning("Mitsuba's LLVM variant did not start with %s (%s); using scalar_rgb", library, exc)
     mi.set_variant("scalar_rgb")
     return mi
+
+
+def llvm_library() -> str | None:
+    """The path of a shared LLVM library that Dr.Jit can use (major version >= 16), or None.
+
+    ``DRJIT_LIBLLVM_PATH`` is taken when it names a version that new (or no
+    version at all: the user chose it); else the newest one found in the usual places.
+    """
+    chosen = os.environ.get("DRJIT_LIBLLVM_PATH")
+    if chosen:
+        major = _llvm_major(chosen)
+        return chosen if major is None or major >= MIN_LLVM_MAJOR else None
+    found = [(major, path) for pattern in LLVM_LIBRARY_GLOBS for path in glob.glob(pattern)
+             if (major := _llvm_major(path)) is not None and major >= MIN_LLVM_MAJOR]
+    return max(found)[1] if found else None
+
+
+def _llvm_major(path: str) -> int | None:
+    """The LLVM major version in a library's name (``libLLVM-19.so``, ``libLLVM.so.19.1``), or None."""
+    match = re.search(r"libLLVM(?:-(\d+)|\.so\.(\d+))", os.path.basename(path))
+    if match is None:
+        match = re.search(r"llvm-(\d+)", path)
+        return int(match.group(1)) if match else None
+    return int(match.group(1) or match.group(2))
 
 
 # --------------------------------------------------------------------------- scene
 
 
-def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio: Studio, size_px, samples, folder,
-           trims=()):
+def _studio_scene(mi, framing, studio: Studio, size_px: int, samples: int, floor_glow=None) -> dict:
+    """The studio without a subject: camera, sky, three area lights, a floor and a lit backdrop.
+
+    ``floor_glow``: the floor's emitted linear radiance (:func:`_floor_glow` finds the one that hides the horizon).
+    """
     T = mi.ScalarTransform4f
     eye, forward, up = framing.pose[:3, 3], -framing.pose[:3, 2], framing.pose[:3, 1]
     target = framing.target
@@ -109,7 +168,8 @@ def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio
             "near_clip": float(framing.near),
             "far_clip": 100.0,
             "to_world": T().look_at(origin=eye.tolist(), target=target.tolist(), up=up.tolist()),
-            "film": {"type": "hdrfilm", "width": size_px, "height": size_px, "rfilter": {"type": "gaussian"}},
+            # a box filter keeps each pixel's noise its own: the denoiser takes correlated noise for texture
+            "film": {"type": "hdrfilm", "width": size_px, "height": size_px, "rfilter": {"type": "box"}},
             "sampler": {"type": "independent", "sample_count": int(samples)},
         },
         "sky": {"type": "constant", "radiance": {"type": "rgb", "value": [studio.sky * 0.9] * 3}},
@@ -128,13 +188,14 @@ def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio
             ),
             "emitter": {"type": "area", "radiance": {"type": "rgb", "value": [radiance] * 3}},
         }
-    # the floor a little darker than the backdrop: lit from above it shows about the backdrop's colour
-    backdrop = (0.8 * srgb_to_linear(studio.background_rgb)).tolist()
+    floor_rgb = 0.8 * srgb_to_linear(studio.background_rgb)
     scene["floor"] = {
         "type": "rectangle",
         "to_world": T().translate([target[0], 0.0, target[2]]).rotate([1, 0, 0], -90).scale([20, 20, 1]),
-        "bsdf": {"type": "diffuse", "reflectance": {"type": "rgb", "value": backdrop}},
+        "bsdf": {"type": "diffuse", "reflectance": {"type": "rgb", "value": floor_rgb.tolist()}},
     }
+    if floor_glow is not None and np.max(floor_glow) > 0:
+        scene["floor"]["emitter"] = {"type": "area", "radiance": {"type": "rgb", "value": np.asarray(floor_glow).tolist()}}
     # a lit backdrop behind the subject that shows as the studio colour (through the same tone curve)
     wall = target + 6.0 * forward * np.array([1.0, 0.0, 1.0])
     scene["backdrop"] = {
@@ -142,6 +203,33 @@ def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio
         "to_world": T().look_at(origin=wall.tolist(), target=eye.tolist(), up=[0, 1, 0]).scale([30, 30, 1]),
         "emitter": {"type": "area", "radiance": {"type": "rgb", "value": _backdrop_radiance(studio).tolist()}},
     }
+    return scene
+
+
+def _floor_glow(mi, framing, studio: Studio) -> np.ndarray:
+    """Linear radiance the floor emits so that, with the light it reflects, it meets the backdrop seamlessly.
+
+    The area lights cannot make a diffuse floor as bright as the lit backdrop
+    (it would need an albedo above 1), so the floor also glows a little, like a
+    lit studio sweep; shadows on it stay, a little softer. A small trace of the
+    empty studio through the hero camera measures the light the floor reflects
+    where it meets the backdrop (the horizon rows).
+    """
+    probe = _studio_scene(mi, framing, studio, 48, 16)
+    probe["integrator"] = {"type": "aov", "aovs": "normal:sh_normal", "image": {"type": "path", "max_depth": 3}}
+    channels = np.asarray(mi.render(mi.load_dict(probe)), dtype=np.float64)
+    on_floor = channels[..., 4] > 0.99  # the floor's normal points up
+    rows = np.flatnonzero(on_floor.any(axis=1))
+    if len(rows) == 0:
+        return np.zeros(3)
+    horizon = on_floor & (np.arange(len(on_floor))[:, None] < rows[0] + 3)
+    reflected = np.median(channels[horizon][:, :3], axis=0)
+    return np.maximum(_backdrop_radiance(studio) - reflected, 0.0)
+
+
+def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio: Studio, size_px, samples, folder,
+           trims=(), floor_glow=None):
+    scene = _studio_scene(mi, framing, studio, size_px, samples, floor_glow)
     scene["garment"] = _ply_shape(garment, turn, folder / "garment.ply", _cloth_bsdf(fabric, textures))
     for index, part in enumerate(figure.parts):
         bsdf = {
@@ -223,28 +311,6 @@ def _write_ply(path: Path, positions, normals, faces, uv=None) -> None:
 
 
 # --------------------------------------------------------------------------- image
-
-
-def _denoised(channels: np.ndarray, radius: int = 5) -> np.ndarray:
-    """Joint bilateral filter of the RGB channels, guided by albedo and normals (no blur across edges or weave)."""
-    rgb, albedo, normal = channels[..., :3], channels[..., 3:6], channels[..., 6:9]
-    # fireflies (a rare light path through a narrow highlight) clamped to the brightest 0.2 %
-    level = rgb.mean(axis=2, keepdims=True)
-    ceiling = np.percentile(level, 99.8)
-    rgb = rgb * np.minimum(1.0, ceiling / np.maximum(level, 1e-6))
-    luminance = np.log1p(rgb.mean(axis=2))
-    total = np.zeros_like(rgb)
-    weights = np.zeros(rgb.shape[:2], dtype=np.float32)
-    for dy in range(-radius, radius + 1):
-        for dx in range(-radius, radius + 1):
-            shifted = lambda a: np.roll(a, (dy, dx), axis=(0, 1))  # noqa: E731
-            w = np.exp(-(dx * dx + dy * dy) / (2.0 * (radius / 1.5) ** 2))
-            w = w * np.exp(-np.sum((shifted(albedo) - albedo) ** 2, axis=2) / (2 * 0.02**2))
-            w = w * np.exp(-np.sum((shifted(normal) - normal) ** 2, axis=2) / (2 * 0.1**2))
-            w = w * np.exp(-((shifted(luminance) - luminance) ** 2) / (2 * 0.8**2))
-            total += shifted(rgb) * w[..., None]
-            weights += w
-    return total / np.maximum(weights, 1e-6)[..., None]
 
 
 def _backdrop_radiance(studio: Studio) -> np.ndarray:

@@ -62,3 +62,19 @@ def test_hero_stills_are_path_traced(tmp_path, skirt_drape, body, linen):
     overlap = (red(hero) & red(raster)).sum() / max(red(raster).sum(), 1)
     assert red(raster).sum() > 50 and overlap > 0.7
     assert np.abs(hero[:4].mean(axis=(0, 1)) - raster[:4].mean(axis=(0, 1))).max() < 25  # backdrop colour
+    # a seamless studio: the floor where it meets the backdrop shows the backdrop's colour (no horizon line)
+    floor_corner = hero[-6:, :6].mean(axis=(0, 1))
+    assert np.abs(floor_corner - hero[:6, :6].mean(axis=(0, 1))).max() < 8
+
+
+def test_llvm_library_needs_version_16_or_newer(monkeypatch):
+    from garment3d.render import hero
+
+    monkeypatch.setenv("DRJIT_LIBLLVM_PATH", "/usr/lib/x86_64-linux-gnu/libLLVM-15.so.1")
+    assert hero.llvm_library() is None  # Dr.Jit's code does not compile on LLVM 15: trace in scalar
+    monkeypatch.setenv("DRJIT_LIBLLVM_PATH", "/usr/lib/x86_64-linux-gnu/libLLVM.so.19.1")
+    assert hero.llvm_library() == "/usr/lib/x86_64-linux-gnu/libLLVM.so.19.1"
+    monkeypatch.setenv("DRJIT_LIBLLVM_PATH", "/opt/llvm/lib/libLLVM.so")  # no version: the user's choice stands
+    assert hero.llvm_library() == "/opt/llvm/lib/libLLVM.so"
+    assert hero._llvm_major("/usr/lib/llvm-17/lib/libLLVM.so") == 17
+    assert hero._llvm_major("/usr/lib64/libLLVM-18.so") == 18
