@@ -159,7 +159,7 @@ def _studio_scene(mi, framing, studio: Studio, size_px: int, samples: int, floor
         "integrator": {
             "type": "aov",
             "aovs": "albedo:albedo,normal:sh_normal",
-            "image": {"type": "path", "max_depth": 6},
+            "image": {"type": "path", "max_depth": 4},  # three bounces: more add nothing visible to cloth on a form
         },
         "sensor": {
             "type": "perspective",
