@@ -29,7 +29,7 @@ from server.style_schemas import ClientComment, ClientProposalOut, ProposalIn
 from server.styles import choice_of, definition_of, rules_of
 from server.web.i18n import WORDS
 
-__all__ = ["router", "panel_html", "page_data", "proposal_files_base", "PROPOSAL_ID"]
+__all__ = ["router", "panel_html", "page_data", "proposal_files_base", "fabric_label", "PROPOSAL_ID"]
 
 router = APIRouter(tags=["viewer"], include_in_schema=False)
 PROPOSAL_ID = r"^[0-9a-f]{32}$"
@@ -54,6 +54,12 @@ def _colour_hex(fabric_name: str, colorway: str | None) -> str:
     if colorway is None:
         return _own_colour_hex(fabric_name)
     return next((c.hex for c in load_fabric(fabric_name).colorways if c.name == colorway), "#888888")
+
+
+def fabric_label(fabric: str, colorway: str | None, language: str) -> str:
+    """The fabric's name as the page shows it, with the colorway when one is chosen."""
+    name = display_name(fabric, language)
+    return f"{name} ({colorway})" if colorway else name
 
 
 def _number(value: float) -> str:
@@ -182,7 +188,8 @@ def _client_out(db, token: str, proposal: Proposal, language: str) -> ClientProp
     base = proposal_files_base(token, proposal)
     choice = proposal.choice
     w = WORDS[language]
-    meta = f"{w['fabric']}: {display_name(choice['fabric'], language)} · {w['size']}: {choice['size']}"
+    meta = f"{w['fabric']}: {fabric_label(choice['fabric'], choice.get('colorway'), language)} · {w['size']}: " \
+           f"{choice['size']}"
 
     def when(t: float) -> datetime:
         return datetime.fromtimestamp(t, timezone.utc)

@@ -92,7 +92,7 @@ def _page(db, token: str, share: Share, sample: Sample, index: int, language: st
     frames = [f"{base}/frames/{n}" for n in range(len(files.get("frames") or []))]
     stills = [f"{base}/stills/{n}" for n in range(len(files.get("stills") or []))]
     garment = display_name(sample.pattern, language)
-    fabric = display_name(sample.fabric, language)
+    fabric = customise.fabric_label(sample.fabric, sample.request.get("colorway"), language)
     data = {"frames": frames, "model": f"{base}/model.glb" if files.get("glb") else None,
             "feedback": feedback_to, "words": {k: w[k] for k in ("sent", "approved", "error", "angle", "frame_alt")},
             "customise": customise.page_data(db, token, share, sample, language)}

@@ -90,6 +90,16 @@
     }, 400);
   }
 
+  // the server's reason, with the control's own label instead of the field's name (body.parameters.length)
+  function explain(problem) {
+    var detail = problem.detail || w.error, field = problem.field || "";
+    if (field && detail.indexOf(field + ": ") === 0) detail = detail.slice(field.length + 2);
+    var param = /^body\.parameters\.(\w+)$/.exec(field);
+    var label = param && (document.querySelector('label[for="param-' + param[1] + '"]') ||
+                          document.getElementById("param-" + param[1] + "-label"));
+    return (label ? label.textContent + ": " : "") + detail;
+  }
+
   function send(change) {
     if (busy) return;
     var wanted = {
@@ -113,7 +123,7 @@
         record.answered = performance.now();
         if (!result.ok) {
           record.refused = result.answer.detail;
-          return failed(w.refused.replace("{detail}", result.answer.detail || w.error));
+          return failed(w.refused.replace("{detail}", explain(result.answer)));
         }
         record.kind = result.answer.kind; record.id = result.answer.id;
         follow(result.answer, wanted, record);
@@ -134,6 +144,8 @@
     number.addEventListener("change", function () {
       var value = Number(number.value.replace(",", "."));
       if (number.value === "" || !isFinite(value)) { sync(); return; }
+      var slider = document.getElementById("param-" + number.dataset.param);
+      if (slider) slider.value = String(value);  // the slider follows (the browser clamps it to its range)
       var p = {}; p[number.dataset.param] = value; send({ parameters: p });
     });
   });
