@@ -130,8 +130,15 @@ def _measurements_html(rules: Guardrails, open_: bool, w: dict[str, str]) -> str
             f'{w["use_measurements"]}</button></details>')
 
 
-def panel_html(db, share: Share, shown: Sample, language: str) -> str:
-    """The customisation controls for the link's page ("" when its family has no published style)."""
+def _comments_html(db, proposal_id: str | None, w: dict[str, str]) -> str:
+    if proposal_id is None:
+        return ""
+    return "".join(f"<li>{w['designer_said']}: {html.escape(c.text)}</li>" for c in comments_of(db, proposal_id))
+
+
+def panel_html(db, share: Share, shown: Sample, language: str, proposal_id: str | None = None) -> str:
+    """The customisation controls for the link's page ("" when its family has no published style), with the
+    designer's answers to the proposal shown (``proposal_id``)."""
     try:
         style, base = style_of_share(db, share)
     except NotFoundError:
@@ -158,7 +165,7 @@ def panel_html(db, share: Share, shown: Sample, language: str) -> str:
             f'<fieldset id="customise-controls">{"".join(controls)}</fieldset>'
             f'<div class="custom-status"><progress id="custom-progress" max="1" value="0" hidden></progress>'
             f'<p id="custom-status" role="status" aria-live="polite"></p><p id="custom-error" role="alert"></p>'
-            f'<ul id="custom-comments"></ul></div></section>')
+            f'<ul id="custom-comments">{_comments_html(db, proposal_id, w)}</ul></div></section>')
 
 
 def page_data(db, token: str, share: Share, shown: Sample, language: str) -> dict[str, Any] | None:

@@ -96,7 +96,8 @@ def _page(db, token: str, share: Share, sample: Sample, index: int, language: st
     data = {"frames": frames, "model": f"{base}/model.glb" if files.get("glb") else None,
             "feedback": feedback_to, "words": {k: w[k] for k in ("sent", "approved", "error", "angle", "frame_alt")},
             "customise": customise.page_data(db, token, share, sample, language)}
-    panel = customise.panel_html(db, share, sample, language) if data["customise"] else ""
+    shown_proposal = feedback_to.partition("?p=")[2] or None
+    panel = customise.panel_html(db, share, sample, language, shown_proposal) if data["customise"] else ""
     script = '<script defer src="/static/customise.js"></script>' if panel else ""
     other = "en" if language == "zh" else "zh"
     colorways = ""

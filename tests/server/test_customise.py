@@ -187,6 +187,7 @@ def test_the_designer_sees_each_proposal_side_by_side_and_accepts_it(client, key
     accepted = client.post(seen["links"]["accept"]).json()
     assert accepted["accepted"] and accepted["current"]
     assert client.get(f"/api/v1/samples/{sample}/style").json()["sample_id"] == seen["sample_id"]
+    assert "Designer: Lovely; 70 cm would sit better." in client.get(f"/s/{token}?p={proposal['id']}&lang=en").text
     client_view = client.get(f"/s/{token}/proposals/{proposal['id']}", headers=ANONYMOUS).json()
     assert client_view["accepted"] and [c["text"] for c in client_view["comments"]] == [
         "Lovely; 70 cm would sit better."]

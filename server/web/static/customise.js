@@ -117,12 +117,13 @@
     fetch(q(data.proposals), { method: "POST", headers: { "Content-Type": "application/json" },
                                body: JSON.stringify(body) })
       .then(function (r) {
-        return r.json().then(function (answer) { return { ok: r.ok, answer: answer }; });
+        return r.json().then(function (answer) { return { ok: r.ok, status: r.status, answer: answer }; });
       })
       .then(function (result) {
         record.answered = performance.now();
         if (!result.ok) {
           record.refused = result.answer.detail;
+          if (result.status === 429) return failed(result.answer.detail || w.error);  // the link's rate limit
           return failed(w.refused.replace("{detail}", explain(result.answer)));
         }
         record.kind = result.answer.kind; record.id = result.answer.id;
