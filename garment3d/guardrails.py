@@ -52,7 +52,7 @@ class OutsideGuardrailsError(GuardrailError):
 
 @dataclass(frozen=True)
 class RangeRule:
-    """A parameter the client sets on a slider from ``minimum`` to ``maximum`` in steps of ``step`` (the pattern's unit)."""
+    """A parameter the client sets on a slider, ``minimum`` to ``maximum`` in steps of ``step`` (pattern units)."""
 
     name: str
     label: str

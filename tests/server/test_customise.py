@@ -111,7 +111,8 @@ def test_each_change_is_a_new_revision_tagged_as_the_clients_proposal(client, pu
 
 
 @pytest.mark.parametrize("body, field, words", [
-    ({"parameters": {"length": 95}}, "body.parameters.length", "95 cm is outside what the designer allows, 55 to 80 cm"),
+    ({"parameters": {"length": 95}}, "body.parameters.length",
+     "95 cm is outside what the designer allows, 55 to 80 cm"),
     ({"parameters": {"length": 200}}, "body.parameters.length", "outside what the designer allows"),
     ({"parameters": {"flare": 17}}, "body.parameters.flare", "not one of the designer's choices"),
     ({"parameters": {"hip_ease": 8}}, "body.parameters.hip_ease", "does not let this change"),
