@@ -63,9 +63,9 @@ def style_link(tmp_path_factory):
         server.stop()
 
 
-def _shots() -> Path:
+def _shots(tmp_path: Path) -> Path:
     root = os.environ.get("GARMENT3D_SCREENSHOT_DIR")
-    folder = Path(root) / "customise" if root else Path(os.environ.get("PYTEST_TMP", "/tmp")) / "garment3d-customise"
+    folder = Path(root) / "customise" if root else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -92,12 +92,12 @@ def _frame_shown(pid: str) -> str:
             f"i.complete && i.naturalWidth > 0 && !!window.g3dCustomise.changes.slice(-1)[0].firstFrame;")
 
 
-def test_client_customises_on_a_phone_and_the_designer_accepts(style_link):
+def test_client_customises_on_a_phone_and_the_designer_accepts(style_link, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     server, key, sample, url = style_link
-    shots = _shots()
+    shots = _shots(tmp_path)
     timings: dict[str, float] = {}
     driver = browser(390, 844)
     try:
