@@ -18,11 +18,11 @@ from server.db.engine import make_database
 from server.errors import install_error_handlers
 from server.jobs.embedded import DatabaseQueue
 from server.jobs.supervisor import Supervisor
-from server.routes import (admin, catalog, fabrics, health, inspirations, pattern_uploads, quotes, samples, shares,
-                           users)
+from server.routes import (admin, catalog, fabrics, health, inspirations, pattern_uploads, proposals, quotes, samples,
+                           shares, styles, users)
 from server.settings import ServerSettings, get_settings
 from server.storage import LocalArtifacts
-from server.web import docs, viewer
+from server.web import customise, docs, viewer
 
 __all__ = ["create_app", "app"]
 
@@ -69,6 +69,8 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(samples.router)
     app.include_router(shares.router)
+    app.include_router(styles.router)
+    app.include_router(proposals.router)
     app.include_router(quotes.router)
     app.include_router(inspirations.router)
     # a pattern upload is multipart: the file (upload limit) plus a sidecar of at most 64 KiB and form fields
@@ -80,6 +82,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     # scans, U3MA archives and photos are uploads: the upload limit, not the JSON body limit
     app.include_router(fabrics.router, prefix="/api/v1", max_body_size=settings.max_upload_bytes)
     app.include_router(viewer.router)
+    app.include_router(customise.router)
     app.include_router(docs.router)
     viewer.mount_static(app)
     return app

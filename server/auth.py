@@ -24,6 +24,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sample:write": frozenset({"designer"}),  # create, revise, cancel, delete, tag
     "share:write": frozenset({"designer"}),
     "feedback:read": frozenset({"designer", "sales"}),
+    "style:write": frozenset({"designer"}),  # publish a sample as a style with guardrails, withdraw it
+    "proposal:read": frozenset({"designer", "sales"}),  # clients' proposals (and their measurements)
+    "proposal:write": frozenset({"designer"}),  # accept a proposal, answer it
     "quote:write": frozenset({"sales"}),
     "quote:read": frozenset({"sales", "admin"}),
     "inspiration:write": frozenset({"designer"}),

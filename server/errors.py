@@ -33,7 +33,7 @@ from garment3d.errors import (
     NotFoundError,
 )
 
-__all__ = ["SampleNotReadyError", "ConflictError", "GoneError", "PayloadTooLargeError", "STATUS_BY_ERROR", "problem_doc", "clean",
+__all__ = ["SampleNotReadyError", "ConflictError", "GoneError", "PayloadTooLargeError", "RateLimitedError", "STATUS_BY_ERROR", "problem_doc", "clean",
            "status_for", "install_error_handlers", "Problem", "PROBLEM_RESPONSES", "problem_response"]
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,14 @@ class PayloadTooLargeError(Garment3DError):
     """An upload larger than the server accepts (413)."""
 
 
+class RateLimitedError(Garment3DError):
+    """A caller (a share link) made as many requests of a kind as it may for now (429; ``retry_after_s``)."""
+
+    def __init__(self, message: str, retry_after_s: int):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
 def _status_table() -> dict[type[Exception], int]:
     from server.auth import AuthenticationError, ForbiddenError
     from server.jobs.queue import QueueFullError
@@ -73,6 +81,7 @@ def _status_table() -> dict[type[Exception], int]:
         GoneError: 410,
         PayloadTooLargeError: 413,
         QueueFullError: 429,
+        RateLimitedError: 429,
         Garment3DError: 500,  # pipeline failures reach clients through a job's 'error', not as a response
     }
 

@@ -18,6 +18,9 @@ variable                           meaning                                     d
 ``GARMENT3D_MAX_UPLOAD_BYTES``     largest inspiration photo                   ``10485760``
 ``GARMENT3D_MAKING_COST``          making cost per garment in quotes           ``80``
 ``GARMENT3D_RUNNER``               ``module:function`` the workers call        ``garment3d.pipeline:run_sample``
+``GARMENT3D_LINK_CHANGES_PER_HOUR`` client changes one share link may make     ``30``
+                                   in an hour (then 429 + Retry-After)
+``GARMENT3D_LINK_ACTIVE_CHANGES``  a link's changes computing at once          ``1``
 =================================  ==========================================  ==============================
 """
 
@@ -56,6 +59,8 @@ class ServerSettings:
     max_upload_bytes: int = 10 * 1024 * 1024
     making_cost: float = 80.0
     runner: str = "garment3d.pipeline:run_sample"
+    link_changes_per_hour: int = 30  # a share link's customisations (new revisions) per rolling hour
+    link_active_changes: int = 1  # a share link's customisations queued or computing at once
 
     @property
     def database_path(self) -> Path:
@@ -139,4 +144,6 @@ def get_settings() -> ServerSettings:
         max_upload_bytes=_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1024, 256 * 1024 * 1024),
         making_cost=_number("MAKING_COST", 80.0, 0.0, 1e6, float),
         runner=runner,
+        link_changes_per_hour=_int("LINK_CHANGES_PER_HOUR", 30, 1, 100_000),
+        link_active_changes=_int("LINK_ACTIVE_CHANGES", 1, 1, 100),
     )

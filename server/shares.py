@@ -116,8 +116,11 @@ def revoke_share(db: Database, org_id: str, share_id: str) -> Share:
     return _share(row)
 
 
-def add_feedback(db: Database, share: Share, sample_id: str, kind: str, author: str, text: str) -> Feedback:
-    if sample_id not in share.colorways:
+def add_feedback(db: Database, share: Share, sample_id: str, kind: str, author: str, text: str, *,
+                 proposal: bool = False) -> Feedback:
+    """Feedback on one of the link's colorways, or (``proposal``, checked by the caller) on a revision the
+    link's client proposed."""
+    if sample_id not in share.colorways and not proposal:
         raise NotFoundError("no such colorway in this link")
     fid = new_id()
     t = now()

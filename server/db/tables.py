@@ -23,7 +23,8 @@ from sqlalchemy import (
 )
 
 __all__ = ["metadata", "SCHEMA_VERSION", "meta", "organisations", "users", "jobs", "artifacts", "job_files",
-           "samples", "shares", "feedback", "quotes", "inspirations", "pattern_uploads"]
+           "samples", "shares", "feedback", "quotes", "inspirations", "pattern_uploads", "styles", "proposals",
+           "proposal_comments"]
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
@@ -180,3 +181,47 @@ pattern_uploads = Table(
     Column("created_at", Float, nullable=False),
 )
 Index("pattern_uploads_by_org", pattern_uploads.c.org_id, pattern_uploads.c.created_at)
+
+styles = Table(
+    "styles", metadata,  # a sample family published with guardrails: clients customise it from its share links
+    Column("id", String(32), primary_key=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("family_id", String(32), nullable=False),
+    Column("sample_id", String(32), ForeignKey("samples.id"), nullable=False),  # the current revision
+    Column("guardrails", JSON, nullable=False),  # garment3d.guardrails data, checked when published
+    Column("created_by", String(32), ForeignKey("users.id"), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("updated_at", Float, nullable=False),
+    Column("withdrawn_at", Float),
+)
+Index("styles_by_family", styles.c.family_id, styles.c.org_id)
+
+proposals = Table(
+    "proposals", metadata,  # a client's change made through a share link: a new revision of the sample
+    Column("id", String(32), primary_key=True),
+    Column("org_id", String(32), ForeignKey("organisations.id"), nullable=False),
+    Column("style_id", String(32), ForeignKey("styles.id"), nullable=False),
+    Column("share_id", String(32), ForeignKey("shares.id"), nullable=False),
+    Column("sample_id", String(32), ForeignKey("samples.id"), nullable=False),  # the new revision
+    Column("base_sample_id", String(32), ForeignKey("samples.id"), nullable=False),  # the style it changes
+    Column("kind", String(8), nullable=False),  # look (colour only: no drape) | shape | none
+    Column("choice", JSON, nullable=False),  # the client's values: parameters, fabric, colorway, size
+    Column("measurements", JSON),  # the client's own measurements (cm), for the designer's organisation only
+    Column("author", String(100), nullable=False, default=""),
+    Column("created_at", Float, nullable=False),
+    Column("client_approved_at", Float),
+    Column("accepted_at", Float),
+    Column("accepted_by", String(32), ForeignKey("users.id")),
+)
+Index("proposals_by_share", proposals.c.share_id, proposals.c.created_at)
+Index("proposals_by_style", proposals.c.style_id, proposals.c.created_at)
+
+proposal_comments = Table(
+    "proposal_comments", metadata,  # the designer's answers to a proposal (the client reads them on the link)
+    Column("id", String(32), primary_key=True),
+    Column("proposal_id", String(32), ForeignKey("proposals.id"), nullable=False),
+    Column("author_id", String(32), ForeignKey("users.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+Index("proposal_comments_by_proposal", proposal_comments.c.proposal_id, proposal_comments.c.created_at)

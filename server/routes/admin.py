@@ -11,6 +11,7 @@ from server.db.tables import (artifacts, feedback, inspirations, job_files, jobs
                               samples, shares)
 from server.deps import ArtifactsDep, DbDep, SettingsDep
 from server.errors import PROBLEM_RESPONSES
+from server.proposals import purge_proposals
 from server.schemas import RetentionOut
 
 __all__ = ["router", "run_retention"]
@@ -27,6 +28,7 @@ def run_retention(db, store, org_id: str, retention_days: float) -> RetentionOut
             samples.c.org_id == org_id, samples.c.deleted_at.is_not(None), samples.c.deleted_at < cutoff))]
         if old:
             share_ids = select(shares.c.id).where(shares.c.sample_id.in_(old))
+            purge_proposals(conn, old, share_ids)
             conn.execute(delete(feedback).where(feedback.c.share_id.in_(share_ids)))
             conn.execute(delete(feedback).where(feedback.c.sample_id.in_(old)))
             conn.execute(delete(shares).where(shares.c.sample_id.in_(old)))

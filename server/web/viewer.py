@@ -24,7 +24,9 @@ from server.errors import status_for
 from server.routes.files import files_of, require_done, serve_file
 from server.samples import Sample, get_sample
 from server.schemas import FeedbackIn
+from server.proposals import link_proposal, mark_client_approved
 from server.shares import Share, add_feedback, open_share
+from server.web import customise
 from server.web.i18n import WORDS, negotiate
 
 __all__ = ["router", "mount_static", "STATIC_DIR", "MODEL_VIEWER"]
@@ -64,30 +66,39 @@ def _error_page(error: Garment3DError, language: str) -> HTMLResponse:
 @router.get("/s/{token}", response_class=HTMLResponse)
 def viewer_page(token: str, request: Request, db: DbDep,
                 lang: Annotated[str | None, Query(pattern="^(en|zh)$")] = None,
-                c: Annotated[int, Query(ge=0, le=11)] = 0) -> HTMLResponse:
-    """The viewer page of a share link."""
+                c: Annotated[int, Query(ge=0, le=11)] = 0,
+                p: Annotated[str | None, Query(pattern=customise.PROPOSAL_ID)] = None) -> HTMLResponse:
+    """The viewer page of a share link (``p``: one of the client's proposals made through it)."""
     fallback = lang or negotiate(request.headers.get("accept-language"))
     try:
         share = open_share(db, token)
-        sample = _colorway(db, share, c)
+        if p is None:
+            sample, base, feedback_to = _colorway(db, share, c), f"/s/{token}/{c}", f"/s/{token}/feedback?c={c}"
+        else:
+            proposal = link_proposal(db, share, p)
+            sample = get_sample(db, share.org_id, proposal.sample_id, include_deleted=True)
+            base, feedback_to = customise.proposal_files_base(token, proposal), f"/s/{token}/feedback?p={p}"
     except Garment3DError as exc:
         return _error_page(exc, fallback)
     language = lang or share.language or fallback
-    return HTMLResponse(_page(db, token, share, sample, c, language), headers=_PAGE_HEADERS)
+    return HTMLResponse(_page(db, token, share, sample, c, language, base, feedback_to), headers=_PAGE_HEADERS)
 
 
-def _page(db, token: str, share: Share, sample: Sample, index: int, language: str) -> str:
+def _page(db, token: str, share: Share, sample: Sample, index: int, language: str, base: str,
+          feedback_to: str) -> str:
     w = WORDS[language]
     esc = html.escape
-    base = f"/s/{token}/{index}"
     files = files_of(sample) if sample.job.status == "done" else {}
     frames = [f"{base}/frames/{n}" for n in range(len(files.get("frames") or []))]
     stills = [f"{base}/stills/{n}" for n in range(len(files.get("stills") or []))]
     garment = display_name(sample.pattern, language)
-    fabric = display_name(sample.fabric, language)
+    fabric = customise.fabric_label(sample.fabric, sample.request.get("colorway"), language)
     data = {"frames": frames, "model": f"{base}/model.glb" if files.get("glb") else None,
-            "feedback": f"/s/{token}/feedback?c={index}", "words": {k: w[k] for k in
-                                                                     ("sent", "approved", "error", "angle", "frame_alt")}}
+            "feedback": feedback_to, "words": {k: w[k] for k in ("sent", "approved", "error", "angle", "frame_alt")},
+            "customise": customise.page_data(db, token, share, sample, language)}
+    shown_proposal = feedback_to.partition("?p=")[2] or None
+    panel = customise.panel_html(db, share, sample, language, shown_proposal) if data["customise"] else ""
+    script = '<script defer src="/static/customise.js"></script>' if panel else ""
     other = "en" if language == "zh" else "zh"
     colorways = ""
     if len(share.colorways) > 1:
@@ -114,13 +125,14 @@ def _page(db, token: str, share: Share, sample: Sample, index: int, language: st
 <link rel="stylesheet" href="/static/viewer.css">
 {vendor}
 <script defer src="/static/viewer.js"></script>
+{script}
 </head>
 <body>
 <main>
 <header>
   <div><h1>{esc(garment)}</h1>
   <p class="meta">{w['fabric']}: {esc(fabric)} · {w['size']}: {esc(sample.size)}</p></div>
-  <a class="lang" href="/s/{token}?c={index}&amp;lang={other}" hreflang="{other}">{w['language']}</a>
+  <a class="lang" href="/s/{token}?{feedback_to.split('?', 1)[1]}&amp;lang={other}" hreflang="{other}">{w['language']}</a>
 </header>
 <section class="stage" aria-label="{w['title']}">
   <div class="modes" role="tablist">
@@ -137,6 +149,7 @@ def _page(db, token: str, share: Share, sample: Sample, index: int, language: st
   <p class="nowebgl" id="nowebgl" hidden>{w['no_webgl']}</p>
   {status}
 </section>
+{panel}
 {colorways}
 <section class="stills"><h2>{w['stills']}</h2><div class="strip">{still_html}</div></section>
 <section class="feedback">
@@ -195,10 +208,17 @@ def share_model(token: str, index: int, db: DbDep, queue: QueueDep, artifacts: A
 
 @router.post("/s/{token}/feedback", status_code=201)
 def share_feedback(token: str, body: FeedbackIn, db: DbDep,
-                   c: Annotated[int, Query(ge=0, le=11)] = 0) -> JSONResponse:
-    """The client approves, asks for changes or comments; the designer reads it at /api/v1/samples/{id}/feedback."""
+                   c: Annotated[int, Query(ge=0, le=11)] = 0,
+                   p: Annotated[str | None, Query(pattern=customise.PROPOSAL_ID)] = None) -> JSONResponse:
+    """The client approves, asks for changes or comments (on a colorway, or on their proposal ``p``); the
+    designer reads it at /api/v1/samples/{id}/feedback (and a proposal's approval at /api/v1/proposals/{id})."""
     share = open_share(db, token)
-    sample = _colorway(db, share, c)
-    add_feedback(db, share, sample.id, body.kind, body.author, body.text)
+    if p is None:
+        add_feedback(db, share, _colorway(db, share, c).id, body.kind, body.author, body.text)
+    else:
+        proposal = link_proposal(db, share, p)
+        add_feedback(db, share, proposal.sample_id, body.kind, body.author, body.text, proposal=True)
+        if body.kind == "approve":
+            mark_client_approved(db, proposal)
     return JSONResponse({"kind": body.kind, "received": True}, status_code=201)
 

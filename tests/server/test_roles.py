@@ -75,6 +75,15 @@ TABLE = [
     ("POST", "/api/v1/patterns", D | A, {}),
     ("GET", "/api/v1/patterns/uploads", ALL, {}),
     ("GET", "/api/v1/patterns/uploads/{upload}", ALL, {}),
+    ("PUT", "/api/v1/samples/{sample}/style", D, {"json": {"parameters": {"length": {"min": 55, "max": 80}}}}),
+    ("GET", "/api/v1/samples/{sample}/style", ALL, {}),
+    ("GET", "/api/v1/samples/{sample}/proposals", D | S, {}),
+    ("GET", "/api/v1/proposals/{proposal}", D | S, {}),
+    ("GET", "/api/v1/proposals/{proposal}/before-after.png", D | S, {}),
+    ("GET", "/api/v1/proposals/{proposal}/pattern-overlay.svg", D | S, {}),
+    ("POST", "/api/v1/proposals/{proposal}/comments", D, {"json": {"text": "70 cm?"}}),
+    ("POST", "/api/v1/proposals/{proposal}/accept", D, {}),
+    ("DELETE", "/api/v1/samples/{sample}/style", D, {}),
     ("DELETE", "/api/v1/samples/{sample}", D, {}),
 ]
 EMPTY_UPLOADS = {"/api/v1/fabric-scans", "/api/v1/fabric-u3m", "/api/v1/fabric-prints", "/api/v1/palettes",
@@ -105,7 +114,12 @@ def world(client, keys):
     inspiration = client.post("/api/v1/inspirations", content=_png(), headers={"content-type": "image/png"}).json()
     victim = client.post("/api/v1/users", headers=keys["admin"], json={"name": "victim", "role": "sales"}).json()
     upload = client.post("/api/v1/patterns", files={"file": ("skirt.toml", LIBRARY_SKIRT.read_bytes())}).json()
+    client.put(f"/api/v1/samples/{sample}/style", json={"fabrics": [{"fabric": "linen_red", "colorways": ["olive"]}]})
+    token = client.post(f"/api/v1/samples/{sample}/shares", json={}).json()["url"].rsplit("/s/", 1)[1]
+    proposal = client.post(f"/s/{token}/proposals", json={"colorway": "olive"}).json()["id"]
+    finish_with_fake(client)
     return {"upload": upload["id"],"sample": sample, "share": share, "quote": quote, "inspiration": inspiration["id"],
+            "proposal": proposal,
             "user": victim["user"]["id"], "pattern": "a_line_skirt", "fmt": "pdf", "number": 0,
             "name": "silk_charmeuse", "which": "base", "colour": "midnight"}
 

@@ -40,15 +40,17 @@
     return out;
   }
   var queue = order(frames.length);
+  var generation = 0;  // a new set of frames (a customisation) stops the old set's preloading
   function next() {
     var k = queue.shift();
     if (k === undefined) { bar.hidden = true; return; }
-    var im = new Image();
-    im.onload = im.onerror = function () { loaded++; bar.value = loaded; next(); };
+    var im = new Image(), mine = generation;
+    im.onload = im.onerror = function () { if (mine !== generation) return; loaded++; bar.value = loaded; next(); };
     im.src = frames[k];
     cache[k] = im;
   }
-  for (var p = 0; p < 3; p++) next();
+  function preload() { for (var p = 0; p < 3; p++) next(); }
+  preload();
 
   // drag / swipe: one full turn across the width of the picture
   var dragging = false, startX = 0, startFrame = 0;
@@ -112,6 +114,33 @@
         })
         .catch(function () { status.textContent = data.words.error; status.className = "error"; });
     });
+  });
+  // a customisation is ready (customise.js): its frames, stills, 3D model and feedback target replace these
+  document.addEventListener("g3d:show", function (e) {
+    var d = e.detail;
+    generation++;
+    frames = d.frames; cache = new Array(frames.length); loaded = 0; queue = order(frames.length);
+    bar.max = frames.length; bar.value = 0; bar.hidden = false;
+    box.setAttribute("aria-valuemax", String(Math.max(frames.length - 1, 0)));
+    data.model = d.model; data.feedback = d.feedback;
+    var three = holder.firstChild && !holder.hidden;
+    while (holder.firstChild) holder.removeChild(holder.firstChild);
+    if (three) mode(true);
+    var strip = document.querySelector(".stills .strip");
+    if (strip && d.stills) {
+      while (strip.firstChild) strip.removeChild(strip.firstChild);
+      d.stills.forEach(function (url, n) {
+        var im = document.createElement("img"); im.src = url; im.alt = img.alt + " " + (n + 1); im.loading = "lazy";
+        strip.appendChild(im);
+      });
+    }
+    var meta = document.querySelector("header .meta");
+    if (meta && d.meta) meta.textContent = d.meta;
+    if (d.onFirstFrame) {
+      img.addEventListener("load", function first() { img.removeEventListener("load", first); d.onFirstFrame(); });
+    }
+    show(current);
+    preload();
   });
   show(0);
 })();
