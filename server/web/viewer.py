@@ -35,8 +35,9 @@ STATIC_DIR = Path(__file__).parent / "static"
 MODEL_VIEWER = STATIC_DIR / "vendor" / "model-viewer.min.js"
 router = APIRouter(tags=["viewer"], include_in_schema=False)
 _PAGE_HEADERS = {
+    # 'wasm-unsafe-eval' lets the vendored 3D viewer compile its WebAssembly (it still cannot run eval)
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-                               "script-src 'self'; connect-src 'self' blob: data:; worker-src 'self' blob:; "
+                               "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' blob: data:; worker-src 'self' blob:; "
                                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "Referrer-Policy": "no-referrer",  # the token must not leak to other sites
     "X-Content-Type-Options": "nosniff",
@@ -61,6 +62,11 @@ def _error_page(error: Garment3DError, language: str) -> HTMLResponse:
             f'<link rel="stylesheet" href="/static/viewer.css"></head><body><main class="gone"><h1>{words["gone"]}</h1>'
             f'<p>{html.escape(str(error))}</p></main></body></html>')
     return HTMLResponse(body, status_code=status_for(error), headers=_PAGE_HEADERS)
+
+
+@router.get("/favicon.ico", status_code=204)
+def favicon() -> None:
+    """No icon (browsers ask for one on every page; a 404 would show as an error in their console)."""
 
 
 @router.get("/s/{token}", response_class=HTMLResponse)

@@ -125,6 +125,7 @@ def _browser(width: int, height: int, *, webgl: bool = True):
         options.add_argument("--disable-3d-apis")
     else:
         options.add_argument("--enable-unsafe-swiftshader")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # the page's console, for errors
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
@@ -199,6 +200,8 @@ def test_share_link_in_headless_chromium(live, done_sample, tmp_path):
             desktop.find_element(By.ID, "tab-3d").click()
             _wait(desktop, "var m = document.querySelector('model-viewer'); return !!(m && m.loaded)", 60)
         desktop.save_screenshot(str(shots / "viewer-desktop-3d.png"))
+        errors = [entry["message"] for entry in desktop.get_log("browser") if entry["level"] == "SEVERE"]
+        assert not errors, f"the share page logged errors: {errors}"
         desktop.find_element(By.ID, "tab-spin").click()
         desktop.save_screenshot(str(shots / "viewer-desktop.png"))
     finally:
