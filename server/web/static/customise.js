@@ -41,8 +41,8 @@
     if (p.status === "queued") return w.queued;
     if (p.kind === "look") return w.recolouring;
     var key = "stage_" + (p.stage || "pattern");
-    var drape = Math.round(Math.min(Math.max(p.progress * 5 - 3, 0), 1) * 100);  // five stages, drape the 4th
-    return (w[key] || w.queued).replace("{pct}", String(drape));
+    var pct = Math.round(Math.min(Math.max(p.progress, 0), 1) * 100);  // the whole job, as the bar shows it
+    return (w[key] || w.queued).replace("{pct}", String(pct));
   }
 
   function showComments(p) {
