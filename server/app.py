@@ -21,7 +21,7 @@ from server.jobs.supervisor import Supervisor
 from server.routes import (admin, catalog, fabrics, health, inspirations, pattern_uploads, quotes, samples, shares,
                            users)
 from server.settings import ServerSettings, get_settings
-from server.storage import LocalArtifacts
+from server.storage import open_settings_store
 from server.web import docs, viewer
 
 __all__ = ["create_app", "app"]
@@ -41,7 +41,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
                               timeout_s=settings.job_timeout_s)
         app.state.db = db
         app.state.queue = queue
-        app.state.artifacts = LocalArtifacts(settings.artifacts_dir)
+        app.state.artifacts = open_settings_store(settings)
         supervisor = None
         if settings.run_worker and settings.max_concurrent_jobs > 0:
             supervisor = Supervisor(settings, queue, count=settings.max_concurrent_jobs)

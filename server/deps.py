@@ -14,7 +14,7 @@ from server.db.engine import Database
 from server.jobs.queue import JobQueue
 from server.jobs.supervisor import Supervisor
 from server.settings import ServerSettings
-from server.storage import LocalArtifacts
+from server.storage import ArtifactStore
 
 __all__ = ["SettingsDep", "DbDep", "QueueDep", "ArtifactsDep", "SupervisorDep"]
 
@@ -31,7 +31,7 @@ def get_queue(request: Request) -> JobQueue:
     return request.app.state.queue
 
 
-def get_artifacts(request: Request) -> LocalArtifacts:
+def get_artifacts(request: Request) -> ArtifactStore:
     return request.app.state.artifacts
 
 
@@ -42,5 +42,5 @@ def get_supervisor(request: Request) -> Supervisor | None:
 SettingsDep = Annotated[ServerSettings, Depends(get_app_settings)]
 DbDep = Annotated[Database, Depends(get_db)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
-ArtifactsDep = Annotated[LocalArtifacts, Depends(get_artifacts)]
+ArtifactsDep = Annotated[ArtifactStore, Depends(get_artifacts)]
 SupervisorDep = Annotated[Supervisor | None, Depends(get_supervisor)]

@@ -28,7 +28,7 @@ from server.db.tables import jobs, samples
 from server.errors import ConflictError
 from server.jobs.queue import Job, JobQueue
 from server.pattern_uploads import PatternUpload, get_upload, write_upload_files
-from server.storage import LocalArtifacts
+from server.storage import ArtifactStore
 
 __all__ = ["Sample", "content_hash", "create_sample", "get_sample", "search_samples", "family", "cancel_sample",
            "delete_sample", "set_approval", "SAMPLE_ID", "validate_sample"]
@@ -105,7 +105,7 @@ def content_hash(request: dict[str, Any], upload: PatternUpload | None = None) -
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def validate_sample(db: Database, store: LocalArtifacts, org_id: str, payload: dict[str, Any]) -> None:
+def validate_sample(db: Database, store: ArtifactStore, org_id: str, payload: dict[str, Any]) -> None:
     """Check a sample request as the pipeline will (raises naming the problem); an uploaded pattern is
     written to a scratch folder and read from there, exactly as the worker will."""
     from server.schemas import SampleCreate

@@ -18,7 +18,20 @@ variable                           meaning                                     d
 ``GARMENT3D_MAX_UPLOAD_BYTES``     largest inspiration photo                   ``10485760``
 ``GARMENT3D_MAKING_COST``          making cost per garment in quotes           ``80``
 ``GARMENT3D_RUNNER``               ``module:function`` the workers call        ``garment3d.pipeline:run_sample``
+``GARMENT3D_BROKER_URL``           Celery broker (``redis://``, ``amqp://``):  empty: the embedded queue
+                                   jobs go to ``garment3d worker`` processes
+``GARMENT3D_STORAGE_URL``          artifact store: ``file:///PATH`` (a shared  empty: ``<data dir>/artifacts``
+                                   folder) or ``s3://BUCKET[/PREFIX]``
+``GARMENT3D_SWEEP_S``              how often the server re-sends jobs whose    ``2``
+                                   worker or broker message was lost (Celery)
+``GARMENT3D_SHUTDOWN_GRACE_S``     a stopping Celery worker finishes its job   ``60``
+                                   for this long, then hands it back
 =================================  ==========================================  ==============================
+
+With ``GARMENT3D_BROKER_URL`` set, the job rows stay in the database (the
+source of truth for every job's state); the broker only delivers them.
+An S3 store reads its endpoint and credentials from boto3's own variables
+(``AWS_ENDPOINT_URL_S3``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``).
 """
 
 from __future__ import annotations
@@ -56,6 +69,15 @@ class ServerSettings:
     max_upload_bytes: int = 10 * 1024 * 1024
     making_cost: float = 80.0
     runner: str = "garment3d.pipeline:run_sample"
+    broker_url: str = ""  # empty: the embedded queue and in-process workers
+    storage_url: str = ""  # empty: the artifact folder in data_dir
+    sweep_s: float = 2.0
+    shutdown_grace_s: float = 60.0
+
+    @property
+    def distributed(self) -> bool:
+        """Jobs go through the Celery broker to ``garment3d worker`` processes."""
+        return bool(self.broker_url)
 
     @property
     def database_path(self) -> Path:
@@ -78,6 +100,11 @@ class ServerSettings:
     def work_dir(self) -> Path:
         return self.data_dir / "work"
 
+    @property
+    def artifact_cache_dir(self) -> Path:
+        """Local copies of an object store's artifacts (served from disk)."""
+        return self.data_dir / "artifact-cache"
+
     def to_env(self) -> dict[str, str]:
         """These settings as the environment a worker process reads."""
         return {
@@ -89,6 +116,10 @@ class ServerSettings:
             _PREFIX + "HEARTBEAT_S": repr(self.heartbeat_s),
             _PREFIX + "STALE_AFTER_S": repr(self.stale_after_s),
             _PREFIX + "RUNNER": self.runner,
+            _PREFIX + "BROKER_URL": self.broker_url,
+            _PREFIX + "STORAGE_URL": self.storage_url,
+            _PREFIX + "SWEEP_S": repr(self.sweep_s),
+            _PREFIX + "SHUTDOWN_GRACE_S": repr(self.shutdown_grace_s),
         }
 
 
@@ -119,6 +150,12 @@ def get_settings() -> ServerSettings:
     url = os.environ.get(_PREFIX + "DATABASE_URL", "").strip()
     if url and not url.startswith(("sqlite", "postgresql")):
         raise SettingsError(f"{_PREFIX}DATABASE_URL must be a sqlite:// or postgresql:// URL")
+    broker = os.environ.get(_PREFIX + "BROKER_URL", "").strip()
+    if broker and not broker.startswith(("redis://", "rediss://", "amqp://", "amqps://", "pyamqp://")):
+        raise SettingsError(f"{_PREFIX}BROKER_URL must be a redis:// or amqp:// URL (or empty for the embedded queue)")
+    storage = os.environ.get(_PREFIX + "STORAGE_URL", "").strip()
+    if storage and not storage.startswith(("file:///", "s3://")):
+        raise SettingsError(f"{_PREFIX}STORAGE_URL must be file:///PATH or s3://BUCKET[/PREFIX] (or empty)")
     runner = os.environ.get(_PREFIX + "RUNNER", "").strip() or ServerSettings.runner
     if ":" not in runner:
         raise SettingsError(f"{_PREFIX}RUNNER must be module:function, not '{runner}'")
@@ -139,4 +176,8 @@ def get_settings() -> ServerSettings:
         max_upload_bytes=_int("MAX_UPLOAD_BYTES", 10 * 1024 * 1024, 1024, 256 * 1024 * 1024),
         making_cost=_number("MAKING_COST", 80.0, 0.0, 1e6, float),
         runner=runner,
+        broker_url=broker,
+        storage_url=storage,
+        sweep_s=_number("SWEEP_S", 2.0, 0.05, 600.0, float),
+        shutdown_grace_s=_number("SHUTDOWN_GRACE_S", 60.0, 0.0, 86400.0, float),
     )
