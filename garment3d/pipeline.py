@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from garment3d.patterns.formats.load import LoadedPattern
 
 __all__ = ["SampleRequest", "SampleResult", "QUALITY_PRESETS", "validate_request", "run_sample", "STAGES",
-           "PATTERN_SIZE", "drape_is_kept"]
+           "PATTERN_SIZE", "drape_key_for", "drape_is_kept"]
 
 log = logging.getLogger(__name__)
 
@@ -251,15 +251,20 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
                         timings=timings, summary=summary)
 
 
-def drape_is_kept(request: SampleRequest, drape_cache: Path) -> bool:
-    """Whether ``drape_cache`` already holds the drape :func:`run_sample` needs for ``request``, so that only the
-    render would run (e.g. a colorway-only change). Drafts the pattern (milliseconds); never meshes or drapes.
-    A request with its own avatar (measured from the mesh first) answers False."""
+def drape_key_for(request: SampleRequest) -> str | None:
+    """The key :func:`run_sample` keeps ``request``'s drape under (``garment3d.drape_cache``). Drafts the pattern
+    (milliseconds); never meshes or drapes. None for a request with its own avatar (measured from the mesh first)."""
     if request.avatar is not None:
-        return False
+        return None
     valid = validate_request(request)
-    key = _drape_key(request, valid, _draft(request, valid), QUALITY_PRESETS[request.quality])
-    return drape_exists(drape_cache, key)
+    return _drape_key(request, valid, _draft(request, valid), QUALITY_PRESETS[request.quality])
+
+
+def drape_is_kept(request: SampleRequest, drape_cache: Path) -> bool:
+    """Whether ``drape_cache`` already holds the drape ``request`` needs, so that only the render would run
+    (e.g. a colorway-only change)."""
+    key = drape_key_for(request)
+    return key is not None and drape_exists(drape_cache, key)
 
 
 def _discard(warming) -> None:

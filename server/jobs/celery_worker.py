@@ -83,7 +83,6 @@ def _prepare() -> _Process:
                        runner=load_runner(settings.runner), owner=f"{socket.gethostname()}:{os.getpid()}")
     warm_up_kernels(settings)
     warm_up_gl(settings)
-    signal.signal(signal.SIGTERM, _hand_back)
     _PROCESS = process
     log.info("pool process %s ready (runner %s, store %s)", process.owner, settings.runner, process.store.kind)
     return process
@@ -157,6 +156,9 @@ def deliver(task, job_id: str) -> str:
              took_over)
     with process.lock:
         process.current = job
+    # billiard installs its own SIGTERM handler after the pool process starts: ours goes in at the first job
+    if signal.getsignal(signal.SIGTERM) is not _hand_back:
+        signal.signal(signal.SIGTERM, _hand_back)
     try:
         result = run_one(queue, process.store, settings, job, process.owner, process.runner, process.db)
     finally:

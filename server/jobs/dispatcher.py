@@ -40,7 +40,7 @@ class Fleet:
 
 
 class Dispatcher:
-    def __init__(self, settings: ServerSettings, queue: CeleryQueue, *, fleet_every_s: float = 5.0,
+    def __init__(self, settings: ServerSettings, queue: CeleryQueue, *, fleet_every_s: float = 3.0,
                  ask_timeout_s: float = 1.0):
         self.settings = settings
         self.queue = queue
@@ -78,8 +78,8 @@ class Dispatcher:
         while not self._stopping.is_set():
             try:
                 self.fleet = self.ask()
-            except Exception:
-                log.exception("could not ask the broker about its workers")
+            except Exception as exc:  # the broker is down: health says so
+                log.warning("could not ask the broker about its workers: %s: %s", type(exc).__name__, exc)
                 self.fleet = Fleet(checked_at=time.time())
             self._stopping.wait(self.fleet_every_s)
 
