@@ -156,8 +156,8 @@ class Fleet:
             time.sleep(0.3)
 
     def restart(self, name: str) -> None:
+        """Start a stopped worker again (without waiting: a test that needs the whole fleet waits for it)."""
         self.workers[name].start()
-        self.wait_for_workers()
 
     def stop(self) -> None:
         if self.http is not None:
@@ -194,9 +194,13 @@ class Fleet:
 
     def runs(self) -> list[tuple[str, str, int]]:
         """(event, job id, pool process id) for every start and end the fake pipeline logged, in order."""
+        return [(e, j, p) for e, j, p, _ in self.timed_runs()]
+
+    def timed_runs(self) -> list[tuple[str, str, int, float]]:
+        """The same with the time (UNIX seconds) of each."""
         if not self.run_log.exists():
             return []
-        return [(e, j, int(p)) for e, j, p in (line.split() for line in self.run_log.read_text().splitlines())]
+        return [(e, j, int(p), float(t)) for e, j, p, t in (line.split() for line in self.run_log.read_text().splitlines())]
 
     def ends(self) -> Counter:
         return Counter(job for event, job, _ in self.runs() if event == "end")

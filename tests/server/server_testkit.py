@@ -60,7 +60,7 @@ def _log(event: str, out_dir: Path) -> None:
     path = os.environ.get("GARMENT3D_TEST_RUN_LOG")
     if path:
         with open(path, "a", encoding="utf-8") as log:
-            log.write(f"{event} {out_dir.name.split('-')[0]} {os.getpid()}\n")
+            log.write(f"{event} {out_dir.name.split('-')[0]} {os.getpid()} {time.time():.3f}\n")
 
 
 def fake_run_sample(request: SampleRequest, out_dir: Path, progress: Callable[[str, float], None]) -> None:

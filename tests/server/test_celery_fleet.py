@@ -113,6 +113,7 @@ def test_a_colorway_change_goes_to_the_render_queue_and_interactive_goes_ahead_o
     from garment3d.pipeline import drape_key_for
     from server.schemas import SampleCreate
 
+    fleet.wait_for_workers()  # every drape slot must be there to be filled
     base = SKIRT | {"parameters": {"length": 64}}
     kept = _path(fleet.server.data_dir / "drapes", drape_key_for(SampleCreate.model_validate(base).to_request()))
     kept.parent.mkdir(parents=True, exist_ok=True)
@@ -122,23 +123,24 @@ def test_a_colorway_change_goes_to_the_render_queue_and_interactive_goes_ahead_o
         fleet.wait_running(sample)
     batch = [fleet.submit(body) for body in _skirts(3, start=80, priority="batch")]
     interactive = fleet.submit(SKIRT | {"parameters": {"length": 90}})
+    queued = time.time()  # its message is in the broker now
     recolour = fleet.submit(base | {"colorway": "#2050c0"})
     assert fleet.job(recolour)["queue"] == "render" and fleet.job(interactive)["queue"] == "drape"
     assert fleet.job(batch[0])["priority"] == "batch"
-    assert fleet.wait([recolour], timeout_s=30)[recolour]["status"] == "done"
-    assert all(fleet.status(s)["status"] == "running" for s in drapes)  # it did not wait for a drape slot
-    fleet.wait(drapes + batch + [interactive])
-    order = [job for event, job, _ in fleet.runs() if event == "start"]
-    jobs = {s: fleet.job(s)["id"] for s in batch + [interactive]}
-    assert all(order.index(jobs[interactive]) < order.index(jobs[b]) for b in batch), order
+    fleet.wait(drapes + batch + [interactive, recolour])
+    at = {(event, job): t for event, job, _, t in fleet.timed_runs()}
+    job = {s: fleet.job(s)["id"] for s in drapes + batch + [interactive, recolour]}
+    assert at["end", job[recolour]] < min(at["end", job[d]] for d in drapes)  # it did not wait for a drape slot
+    for b in batch:  # a batch job that had not started when the interactive one was queued started after it
+        assert at["start", job[b]] < queued or at["start", job[b]] > at["start", job[interactive]], at
 
 
 def test_broker_restarted_mid_run_loses_nothing(tmp_path):
     redis = PrivateRedis(tmp_path).start()
-    fleet = Fleet(tmp_path, redis.url, {"a": ("drape,render", 1), "b": ("drape,render", 1)}, stage_s=0.3)
+    fleet = Fleet(tmp_path, redis.url, {"a": ("drape,render", 1), "b": ("drape,render", 1)}, stage_s=0.2)
     try:
         fleet.start()
-        ids = [fleet.submit(body) for body in _skirts(8)]
+        ids = [fleet.submit(body) for body in _skirts(6)]
         deadline = time.monotonic() + 60
         while not fleet.ends():  # mid-run: some done, some running, the rest waiting in the broker
             assert time.monotonic() < deadline
