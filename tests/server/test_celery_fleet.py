@@ -108,6 +108,16 @@ def test_a_stopping_worker_hands_back_a_job_it_cannot_finish_in_its_grace(fleet)
         fleet.restart(stopping)
 
 
+def test_cancelling_a_running_job_stops_it_where_it_runs(fleet):
+    sample = fleet.submit(SLOW | {"parameters": {"length": 65}})
+    fleet.wait_running(sample)
+    assert fleet.http.post(f"/api/v1/samples/{sample}/cancel").status_code == 200
+    assert fleet.wait([sample])[sample]["status"] == "cancelled"
+    time.sleep(1.0)  # the message Celery hands back for the stopped process finds the job finished
+    job = fleet.job(sample)
+    assert job["status"] == "cancelled" and fleet.ends()[job["id"]] == 0
+
+
 def test_a_colorway_change_goes_to_the_render_queue_and_interactive_goes_ahead_of_batch(fleet):
     from garment3d.drape_cache import _path
     from garment3d.pipeline import drape_key_for
