@@ -38,7 +38,9 @@ from pathlib import Path
 import httpx
 
 REPO = Path(__file__).resolve().parents[1]
-BASE = {"pattern": "a_line_skirt", "size": "160/84A", "fabric": "linen_red", "quality": "draft"}
+# allow_failed_drape: a draft that misses a quality gate still counts (the figures are about throughput)
+BASE = {"pattern": "a_line_skirt", "size": "160/84A", "fabric": "linen_red", "quality": "draft",
+        "allow_failed_drape": True}
 READY = {"embedded": re.compile(r"worker \S+ ready \(runner"), "celery": re.compile(r"pool process \S+ ready")}
 
 
@@ -144,7 +146,7 @@ def measure(setup: Setup, name: str, processes: int, samples: int, offset: float
     if first:
         setup.wait([first])
     start = time.monotonic()
-    batch = [setup.submit(BASE | {"parameters": {"length": offset + 1 + i}, "priority": "batch"})
+    batch = [setup.submit(BASE | {"parameters": {"length": offset + 0.1 * (i + 1)}, "priority": "batch"})
              for i in range(samples)]
     recoloured, asked = None, None
     if first:
@@ -161,7 +163,7 @@ def run_embedded(root: Path, workers: int, samples: int) -> Result:
     try:
         setup.spawn("server", "-m", "server", "--log-level", "info")
         setup.wait_ready("embedded", workers)
-        return measure(setup, "embedded", workers, samples, 50.0, recolour=True)
+        return measure(setup, "embedded", workers, samples, 55.0, recolour=True)
     finally:
         setup.close()
 
@@ -176,7 +178,7 @@ def run_celery(root: Path, broker: str, workers: int, samples: int, recolour: bo
         if recolour:
             setup.spawn("render", "-m", "garment3d.cli", "worker", "--queues", "render", "--name", f"render-{workers}@%h")
         setup.wait_ready("celery", workers + int(recolour))
-        return measure(setup, f"celery x{workers}", workers, samples, 50.0 + 10 * workers, recolour)
+        return measure(setup, f"celery x{workers}", workers, samples, 55.0 + workers, recolour)
     finally:
         setup.close()
 
