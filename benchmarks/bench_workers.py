@@ -176,7 +176,8 @@ def run_celery(root: Path, broker: str, workers: int, samples: int, recolour: bo
             setup.spawn(f"worker{i}", "-m", "garment3d.cli", "worker", "--queues", "drape,render", "--concurrency", "1",
                         "--name", f"bench{i}-{workers}@%h")
         if recolour:
-            setup.spawn("render", "-m", "garment3d.cli", "worker", "--queues", "render", "--name", f"render-{workers}@%h")
+            setup.spawn("render", "-m", "garment3d.cli", "worker", "--queues", "render",
+                        "--name", f"render-{workers}@%h")
         setup.wait_ready("celery", workers + int(recolour))
         return measure(setup, f"celery x{workers}", workers, samples, 55.0 + workers, recolour)
     finally:

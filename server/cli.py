@@ -1,4 +1,4 @@
-"""``garment3d serve``, ``garment3d worker`` and ``garment3d users``: the service's commands (wired into garment3d.cli)."""
+"""``garment3d serve``, ``worker`` and ``users``: the service's commands (wired into garment3d.cli)."""
 
 from __future__ import annotations
 

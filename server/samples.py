@@ -31,8 +31,8 @@ from server.jobs.queue import Job, JobQueue, Priority, Route
 from server.pattern_uploads import PatternUpload, get_upload, write_upload_files
 from server.storage import ArtifactStore
 
-__all__ = ["Sample", "content_hash", "route_for", "create_sample", "get_sample", "search_samples", "family", "cancel_sample",
-           "delete_sample", "set_approval", "SAMPLE_ID", "validate_sample"]
+__all__ = ["Sample", "content_hash", "route_for", "create_sample", "get_sample", "search_samples", "family",
+           "cancel_sample", "delete_sample", "set_approval", "SAMPLE_ID", "validate_sample"]
 
 SAMPLE_ID = r"[0-9a-f]{32}"
 

@@ -22,8 +22,8 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["metadata", "SCHEMA_VERSION", "meta", "organisations", "users", "jobs", "job_routes", "artifacts", "job_files",
-           "samples", "shares", "feedback", "quotes", "inspirations", "pattern_uploads"]
+__all__ = ["metadata", "SCHEMA_VERSION", "meta", "organisations", "users", "jobs", "job_routes", "artifacts",
+           "job_files", "samples", "shares", "feedback", "quotes", "inspirations", "pattern_uploads"]
 
 SCHEMA_VERSION = 1
 metadata = MetaData()

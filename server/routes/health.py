@@ -1,4 +1,4 @@
-"""GET /healthz (is the server up, are its workers alive, how much waits) and GET /readyz (can it reach its database)."""
+"""GET /healthz (are the workers alive, how much waits) and GET /readyz (can the server reach its database)."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 from server.storage.base import SHA256, ArtifactStore, sha256_file
 from server.storage.local import LocalArtifacts
 
-__all__ = ["ArtifactStore", "LocalArtifacts", "S3Artifacts", "open_store", "open_settings_store", "sha256_file", "SHA256",
-           "StorageURLError"]
+__all__ = ["ArtifactStore", "LocalArtifacts", "S3Artifacts", "open_store", "open_settings_store", "sha256_file",
+           "SHA256", "StorageURLError"]
 
 
 class StorageURLError(ValueError):

@@ -200,7 +200,8 @@ class Fleet:
         """The same with the time (UNIX seconds) of each."""
         if not self.run_log.exists():
             return []
-        return [(e, j, int(p), float(t)) for e, j, p, t in (line.split() for line in self.run_log.read_text().splitlines())]
+        lines = self.run_log.read_text().splitlines()
+        return [(e, j, int(p), float(t)) for e, j, p, t in (line.split() for line in lines)]
 
     def ends(self) -> Counter:
         return Counter(job for event, job, _ in self.runs() if event == "end")
