@@ -121,6 +121,14 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="worker processes (default GARMENT3D_WORKERS or 1)")
     serve.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
 
+    worker = sub.add_parser("worker", help="run a distributed worker (Celery) taking jobs from the broker at "
+                                           "GARMENT3D_BROKER_URL")
+    worker.add_argument("--queues", default="drape,render",
+                        help="queues to take jobs from, comma-separated: drape, render (default both)")
+    worker.add_argument("--concurrency", type=int, default=1, help="jobs run at once, one process each (default 1)")
+    worker.add_argument("--name", help="worker name (default garment3d-PID@HOST)")
+    worker.add_argument("--log-level", default="info", choices=("debug", "info", "warning", "error"))
+
     users = sub.add_parser("users", help="service accounts: add a user (prints their API key once), list users")
     users_sub = users.add_subparsers(dest="users_command", required=True, parser_class=_Parser)
     users_add = users_sub.add_parser("add", help="add a user and print their API key (shown once)")
@@ -357,10 +365,10 @@ def _run(args: argparse.Namespace) -> int:
         from garment3d.cli_fabric import run_fabric
 
         return run_fabric(args)
-    if args.command in ("serve", "users"):
-        from server.cli import serve, users
+    if args.command in ("serve", "users", "worker"):
+        from server.cli import serve, users, worker
 
-        return serve(args) if args.command == "serve" else users(args)
+        return {"serve": serve, "users": users, "worker": worker}[args.command](args)
     commands = {"export": _export, "import": _import, "thumbnail": _thumbnail}
     return commands[args.pattern_command](args)
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from garment3d.types import Drape, Fabric, Measurements, Pattern
 
-__all__ = ["drape_key", "load_drape", "save_drape", "prune_drapes", "LOOK_ONLY_FABRIC_FIELDS"]
+__all__ = ["drape_key", "load_drape", "save_drape", "prune_drapes", "drape_exists", "LOOK_ONLY_FABRIC_FIELDS"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,11 @@ def drape_key(pattern: Pattern, measurements: Measurements, fabric: Fabric, *, s
 
 def _path(folder: Path, key: str) -> Path:
     return Path(folder) / key[:2] / f"{key}.drape.pickle"
+
+
+def drape_exists(folder: Path, key: str) -> bool:
+    """Whether an entry is stored under ``key`` (without reading it)."""
+    return _path(folder, key).is_file()
 
 
 def load_drape(folder: Path, key: str) -> Drape | None:

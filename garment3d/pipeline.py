@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from garment3d import gates
 from garment3d.body.pose import validate_arm_angle
-from garment3d.drape_cache import drape_key, load_drape, save_drape
+from garment3d.drape_cache import drape_exists, drape_key, load_drape, save_drape
 from garment3d.errors import InvalidRequestError, SimulationError
 from garment3d.fabrics import load_fabric
 from garment3d.patterns import evaluate, get_definition
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from garment3d.patterns.formats.load import LoadedPattern
 
 __all__ = ["SampleRequest", "SampleResult", "QUALITY_PRESETS", "validate_request", "run_sample", "STAGES",
-           "PATTERN_SIZE"]
+           "PATTERN_SIZE", "drape_key_for", "drape_is_kept"]
 
 log = logging.getLogger(__name__)
 
@@ -249,6 +249,22 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
                              reuse)
     return SampleResult(out_dir=out_dir, pattern_svg=svg, render=render, report=result.report,
                         timings=timings, summary=summary)
+
+
+def drape_key_for(request: SampleRequest) -> str | None:
+    """The key :func:`run_sample` keeps ``request``'s drape under (``garment3d.drape_cache``). Drafts the pattern
+    (milliseconds); never meshes or drapes. None for a request with its own avatar (measured from the mesh first)."""
+    if request.avatar is not None:
+        return None
+    valid = validate_request(request)
+    return _drape_key(request, valid, _draft(request, valid), QUALITY_PRESETS[request.quality])
+
+
+def drape_is_kept(request: SampleRequest, drape_cache: Path) -> bool:
+    """Whether ``drape_cache`` already holds the drape ``request`` needs, so that only the render would run
+    (e.g. a colorway-only change)."""
+    key = drape_key_for(request)
+    return key is not None and drape_exists(drape_cache, key)
 
 
 def _discard(warming) -> None:

@@ -2,7 +2,9 @@
 
 On startup the app opens the database (creating its tables), and, unless
 told not to, starts the worker supervisor (worker processes); on shutdown it
-stops them (running jobs go back to the queue).
+stops them (running jobs go back to the queue). With a broker URL set, it
+starts no workers: jobs go through Celery to ``garment3d worker`` processes,
+and a dispatcher thread re-sends what a dead worker or the broker lost.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from server.jobs.supervisor import Supervisor
 from server.routes import (admin, catalog, fabrics, health, inspirations, pattern_uploads, proposals, quotes, samples,
                            shares, styles, users)
 from server.settings import ServerSettings, get_settings
-from server.storage import LocalArtifacts
+from server.storage import open_settings_store
 from server.web import customise, docs, viewer
 
 __all__ = ["create_app", "app"]
@@ -37,23 +39,24 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         db = make_database(settings.db_url)
-        queue = DatabaseQueue(db, max_queued=settings.max_queued, max_attempts=settings.job_attempts,
-                              timeout_s=settings.job_timeout_s)
+        queue, supervisor, dispatcher = _job_backend(settings, db)
         app.state.db = db
         app.state.queue = queue
-        app.state.artifacts = LocalArtifacts(settings.artifacts_dir)
-        supervisor = None
-        if settings.run_worker and settings.max_concurrent_jobs > 0:
-            supervisor = Supervisor(settings, queue, count=settings.max_concurrent_jobs)
-            supervisor.start()
+        app.state.artifacts = open_settings_store(settings)
         app.state.supervisor = supervisor
-        log.info("garment3d %s serving; database %s; %d worker processes", __version__, db.engine.dialect.name,
-                 settings.max_concurrent_jobs if supervisor else 0)
+        app.state.dispatcher = dispatcher
+        if dispatcher is not None:
+            log.info("garment3d %s serving; database %s; jobs go through the broker at %s to garment3d workers",
+                     __version__, db.engine.dialect.name, _without_password(settings.broker_url))
+        else:
+            log.info("garment3d %s serving; database %s; %d worker processes", __version__, db.engine.dialect.name,
+                     settings.max_concurrent_jobs if supervisor else 0)
         try:
             yield
         finally:
-            if supervisor is not None:
-                supervisor.stop()
+            for running in (supervisor, dispatcher):
+                if running is not None:
+                    running.stop()
             db.dispose()
 
     app = FastAPI(
@@ -86,6 +89,35 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     app.include_router(docs.router)
     viewer.mount_static(app)
     return app
+
+
+def _job_backend(settings: ServerSettings, db):
+    """The queue, and what keeps its jobs moving: in-process workers (embedded) or the dispatcher (Celery)."""
+    limits = {"max_queued": settings.max_queued, "max_attempts": settings.job_attempts,
+              "timeout_s": settings.job_timeout_s}
+    if settings.distributed:
+        from server.jobs.celery_app import make_celery
+        from server.jobs.dispatcher import Dispatcher
+        from server.jobs.distributed import CeleryQueue
+
+        queue = CeleryQueue(db, make_celery(settings), broker_url=settings.broker_url,
+                            resend_grace_s=max(5.0, 2 * settings.sweep_s), **limits)
+        dispatcher = Dispatcher(settings, queue)
+        dispatcher.start()
+        return queue, None, dispatcher
+    queue = DatabaseQueue(db, **limits)
+    supervisor = None
+    if settings.run_worker and settings.max_concurrent_jobs > 0:
+        supervisor = Supervisor(settings, queue, count=settings.max_concurrent_jobs)
+        supervisor.start()
+    return queue, supervisor, None
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return url.replace(f":{parts.password}@", ":***@") if parts.password else url
 
 
 app = create_app()

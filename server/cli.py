@@ -1,4 +1,4 @@
-"""``garment3d serve`` and ``garment3d users``: the service's commands (wired into garment3d.cli)."""
+"""``garment3d serve``, ``worker`` and ``users``: the service's commands (wired into garment3d.cli)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from garment3d.errors import InvalidRequestError
 from server.logs import configure
 from server.settings import SettingsError, get_settings
 
-__all__ = ["serve", "users"]
+__all__ = ["serve", "users", "worker"]
 
 
 def _settings():
@@ -36,6 +36,28 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=args.log_level,
                 log_config=None)
     return 0
+
+
+def worker(args: argparse.Namespace) -> int:
+    """A distributed worker: takes jobs from the broker's queues until stopped (SIGTERM: finish or hand back)."""
+    from server.jobs.queue import QUEUE_NAMES
+
+    settings = _settings()
+    if not settings.distributed:
+        raise InvalidRequestError("garment3d worker needs GARMENT3D_BROKER_URL (e.g. redis://127.0.0.1:6379/0); "
+                                  "without a broker, garment3d serve runs its own workers")
+    queues = [q.strip() for q in args.queues.split(",") if q.strip()]
+    unknown = sorted(set(queues) - set(QUEUE_NAMES))
+    if not queues or unknown:
+        raise InvalidRequestError(f"--queues takes {', '.join(QUEUE_NAMES)} (comma-separated), not "
+                                  f"'{', '.join(unknown) or args.queues}'")
+    if not 1 <= args.concurrency <= 64:
+        raise InvalidRequestError("--concurrency must be between 1 and 64")
+    configure(args.log_level)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    from server.jobs.celery_worker import run_worker
+
+    return run_worker(settings, queues, args.concurrency, name=args.name, log_level=args.log_level)
 
 
 def users(args: argparse.Namespace) -> int:

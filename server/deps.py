@@ -1,12 +1,13 @@
 """Shared route dependencies, as ``Annotated`` aliases.
 
 The app factory puts the settings, the database, the job queue, the artifact
-store and the supervisor (None when this server runs no workers) on ``app.state``.
+store, the supervisor (None when this server runs no workers) and the Celery
+dispatcher (None with the embedded backend) on ``app.state``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -14,9 +15,9 @@ from server.db.engine import Database
 from server.jobs.queue import JobQueue
 from server.jobs.supervisor import Supervisor
 from server.settings import ServerSettings
-from server.storage import LocalArtifacts
+from server.storage import ArtifactStore
 
-__all__ = ["SettingsDep", "DbDep", "QueueDep", "ArtifactsDep", "SupervisorDep"]
+__all__ = ["SettingsDep", "DbDep", "QueueDep", "ArtifactsDep", "SupervisorDep", "DispatcherDep"]
 
 
 def get_app_settings(request: Request) -> ServerSettings:
@@ -31,7 +32,7 @@ def get_queue(request: Request) -> JobQueue:
     return request.app.state.queue
 
 
-def get_artifacts(request: Request) -> LocalArtifacts:
+def get_artifacts(request: Request) -> ArtifactStore:
     return request.app.state.artifacts
 
 
@@ -39,8 +40,14 @@ def get_supervisor(request: Request) -> Supervisor | None:
     return request.app.state.supervisor
 
 
+def get_dispatcher(request: Request) -> Any:
+    """The Celery dispatcher (server.jobs.dispatcher.Dispatcher), or None with the embedded backend."""
+    return getattr(request.app.state, "dispatcher", None)
+
+
 SettingsDep = Annotated[ServerSettings, Depends(get_app_settings)]
 DbDep = Annotated[Database, Depends(get_db)]
 QueueDep = Annotated[JobQueue, Depends(get_queue)]
-ArtifactsDep = Annotated[LocalArtifacts, Depends(get_artifacts)]
+ArtifactsDep = Annotated[ArtifactStore, Depends(get_artifacts)]
 SupervisorDep = Annotated[Supervisor | None, Depends(get_supervisor)]
+DispatcherDep = Annotated[Any, Depends(get_dispatcher)]

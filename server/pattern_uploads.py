@@ -27,7 +27,7 @@ from server.db.engine import Database, new_id, now
 from server.db.tables import artifacts as artifacts_table
 from server.db.tables import pattern_uploads
 from server.errors import PayloadTooLargeError, clean
-from server.storage import LocalArtifacts
+from server.storage import ArtifactStore
 
 __all__ = ["PatternUpload", "store_upload", "get_upload", "list_uploads", "write_upload_files", "UPLOAD_ID",
            "SUFFIX_BY_KIND", "read_limited"]
@@ -94,7 +94,7 @@ def _pieces(loaded: LoadedPattern) -> list[str]:
         return []
 
 
-def store_upload(db: Database, store: LocalArtifacts, user: User, *, data: bytes, kind: str, file_name: str | None,
+def store_upload(db: Database, store: ArtifactStore, user: User, *, data: bytes, kind: str, file_name: str | None,
                  sidecar: bytes | None, units: str | None, max_bytes: int) -> PatternUpload:
     """Check the upload and record it for the user's organisation."""
     name = safe_name(file_name, kind) if kind in PATTERN_KINDS else clean(str(file_name or "pattern"), 80)
@@ -145,7 +145,7 @@ def list_uploads(db: Database, org_id: str) -> list[PatternUpload]:
     return [_upload(row) for row in rows]
 
 
-def write_upload_files(upload: PatternUpload, store: LocalArtifacts, folder: Path) -> tuple[Path, Path | None]:
+def write_upload_files(upload: PatternUpload, store: ArtifactStore, folder: Path) -> tuple[Path, Path | None]:
     """The upload's pattern file (and sidecar) written into ``folder`` under fixed names, for the pipeline."""
     folder.mkdir(parents=True, exist_ok=True)
     source = store.path(upload.sha256)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -20,20 +21,22 @@ from sqlalchemy import and_, func, or_, select, update
 
 from garment3d import __version__
 from garment3d.errors import NotFoundError
-from garment3d.pipeline import validate_request
+from garment3d.pipeline import drape_is_kept, validate_request
 from garment3d.settings import get_settings as get_library_settings
 from server.accounts import User
 from server.db.engine import Database, new_id, now
 from server.db.tables import jobs, samples
 from server.errors import ConflictError
-from server.jobs.queue import Job, JobQueue
+from server.jobs.queue import Job, JobQueue, Priority, Route
 from server.pattern_uploads import PatternUpload, get_upload, write_upload_files
-from server.storage import LocalArtifacts
+from server.storage import ArtifactStore
 
-__all__ = ["Sample", "content_hash", "create_sample", "get_sample", "search_samples", "family", "cancel_sample",
-           "delete_sample", "set_approval", "SAMPLE_ID", "validate_sample"]
+__all__ = ["Sample", "content_hash", "route_for", "create_sample", "get_sample", "search_samples", "family",
+           "cancel_sample", "delete_sample", "set_approval", "SAMPLE_ID", "validate_sample"]
 
 SAMPLE_ID = r"[0-9a-f]{32}"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def content_hash(request: dict[str, Any], upload: PatternUpload | None = None) -
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
-def validate_sample(db: Database, store: LocalArtifacts, org_id: str, payload: dict[str, Any]) -> None:
+def validate_sample(db: Database, store: ArtifactStore, org_id: str, payload: dict[str, Any]) -> None:
     """Check a sample request as the pipeline will (raises naming the problem); an uploaded pattern is
     written to a scratch folder and read from there, exactly as the worker will."""
     from server.schemas import SampleCreate
@@ -117,6 +120,25 @@ def validate_sample(db: Database, store: LocalArtifacts, org_id: str, payload: d
     upload = get_upload(db, org_id, body.pattern_upload)
     with tempfile.TemporaryDirectory(prefix="garment3d-upload-") as folder:
         validate_request(body.to_request(*write_upload_files(upload, store, Path(folder))))
+
+
+def route_for(payload: dict[str, Any], priority: Priority, drape_cache: Path | None) -> Route:
+    """The job's route: the ``render`` queue when its drape is already kept in ``drape_cache`` (a colorway-only
+    change: it must not wait behind drapes), else ``drape``. ``drape_cache`` None: no look (the embedded backend
+    has one queue)."""
+    from server.schemas import SampleCreate
+
+    if drape_cache is None:
+        return Route("drape", priority)
+    body = SampleCreate.model_validate(payload)
+    if body.pattern_upload is not None:  # its files are read by the worker: drape queue, the cache still helps
+        return Route("drape", priority)
+    try:
+        kept = drape_is_kept(body.to_request(), drape_cache)
+    except Exception:  # routing is an optimisation: a request the check cannot draft is draped as usual
+        log.warning("could not tell whether the drape is kept; routing to the drape queue", exc_info=True)
+        kept = False
+    return Route("render" if kept else "drape", priority)
 
 
 def _columns():
@@ -131,10 +153,10 @@ def _sample(row) -> Sample:
 
 
 def create_sample(db: Database, queue: JobQueue, user: User, request: dict[str, Any], meta: dict[str, Any],
-                  parent: Sample | None = None) -> tuple[Sample, bool]:
+                  parent: Sample | None = None, route: Route = Route()) -> tuple[Sample, bool]:
     """A new sample (a revision of ``parent`` when given); True when a new job was queued for it."""
     upload = get_upload(db, user.org_id, request["pattern_upload"]) if request.get("pattern_upload") else None
-    job, created = queue.submit(content_hash(request, upload), request)
+    job, created = queue.submit(content_hash(request, upload), request, route)
     sample_id = new_id()
     with db.write() as conn:
         if parent is None:

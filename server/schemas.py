@@ -24,7 +24,7 @@ __all__ = [
     "SampleList", "FileList", "ParameterInfo", "PatternInfo", "NEST_MEDIA_TYPES", "FabricInfo", "Health",
     "ShareCreate", "ShareOut", "FeedbackIn", "FeedbackOut", "UserCreate", "UserOut", "UserKey", "QuoteCreate",
     "QuoteOut", "InspirationOut", "RetentionOut", "SizeChart", "PatternUploadOut",
-    "FigureInfo", "ColorwayInfo",
+    "FigureInfo", "ColorwayInfo", "WorkerOut",
 ]
 
 
@@ -168,6 +168,9 @@ class SampleMeta(BaseModel):
     client: Str(0, 200) = Field(default="", description="the client the sample is for")
     tags: list[Tag] = Field(default_factory=list, max_length=32)
     colours: list[Str(1, 40)] = Field(default_factory=list, max_length=16, description="colour names or #rrggbb")
+    priority: Literal["interactive", "batch"] = Field(
+        default="interactive", description="'batch' for bulk submissions: with the distributed backend an "
+                                           "interactive change goes ahead of every batch job waiting")
 
 
 class SampleSubmit(SampleCreate, SampleMeta):
@@ -198,6 +201,7 @@ class SampleRevise(BaseModel):
     colorway: Str(1, 40) | None = None
     figure: Figure | None = None
     skin_tone: SkinTone | None = None
+    priority: Literal["interactive", "batch"] | None = None
     title: Str(0, 200) | None = None
     client: Str(0, 200) | None = None
     tags: list[Tag] | None = Field(default=None, max_length=32)
@@ -331,11 +335,24 @@ class SizeChart(BaseModel):
     sizes: list[dict[str, Any]]
 
 
+class WorkerOut(BaseModel):
+    name: str = Field(description="the worker's name (Celery node name, or the process id of an embedded worker)")
+    queues: list[str] = Field(description="the queues it takes jobs from")
+    concurrency: int | None = Field(description="jobs it runs at once")
+
+
 class Health(BaseModel):
     status: Literal["ok", "degraded"]
     workers: Literal["running", "stopped", "disabled"]
     queued: int
     running: int
+    backend: Literal["embedded", "celery"] = Field(default="embedded", description="where jobs run")
+    storage: str = Field(default="local", description="the artifact store: local (a folder) or s3")
+    fleet: list[WorkerOut] = Field(default_factory=list, description="the workers that answered")
+    queue_depth: dict[str, int] = Field(
+        default_factory=dict, description="messages waiting in each broker queue (drape, render); with the "
+                                          "embedded backend, queued jobs in its one queue")
+    checked_at: datetime | None = Field(default=None, description="when the broker was last asked (Celery)")
 
 
 class ShareCreate(BaseModel):

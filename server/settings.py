@@ -21,7 +21,20 @@ variable                           meaning                                     d
 ``GARMENT3D_LINK_CHANGES_PER_HOUR`` client changes one share link may make     ``30``
                                    in an hour (then 429 + Retry-After)
 ``GARMENT3D_LINK_ACTIVE_CHANGES``  a link's changes computing at once          ``1``
+``GARMENT3D_BROKER_URL``           Celery broker (``redis://``, ``amqp://``):  empty: the embedded queue
+                                   jobs go to ``garment3d worker`` processes
+``GARMENT3D_STORAGE_URL``          artifact store: ``file:///PATH`` (a shared  empty: ``<data dir>/artifacts``
+                                   folder) or ``s3://BUCKET[/PREFIX]``
+``GARMENT3D_SWEEP_S``              how often the server re-sends jobs whose    ``2``
+                                   worker or broker message was lost (Celery)
+``GARMENT3D_SHUTDOWN_GRACE_S``     a stopping Celery worker finishes its job   ``60``
+                                   for this long, then hands it back
 =================================  ==========================================  ==============================
+
+With ``GARMENT3D_BROKER_URL`` set, the job rows stay in the database (the
+source of truth for every job's state); the broker only delivers them.
+An S3 store reads its endpoint and credentials from boto3's own variables
+(``AWS_ENDPOINT_URL_S3``, ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``).
 """
 
 from __future__ import annotations
@@ -61,6 +74,15 @@ class ServerSettings:
     runner: str = "garment3d.pipeline:run_sample"
     link_changes_per_hour: int = 30  # a share link's customisations (new revisions) per rolling hour
     link_active_changes: int = 1  # a share link's customisations queued or computing at once
+    broker_url: str = ""  # empty: the embedded queue and in-process workers
+    storage_url: str = ""  # empty: the artifact folder in data_dir
+    sweep_s: float = 2.0
+    shutdown_grace_s: float = 60.0
+
+    @property
+    def distributed(self) -> bool:
+        """Jobs go through the Celery broker to ``garment3d worker`` processes."""
+        return bool(self.broker_url)
 
     @property
     def database_path(self) -> Path:
@@ -83,6 +105,11 @@ class ServerSettings:
     def work_dir(self) -> Path:
         return self.data_dir / "work"
 
+    @property
+    def artifact_cache_dir(self) -> Path:
+        """Local copies of an object store's artifacts (served from disk)."""
+        return self.data_dir / "artifact-cache"
+
     def to_env(self) -> dict[str, str]:
         """These settings as the environment a worker process reads."""
         return {
@@ -94,6 +121,10 @@ class ServerSettings:
             _PREFIX + "HEARTBEAT_S": repr(self.heartbeat_s),
             _PREFIX + "STALE_AFTER_S": repr(self.stale_after_s),
             _PREFIX + "RUNNER": self.runner,
+            _PREFIX + "BROKER_URL": self.broker_url,
+            _PREFIX + "STORAGE_URL": self.storage_url,
+            _PREFIX + "SWEEP_S": repr(self.sweep_s),
+            _PREFIX + "SHUTDOWN_GRACE_S": repr(self.shutdown_grace_s),
         }
 
 
@@ -124,6 +155,12 @@ def get_settings() -> ServerSettings:
     url = os.environ.get(_PREFIX + "DATABASE_URL", "").strip()
     if url and not url.startswith(("sqlite", "postgresql")):
         raise SettingsError(f"{_PREFIX}DATABASE_URL must be a sqlite:// or postgresql:// URL")
+    broker = os.environ.get(_PREFIX + "BROKER_URL", "").strip()
+    if broker and not broker.startswith(("redis://", "rediss://", "amqp://", "amqps://", "pyamqp://")):
+        raise SettingsError(f"{_PREFIX}BROKER_URL must be a redis:// or amqp:// URL (or empty for the embedded queue)")
+    storage = os.environ.get(_PREFIX + "STORAGE_URL", "").strip()
+    if storage and not storage.startswith(("file:///", "s3://")):
+        raise SettingsError(f"{_PREFIX}STORAGE_URL must be file:///PATH or s3://BUCKET[/PREFIX] (or empty)")
     runner = os.environ.get(_PREFIX + "RUNNER", "").strip() or ServerSettings.runner
     if ":" not in runner:
         raise SettingsError(f"{_PREFIX}RUNNER must be module:function, not '{runner}'")
@@ -146,4 +183,8 @@ def get_settings() -> ServerSettings:
         runner=runner,
         link_changes_per_hour=_int("LINK_CHANGES_PER_HOUR", 30, 1, 100_000),
         link_active_changes=_int("LINK_ACTIVE_CHANGES", 1, 1, 100),
+        broker_url=broker,
+        storage_url=storage,
+        sweep_s=_number("SWEEP_S", 2.0, 0.05, 600.0, float),
+        shutdown_grace_s=_number("SHUTDOWN_GRACE_S", 60.0, 0.0, 86400.0, float),
     )

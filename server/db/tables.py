@@ -22,9 +22,9 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["metadata", "SCHEMA_VERSION", "meta", "organisations", "users", "jobs", "artifacts", "job_files",
-           "samples", "shares", "feedback", "quotes", "inspirations", "pattern_uploads", "styles", "proposals",
-           "proposal_comments"]
+__all__ = ["metadata", "SCHEMA_VERSION", "meta", "organisations", "users", "jobs", "job_routes", "artifacts",
+           "job_files", "samples", "shares", "feedback", "quotes", "inspirations", "pattern_uploads", "styles",
+           "proposals", "proposal_comments"]
 
 SCHEMA_VERSION = 1
 metadata = MetaData()
@@ -73,6 +73,19 @@ jobs = Table(
 )
 Index("jobs_by_status", jobs.c.status, jobs.c.created_at)
 Index("jobs_by_hash", jobs.c.content_hash)
+
+# The Celery backend's record of each job's delivery (the embedded backend writes none): a table of its own, so
+# a database made before it gains it by create_all.
+job_routes = Table(
+    "job_routes", metadata,
+    Column("job_id", String(32), ForeignKey("jobs.id"), primary_key=True),
+    Column("queue", String(16), nullable=False),  # drape | render
+    Column("priority", String(16), nullable=False),  # interactive | batch
+    Column("dispatched_at", Float),  # the last message sent for it; NULL: none got through to the broker
+    Column("dispatches", Integer, nullable=False, default=0),
+    Column("history", JSON, nullable=False),  # [{"at", "event", "detail"}]: sends, claims, take-overs, retries
+)
+Index("job_routes_by_queue", job_routes.c.queue, job_routes.c.dispatched_at)
 
 artifacts = Table(
     "artifacts", metadata,

@@ -12,20 +12,24 @@ import logging
 import math
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import false, func, select, update
 from sqlalchemy.engine import RowMapping
 
 from server.db.engine import Database, new_id, now
 from server.db.tables import artifacts, job_files, jobs
-from server.jobs.queue import ACTIVE, Job, QueueFullError
+from server.jobs.queue import ACTIVE, TERMINAL, Job, QueueFullError, Route
 
-__all__ = ["DatabaseQueue"]
+__all__ = ["DatabaseQueue", "gave_up_message"]
 
 log = logging.getLogger(__name__)
 
 
 def _job(row: RowMapping) -> Job:
     return Job(**{name: row[name] for name in Job.__dataclass_fields__})
+
+
+def gave_up_message(attempts: int) -> str:
+    return f"the worker computing this sample stopped {attempts} times; giving up"
 
 
 class DatabaseQueue:
@@ -39,7 +43,7 @@ class DatabaseQueue:
 
     # ------------------------------------------------------------------ producers
 
-    def submit(self, content_hash: str, request: dict[str, Any]) -> tuple[Job, bool]:
+    def submit(self, content_hash: str, request: dict[str, Any], route: Route = Route()) -> tuple[Job, bool]:
         with self.db.write() as conn:
             row = conn.execute(
                 select(jobs).where(jobs.c.content_hash == content_hash, jobs.c.status.in_((*ACTIVE, "done")))
@@ -58,8 +62,12 @@ class DatabaseQueue:
                 attempts=0, max_attempts=self.max_attempts, timeout_s=self.timeout_s, cancel_requested=False,
                 created_at=t, updated_at=t,
             ))
+            self._created(conn, job_id, route)
             row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().one()
         return _job(row), True
+
+    def _created(self, conn, job_id: str, route: Route) -> None:
+        """A hook for a backend that keeps more about a new job, in the transaction that made it."""
 
     def get(self, job_id: str) -> Job | None:
         with self.db.read() as conn:
@@ -101,6 +109,40 @@ class DatabaseQueue:
             if taken == 1:
                 return self.get(job_id)
         return None
+
+    def claim_job(self, job_id: str, owner: str, stale_after_s: float,
+                  dead_owner: str | None = None) -> tuple[Job | None, str]:
+        """Claim one given job (a broker delivered it): ``(job, outcome)``.
+
+        ``claimed``: it was queued, or running under a worker that went silent for ``stale_after_s`` or is
+        ``dead_owner`` (known to be dead), and is ``owner``'s now (an attempt used). ``gave_up``: such a
+        take-over found its attempts used, and failed it. ``running``: another worker holds it and is
+        alive. ``finished``: it is done, failed or cancelled. ``missing``: no such job."""
+        t = now()
+        with self.db.write() as conn:
+            row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().first()
+            if row is None:
+                return None, "missing"
+            job = _job(row)
+            if job.status in TERMINAL:
+                return job, "finished"
+            guard = jobs.c.status == "queued"
+            if job.status == "running":
+                silent = job.heartbeat_at is None or job.heartbeat_at < t - stale_after_s
+                if not silent and (dead_owner is None or job.owner != dead_owner):
+                    return job, "running"
+                guard = (jobs.c.status == "running") & (jobs.c.owner == job.owner) & (
+                    (jobs.c.heartbeat_at < t - stale_after_s) | (jobs.c.owner == dead_owner if dead_owner else false()))
+                if job.attempts >= job.max_attempts:
+                    conn.execute(update(jobs).where(jobs.c.id == job_id, guard).values(
+                        status="failed", error=gave_up_message(job.attempts), finished_at=t, updated_at=t))
+                    log.warning("job %s failed: its worker stopped %d times", job_id, job.attempts)
+                    return _job(conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().one()), "gave_up"
+            taken = conn.execute(update(jobs).where(jobs.c.id == job_id, guard).values(
+                status="running", owner=owner, heartbeat_at=t, started_at=t, updated_at=t, stage=None,
+                progress=0.0, attempts=jobs.c.attempts + 1)).rowcount
+            row = conn.execute(select(jobs).where(jobs.c.id == job_id)).mappings().one()
+        return _job(row), "claimed" if taken == 1 else ("finished" if row["status"] in TERMINAL else "running")
 
     def _running(self, job_id: str, owner: str):
         return update(jobs).where(jobs.c.id == job_id, jobs.c.status == "running", jobs.c.owner == owner)
@@ -165,9 +207,8 @@ class DatabaseQueue:
             for job_id, attempts, max_attempts in rows:
                 guard = update(jobs).where(jobs.c.id == job_id, stale)
                 if attempts >= max_attempts:
-                    conn.execute(guard.values(
-                        status="failed", finished_at=t, updated_at=t,
-                        error=f"the worker computing this sample stopped {attempts} times; giving up"))
+                    conn.execute(guard.values(status="failed", finished_at=t, updated_at=t,
+                                              error=gave_up_message(attempts)))
                     log.warning("job %s failed: its worker stopped %d times", job_id, attempts)
                 else:
                     conn.execute(guard.values(status="queued", owner=None, heartbeat_at=None, stage=None,

@@ -9,7 +9,15 @@ lost its claim (it was presumed dead and the job re-queued) cannot overwrite
 the outcome of the worker that has it now.
 
 :class:`server.jobs.embedded.DatabaseQueue` implements this on the service's
-own database; a distributed task queue (Celery) can implement it later.
+own database, for in-process workers; :class:`server.jobs.distributed.CeleryQueue`
+keeps the same rows and sends each job through a Celery broker to
+``garment3d worker`` processes on any machine. Either way the row is the
+source of truth: a broker may deliver a job twice, and only one claim wins.
+
+A job goes with a :class:`Route`: the broker queue (``drape`` for anything
+that drapes, ``render`` for a re-render of a drape already made, e.g. a
+colorway-only change) and a priority (``interactive`` ahead of ``batch``).
+The embedded backend runs jobs in order of arrival and ignores the route.
 """
 
 from __future__ import annotations
@@ -19,9 +27,14 @@ from typing import Any, Literal, Protocol
 
 from garment3d.errors import Garment3DError
 
-__all__ = ["Job", "JobState", "JobQueue", "QueueFullError", "TERMINAL", "ACTIVE"]
+__all__ = ["Job", "JobState", "JobQueue", "QueueFullError", "TERMINAL", "ACTIVE", "Route", "Priority", "QueueName",
+           "QUEUE_NAMES", "PRIORITIES"]
 
 JobState = Literal["queued", "running", "done", "failed", "cancelled"]
+QueueName = Literal["drape", "render"]
+Priority = Literal["interactive", "batch"]
+QUEUE_NAMES: tuple[QueueName, ...] = ("drape", "render")
+PRIORITIES: tuple[Priority, ...] = ("interactive", "batch")
 TERMINAL = ("done", "failed", "cancelled")
 ACTIVE = ("queued", "running")
 
@@ -55,9 +68,17 @@ class Job:
     finished_at: float | None
 
 
+@dataclass(frozen=True)
+class Route:
+    """Where a job waits: its broker queue and its priority."""
+
+    queue: QueueName = "drape"
+    priority: Priority = "interactive"
+
+
 class JobQueue(Protocol):
     # producers (routes)
-    def submit(self, content_hash: str, request: dict[str, Any]) -> tuple[Job, bool]:
+    def submit(self, content_hash: str, request: dict[str, Any], route: Route = Route()) -> tuple[Job, bool]:
         """The job for ``content_hash``: an existing queued, running or done one (False), or a new one (True).
 
         Raises :class:`QueueFullError` when a new job would exceed the queue's bound."""

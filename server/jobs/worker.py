@@ -39,7 +39,7 @@ from server.logs import configure
 from server.pattern_uploads import get_upload, write_upload_files
 from server.schemas import SampleCreate
 from server.settings import ServerSettings, get_settings
-from server.storage import LocalArtifacts
+from server.storage import ArtifactStore, open_settings_store
 
 __all__ = ["main", "run_one", "load_runner", "INTERNAL_ERROR_MESSAGE", "summary_files"]
 
@@ -142,7 +142,7 @@ def _takes_drape_cache(runner: Callable) -> bool:
         return False
 
 
-def _pipeline_request(job: Job, db: Database, store: LocalArtifacts, folder: Path) -> SampleRequest:
+def _pipeline_request(job: Job, db: Database, store: ArtifactStore, folder: Path) -> SampleRequest:
     """The job's request for the pipeline; an uploaded pattern's files are written into ``folder`` first."""
     body = SampleCreate.model_validate(job.request)
     if body.pattern_upload is None:
@@ -167,7 +167,7 @@ def _without_paths(summary: dict[str, Any], work: Path) -> dict[str, Any]:
     return summary
 
 
-def run_one(queue: JobQueue, store: LocalArtifacts, settings: ServerSettings, job: Job, owner: str,
+def run_one(queue: JobQueue, store: ArtifactStore, settings: ServerSettings, job: Job, owner: str,
             runner: Callable, db: Database | None = None) -> str:
     """Run ``job`` (claimed by ``owner``) and record its outcome; returns the status written."""
     work = settings.work_dir / f"{job.id}-{os.getpid()}"
@@ -203,7 +203,7 @@ def main() -> int:
     db = make_database(settings.db_url)
     queue = DatabaseQueue(db, max_queued=settings.max_queued, max_attempts=settings.job_attempts,
                           timeout_s=settings.job_timeout_s)
-    store = LocalArtifacts(settings.artifacts_dir)
+    store = open_settings_store(settings)
     runner = load_runner(settings.runner)
     warm_up_kernels(settings)
     owner = f"{socket.gethostname()}:{os.getpid()}"

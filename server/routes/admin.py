@@ -7,8 +7,8 @@ from sqlalchemy import delete, select, union
 
 from server.auth import Principal
 from server.db.engine import now
-from server.db.tables import (artifacts, feedback, inspirations, job_files, jobs, pattern_uploads, quotes,
-                              samples, shares)
+from server.db.tables import (artifacts, feedback, inspirations, job_files, job_routes, jobs, pattern_uploads,
+                              quotes, samples, shares)
 from server.deps import ArtifactsDep, DbDep, SettingsDep
 from server.errors import PROBLEM_RESPONSES
 from server.proposals import purge_proposals
@@ -39,6 +39,7 @@ def run_retention(db, store, org_id: str, retention_days: float) -> RetentionOut
         conn.execute(delete(job_files).where(job_files.c.job_id.not_in(used_jobs)))
         orphan = select(jobs.c.id).where(jobs.c.id.not_in(used_jobs), jobs.c.status.in_(("done", "failed",
                                                                                          "cancelled")))
+        conn.execute(delete(job_routes).where(job_routes.c.job_id.in_(orphan)))
         conn.execute(delete(jobs).where(jobs.c.id.in_(orphan)))
         sidecars = select(pattern_uploads.c.sidecar_sha256).where(  # a NULL would make NOT IN match nothing
             pattern_uploads.c.sidecar_sha256.is_not(None))

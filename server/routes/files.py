@@ -17,7 +17,7 @@ from garment3d.errors import NotFoundError
 from server.errors import SampleNotReadyError
 from server.jobs.queue import JobQueue
 from server.samples import Sample
-from server.storage import LocalArtifacts
+from server.storage import ArtifactStore
 
 __all__ = ["files_of", "require_done", "serve_file", "FILE_HEADERS", "pattern_download", "ANIMATION_TYPES"]
 
@@ -46,7 +46,7 @@ def files_of(sample: Sample) -> dict[str, Any]:
     return files if isinstance(files, dict) else {}
 
 
-def serve_file(queue: JobQueue, artifacts: LocalArtifacts, sample: Sample, name: Any, what: str, media_type: str,
+def serve_file(queue: JobQueue, artifacts: ArtifactStore, sample: Sample, name: Any, what: str, media_type: str,
                download_name: str, etag_extra: str = "") -> FileResponse:
     sha = queue.file_sha(sample.job.id, name) if isinstance(name, str) else None
     path = artifacts.path(sha) if sha else None

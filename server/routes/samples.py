@@ -21,6 +21,7 @@ from server.accounts import User
 from server.auth import Principal, require
 from server.deps import ArtifactsDep, DbDep, QueueDep
 from server.errors import PROBLEM_RESPONSES, problem_doc, clean
+from server.jobs.queue import Route
 from server.routes.files import ANIMATION_TYPES, files_of, pattern_download, require_done, serve_file
 from server.samples import (
     SAMPLE_ID,
@@ -30,6 +31,7 @@ from server.samples import (
     delete_sample,
     family,
     get_sample,
+    route_for,
     search_samples,
     validate_sample,
 )
@@ -116,8 +118,14 @@ def create(body: SampleSubmit, request: Request, response: Response, db: DbDep, 
     ``POST /api/v1/patterns`` (a fixed-size one sampled with size ``pattern`` or ``custom``)."""
     payload = body.request_part()
     validate_sample(db, artifacts, user.org_id, payload)
-    sample, created = create_sample(db, queue, user, payload, body.meta_part())
+    sample, created = create_sample(db, queue, user, payload, body.meta_part(),
+                                    route=_route(request, payload, body.priority))
     return _accepted(request, response, sample, created)
+
+
+def _route(request: Request, payload: dict, priority: str) -> Route:
+    settings = request.app.state.settings
+    return route_for(payload, priority, settings.drapes_dir if settings.distributed else None)
 
 
 @router.get("", response_model=SampleList)
@@ -151,7 +159,7 @@ def revise(sample: SampleDep, body: SampleRevise, request: Request, response: Re
            queue: QueueDep, artifacts: ArtifactsDep, user: Principal("sample:write")) -> SampleOut:
     """A new revision: the sample's request with the given fields changed, kept in the same history."""
     changes = body.model_dump(exclude_unset=True)
-    meta_keys = {"title", "client", "tags", "colours"}
+    meta_keys = {"title", "client", "tags", "colours", "priority"}
     merged = dict(sample.request) | {k: v for k, v in changes.items() if k not in meta_keys and v is not None}
     for key in ("measurements", "colorway"):  # null takes these away (the fabric's own colour)
         if key in changes and changes[key] is None:
@@ -164,7 +172,8 @@ def revise(sample: SampleDep, body: SampleRevise, request: Request, response: Re
     validate_sample(db, artifacts, user.org_id, payload)
     meta = {"title": sample.title, "client": sample.client, "tags": sample.tags, "colours": sample.colours}
     meta |= {k: v for k, v in changes.items() if k in meta_keys and v is not None}
-    new, created = create_sample(db, queue, user, payload, meta, parent=sample)
+    new, created = create_sample(db, queue, user, payload, meta, parent=sample,
+                                 route=_route(request, payload, changes.get("priority") or "interactive"))
     return _accepted(request, response, new, created)
 
 

@@ -1,101 +1,52 @@
-"""Artifact storage: content-addressed files behind one small interface.
+"""Artifact storage: content-addressed files behind one small interface (:mod:`.base`).
 
-:class:`LocalArtifacts` keeps each file at ``<root>/<sha[:2]>/<sha>``. A file
-is written to a temporary name in the same folder, flushed to disk and renamed
-into place (``os.replace`` is atomic), so a reader either finds the whole file
-or none: a half-written file is never served. Equal content is stored once.
-The database (``artifacts`` and ``job_files``) says which artifacts exist and
-what they are; the folder holds bytes only. An object store can replace this
-class later by implementing the same four methods.
+Backends: :class:`LocalArtifacts` (a folder: the service's own, or a shared one
+that workers on other machines mount) and :class:`S3Artifacts` (an
+S3-compatible object store). :func:`open_store` picks one from the storage URL
+setting; every backend passes the same contract test.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
-import tempfile
 from pathlib import Path
-from typing import Protocol
+from urllib.parse import unquote, urlsplit
 
-__all__ = ["ArtifactStore", "LocalArtifacts", "sha256_file", "SHA256"]
+from server.storage.base import SHA256, ArtifactStore, sha256_file
+from server.storage.local import LocalArtifacts
 
-SHA256 = re.compile(r"[0-9a-f]{64}")
-_CHUNK = 1 << 20
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+__all__ = ["ArtifactStore", "LocalArtifacts", "S3Artifacts", "open_store", "open_settings_store", "sha256_file",
+           "SHA256", "StorageURLError"]
 
 
-class ArtifactStore(Protocol):
-    def put_file(self, path: Path) -> tuple[str, int]: ...
-    def put_bytes(self, data: bytes) -> tuple[str, int]: ...
-    def path(self, sha256: str) -> Path | None: ...
-    def delete(self, sha256: str) -> None: ...
+class StorageURLError(ValueError):
+    """The storage URL is not one this server can use."""
 
 
-class LocalArtifacts:
-    """Content-addressed files under ``root``."""
+def open_store(url: str, default_root: Path, cache_dir: Path) -> ArtifactStore:
+    """The store at ``url``: empty -> the folder ``default_root``; ``file:///PATH`` -> that folder (a shared
+    mount); ``s3://BUCKET[/PREFIX]`` -> an object store (downloads cached in ``cache_dir``)."""
+    if not url:
+        return LocalArtifacts(default_root)
+    parts = urlsplit(url)
+    if parts.scheme == "file":
+        if parts.netloc not in ("", "localhost") or not parts.path.startswith("/"):
+            raise StorageURLError(f"a file storage URL is file:///ABSOLUTE/PATH, not '{url}'")
+        return LocalArtifacts(Path(unquote(parts.path)))
+    if parts.scheme == "s3":
+        from server.storage.s3 import S3Artifacts
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        return S3Artifacts(parts.netloc, unquote(parts.path), cache_dir)
+    raise StorageURLError(f"the storage URL must be file:///PATH or s3://BUCKET[/PREFIX], not '{url[:80]}'")
 
-    def _final(self, sha256: str) -> Path:
-        if not SHA256.fullmatch(sha256):
-            raise ValueError(f"'{sha256[:80]}' is not a sha256 hex digest")
-        return self.root / sha256[:2] / sha256
 
-    def _commit(self, tmp: Path, sha256: str) -> None:
-        final = self._final(sha256)
-        final.parent.mkdir(exist_ok=True)
-        if final.exists():
-            tmp.unlink()
-        else:
-            os.replace(tmp, final)
+def __getattr__(name: str):
+    if name == "S3Artifacts":  # boto3 is imported only when an object store is used
+        from server.storage.s3 import S3Artifacts
 
-    def put_bytes(self, data: bytes) -> tuple[str, int]:
-        sha = hashlib.sha256(data).hexdigest()
-        if self._final(sha).exists():
-            return sha, len(data)
-        fd, name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        self._commit(Path(name), sha)
-        return sha, len(data)
+        return S3Artifacts
+    raise AttributeError(name)
 
-    def put_file(self, path: Path) -> tuple[str, int]:
-        digest = hashlib.sha256()
-        size = 0
-        fd, name = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-                while chunk := src.read(_CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
-        sha = digest.hexdigest()
-        self._commit(Path(name), sha)
-        return sha, size
 
-    def path(self, sha256: str) -> Path | None:
-        try:
-            final = self._final(sha256)
-        except ValueError:
-            return None
-        return final if final.is_file() else None
-
-    def delete(self, sha256: str) -> None:
-        self._final(sha256).unlink(missing_ok=True)
+def open_settings_store(settings) -> ArtifactStore:
+    """The store a server or worker with these :class:`~server.settings.ServerSettings` uses."""
+    return open_store(settings.storage_url, settings.artifacts_dir, settings.artifact_cache_dir)

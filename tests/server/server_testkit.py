@@ -5,7 +5,8 @@ The fake pipeline writes the files the real one writes (named as in the real
 the drape or the renderer; the e2e test runs the real thing. Worker processes
 load it through ``GARMENT3D_RUNNER=server_testkit:fake_run_sample`` with this
 folder on ``PYTHONPATH``; ``GARMENT3D_TEST_STAGE_S`` makes each stage take that
-long and ``GARMENT3D_TEST_RUN_LOG`` records each run's start and end.
+long (``GARMENT3D_TEST_STANDARD_FACTOR`` times that for quality "standard": a
+test's slow job) and ``GARMENT3D_TEST_RUN_LOG`` records each run's start and end.
 """
 
 from __future__ import annotations
@@ -59,11 +60,13 @@ def _log(event: str, out_dir: Path) -> None:
     path = os.environ.get("GARMENT3D_TEST_RUN_LOG")
     if path:
         with open(path, "a", encoding="utf-8") as log:
-            log.write(f"{event} {out_dir.name.split('-')[0]} {os.getpid()}\n")
+            log.write(f"{event} {out_dir.name.split('-')[0]} {os.getpid()} {time.time():.3f}\n")
 
 
 def fake_run_sample(request: SampleRequest, out_dir: Path, progress: Callable[[str, float], None]) -> None:
     stage_s = float(os.environ.get("GARMENT3D_TEST_STAGE_S", "0"))
+    if request.quality == "standard":
+        stage_s *= float(os.environ.get("GARMENT3D_TEST_STANDARD_FACTOR", "1"))
     _log("start", out_dir)
     for stage in STAGES:
         progress(stage, 0.0)

@@ -116,3 +116,25 @@ def test_completion_records_the_files(queue):
     sha = "a" * 64
     assert queue.complete(job.id, "w", {"files": {}}, {"frame_000.png": (sha, 10), "copy.png": (sha, 10)})
     assert queue.file_sha(job.id, "frame_000.png") == sha and queue.file_sha(job.id, "nope") is None
+
+
+def test_claim_job_takes_a_queued_job_once(queue):
+    job, _ = queue.submit("h", REQUEST)
+    claimed, outcome = queue.claim_job(job.id, "w1", stale_after_s=30)
+    assert outcome == "claimed" and claimed.owner == "w1" and claimed.attempts == 1
+    assert queue.claim_job(job.id, "w2", stale_after_s=30)[1] == "running"  # a second delivery runs nothing
+    assert queue.claim_job("0" * 32, "w2", stale_after_s=30) == (None, "missing")
+    queue.complete(job.id, "w1", {"files": {}}, {})
+    assert queue.claim_job(job.id, "w2", stale_after_s=30)[1] == "finished"
+
+
+def test_claim_job_takes_over_from_a_silent_or_dead_worker_within_the_attempts(queue):
+    job, _ = queue.submit("h", REQUEST)
+    queue.claim_job(job.id, "w1", stale_after_s=30)
+    assert queue.claim_job(job.id, "w2", stale_after_s=30, dead_owner="someone-else")[1] == "running"
+    taken, outcome = queue.claim_job(job.id, "w2", stale_after_s=30, dead_owner="w1")  # w1 is known dead
+    assert outcome == "claimed" and taken.owner == "w2" and taken.attempts == 2
+    assert not queue.complete(job.id, "w1", {}, {})  # the dead worker's late word changes nothing
+    time.sleep(0.3)
+    failed, outcome = queue.claim_job(job.id, "w3", stale_after_s=0.2)  # silent, and both attempts used
+    assert outcome == "gave_up" and failed.status == "failed" and "stopped 2 times" in failed.error

@@ -32,7 +32,9 @@ def test_fabrics_are_listed_without_file_paths(client):
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "workers": "disabled", "queued": 0, "running": 0}
+    assert response.json() == {"status": "ok", "workers": "disabled", "queued": 0, "running": 0,
+                               "backend": "embedded", "storage": "local", "fleet": [], "queue_depth": {"jobs": 0},
+                               "checked_at": None}
     ready = client.get("/readyz")
     assert ready.status_code == 200 and ready.json() == {"status": "ready", "database": "sqlite"}
 
