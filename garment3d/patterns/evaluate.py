@@ -288,6 +288,13 @@ def _fastener_rows(spec: FastenerDefinition, panel: Panel, names: Mapping[str, f
     end = evaluate_formula(spec.end, local, points, f"{where}, end")
     inset = evaluate_formula(spec.inset, local, points, f"{where}, inset")
     offset = np.array([evaluate_formula(f, local, points, f"{where}, offset") for f in spec.offset])
+    direction = None
+    if spec.inset_direction:
+        direction = np.array([evaluate_formula(f, local, points, f"{where}, inset_direction")
+                              for f in spec.inset_direction])
+        if np.linalg.norm(direction) < 1e-9:
+            raise InvalidPatternError(f"{where}: inset_direction must not be (0, 0)")
+        direction = direction / np.linalg.norm(direction)
     if not 0.0 <= start <= end <= length:
         raise InvalidPatternError(
             f"{where}: start {start:g} cm and end {end:g} cm must lie along edge '{spec.along}' "
@@ -298,7 +305,8 @@ def _fastener_rows(spec: FastenerDefinition, panel: Panel, names: Mapping[str, f
     rows = []
     for d in distances:
         point, normal = _point_along(along, float(d))
-        rows.append((point + inset * normal, point + inset * normal + offset, -normal))
+        step = normal if direction is None else direction
+        rows.append((point + inset * step, point + inset * step + offset, -normal))
     return rows
 
 
