@@ -64,7 +64,7 @@ def test_fasteners_survive_an_export_and_import(tmp_path, fastened, name, fmt):
 def test_a_blouse_front_is_marked_with_buttonholes_and_its_under_front_with_buttons(fastened):
     pieces = {p.name: p for p in cut_pieces(fastened["blouse"])}
     right, left = pieces["front_right"], pieces["front_left"]
-    assert [m.side for m in right.fastener_marks] == ["a"] * 7 and [m.side for m in left.fastener_marks] == ["b"] * 7
+    assert [m.side for m in right.fastener_marks] == ["a"] * 8 and [m.side for m in left.fastener_marks] == ["b"] * 8
     for mark in right.fastener_marks:
         outer, inner = mark.buttonhole
         # horizontal, from 3 mm past centre front towards the front edge, inwards the button's width + 3 mm
@@ -83,7 +83,7 @@ def test_the_pdf_draws_the_marks(tmp_path, fastened):
     data = write_pdf(fastened["blouse"], tmp_path / "b.pdf").read_bytes()
     streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S)
     pages = b"".join(zlib.decompress(s) for s in streams if s[:1] == b"x")
-    assert pages.count(b"button a) Tj") == 7 and pages.count(b"button b) Tj") == 7
+    assert pages.count(b"button a) Tj") == 8 and pages.count(b"button b) Tj") == 8
 
 
 @pytest.mark.parametrize("fmt", ["aama", "svg"])
@@ -145,6 +145,6 @@ def test_a_fastener_whose_other_side_is_missing_is_named(tmp_path, fastened):
     cut = re.sub(r'<circle class="fastener" data-fastener="waistband_button\[0\]"[^>]*data-side="b"[^>]*/>', "", text)
     assert cut != text
     (tmp_path / "cut.svg").write_text(cut)
-    with pytest.raises(Garment3DError, match=r"fastener 'waistband_button\[0\]' is marked on piece 'waistband' but "
+    with pytest.raises(Garment3DError, match=r"fastener 'waistband_button\[0\]' is marked on piece 'waistband_tab' but "
                                              r"its 'b' side is on no piece"):
         read_svg(tmp_path / "cut.svg").to_pattern(SIZE.label)
