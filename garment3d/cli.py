@@ -289,6 +289,7 @@ def _import(args: argparse.Namespace) -> int:
         where = panel.placement
         place = f"{where.region}{' ' + where.side if where.side else ''} at {where.azimuth_deg:.0f} deg"
         print(f"  {panel.name} (cut {panel.cut_count}; {place}): {edges} cm")
+    _print_fasteners(pattern)
     if loaded.kind in ("dxf", "svg") and args.sidecar is None:
         print("seams suggested by matching edge lengths (check them; write the real ones in a sidecar):")
         for s in suggest_seams(pattern):
@@ -304,6 +305,16 @@ def _import(args: argparse.Namespace) -> int:
             raise InvalidRequestError(f"--out '{args.out.name}': name the file .svg or .dxf")
         print(f"size {pattern.size_label or '(one size)'} written to {args.out}")
     return 0
+
+
+def _print_fasteners(pattern) -> None:
+    """One line per fastener declaration (names ``NAME[i]``): count, kind and the two pieces."""
+    rows: dict[tuple[str, str, str, str], int] = {}
+    for f in pattern.fasteners:
+        key = (f.name.split("[")[0], f.kind, f.a, f.b)
+        rows[key] = rows.get(key, 0) + 1
+    for (name, kind, a, b), count in rows.items():
+        print(f"  fasteners {name}: {count} {kind}{'s' if count > 1 else ''}, {a} over {b}")
 
 
 def _imported_pattern(loaded, size: str | None):

@@ -218,6 +218,8 @@ class Fastener:
     ``a_point`` / ``b_point`` : (2,) float64 cm in that panel's pattern frame (a panel cut on fold: the
     whole piece, the drawn half keeping its coordinates). ``size_cm`` is the visible trim's diameter
     (a frog: the knot's length along the opening). ``name`` is the declaration's name and index.
+    ``opening`` : (2,) float64 unit vector in ``a``'s frame from ``a_point`` towards the edge the fastener
+    row runs along (a buttonhole is cut along it), or None where no edge says (explicit points).
     """
 
     kind: str
@@ -227,6 +229,7 @@ class Fastener:
     b_point: np.ndarray
     size_cm: float = 1.2
     name: str = ""
+    opening: np.ndarray | None = None
 
 
 FIT_LINE_NAMES = ("bust", "waist", "hip")  # the lines a pattern may mark for the fit figures

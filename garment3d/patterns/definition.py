@@ -119,8 +119,8 @@ class FastenerDefinition:
     """One ``[[fasteners]]`` entry: fastenings of one kind between outer panel ``a`` and panel ``b`` under it.
 
     Either a row along edge ``along`` of ``a`` (``count`` fasteners evenly spaced from ``start`` to ``end``
-    cm along the edge, ``inset`` cm into the piece, each matched at the same coordinates plus ``offset``
-    in ``b``'s frame) or explicit ``points`` ((a x, a y, b x, b y) formulas). All numbers are formulas.
+    cm along the edge, ``inset`` cm into the piece (square to the edge, or along ``inset_direction``), each
+    matched at the same coordinates plus ``offset`` in ``b``'s frame) or explicit ``points`` ((a x, a y, b x, b y) formulas). All numbers are formulas.
     """
 
     name: str
@@ -134,6 +134,7 @@ class FastenerDefinition:
     end: str = "edge_length"
     inset: str = "1"
     offset: tuple[str, str] = ("0", "0")
+    inset_direction: tuple[str, ...] = ()  # (x, y) formulas: inset along this direction, not square to the edge
     points: tuple[tuple[str, str, str, str], ...] = ()
 
 
@@ -543,10 +544,12 @@ def _fastener(table: Any, panels: dict[str, PanelDefinition], where: str) -> Fas
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_FASTENERS:
         raise _fail(at, f"'count' must be an integer from 1 to {MAX_FASTENERS}")
     offset = _formula_pair(table["offset"], f"{at}, offset") if "offset" in table else ("0", "0")
+    direction = (_formula_pair(table["inset_direction"], f"{at}, inset_direction")
+                 if "inset_direction" in table else ())
     return FastenerDefinition(
         name=name, kind=kind, a=a, b=b, size=size, along=along, count=count,
         start=_formula(table, "start", at, "0"), end=_formula(table, "end", at, "edge_length"),
-        inset=_formula(table, "inset", at, "1"), offset=offset,
+        inset=_formula(table, "inset", at, "1"), offset=offset, inset_direction=direction,
     )
 
 

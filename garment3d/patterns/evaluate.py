@@ -270,14 +270,16 @@ def _point_along(points: np.ndarray, distance: float) -> tuple[np.ndarray, np.nd
 
 
 def _fastener_rows(spec: FastenerDefinition, panel: Panel, names: Mapping[str, float],
-                   points: Mapping[str, Point], where: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    """(a point, b point) cm per fastener of one declaration."""
+                   points: Mapping[str, Point], where: str) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]]:
+    """(a point, b point, unit vector from the a point to the row's edge or None) cm per fastener of one
+    declaration."""
     if spec.points:
         return [
             (np.array([evaluate_formula(ax, names, points, f"{where}, point {i + 1}, a x"),
                        evaluate_formula(ay, names, points, f"{where}, point {i + 1}, a y")]),
              np.array([evaluate_formula(bx, names, points, f"{where}, point {i + 1}, b x"),
-                       evaluate_formula(by, names, points, f"{where}, point {i + 1}, b y")]))
+                       evaluate_formula(by, names, points, f"{where}, point {i + 1}, b y")]),
+             None)
             for i, (ax, ay, bx, by) in enumerate(spec.points)
         ]
     length = edge_length_cm(panel, spec.along)
@@ -286,6 +288,13 @@ def _fastener_rows(spec: FastenerDefinition, panel: Panel, names: Mapping[str, f
     end = evaluate_formula(spec.end, local, points, f"{where}, end")
     inset = evaluate_formula(spec.inset, local, points, f"{where}, inset")
     offset = np.array([evaluate_formula(f, local, points, f"{where}, offset") for f in spec.offset])
+    direction = None
+    if spec.inset_direction:
+        direction = np.array([evaluate_formula(f, local, points, f"{where}, inset_direction")
+                              for f in spec.inset_direction])
+        if np.linalg.norm(direction) < 1e-9:
+            raise InvalidPatternError(f"{where}: inset_direction must not be (0, 0)")
+        direction = direction / np.linalg.norm(direction)
     if not 0.0 <= start <= end <= length:
         raise InvalidPatternError(
             f"{where}: start {start:g} cm and end {end:g} cm must lie along edge '{spec.along}' "
@@ -296,7 +305,8 @@ def _fastener_rows(spec: FastenerDefinition, panel: Panel, names: Mapping[str, f
     rows = []
     for d in distances:
         point, normal = _point_along(along, float(d))
-        rows.append((point + inset * normal, point + inset * normal + offset))
+        step = normal if direction is None else direction
+        rows.append((point + inset * step, point + inset * step + offset, -normal))
     return rows
 
 
@@ -319,12 +329,12 @@ def _fasteners(definition: PatternDefinition, pattern: Pattern, names: Mapping[s
         if not 0.0 < size <= MAX_FASTENER_SIZE_CM:
             raise InvalidPatternError(f"{where}: size {size:g} cm is outside (0, {MAX_FASTENER_SIZE_CM:g}] cm")
         panel_a, panel_b = pattern.panel(spec.a), pattern.panel(spec.b)
-        for i, (pa, pb) in enumerate(_fastener_rows(spec, panel_a, names, points, where)):
+        for i, (pa, pb, opening) in enumerate(_fastener_rows(spec, panel_a, names, points, where)):
             at = f"{where}, fastener {i + 1}"
             _check_inside(panel_a, pa, at, f"'a' ({spec.a})")
             _check_inside(panel_b, pb, at, f"'b' ({spec.b})")
             result.append(Fastener(kind=spec.kind, a=spec.a, a_point=pa, b=spec.b, b_point=pb, size_cm=size,
-                                   name=f"{spec.name}[{i}]"))
+                                   name=f"{spec.name}[{i}]", opening=opening))
     return tuple(result)
 
 

@@ -8,7 +8,9 @@ The ``[fit]`` table of a definition (patterns/FORMAT.md, *Fit*)::
     hip = { at = { front = "f_h.y", back = "b_h.y" }, below = 0.0 }
 
 Each line lists the panels that together go once round the body at that line (a qipao's big front and
-back, not its underlap; no sleeves), with the line's pattern y on each as a formula. Parsing checks the
+back, not its underlap; no sleeves), with the line's pattern y on each as a formula; where two listed
+pieces lap over each other (a button front's two extensions) ``overlap`` says by how much, so that the
+shared cloth is counted once. Parsing checks the
 names; evaluation (per size) turns the formulas into numbers and measures the pattern's girth along
 each line on the whole, unfolded pieces.
 """
@@ -37,6 +39,7 @@ class FitLineDefinition:
     name: str
     panels: tuple[tuple[str, str], ...]  # (panel, formula: the line's pattern y on it, cm)
     below: str = "0"  # formula: cm the line is meant to sit below the body's landmark
+    overlap: str = "0"  # formula: cm two listed pieces share where an opening laps (counted once)
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,9 @@ def _line(name: str, raw: Any, panel_names: set[str], where: str) -> FitLineDefi
         panels.append((panel, str(formula)))
     below = raw.get("below", 0.0)
     check_formula(below, f"{at}, below")
-    return FitLineDefinition(name=name, panels=tuple(panels), below=str(below))
+    overlap = raw.get("overlap", 0.0)
+    check_formula(overlap, f"{at}, overlap")
+    return FitLineDefinition(name=name, panels=tuple(panels), below=str(below), overlap=str(overlap))
 
 
 def parse_fit(data: Mapping[str, Any], panel_names: set[str], where: str) -> FitDefinition:
@@ -110,6 +115,11 @@ def evaluate_fit(fit: FitDefinition, panels: tuple[Panel, ...], names: Mapping[s
                 raise _fail(at, f"y = {y:.1f} cm misses panel '{panel_name}' (it spans y {low:.1f} to {high:.1f} cm)")
             placed.append((panel_name, float(y)))
             girth += width
+        overlap = evaluate_formula(line.overlap, names, points, f"{at}, overlap")
+        if not 0.0 <= overlap < girth:
+            raise _fail(at, f"overlap = {overlap:.1f} cm must be at least 0 and less than the pieces' "
+                            f"{girth:.1f} cm along the line")
+        girth -= overlap
         below = evaluate_formula(line.below, names, points, f"{at}, below")
         if abs(below) > MAX_BELOW_CM:
             raise _fail(at, f"below = {below:.1f} cm: a line must sit within {MAX_BELOW_CM:g} cm of its landmark")

@@ -73,3 +73,13 @@ def test_bad_files_exit_2_with_a_message_naming_the_problem(tmp_path, capsys, na
 def test_a_missing_file_is_named(tmp_path, capsys):
     code, _, err = _run(capsys, tmp_path / "nowhere.json")
     assert code == 2 and "cannot read pattern file" in err and "nowhere.json" in err
+
+
+def test_an_exported_dxf_comes_back_with_its_buttons(tmp_path, capsys):
+    dxf, svg = tmp_path / "blouse.dxf", tmp_path / "again.svg"
+    assert main(["pattern", "export", "blouse", "--out", str(dxf)]) == 0
+    capsys.readouterr()
+    code, out, _ = _run(capsys, dxf, "--out", svg)
+    assert code == 0 and "fasteners buttons: 8 buttons, front_right over front_left" in out
+    marks = [m for p in read_svg(svg).pieces for m in p.fastener_marks]
+    assert sorted((m.side, m.kind) for m in marks) == [("a", "button")] * 8 + [("b", "button")] * 8

@@ -33,16 +33,22 @@ KNOWN_FAILURES = {
     ("jiaoling_top", "170/92A"): "2 crossing pairs where the sleeve cap folds through the front at the armhole "
                                  "seam come back after every untangling, so untangling ends the drape (the old "
                                  "test allowed them); band_left stretched 13.5 % at the 99th percentile",
-    ("qipao", "155/80A"): "the underlap hangs stretched 24 % warp at the 99th percentile (the solver's sag "
-                          "error on a panel held only at its seams; tethers are off) and " + THIGHS,
-    ("qipao", "160/84A"): "the underlap stretched 17 % at the 99th percentile; " + THIGHS,
-    ("qipao", "170/92A"): "the underlap stretched 10.6 % at the 99th percentile; " + THIGHS,
+    ("qipao", "155/80A"): "33 crossing pairs that come back after every untangling; underlap_side stretched 18.4 % "
+                          "and compressed 14.5 % at the 99th percentile; a side fastener 4.6 mm open (limit "
+                          "3 mm); seam gap 5.1 mm; waist line 1.6 cm high (closures branch, 2 cm poplin)",
+    ("qipao", "160/84A"): "15 crossing pairs that come back after every untangling; underlap_side stretched 15.4 % "
+                          "at the 99th percentile; a fastener 3.6 mm open; waist line 1.6 cm high",
+    ("qipao", "170/92A"): "sleeve_right stretched 24 % at the 99th percentile; seam gap 7.0 mm; waist line 2.6 cm "
+                          "high; " + THIGHS,
     **{("t_shirt", label): NECKBAND for label in SIZES[:2]},  # at 170/92A it passes
     ("pencil_skirt", "170/92A"): "side seams need a 6.7 mm correction (limit 5 mm), 10.4 % stretch at p99: "
                                  + THIGHS,
-    ("trousers", "155/80A"): "a panel stretched 13.0 % at the 99th percentile: " + THIGHS,
-    ("trousers", "170/92A"): "a panel stretched 15.0 % at the 99th percentile: " + THIGHS,
-    ("trousers", "160/84A"): "a panel stretched 10.6 % at the 99th percentile: " + THIGHS,
+    # the waistband's lower edge is stretched round the body below the waist; its buttoned tab adds about a
+    # point at the front corners (main, before the tab: 13.0 %, 10.5 %, 15.0 %)
+    ("trousers", "155/80A"): "the waistband stretched 13.7 % at the 99th percentile: " + THIGHS,
+    ("trousers", "160/84A"): "the waistband stretched 11.8 % at the 99th percentile: " + THIGHS,
+    ("trousers", "170/92A"): "the waistband stretched 16.0 % at the 99th percentile and a seam gap of 5.1 mm: "
+                             + THIGHS,
     ("shift_dress", "170/92A"): "its waist line sits 3.0 cm above the body's natural waist (fit gate, limit "
                                 "1.5 cm): bodices hang from the body's side neck point (frames.neck_y), which "
                                 "sits 1.6 cm above the cervicale at 170/92A but 0.1 cm at 160/84A, while the "

@@ -93,6 +93,16 @@ def test_a_row_is_evenly_spaced_along_its_edge_and_inset_into_the_piece():
     np.testing.assert_allclose(hook.b_point, [19.0, -1.5])
 
 
+def test_a_row_inset_along_a_direction_and_its_buttonholes_face_the_edge():
+    data = table()
+    data["fasteners"][0]["inset_direction"] = ["-1", "-1"]  # down and in, not square to the edge
+    pattern = evaluate(parse_definition(data, "wrap.toml"), M)
+    first = pattern.fasteners[0]
+    np.testing.assert_allclose(first.a_point, [20.0 - 2.5 / np.sqrt(2), -25.0 - 2.5 / np.sqrt(2)])
+    np.testing.assert_allclose(first.opening, [1.0, 0.0])  # square to the edge, towards it
+    assert pattern.fasteners[-1].opening is None  # explicit points name no edge
+
+
 def test_a_row_follows_the_size_and_parameters():
     wide = evaluate(parse_definition(table(), "wrap.toml"), M, {"overlap": 8.0})
     assert wide.fasteners[0].a_point[0] == pytest.approx(16.0)
@@ -127,6 +137,8 @@ def test_explicit_points_outside_are_named():
     (dict(size="-1"), r"fastener 1 'buttons': size -1 cm is outside"),
     (dict(points=[{"a": ["1", "2"], "b": ["1", "2"]}]), r"give either a row .* or explicit 'points'"),
     (dict(offset=["1"]), r"offset: must be a list of two formulas"),
+    (dict(inset_direction=["1"]), r"inset_direction: must be a list of two formulas"),
+    (dict(inset_direction=["0", "overlap - overlap"]), r"fastener 1 'buttons'.*inset_direction must not be \(0, 0\)"),
 ])
 def test_bad_declarations_name_the_fastener_and_field(change, match):
     data = table()

@@ -84,3 +84,21 @@ def test_a_line_that_misses_a_piece_names_the_line_the_piece_and_its_span():
     table["fit"]["hip"]["at"]["back"] = "-hip_depth"
     with pytest.raises(InvalidPatternError, match="fit line 'waist'.*within 30 cm of its landmark"):
         evaluate(parse_definition(table, "test"), M)
+
+
+def test_an_overlap_between_two_listed_pieces_counts_once():
+    """The blouse's two fronts lap by twice the button extension at centre front: listed with the back,
+    the pieces' widths less that overlap are the garment's girth."""
+    v = _values("blouse")
+    blouse = evaluate(get_definition("blouse"), M)
+    bust = next(line for line in blouse.fit_lines if line.name == "bust")
+    assert {panel for panel, _ in bust.panels} == {"front_right", "front_left", "back"}
+    fronts_and_back = bust.pattern_girth_cm + 2 * v["button_extension"]
+    table = _table("blouse")
+    table["fit"]["bust"].pop("overlap")
+    whole = next(line for line in evaluate(parse_definition(table, "test"), M).fit_lines if line.name == "bust")
+    assert whole.pattern_girth_cm == pytest.approx(fronts_and_back)
+    for bad in ("-1", "200"):
+        table["fit"]["bust"]["overlap"] = bad
+        with pytest.raises(InvalidPatternError, match=r"fit line 'bust'.*overlap = .* must be at least 0 and less"):
+            evaluate(parse_definition(table, "test"), M)

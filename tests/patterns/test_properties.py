@@ -65,20 +65,6 @@ KNOWN_GARMENT_BUGS: dict[str, KnownBug] = {
         "e.g. a shallow crossing (cross_depth at its minimum 8) placed low (cross_below_underarm 15)",
         "160/84A", {"cross_depth": 8.0, "cross_below_underarm": 15.0},
     ),
-    # about 4 % of random in-range bodies and parameters, none of the standard sizes: bodies whose bust is
-    # far over their hip (or the reverse) slant the side seam so much that the side opening's strip is
-    # narrower across than half the underlap width, and a press stud drafted along it falls outside it
-    "qipao": KnownBug(
-        "a press stud of the side opening (side_studs, inset underlap_width / 2 along the front's side edge) "
-        "falls a few mm outside the underlap's side strip where a steep side seam makes the strip narrow",
-        "custom",
-        {"length": 63.5, "bust_ease": 7.8, "waist_ease": 3.0, "hip_ease": 3.0, "hip_depth": 17.0,
-         "hem_taper": 3.5, "slit_height": 34.9, "side_opening_below_hip": 9.7, "bust_dart": 3.4,
-         "armhole_drop": 1.3, "neck_ease": 2.4, "collar_height": 4.1, "collar_rise": 1.9,
-         "collar_corner": 2.1, "underlap_width": 5.8, "sleeve_length": 28.0, "bicep_ease": 7.4,
-         "cap_ease": 1.3, "cuff": 22.8},
-        body=Measurements(152.2, 126.2, 73.3, 101.8, "male"),
-    ),
 }
 
 settings.register_profile(

@@ -11,6 +11,10 @@ What real writers do and how it is read (see shared/notes/formats.md):
   (the piece is cut on fold there: read as ``fold_line``), 7 grain line,
   8 internal lines, 11 internal cutouts, 13 drill holes; ASTM 84/87 copies are
   used only when layer 1/14 are missing;
+- fasteners: a drill hole with a ``Fastener: NAME KIND a|b SIZE cm`` TEXT beside it
+  is one side of a fastener (``fastener_marks``), a button's buttonhole the layer-8
+  line through it; they become ``ImportedPiece.fastener_marks`` (not drill holes or
+  internal lines) and are paired into fasteners by ``ImportedPattern.to_pattern``;
 - metadata is TEXT: ``Piece Name:``, ``Size:``, ``Quantity:``, ``Units:``
   (``METRIC`` = mm, ``ENGLISH`` = inch), ``Sample Size:``; a bare text on the
   annotation layer 15 names the piece (Valentina ASTM), else the block name does;
@@ -39,6 +43,13 @@ import numpy as np
 import shapely
 
 from garment3d.errors import ImportFormatError
+from garment3d.patterns.formats.fastener_marks import (
+    BUTTONHOLE_EASE_CM,
+    MARK_MATCH_CM,
+    FastenerMark,
+    opening_from_line,
+    parse_mark_text,
+)
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece, ccw_loop
 from garment3d.patterns.formats.limits import (
     CLOSE_GAP_CM,
@@ -366,6 +377,7 @@ class _Shapes:
     open_boundary: list[np.ndarray]
     folds: list[np.ndarray] = field(default_factory=list)
     sew_from_layer_8: bool = False
+    marks: list[FastenerMark] = field(default_factory=list)
 
 
 def _shapes(group: _Group, scale: float, budget: _Budget) -> _Shapes:
@@ -404,7 +416,37 @@ def _shapes(group: _Group, scale: float, budget: _Budget) -> _Shapes:
     )
     if not shapes.sews:
         _sew_from_internal(shapes)
+    _fastener_marks(group, shapes, scale)
     return shapes
+
+
+MARK_REACH_CM = 1.0  # a fastener's words are written within this distance of its drill hole
+
+
+def _fastener_marks(group: _Group, shapes: _Shapes, scale: float) -> None:
+    """Drill holes named by a ``Fastener:`` text become fastener marks (with their buttonhole lines)."""
+    for _, text, insert in group.texts:
+        parsed = parse_mark_text(text)
+        if parsed is None or not shapes.drills:
+            continue
+        name, kind, side, size, mirrored = parsed
+        at = insert * scale
+        distances = [float(np.linalg.norm(d - at)) for d in shapes.drills]
+        nearest = int(np.argmin(distances))
+        if distances[nearest] > MARK_REACH_CM:
+            continue
+        point = shapes.drills.pop(nearest)
+        opening = None
+        if kind == "button" and side == "a":
+            for i, line in enumerate(shapes.internals):
+                length = float(np.linalg.norm(line[-1] - line[0]))
+                if len(line) == 2 and abs(length - size - BUTTONHOLE_EASE_CM) <= MARK_MATCH_CM:
+                    opening = opening_from_line(point, line)
+                    if opening is not None:
+                        shapes.internals.pop(i)
+                        break
+        shapes.marks.append(FastenerMark(name=name, kind=kind, side=side, point=point, size_cm=size,
+                                         opening=opening, mirrored=mirrored))
 
 
 def _line_gap(a: np.ndarray, b: np.ndarray) -> float:
@@ -493,7 +535,7 @@ def _build_pieces(group: _Group, shapes: _Shapes, default_size: str, label: str)
     for sew in shapes.sews:
         sews[_nearest(loops, sew.mean(axis=0))].append(sew)
     per_loop: list[dict[str, list]] = [
-        {"notches": [], "grains": [], "internal": [], "drills": [], "folds": []} for _ in loops
+        {"notches": [], "grains": [], "internal": [], "drills": [], "folds": [], "marks": []} for _ in loops
     ]
     for key, items, anchor in (
         ("notches", shapes.notches, lambda n: n[0]),
@@ -501,6 +543,7 @@ def _build_pieces(group: _Group, shapes: _Shapes, default_size: str, label: str)
         ("internal", shapes.internals, lambda line: line.mean(axis=0)),
         ("drills", shapes.drills, lambda p: p),
         ("folds", shapes.folds, lambda f: f.mean(axis=0)),
+        ("marks", shapes.marks, lambda m: m.point),
     ):
         for item in items:
             per_loop[_nearest(loops, anchor(item))][key].append(item)
@@ -526,6 +569,7 @@ def _build_pieces(group: _Group, shapes: _Shapes, default_size: str, label: str)
                 drill_holes=np.asarray(per_loop[i]["drills"], dtype=np.float64).reshape(-1, 2),
                 source=group.label,
                 fold_line=per_loop[i]["folds"][0] if per_loop[i]["folds"] else None,
+                fastener_marks=tuple(per_loop[i]["marks"]),
             )
         )
     return pieces

@@ -9,8 +9,10 @@ nest stacked at the same place, pieces side by side). Layers:
 6     mirror line of a piece cut on fold (LINE along the fold, on the
       boundary; the boundary is half the piece) and its "CUT ON FOLD" TEXT
 7     grain line (LINE, tail to head)
-8     internal lines (dart legs)
-13    drill holes (POINT)
+8     internal lines (dart legs, buttonholes)
+13    drill holes (POINT): dart tips, and each fastener's point (button,
+      buttonhole, stud, frog, hook, tie), a ``Fastener: ...`` TEXT next to it
+      (``fastener_marks``) saying which fastener and which side
 14    sew line (closed POLYLINE)
 15    annotation (ASTM: the piece name)
 84/87 ASTM only: copies of the boundary / sew line (validation curves)
@@ -31,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from garment3d.errors import InvalidRequestError, RenderError
+from garment3d.patterns.formats.fastener_marks import mark_text
 from garment3d.patterns.formats.pieces import CutPiece, SeamAllowance
 from garment3d.patterns.formats.svg_export import FOLD_LABEL, collect_pieces, fold_label_at
 from garment3d.types import Pattern
@@ -39,6 +42,8 @@ __all__ = ["write_dxf", "pieces_to_dxf", "block_name"]
 
 VARIANTS = ("aama", "astm")
 TEXT_HEIGHT_MM = 5.0
+MARK_TEXT_HEIGHT_MM = 2.5
+MARK_TEXT_OFFSET_MM = 3.0  # a fastener's words start this far right of and above its drill hole
 GAP_MM = 50.0
 _BLOCK_UNSAFE = re.compile(r"[^A-Za-z0-9_\-]")
 
@@ -75,6 +80,15 @@ def _fill_block(block, piece: CutPiece, variant: str) -> None:
         block.add_polyline2d(_mm(line), close=False, dxfattribs={"layer": "8"})
     for point in _mm(piece.drill_holes):
         block.add_point(point, dxfattribs={"layer": "13"})
+    for mark in piece.fastener_marks:
+        (x, y), = _mm([mark.point])
+        block.add_point((x, y), dxfattribs={"layer": "13"})
+        if mark.buttonhole is not None:
+            outer, inner = _mm(mark.buttonhole)
+            block.add_line(outer, inner, dxfattribs={"layer": "8"})
+        block.add_text(mark_text(mark), dxfattribs={
+            "layer": text_layer, "height": MARK_TEXT_HEIGHT_MM,
+            "insert": (x + MARK_TEXT_OFFSET_MM, y + MARK_TEXT_OFFSET_MM)})
     if piece.fold_line is not None:
         a, b = _mm(piece.fold_line)
         block.add_line(a, b, dxfattribs={"layer": "6"})

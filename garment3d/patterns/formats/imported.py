@@ -17,8 +17,9 @@ import shapely
 
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.fold import fold_neighbours, mirror_name, unfold, unfold_outline
+from garment3d.patterns.formats.fastener_marks import FastenerMark, fasteners_from_marks
 from garment3d.patterns.formats.limits import JOIN_TOLERANCE_CM
-from garment3d.types import Panel, PanelEdge, Pattern, Placement, Seam
+from garment3d.types import Fastener, Panel, PanelEdge, Pattern, Placement, Seam
 
 __all__ = ["ImportedPiece", "ImportedPattern", "split_at_corners", "ccw_loop"]
 
@@ -46,6 +47,8 @@ class ImportedPiece:
     fold_line      : (2, 2) float64 cm or None: the piece is cut on fold along this line
                      (DXF layer 6, the mirror line; SVG ``line.fold``); the lines above
                      are then half the piece.
+    fastener_marks : the fastener sides marked on the piece (``fastener_marks``), paired
+                     into fasteners across the pieces of a size by ``to_pattern``.
     """
 
     name: str
@@ -64,6 +67,7 @@ class ImportedPiece:
     mirrored_x: bool = False
     source: str = ""
     fold_line: np.ndarray | None = None
+    fastener_marks: tuple[FastenerMark, ...] = ()
 
     @property
     def outline(self) -> np.ndarray:
@@ -127,9 +131,11 @@ class ImportedPattern:
         size: str | None = None,
         placements: Mapping[str, Placement] | None = None,
         seams: tuple[Seam, ...] | None = None,
+        fasteners: tuple[Fastener, ...] = (),
     ) -> Pattern:
         """The pieces of one size as a :class:`Pattern` on their sew lines.
 
+        Its fasteners are those marked on the pieces (paired by name), then ``fasteners`` (a sidecar's).
         Pieces without named edges get edges ``e0, e1, ...`` split at corners.
         A piece missing from ``placements`` is placed at the waist, at the azimuth
         its 3D translation suggests (GarmentCode) or at 0 (front): a guess to check.
@@ -165,11 +171,18 @@ class ImportedPattern:
             raise InvalidPatternError(f"{self.name}: piece names repeat within one size: {sorted(names)}")
         chosen = self.seams if seams is None else seams
         _check_seams(self.name, chosen, panels)
+        marked = fasteners_from_marks(self.name, [(panel, piece.fastener_marks)
+                                                  for panel, piece in zip(panels, self.pieces_of_size(size))])
+        names = {f.name for f in marked}
+        clash = next((f.name for f in fasteners if f.name in names), None)
+        if clash is not None:
+            raise InvalidPatternError(f"{self.name}: fastener '{clash}' is marked in the file and given again")
         return Pattern(
             name=self.name,
             size_label=size if size is not None else (self.sizes[0] if self.sizes else ""),
             panels=tuple(panels),
             seams=tuple(chosen),
+            fasteners=marked + tuple(fasteners),
         )
 
 

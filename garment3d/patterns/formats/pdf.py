@@ -127,6 +127,7 @@ def _draw_sheet(pdf, sheet: Sheet, ox: float, oy: float) -> None:
         pdf.set_line_width(0.3)
         for x, y in placed.to_sheet(piece.drill_holes):
             pdf.ellipse(x + ox - 1.5, y + oy - 1.5, 3, 3)
+        _fastener_marks(pdf, placed, ox, oy)
         _grain_arrow(pdf, placed.to_sheet(piece.grain_line) + [ox, oy])
         if piece.fold_line is not None:
             _fold_mark(pdf, placed, ox, oy)
@@ -136,6 +137,28 @@ def _draw_sheet(pdf, sheet: Sheet, ox: float, oy: float) -> None:
         pdf.set_font("helvetica", size=16)
         pdf.text(lx, ly + 10, _latin1(f"{piece.pattern} | size {piece.size}"))
         pdf.text(lx, ly + 18, f"cut {piece.quantity}")
+
+
+def _fastener_marks(pdf, placed, ox: float, oy: float) -> None:
+    """Each fastener side: a circle the trim's size round a drill cross, a button's buttonhole as a bar, and
+    the fastener's name and side in small type (``fastener_marks``)."""
+    pdf.set_draw_color(107, 61, 18)
+    pdf.set_text_color(107, 61, 18)
+    pdf.set_font("helvetica", size=6)
+    for mark in placed.piece.fastener_marks:
+        (x, y), = placed.to_sheet(mark.point[None]) + [ox, oy]
+        radius = mark.size_cm * 5.0
+        pdf.set_line_width(0.3)
+        pdf.ellipse(x - radius, y - radius, 2 * radius, 2 * radius)
+        pdf.line(x - 1.5, y, x + 1.5, y)
+        pdf.line(x, y - 1.5, x, y + 1.5)
+        if mark.buttonhole is not None:
+            (x1, y1), (x2, y2) = placed.to_sheet(mark.buttonhole) + [ox, oy]
+            pdf.set_line_width(0.8)
+            pdf.line(x1, y1, x2, y2)
+        pdf.text(x + radius + 1.0, y - 1.0, _latin1(f"{mark.name} {mark.kind} {mark.side}"))
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
 
 
 def _fold_mark(pdf, placed, ox: float, oy: float) -> None:

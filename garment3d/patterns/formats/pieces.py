@@ -11,6 +11,8 @@ fabric-consumption estimate packs. Geometry stays in pattern space (cm, y up).
   panel, so the two notches meet when the seam is sewn; then the notches the
   panel declares (edge, distance from its start).
 - internal lines: dart legs, then the lines the panel declares.
+- fasteners: each side of a fastener on the piece is a mark (a drill hole, and a
+  button's buttonhole on its outer side; see ``fastener_marks``).
 - cut on fold: the piece stays half, with no allowance along the fold edge and
   the fold line (across the cut piece) kept in ``fold_line``; exports mark it
   "CUT ON FOLD". Areas and markers use :attr:`CutPiece.unfolded_cut_line`.
@@ -28,6 +30,7 @@ import shapely
 
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.formats.allowance import Run, offset_runs
+from garment3d.patterns.formats.fastener_marks import FastenerMark, fastener_marks
 from garment3d.patterns.formats.limits import (
     DEFAULT_SEAM_ALLOWANCE_CM,
     DRILL_INSET_CM,
@@ -56,6 +59,8 @@ class CutPiece:
     fold_line      : (2, 2) float64 cm or None: the piece is cut on fold along this
                      line (on the cut line, no allowance there); the lines above are
                      then half the piece, mirrored across it when the fabric is unfolded.
+    fastener_marks : each fastener side on the piece (drill hole, buttonhole), apart
+                     from ``drill_holes`` (the darts').
     """
 
     name: str
@@ -70,6 +75,7 @@ class CutPiece:
     drill_holes: np.ndarray
     label_at: np.ndarray
     fold_line: np.ndarray | None = None
+    fastener_marks: tuple[FastenerMark, ...] = ()
 
     @property
     def unfolded_cut_line(self) -> np.ndarray:
@@ -402,6 +408,7 @@ def cut_piece(
         drill_holes=np.asarray(drills, dtype=np.float64).reshape(-1, 2),
         label_at=label_at,
         fold_line=_fold_line(panel, cut_polygon),
+        fastener_marks=fastener_marks(pattern, panel),
     )
 
 

@@ -22,6 +22,17 @@ corners; ``garment3d pattern import FILE.dxf`` lists them with lengths)::
     size = "M"        # optional: which size of a graded file (default: the first)
     anchors = ["FRONTPANEL.e3"]  # optional: waist edges held at the body's waist while it settles
 
+    [[fasteners]]     # optional: fasteners the file does not mark itself (cm, each piece's own frame)
+    name = "buttons"  # optional
+    kind = "button"   # button | press_stud | frog | hook_eye | tie
+    size = 1.2        # optional, cm (default by kind)
+    a = "RIGHTFRONT"  # the outer piece (buttonhole); b the piece under it (button)
+    b = "LEFTFRONT"
+    points = [{ a = [0.0, -12.0], b = [0.0, -12.0] }, { a = [0.0, -20.0], b = [0.0, -20.0] }]
+
+A file written by garment3d marks its own fasteners (drill holes named by a
+``Fastener:`` text, ``fastener_marks``): they come back without a sidecar entry.
+
 A GarmentCode specification needs no pieces or seams (it has its own); its
 sidecar may give ``[body]`` alone.
 :func:`suggest_seams` proposes pairs to start from: edges of different pieces
@@ -31,15 +42,19 @@ The sidecar is data like a pattern definition: parsed, checked, never run.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from garment3d.errors import Garment3DError, ImportFormatError, InvalidPatternError
-from garment3d.patterns.definition import parse_body_placement, read_toml_text
+from garment3d.patterns.definition import DEFAULT_FASTENER_SIZE_CM, parse_body_placement, read_toml_text
 from garment3d.patterns.evaluate import edge_length_cm
+from garment3d.patterns.formats.fastener_marks import check_inside
 from garment3d.sizes import validate_measurements
-from garment3d.types import EdgeRef, Measurements, Pattern, Placement, Seam
+from garment3d.types import FASTENER_KINDS, EdgeRef, Fastener, Measurements, Pattern, Placement, Seam
 
 __all__ = ["Sidecar", "read_sidecar", "parse_sidecar", "suggest_seams", "SeamSuggestion", "apply_sidecar"]
 
@@ -56,6 +71,7 @@ class Sidecar:
     body: Measurements | None = None  # the body a fixed-size pattern was drafted for
     size: str | None = None  # which size of a graded file
     anchors: tuple[EdgeRef, ...] = ()  # waist edges held at the body's waist line
+    fasteners: tuple[Fastener, ...] = ()  # fasteners the file does not mark (points in each piece's frame)
 
 
 @dataclass(frozen=True)
@@ -94,10 +110,10 @@ def _ref(raw: Any, where: str) -> EdgeRef:
 def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
     """Parse sidecar TOML text (see the module docstring)."""
     data = read_toml_text(text, source, "sidecar", MAX_SIDECAR_BYTES, ImportFormatError)
-    unknown = sorted(set(data) - {"pieces", "seams", "body", "size", "anchors"})
+    unknown = sorted(set(data) - {"pieces", "seams", "body", "size", "anchors", "fasteners"})
     if unknown:
         raise _fail(source, f"unknown key(s) {', '.join(unknown)} (a sidecar has [pieces.NAME] tables, [[seams]], "
-                            "[body], size and anchors)")
+                            "[body], size, anchors and [[fasteners]])")
     size = data.get("size")
     if size is not None and (not isinstance(size, str) or not size.strip() or len(size) > 64):
         raise _fail(source, "'size' must be the name of one size of the file, as text")
@@ -126,7 +142,57 @@ def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
     if not isinstance(anchors, list):
         raise _fail(source, "'anchors' must be a list of 'PIECE.edge'")
     return Sidecar(placements=placements, seams=tuple(seams), body=_body(data.get("body"), f"{source}, [body]"),
-                   size=size, anchors=tuple(_ref(a, f"{source}, anchors") for a in anchors))
+                   size=size, anchors=tuple(_ref(a, f"{source}, anchors") for a in anchors),
+                   fasteners=_fasteners(data.get("fasteners", []), source))
+
+
+MAX_SIDECAR_FASTENERS = 200
+
+
+def _xy(raw: Any, where: str) -> np.ndarray:
+    if (not isinstance(raw, list) or len(raw) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in raw)):
+        raise _fail(where, "must be [x, y] in cm")
+    return np.array(raw, dtype=np.float64)
+
+
+def _fasteners(raw: Any, source: str) -> tuple[Fastener, ...]:
+    """The [[fasteners]] tables: kind, a, b, optional name and size, points = [{ a = [x, y], b = [x, y] }]."""
+    if not isinstance(raw, list):
+        raise _fail(source, "'fasteners' must be a list of tables ([[fasteners]])")
+    result: list[Fastener] = []
+    for n, table in enumerate(raw):
+        where = f"{source}, fastener {n + 1}"
+        if not isinstance(table, dict):
+            raise _fail(where, "must be a table with kind, a, b and points")
+        unknown = sorted(set(table) - {"name", "kind", "size", "a", "b", "points"})
+        if unknown:
+            raise _fail(where, f"unknown key(s) {', '.join(unknown)} (known: name, kind, size, a, b, points)")
+        name = table.get("name", "fastener")
+        if not isinstance(name, str) or not name.strip() or len(name) > 64 or any(c.isspace() for c in name):
+            raise _fail(where, "'name' must be a word of at most 64 characters")
+        where = f"{source}, fastener {n + 1} '{name}'"
+        kind = table.get("kind")
+        if kind not in FASTENER_KINDS:
+            raise _fail(where, f"'kind' must be one of {', '.join(FASTENER_KINDS)}, not {kind!r}")
+        size = table.get("size", DEFAULT_FASTENER_SIZE_CM[kind])
+        if isinstance(size, bool) or not isinstance(size, (int, float)) or not 0.0 < size <= 10.0:
+            raise _fail(where, "'size' must be a number of centimetres in (0, 10]")
+        a, b = table.get("a"), table.get("b")
+        if not isinstance(a, str) or not isinstance(b, str) or not a or not b or a == b:
+            raise _fail(where, "'a' and 'b' must name two different pieces")
+        points = table.get("points")
+        if not isinstance(points, list) or not points:
+            raise _fail(where, "'points' must be a list of { a = [x, y], b = [x, y] } tables")
+        if len(result) + len(points) > MAX_SIDECAR_FASTENERS:
+            raise _fail(where, f"more than {MAX_SIDECAR_FASTENERS} fasteners")
+        for i, point in enumerate(points):
+            at = f"{where}, point {i + 1}"
+            if not isinstance(point, dict) or set(point) != {"a", "b"}:
+                raise _fail(at, "must be { a = [x, y], b = [x, y] }")
+            result.append(Fastener(kind=kind, a=a, a_point=_xy(point["a"], f"{at}, a"), b=b,
+                                   b_point=_xy(point["b"], f"{at}, b"), size_cm=float(size), name=f"{name}[{i}]"))
+    return tuple(result)
 
 
 def _body(raw: Any, where: str) -> Measurements | None:
@@ -172,7 +238,17 @@ def apply_sidecar(imported, sidecar: Sidecar, size: str | None = None) -> Patter
     if unknown:
         raise ImportFormatError(f"sidecar places pieces the file does not have: {', '.join(unknown)} "
                                 f"(pieces: {', '.join(sorted(names))})")
-    pattern = imported.to_pattern(size, placements=sidecar.placements, seams=sidecar.seams)
+    for fastener in sidecar.fasteners:
+        for piece in (fastener.a, fastener.b):
+            if piece not in names:
+                raise ImportFormatError(f"sidecar fastener '{fastener.name}' names piece '{piece}', which the file "
+                                        f"does not have (pieces: {', '.join(sorted(names))})")
+    pattern = imported.to_pattern(size, placements=sidecar.placements, seams=sidecar.seams,
+                                  fasteners=sidecar.fasteners)
+    panels = {panel.name: panel for panel in pattern.panels}
+    for fastener in sidecar.fasteners:
+        for piece, point in ((fastener.a, fastener.a_point), (fastener.b, fastener.b_point)):
+            check_inside("sidecar", fastener.name, panels[piece], point)
     edges = {(panel.name, edge.name) for panel in pattern.panels for edge in panel.edges}
     for ref in sidecar.anchors:
         if (ref.panel, ref.edge) not in edges:

@@ -5,8 +5,12 @@ translated onto the sheet; inside it a ``<g class="geometry" transform="scale(1 
 holds the geometry in pattern coordinates (mm, y up): the cut line
 (``path.cut``, solid), the sew line (``path.sew``, dashed), internal lines
 (``polyline.internal``), notches (``line.notch``), drill holes
-(``circle.drill``), the grain line (``line.grain``, arrows at both ends) and,
-for a piece cut on fold, the fold line (``line.fold``, labelled "CUT ON FOLD").
+(``circle.drill``), the grain line (``line.grain``, arrows at both ends),
+each fastener side (``circle.fastener``: a circle the size of the button, stud
+or knot with ``data-fastener``, ``data-kind``, ``data-side`` "a" or "b",
+``data-size`` cm and ``data-mirror`` on a piece cut on fold; a button's
+buttonhole as ``line.buttonhole``, see ``fastener_marks``) and, for a piece cut
+on fold, the fold line (``line.fold``, labelled "CUT ON FOLD").
 The seam allowance is the tinted band between cut and sew line.
 """
 
@@ -40,6 +44,7 @@ _STYLE = (
     ".internal{fill:none;stroke:#555;stroke-width:0.35;stroke-dasharray:1.5 1.5}"
     ".notch{stroke:#111;stroke-width:0.6}"
     ".drill{fill:none;stroke:#111;stroke-width:0.4}"
+    ".fastener{fill:none;stroke:#6b3d12;stroke-width:0.4}.buttonhole{stroke:#6b3d12;stroke-width:0.8}"
     ".grain{stroke:#1f3a7a;stroke-width:0.5}"
     ".fold{stroke:#7a1f1f;stroke-width:0.8;stroke-dasharray:8 2 2 2}.fold-label{font-size:7px;fill:#7a1f1f}"
     ".scale-square{fill:none;stroke:#111;stroke-width:0.4}"
@@ -118,6 +123,23 @@ def _fold_parts(piece: CutPiece) -> tuple[list[str], list[str]]:
     return [line], [label]
 
 
+def _fastener_parts(piece: CutPiece) -> list[str]:
+    """Each fastener side: a circle the trim's size at its point, and a button's buttonhole."""
+    parts = []
+    for mark in piece.fastener_marks:
+        (x, y), = _mm([mark.point])
+        mirror = ' data-mirror="1"' if mark.mirrored else ""
+        parts.append(
+            f'    <circle class="fastener" data-fastener={quoteattr(mark.name)} data-kind="{mark.kind}" '
+            f'data-side="{mark.side}" data-size="{_f(mark.size_cm)}"{mirror} cx="{_f(x)}" cy="{_f(y)}" '
+            f'r="{_f(mark.size_cm * 5.0)}"/>')
+        if mark.buttonhole is not None:
+            (x1, y1), (x2, y2) = _mm(mark.buttonhole)
+            parts.append(f'    <line class="buttonhole" data-fastener={quoteattr(mark.name)} x1="{_f(x1)}" '
+                         f'y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}"/>')
+    return parts
+
+
 def _piece_group(placed: SheetPiece) -> str:
     piece = placed.piece
     mm = _mm
@@ -135,6 +157,7 @@ def _piece_group(placed: SheetPiece) -> str:
         parts.append(f'    <line class="notch" x1="{_f(a[0])}" y1="{_f(a[1])}" x2="{_f(b[0])}" y2="{_f(b[1])}"/>')
     for x, y in mm(piece.drill_holes):
         parts.append(f'    <circle class="drill" cx="{_f(x)}" cy="{_f(y)}" r="1.5"/>')
+    parts.extend(_fastener_parts(piece))
     (x1, y1), (x2, y2) = mm(piece.grain_line)
     parts.append(
         f'    <line class="grain" x1="{_f(x1)}" y1="{_f(y1)}" x2="{_f(x2)}" y2="{_f(y2)}" '

@@ -2,8 +2,9 @@
 
 Only garment3d's own layout is understood: ``g.piece`` groups holding a
 ``g.geometry`` with ``path.cut``, ``path.sew`` (absolute M/L/Z only),
-``polyline.internal``, ``line.notch``, ``line.grain``, ``circle.drill`` and
-``line.fold`` (a piece cut on fold).
+``polyline.internal``, ``line.notch``, ``line.grain``, ``circle.drill``,
+``line.fold`` (a piece cut on fold) and the fastener marks ``circle.fastener``
+with their ``line.buttonhole``.
 Anything else is refused with :class:`ImportFormatError`.
 """
 
@@ -17,8 +18,10 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
 from garment3d.errors import ImportFormatError
+from garment3d.patterns.formats.fastener_marks import FastenerMark, opening_from_line
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece, ccw_loop
 from garment3d.patterns.formats.limits import MAX_ABS_COORDINATE, MAX_FILE_BYTES, MAX_PIECES, MAX_POINTS
+from garment3d.types import FASTENER_KINDS
 
 __all__ = ["read_svg"]
 
@@ -66,6 +69,26 @@ def _attr_floats(element, names: tuple[str, ...], source: str) -> np.ndarray:
     return values
 
 
+def _marks(by_class: dict[str, list], where: str) -> tuple[FastenerMark, ...]:
+    holes = {}
+    for line in by_class.get("buttonhole", []):
+        holes[line.get("data-fastener", "")] = _attr_floats(line, ("x1", "y1", "x2", "y2"), where).reshape(2, 2) / 10.0
+    marks = []
+    for circle in by_class.get("fastener", []):
+        name, kind, side = circle.get("data-fastener", ""), circle.get("data-kind", ""), circle.get("data-side", "")
+        if not name or kind not in FASTENER_KINDS or side not in ("a", "b"):
+            raise _fail(where, f"a fastener mark needs data-fastener, a data-kind of {', '.join(FASTENER_KINDS)} "
+                               f"and data-side a or b (got {name!r}, {kind!r}, {side!r})")
+        size = _attr_floats(circle, ("data-size",), where)[0]
+        if not 0.0 < size <= 10.0:
+            raise _fail(where, f"fastener '{name}' size {size:g} cm is outside (0, 10] cm")
+        point = _attr_floats(circle, ("cx", "cy"), where) / 10.0
+        opening = opening_from_line(point, holes[name]) if name in holes and side == "a" else None
+        marks.append(FastenerMark(name=name, kind=kind, side=side, point=point, size_cm=float(size),
+                                  opening=opening, mirrored=circle.get("data-mirror") == "1"))
+    return tuple(marks)
+
+
 def _piece(group, source: str, budget: list[int]) -> ImportedPiece:
     name = group.get("data-piece") or group.get("id") or "piece"
     where = f"{source}, piece '{name}'"
@@ -104,6 +127,7 @@ def _piece(group, source: str, budget: list[int]) -> ImportedPiece:
         ).reshape(-1, 2),
         source=group.get("id", name),
         fold_line=(_attr_floats(folds[0], ("x1", "y1", "x2", "y2"), where).reshape(2, 2) / 10.0) if folds else None,
+        fastener_marks=_marks(by_class, where),
     )
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
 import pytest
 import shapely
 
+from garment3d.errors import InvalidPatternError
 from garment3d.patterns import evaluate, get_definition
 from garment3d.patterns.evaluate import SEAM_TOLERANCE_CM, edge_length_cm
 from garment3d.patterns.fold import unfold_pattern
 from garment3d.sizes import derived_measurements, parse_size
+from garment3d.types import Measurements
 
 DEFINITION = get_definition("qipao")
 A160 = parse_size("160/84A").measurements
@@ -155,6 +158,48 @@ def test_frogs_run_along_the_opening_and_studs_down_the_side(label):
     assert frogs[0].a_point[0] > -2.0 and frogs[-1].a_point[0] < -0.8 * pattern.panel("front").outline[:, 0].max()
     for f in pattern.fasteners:  # the under half lies under the knot: the same place in the front's frame
         np.testing.assert_allclose(f.a_point, f.b_point)
+
+
+# a short, stout body with a bust far over its waist: the side seam runs nearly level from the underarm
+# to the waist, so the side strip (its inner edge the seam moved underlap_width across) is only about
+# 2.5 cm wide square to the seam (found by the property test at about 4 % of random in-range bodies)
+STEEP_SIDE_BODY = Measurements(152.2, 126.2, 73.3, 101.8, "male")
+STEEP_SIDE_PARAMETERS = {
+    "length": 63.5, "bust_ease": 7.8, "waist_ease": 3.0, "hip_ease": 3.0, "hip_depth": 17.0, "hem_taper": 3.5,
+    "slit_height": 34.9, "side_opening_below_hip": 9.7, "bust_dart": 3.4, "armhole_drop": 1.3, "neck_ease": 2.4,
+    "collar_height": 4.1, "collar_rise": 1.9, "collar_corner": 2.1, "underlap_width": 5.8, "sleeve_length": 28.0,
+    "bicep_ease": 7.4, "cap_ease": 1.3, "cuff": 22.8,
+}
+
+
+@pytest.mark.parametrize("body, parameters", [
+    (A160, {}), (A160, {"underlap_width": 6.0}), (STEEP_SIDE_BODY, STEEP_SIDE_PARAMETERS),
+])
+def test_side_studs_sit_across_the_middle_of_the_side_strip(body, parameters):
+    pattern = evaluate(DEFINITION, body, parameters)
+    strip = pattern.panel("underlap_side")
+    seam = shapely.LineString(strip.edge_points("side"))
+    outline = shapely.Polygon(strip.outline)
+    width = dict(pattern.parameters)["underlap_width"]
+    studs = [f for f in pattern.fasteners if f.name.startswith("side_studs")]
+    assert len(studs) == 9
+    for stud in studs:
+        point = shapely.Point(stud.b_point)
+        assert outline.contains(point) and outline.exterior.distance(point) > 0.2
+        # half the strip's width across from the side seam at the stud's height
+        across = seam.intersection(shapely.LineString([(-999, stud.b_point[1]), (999, stud.b_point[1])]))
+        assert stud.b_point[0] - shapely.get_coordinates(across)[:, 0].max() == pytest.approx(width / 2)
+
+
+def test_studs_inset_square_to_a_steep_side_seam_fell_outside_the_strip():
+    """The draft before: each stud half the width square to the seam, outside the strip on this body."""
+    studs = next(f for f in DEFINITION.fasteners if f.name == "side_studs")
+    square = dataclasses.replace(DEFINITION, fasteners=tuple(
+        dataclasses.replace(f, inset_direction=()) if f is studs else f for f in DEFINITION.fasteners))
+    evaluate(square, A160, {})  # fine at the standard sizes
+    with pytest.raises(InvalidPatternError, match=r"'side_studs', fastener \d+: 'b' \(underlap_side\) point .* "
+                                                  r"outside panel 'underlap_side'"):
+        evaluate(square, STEEP_SIDE_BODY, STEEP_SIDE_PARAMETERS)
 
 
 def test_length_and_slit_parameters():

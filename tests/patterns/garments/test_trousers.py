@@ -1,4 +1,5 @@
-"""Straight trousers: mirror-image legs, matching leg seams, crotch, rise, length and waistband."""
+"""Straight trousers: mirror-image legs, matching leg seams, crotch, rise, length, waistband and its buttoned
+tab."""
 
 from __future__ import annotations
 
@@ -99,7 +100,28 @@ def test_waistband_goes_round_the_waist_and_meets_every_leg_waist_edge():
     assert edge_length_cm(band, "top") == pytest.approx(A160.waist_cm + 3.0)
     assert np.ptp(band.outline[:, 1]) == pytest.approx(4.5)
     assert [str(a) for a in pattern.anchors] == ["waistband.top"]
-    joined = {(s.b.panel, s.b.edge) for s in pattern.seams if s.a.panel == "waistband" and s.b.panel != "waistband"}
+    joined = {(s.b.panel, s.b.edge) for s in pattern.seams if s.a.panel == "waistband" and s.b.panel in LEGS}
     assert joined == {(leg, edge) for leg in LEGS for edge in ("waist_side", "waist_centre")}
     lower = sum(_length(pattern, leg, edge) for leg in LEGS for edge in ("waist_side", "waist_centre"))
     assert lower == pytest.approx(A160.waist_cm + 3.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("label", ["150/76A", "160/84A", "180/100A"])
+@pytest.mark.parametrize("extension", [2.5, 3.5, 5.0])
+def test_a_tab_on_the_waistbands_right_end_buttons_over_its_left_end(label, extension):
+    pattern = _pattern(label, waistband_extension=extension, waistband_width=4.0)
+    band, tab = pattern.panel("waistband"), pattern.panel("waistband_tab")
+    right_end = band.outline[:, 0].max()
+    assert tab.outline[:, 0].min() == pytest.approx(right_end)  # it continues the right end past centre front
+    assert np.ptp(tab.outline[:, 0]) == pytest.approx(extension) and np.ptp(tab.outline[:, 1]) == pytest.approx(4.0)
+    assert (tab.placement.frame, tab.placement.layer) == ("waistband", 1)  # laid on round the waist, outside
+    seams = {(str(s.a), str(s.b)) for s in pattern.seams}
+    assert {("waistband.end_right", "waistband_tab.join"), ("waistband.end_right", "waistband.end_left")} <= seams
+    (button,) = pattern.fasteners
+    assert (button.kind, button.a, button.b) == ("button", "waistband_tab", "waistband")
+    # the buttonhole halfway up the tab 1.5 cm from its end, cut towards the end; the button on the left end
+    # where that point lies once the tab's join meets the left end's edge
+    assert button.a_point == pytest.approx([right_end + extension - 1.5, 2.0])
+    assert button.opening == pytest.approx([1.0, 0.0])
+    assert button.b_point == pytest.approx(button.a_point - [2 * right_end, 0.0])
+    assert button.b_point[0] - band.outline[:, 0].min() == pytest.approx(extension - 1.5)
