@@ -54,8 +54,8 @@ class LimbGoal:
     arm_length: float
     thigh: float
     thigh_weight: float  # of the thigh row (cm of residual per cm of miss)
-    gap_weight: float = 2.0
-    thighs_weight: float = 1.0
+    gap_weight: float = 4.0
+    thighs_weight: float = 4.0
 
 
 def limb_weights(local: dict[str, float]) -> dict[str, float]:
