@@ -7,8 +7,9 @@
 ANSUR II medians (stature, chest, waist at the navel, buttock circumference)
 of the subjects within 3 percentiles of the 5th, 50th and 95th BMI percentile
 (``POPULATION``), with the landmark lines drawn across each torso: bust (red),
-natural waist (blue), navel waist (light blue), hip (green); the natural
-waist's lowest rib .. iliac crest band is shaded on the side view.
+natural waist (blue), navel waist (light blue), hip (green), and across the
+thighs where their girth is taken, 1.5 cm below the crotch (purple); the
+natural waist's lowest rib .. iliac crest band is shaded on the side view.
 
 Women 155/80A, 160/84A, 170/92B and men 170/88A, 180/100B (GB/T 1335, via
 ``garment3d.sizes.parse_size``), built with ``build_body`` (disk cache), stand
@@ -32,6 +33,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from garment3d.body import build_body
+from garment3d.body.measure import THIGH_BELOW_CROTCH_M
 from garment3d.export_glb import srgb_to_linear
 from garment3d.render import Studio
 from garment3d.settings import get_settings
@@ -55,6 +57,7 @@ LANDMARK_LINES = {  # Landmarks field -> colour
     "navel_y": (90, 170, 230),
     "hip_y": (30, 150, 60),
 }
+THIGH_COLOUR = (140, 60, 170)
 GAP_M = 0.12  # between figures
 HEIGHT_LINES_CM = (150, 160, 170, 180, 190)
 
@@ -157,6 +160,8 @@ def draw_landmarks(image: Image.Image, extent, bodies, row_h: int) -> None:
         for name, colour in LANDMARK_LINES.items():
             y = getattr(lm, name)
             draw.line([(px(x - half), py(y, 0)), (px(x + half), py(y, 0))], fill=(*colour, 255), width=3)
+        thigh_y = lm.crotch_y - THIGH_BELOW_CROTCH_M
+        draw.line([(px(x - half), py(thigh_y, 0)), (px(x + half), py(thigh_y, 0))], fill=(*THIGH_COLOUR, 255), width=3)
         depth = float(np.ptp(body.vertices[:, 2])) / 2 + 0.03
         draw.rectangle([px(x - depth), py(lm.rib_y, 1), px(x + depth), py(lm.crest_y, 1)], fill=(30, 60, 200, 60))
         for name, colour in LANDMARK_LINES.items():
@@ -209,8 +214,9 @@ def main() -> int:
     print(f"rendered in {time.perf_counter() - started:.1f} s: {args.out} ({image.width} x {image.height})")
     for size, body in zip(sizes, built, strict=True):
         m, want = body.measured, size.measurements
-        print(f"  {size.label:<10} wanted {want.height_cm:.0f}/{want.bust_cm:.0f}/{want.waist_cm:.0f}/{want.hip_cm:.1f}"
-              f"  measured {m.height_cm:.1f}/{m.bust_cm:.1f}/{m.waist_cm:.1f}/{m.hip_cm:.1f}")
+        print(f"  {size.label:<22} wanted {want.height_cm:.0f}/{want.bust_cm:.0f}/{want.waist_cm:.0f}/{want.hip_cm:.1f}"
+              f"  measured {m.height_cm:.1f}/{m.bust_cm:.1f}/{m.waist_cm:.1f}/{m.hip_cm:.1f}, "
+              f"arm {m.arm_length_cm}, thigh {m.thigh_cm}")
     return 0
 
 

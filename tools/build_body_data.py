@@ -8,7 +8,8 @@ targets, released as CC0. This tool keeps only what the body stage uses:
 - the young-adult macro targets (universal gender/muscle/weight, the race
   targets averaged over the three races, height and proportions);
 - local targets: the ``measure-*`` ones (bust, underbust, waist, hips, neck,
-  shoulder, ...) and a few shape ones (stomach, buttocks, hip width and depth);
+  shoulder, ...) and a few shape ones (stomach, buttocks, hip width and depth,
+  ``upperlegs-fat``: the left and right ``upperleg-fat`` targets as one);
 - landmark vertex sets: a ring around each knee joint (from the helper joint
   cubes), torso rings at the spine-2 (lowest ribs) and spine-3 (iliac crest)
   joints, the back neck point at the neck joint, the nipple vertices (those the
@@ -95,6 +96,8 @@ PAIRED_TARGETS = {
     "torso-scale-horiz": ("torso/torso-scale-horiz-incr", "torso/torso-scale-horiz-decr"),
     "torso-vshape": ("torso/torso-vshape-incr", "torso/torso-vshape-decr"),
 }
+#: Targets of one side each, stored as one for both legs: name -> left and right <name>-incr/-decr files (summed).
+BOTH_SIDES_TARGETS = {"upperlegs-fat": ("legs/l-upperleg-fat", "legs/r-upperleg-fat")}
 JOINTS = (
     "joint-l-knee", "joint-r-knee", "joint-spine-2", "joint-spine-3", "joint-neck",
     "joint-l-shoulder", "joint-r-shoulder", "joint-l-elbow", "joint-r-elbow", "joint-l-hand", "joint-r-hand",
@@ -106,7 +109,7 @@ JOINTS = (
 TORSO_RINGS = {"crest": "joint-spine-3", "rib": "joint-spine-2"}
 UNIT_DM = 1e-3  # one int16 step: 0.001 dm = 0.1 mm
 SHOULDER_POINT_HALF_DEPTH_DM = 0.5  # front-back band round the shoulder joint searched for the shoulder point
-SHOULDER_POINT_RADIUS_DM = 0.15  # the shoulder point's vertices: within this of the outermost-and-highest one
+SHOULDER_POINT_RADIUS_DM = 0.25  # the shoulder point's vertices: within this of the outermost-and-highest one
 ARM_RING_HALF_WIDTH_DM = 0.1  # elbow and wrist rings: this far along the arm either side of the joint
 ARM_RING_RADIUS_DM = 0.6  # ... and within this of the arm's axis
 STANCE_DEG = 8.0  # legs-together at weight 1
@@ -270,6 +273,9 @@ def target_names() -> list[tuple[str, list[str]]]:
     for name, (incr, decr) in PAIRED_TARGETS.items():
         out.append((f"{name}-incr", [f"{MPFB}/targets/{incr}.target.gz"]))
         out.append((f"{name}-decr", [f"{MPFB}/targets/{decr}.target.gz"]))
+    for name, sides in BOTH_SIDES_TARGETS.items():
+        for sign in ("incr", "decr"):
+            out.append((f"{name}-{sign}", [f"{MPFB}/targets/{side}-{sign}.target.gz" for side in sides]))
     return out
 
 
@@ -311,7 +317,7 @@ def build(wheel: WheelFiles) -> dict[str, np.ndarray]:
         for f in files:
             idx, d = parse_target(wheel.read(f))
             dense[idx] += d
-        if len(files) > 1:  # averaged race targets: keep them on the 0.1 mm grid
+        if len(files) > 1 and name.split("-")[0] == "race":  # averaged race targets: keep them on the 0.1 mm grid
             dense = np.rint(dense / len(files)).astype(np.int64)
         dense = dense[keep]
         touched = np.flatnonzero(np.any(dense != 0, axis=1))
@@ -371,9 +377,10 @@ What was kept and how it was transformed (by `tools/build_body_data.py`):
 - the young-adult macro targets (universal gender x muscle x weight, race
   targets averaged over african/asian/caucasian, height, proportions) and the
   `measure-*` targets plus stomach-pregnant, stomach-navel-up/down,
-  buttocks-volume, hip-scale-horiz/depth/vert, hip-waist-up/down and
-  torso-scale-depth/horiz and torso-vshape, stored sparse as int16 in units
-  of 0.001 dm;
+  buttocks-volume, hip-scale-horiz/depth/vert, hip-waist-up/down,
+  torso-scale-depth/horiz, torso-vshape and the left and right
+  legs/*-upperleg-fat-incr/decr summed into one target (`upperlegs-fat`),
+  stored sparse as int16 in units of 0.001 dm;
 - landmark vertex sets: a ring around each knee joint (located with the
   base mesh's helper joint cubes), rings of torso surface vertices at the
   heights of the spine-2 (lowest ribs) and spine-3 (iliac crest) joints, the

@@ -48,7 +48,7 @@ import numpy as np
 from scipy.optimize import lsq_linear
 
 from garment3d.body.heights import control_values_cm
-from garment3d.body.limbs import ARM_TARGETS, LEG_CONTROLS, LimbGoal, fit_limbs, limb_weights
+from garment3d.body.limbs import ARM_TARGETS, LEG_CONTROLS, THIGH_GAP_M, LimbGoal, fit_limbs, limb_weights
 from garment3d.body.measure import BodyMeasurement, measure
 from garment3d.body.model import BodyModel, ShapeParams
 from garment3d.sizes import MEASUREMENT_RANGES_CM as _SIZE_RANGES_CM
@@ -95,7 +95,7 @@ KINK = PRIOR  # the target weights are piecewise linear with a kink here
 FD_STEP = np.array([0.02] * len(MACRO) + [0.05] * len(LOCAL))
 MIN_GAIN_M2 = 1e-6  # a step promising less than (1 mm)^2 of cost is not taken
 #: Limb weights a fit starts from: the legs turned most of the way to a feet-together stance.
-START_LIMBS = {"arm": 0.0, "measure-thigh-circ": 0.0, "legs-together": 0.4}
+START_LIMBS = {"arm": 0.0, "measure-thigh-circ": 0.0, "legs-together": 0.4, "upperlegs-fat": 0.0}
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ class FitOptions:
     shape_weight: float = 0.5  # the torso narrowing above a defined natural waist
     thigh_weight: float = 1.0  # a requested thigh girth (the limbs' fit)
     predicted_thigh_weight: float = 0.3  # a predicted one (population SD 1.9 cm)
+    thigh_gap_cm: float = 100 * THIGH_GAP_M  # the thighs stay this far apart
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,8 @@ def _goal(target: Measurements) -> np.ndarray:
 def _limb_goal(target: Measurements, opts: FitOptions) -> LimbGoal:
     v = control_values_cm(target)
     weight = opts.thigh_weight if target.thigh_cm is not None else opts.predicted_thigh_weight
-    return LimbGoal(arm_length=v["arm_length"] / 100.0, thigh=v["thigh"] / 100.0, thigh_weight=weight)
+    return LimbGoal(arm_length=v["arm_length"] / 100.0, thigh=v["thigh"] / 100.0, thigh_weight=weight,
+                    thigh_gap=opts.thigh_gap_cm / 100.0)
 
 
 def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray, waist_at: str, limbs: dict) -> np.ndarray:

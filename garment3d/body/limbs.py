@@ -3,14 +3,16 @@
 The torso fit (``garment3d.body.fit``) leaves the limbs to this module, because
 the controls here move nothing the torso's measurements see (checked on the
 MakeHuman data: the arm-length targets and ``legs-together`` change no girth
-or landmark height of the torso; ``measure-thigh-circ`` moves only the thighs):
+or landmark height of the torso; ``measure-thigh-circ`` and a thinning
+``upperlegs-fat`` move the thighs, the hip by at most 0.15 cm):
 
 - arm length, shoulder point to wrist (``garment3d.body.measure.arm_length``):
   the targets ``measure-upperarm-length`` and ``measure-lowerarm-length`` at one
   common weight, solved for by secant steps on the arm landmark vertices alone;
-- legs: ``measure-thigh-circ`` and ``legs-together`` (each leg turned towards
-  the other about its hip joint; MakeHuman's rest pose stands with the feet
-  34-40 cm apart, people are measured with the feet together) by a small
+- legs: ``measure-thigh-circ``, ``upperlegs-fat`` (thinning only: widening
+  moves the hip too) and ``legs-together`` (each leg turned towards the other
+  about its hip joint; MakeHuman's rest pose stands with the feet 34-40 cm
+  apart, people are measured with the feet together) by a small
   bounded Gauss-Newton on the band of the mesh just below the crotch. Its rows:
   one thigh's girth at the gluteal fold against the goal (weighted), and two
   one-sided rows: the girth round both thighs stays within the hip girth, and
@@ -34,11 +36,13 @@ from garment3d.body.model import BodyModel
 __all__ = ["ARM_TARGETS", "LEG_CONTROLS", "THIGH_GAP_M", "LimbGoal", "fit_limbs", "limb_weights"]
 
 ARM_TARGETS = ("measure-upperarm-length", "measure-lowerarm-length")  # moved together
-LEG_CONTROLS = ("measure-thigh-circ", "legs-together")
+LEG_CONTROLS = ("measure-thigh-circ", "legs-together", "upperlegs-fat")
+#: Each leg control's range: ``upperlegs-fat`` only thins (its -incr target widens the hip as well).
+LEG_LOWER, LEG_UPPER = np.array([-1.0, -1.0, -1.0]), np.array([1.0, 1.0, 0.0])
 ARM = "arm"  # the arm targets' common weight, in limb-weight dicts
-THIGH_GAP_M = 0.01  # the thighs stay this far apart (the drape's collision field has 5 mm cells)
+THIGH_GAP_M = 0.02  # the thighs stay this far apart: trouser legs need room (at 1 cm their inseams crossed)
 SOFT_FLOOR_M = 0.002  # the one-sided rows bend over this width
-LEG_PRIOR_M = (0.003, 0.001)  # per unit of each leg control: keep the thigh target small, the stance free
+LEG_PRIOR_M = (0.003, 0.001, 0.003)  # per unit of each leg control: the thigh targets small, the stance free
 LEG_STEP = 0.05  # finite-difference step of a leg control
 LEG_TRUST = 0.5  # largest change of a leg control in one step
 LEG_ITERATIONS = 20  # trial steps (a leg measurement costs about half a millisecond)
@@ -54,6 +58,7 @@ class LimbGoal:
     arm_length: float
     thigh: float
     thigh_weight: float  # of the thigh row (cm of residual per cm of miss)
+    thigh_gap: float = THIGH_GAP_M  # the thighs stay this far apart
     gap_weight: float = 4.0
     thighs_weight: float = 4.0
 
@@ -161,7 +166,7 @@ def _leg_residual(values: tuple[float, float, float], goal: LimbGoal, hip: float
     return np.array([
         goal.thigh_weight * (scale * thigh - goal.thigh) if thigh else 0.0,
         goal.thighs_weight * _soft_floor(scale * (hip - thighs)) if thighs else 0.0,
-        goal.gap_weight * _soft_floor(scale * gap - THIGH_GAP_M),
+        goal.gap_weight * _soft_floor(scale * gap - goal.thigh_gap),
         *(np.asarray(LEG_PRIOR_M) * controls),
     ])
 
@@ -175,15 +180,15 @@ def _fit_legs(legs: _Legs, start: np.ndarray, goal: LimbGoal, hip: float, scale:
         if jac is None:
             jac = np.empty((len(r), len(x)))
             for j in range(len(x)):
-                h = LEG_STEP if x[j] + LEG_STEP <= 1.0 and not x[j] < 0.0 < x[j] + LEG_STEP else -LEG_STEP
+                h = LEG_STEP if x[j] + LEG_STEP <= LEG_UPPER[j] and not x[j] < 0.0 < x[j] + LEG_STEP else -LEG_STEP
                 xp = x.copy()
                 xp[j] += h
                 jac[:, j] = (_leg_residual(legs.measure(start, xp), goal, hip, scale, xp) - r) / h
-        lo, hi = np.maximum(-1.0 - x, -radius), np.minimum(1.0 - x, radius)
+        lo, hi = np.maximum(LEG_LOWER - x, -radius), np.minimum(LEG_UPPER - x, radius)
         step = lsq_linear(jac, -r, bounds=(lo, hi), method="bvls").x
         if np.abs(step).max() < 1e-3:
             break
-        trial = np.clip(x + step, -1.0, 1.0)
+        trial = np.clip(x + step, LEG_LOWER, LEG_UPPER)
         r_trial = _leg_residual(legs.measure(start, trial), goal, hip, scale, trial)
         if r_trial @ r_trial < r @ r:
             x, r, jac, radius = trial, r_trial, None, min(2.0 * radius, LEG_TRUST)

@@ -73,14 +73,16 @@ def test_thighs_stay_within_the_hip_and_apart(gbt_forms, label):
     fitted below the hip, is no more than the hip girth (the old body's stood up to 4 cm over)."""
     _, got = gbt_forms[label]
     assert got.thighs_girth <= got.hip_girth + 0.003
-    assert got.thigh_gap >= 0.008  # turned towards each other, not into each other
+    assert got.thigh_gap >= 0.018  # turned towards each other, with room for trouser legs between them
 
 
 @pytest.mark.parametrize("label", SIZES)
 def test_gbt_sizes_get_their_arm_length_and_the_predicted_thigh(gbt_forms, label):
     request, got = gbt_forms[label]
     assert got.arm_length * 100 == pytest.approx(request.arm_length_cm, abs=1.0)
-    assert got.thigh_girth * 100 == pytest.approx(predict_thigh_cm(request), abs=1.0)
+    # the population model's thigh, or as near as the hip lets it come (thinner, never thicker)
+    miss = got.thigh_girth * 100 - predict_thigh_cm(request)
+    assert abs(miss) <= 1.0 or (-2.5 < miss < 0 and got.thighs_girth >= got.hip_girth - 0.008), miss
 
 
 def test_missing_arm_length_is_predicted_and_a_given_thigh_is_fitted(model):
