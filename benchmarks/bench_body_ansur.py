@@ -232,6 +232,7 @@ def print_table(gender: str, rows: list[dict[str, float]], skipped: int) -> None
     print(f"girth round both thighs minus hip, cm: {_signed(over)}; over the hip by more than 0.5 cm: "
           f"{int(np.nansum(over > 0.5))}")
     print(f"gap between the thighs, cm: {_signed(col['thigh_gap'])}")
+    print(f"thigh girth minus the subject's, cm: {_signed(col['thigh'])}")
     fitted = np.isfinite(col["natural_in_band"])
     share = np.nanmean(col["natural_in_band"]) * 100 if fitted.any() else math.nan
     own = np.nanmean(col["narrowest_in_own_band"]) * 100 if fitted.any() else math.nan
