@@ -16,7 +16,9 @@ and buttock circumference, the waist given where ANSUR takes it (at the navel,
 ``waist_at="navel"``). The control heights are predicted by the population
 model (``garment3d.body.heights``) unless ``--given-heights`` passes the
 subject's own natural waist height (midway between ``tenthribheight`` and
-``iliocristaleheight``) and cervical height.
+``iliocristaleheight``) and cervical height, and with them the subject's own
+arm length (``acromionradialelength + radialestylionlength``, shoulder point to
+wrist) and thigh girth (``thighcircumference``).
 
 Printed per gender:
 - girth error at each landmark ANSUR measures: bust point (chest
@@ -28,6 +30,11 @@ Printed per gender:
 - height errors: the body's navel against ANSUR's ``waistheightomphalion``,
   the natural waist against the subject's mid-band, the back neck point against
   ``cervicaleheight``, and the population model's own error on these subjects;
+- limbs: the arm length (shoulder point to wrist) against the subject's, one
+  thigh's girth at the gluteal fold against ``thighcircumference`` (and the
+  population model's errors on both), the girth round both thighs minus the
+  hip girth (signed: positive where the thighs stand out past the hip) and the
+  smallest gap between the thighs;
 - refusals (``build_body`` would refuse: more than 1 cm off a requested
   value), creased bodies (``garment3d.body.smoothness``), fit times.
 Timings on a shared machine are only comparable within one run.
@@ -47,7 +54,13 @@ import numpy as np
 
 from garment3d.body.build import fit_dress_form
 from garment3d.body.fit import FitOptions
-from garment3d.body.heights import COEFFICIENTS, predict_cervical_height_cm, predict_waist_height_cm
+from garment3d.body.heights import (
+    COEFFICIENTS,
+    predict_arm_length_cm,
+    predict_cervical_height_cm,
+    predict_thigh_cm,
+    predict_waist_height_cm,
+)
 from garment3d.body.model import load_model
 from garment3d.body.smoothness import find_creases, girth_profile
 from garment3d.errors import BodyModelError, InvalidMeasurementsError
@@ -72,6 +85,8 @@ class Subject:
     crest_cm: float
     navel_cm: float
     cervical_cm: float
+    arm_cm: float  # acromion-radiale plus radiale-stylion: shoulder point to wrist
+    thigh_cm: float
 
 
 def _mm(row: dict, name: str) -> float:
@@ -86,6 +101,8 @@ def read_subjects(path: Path, gender: str, given_heights: bool) -> list[Subject]
     for row in rows:
         rib, crest = _mm(row, "tenthribheight"), _mm(row, "iliocristaleheight")
         cervical = _mm(row, "cervicaleheight")
+        arm = _mm(row, "acromionradialelength") + _mm(row, "radialestylionlength")
+        thigh = _mm(row, "thighcircumference")
         request = Measurements(
             height_cm=_mm(row, "stature"),
             bust_cm=_mm(row, "chestcircumference"),
@@ -95,8 +112,10 @@ def read_subjects(path: Path, gender: str, given_heights: bool) -> list[Subject]
             waist_at="navel",
             waist_height_cm=(rib + crest) / 2 if given_heights else None,
             cervical_height_cm=cervical if given_heights else None,
+            arm_length_cm=arm if given_heights else None,
+            thigh_cm=thigh if given_heights else None,
         )
-        out.append(Subject(request, rib, crest, _mm(row, "waistheightomphalion"), cervical))
+        out.append(Subject(request, rib, crest, _mm(row, "waistheightomphalion"), cervical, arm, thigh))
     return out
 
 
@@ -119,6 +138,7 @@ def sample(subjects: list[Subject], count: int, seed: int) -> tuple[list[Subject
 COLUMNS = (
     "bust", "waist_navel", "hip", "natural_in_band", "narrowest_in_own_band",
     "navel_height", "natural_height", "cervical_height", "model_natural", "model_cervical",
+    "arm", "thigh", "model_arm", "model_thigh", "thighs_over_hip", "thigh_gap",
     "refused", "creased", "seconds",
 )
 
@@ -135,6 +155,8 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     req = subject.request
     out["model_natural"] = predict_waist_height_cm(req) - (subject.rib_cm + subject.crest_cm) / 2
     out["model_cervical"] = predict_cervical_height_cm(req) - subject.cervical_cm
+    out["model_arm"] = predict_arm_length_cm(req) - subject.arm_cm
+    out["model_thigh"] = predict_thigh_cm(req) - subject.thigh_cm
     start = time.perf_counter()
     try:
         vertices, meas = fit_dress_form(model, req, FitOptions(tolerance_cm=math.inf))
@@ -153,9 +175,13 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     out["navel_height"] = meas.navel_y * 100 - subject.navel_cm
     out["natural_height"] = natural - (subject.rib_cm + subject.crest_cm) / 2
     out["cervical_height"] = meas.cervicale_y * 100 - subject.cervical_cm
+    out["arm"] = meas.arm_length * 100 - subject.arm_cm
+    out["thigh"] = meas.thigh_girth * 100 - subject.thigh_cm
+    out["thighs_over_hip"] = (meas.thighs_girth - meas.hip_girth) * 100
+    out["thigh_gap"] = meas.thigh_gap * 100
     misses = [abs(out[k]) for k in ("bust", "waist_navel", "hip")] + [abs(meas.stature * 100 - req.height_cm)]
     if req.waist_height_cm is not None:
-        misses += [abs(out["natural_height"]), abs(out["cervical_height"])]
+        misses += [abs(out["natural_height"]), abs(out["cervical_height"]), abs(out["arm"])]
     out["refused"] = float(max(misses) > TOLERANCE_CM)
     if out["refused"]:
         print(f"  beyond {TOLERANCE_CM:g} cm: {_describe(req)} misses {max(misses):.2f} cm", file=sys.stderr)
@@ -176,6 +202,15 @@ def _stats(values: np.ndarray) -> str:
     return f"{np.median(a):7.2f} {np.percentile(a, 95):7.2f} {a.max():7.2f}"
 
 
+def _signed(values: np.ndarray) -> str:
+    """Median, 5th and 95th percentile, max of signed values."""
+    v = values[np.isfinite(values)]
+    if len(v) == 0:
+        return "-"
+    return (f"median {np.median(v):+.2f}, p5 {np.percentile(v, 5):+.2f}, p95 {np.percentile(v, 95):+.2f}, "
+            f"max {v.max():+.2f}")
+
+
 def print_table(gender: str, rows: list[dict[str, float]], skipped: int) -> None:
     col = {k: np.array([r[k] for r in rows]) for k in COLUMNS}
     n = len(rows)
@@ -189,6 +224,15 @@ def print_table(gender: str, rows: list[dict[str, float]], skipped: int) -> None
     print(f"{'back neck point vs cervicaleheight':<46} {_stats(col['cervical_height'])}")
     print(f"{'  population model alone: natural waist':<46} {_stats(col['model_natural'])}")
     print(f"{'  population model alone: cervical height':<46} {_stats(col['model_cervical'])}")
+    print(f"{'arm length vs acromion-radiale-stylion':<46} {_stats(col['arm'])}")
+    print(f"{'thigh girth vs thighcircumference':<46} {_stats(col['thigh'])}")
+    print(f"{'  population model alone: arm length':<46} {_stats(col['model_arm'])}")
+    print(f"{'  population model alone: thigh girth':<46} {_stats(col['model_thigh'])}")
+    over = col["thighs_over_hip"]
+    print(f"girth round both thighs minus hip, cm: {_signed(over)}; over the hip by more than 0.5 cm: "
+          f"{int(np.nansum(over > 0.5))}")
+    print(f"gap between the thighs, cm: {_signed(col['thigh_gap'])}")
+    print(f"thigh girth minus the subject's, cm: {_signed(col['thigh'])}")
     fitted = np.isfinite(col["natural_in_band"])
     share = np.nanmean(col["natural_in_band"]) * 100 if fitted.any() else math.nan
     own = np.nanmean(col["narrowest_in_own_band"]) * 100 if fitted.any() else math.nan
@@ -208,6 +252,8 @@ def regression(paths: dict[str, Path]) -> None:
         targets = {
             "waist_height": np.array([(s.rib_cm + s.crest_cm) / 2 for s in subjects]),
             "cervical_height": np.array([s.cervical_cm for s in subjects]),
+            "arm_length": np.array([s.arm_cm for s in subjects]),
+            "thigh": np.array([s.thigh_cm for s in subjects]),
         }
         for name, y in targets.items():
             coef, *_ = np.linalg.lstsq(x, y, rcond=None)

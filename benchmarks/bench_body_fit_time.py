@@ -1,21 +1,24 @@
 """Time the fit as build_body runs it (fit + dress-form finish), without any cache (not part of the tests).
 
-    .venv/bin/python benchmarks/bench_body_fit_time.py
+    .venv/bin/python benchmarks/bench_body_fit_time.py [--build]
 
 Six bodies, women and men of the GB/T-like and custom kinds; one warm-up fit
 first (numba kernels loaded). Prints each fit's seconds and what the finished
 form measures, then the median. On a shared machine compare against another
 version in the same session, e.g. a checkout of main with
 ``PYTHONPATH=/path/to/main .venv/bin/python benchmarks/bench_body_fit_time.py``.
+``--build`` also times the whole body stage without the cache (``build_body(...,
+use_cache=False)``: the fit, the arm rig and frames, the 5 mm signed-distance grid).
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 
 import numpy as np
 
-from garment3d.body.build import fit_dress_form
+from garment3d.body.build import build_body, fit_dress_form
 from garment3d.body.model import load_model
 from garment3d.types import Measurements
 
@@ -29,7 +32,7 @@ CASES = (
 )
 
 
-def main() -> None:
+def main(build: bool = False) -> None:
     model = load_model()
     fit_dress_form(model, CASES[0])
     seconds = []
@@ -41,7 +44,17 @@ def main() -> None:
         print(f"{seconds[-1]:5.2f} s  {case.height_cm:g}/{case.bust_cm:g}/{case.waist_cm:g}/{case.hip_cm:g} {case.gender:<6}"
               f" -> {got.height_cm:.1f}/{got.bust_cm:.2f}/{got.waist_cm:.2f}/{got.hip_cm:.2f}")
     print(f"median {np.median(seconds):.2f} s, max {max(seconds):.2f} s")
+    if build:
+        built = []
+        for case in CASES:
+            start = time.perf_counter()
+            build_body(case, use_cache=False)
+            built.append(time.perf_counter() - start)
+        print(f"whole body stage without the cache: median {np.median(built):.2f} s, max {max(built):.2f} s "
+              f"(the fit's share: {np.median(seconds) / np.median(built):.0%})")
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", action="store_true", help="also time build_body without the cache")
+    main(parser.parse_args().build)

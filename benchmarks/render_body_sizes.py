@@ -7,15 +7,16 @@
 ANSUR II medians (stature, chest, waist at the navel, buttock circumference)
 of the subjects within 3 percentiles of the 5th, 50th and 95th BMI percentile
 (``POPULATION``), with the landmark lines drawn across each torso: bust (red),
-natural waist (blue), navel waist (light blue), hip (green); the natural
-waist's lowest rib .. iliac crest band is shaded on the side view.
+natural waist (blue), navel waist (light blue), hip (green), and across the
+thighs where their girth is taken, 1.5 cm below the crotch (purple); the
+natural waist's lowest rib .. iliac crest band is shaded on the side view.
 
 Women 155/80A, 160/84A, 170/92B and men 170/88A, 180/100B (GB/T 1335, via
 ``garment3d.sizes.parse_size``), built with ``build_body`` (disk cache), stand
 on one floor under one orthographic camera, so heights and widths compare
 directly. The top row is the front, the bottom row the body's left side (the
-figures face left). Mannequin colour and roughness are the render stage's,
-lit by the studio's three lights without cast shadows; grey lines mark
+figures face left). A light grey mannequin, lit by the render studio's three
+lights and its ambient light without cast shadows; grey lines mark
 every 10 cm of height from 150 to 190 cm. Each figure is labelled with its size
 and what the mesh measures (height/bust/waist/hip, cm).
 """
@@ -32,12 +33,12 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from garment3d.body import build_body
+from garment3d.body.measure import THIGH_BELOW_CROTCH_M
 from garment3d.export_glb import srgb_to_linear
 from garment3d.render import Studio
 from garment3d.settings import get_settings
 from garment3d.sizes import parse_size
 from garment3d.texture import body_surface
-from garment3d.types import RenderOptions
 
 LABELS = ("155/80A", "160/84A", "170/92B", "M170/88A", "M180/100B")
 #: label -> (height, chest, waist at the navel, hip) cm, gender: ANSUR II medians around BMI percentiles.
@@ -55,6 +56,9 @@ LANDMARK_LINES = {  # Landmarks field -> colour
     "navel_y": (90, 170, 230),
     "hip_y": (30, 150, 60),
 }
+THIGH_COLOUR = (140, 60, 170)
+MANNEQUIN_RGB = (0.86, 0.84, 0.80)  # a light dress-form grey (sRGB)
+MANNEQUIN_ROUGHNESS = 0.6
 GAP_M = 0.12  # between figures
 HEIGHT_LINES_CM = (150, 160, 170, 180, 190)
 
@@ -81,11 +85,11 @@ def _turned(vertices: np.ndarray, azimuth_deg: float) -> np.ndarray:
 def render_row(pyrender, bodies, azimuth_deg: float, width_px: int, height_px: int, extent) -> np.ndarray:
     studio = Studio()
     (x0, x1), (y0, y1) = extent
-    scene = pyrender.Scene(bg_color=[*studio.background_rgb, 1.0], ambient_light=np.full(3, studio.ambient))
+    scene = pyrender.Scene(bg_color=[*studio.background_rgb, 1.0], ambient_light=np.full(3, studio.sky + studio.ground))
     material = pyrender.MetallicRoughnessMaterial(
-        baseColorFactor=[*srgb_to_linear(RenderOptions.mannequin_rgb), 1.0],
+        baseColorFactor=[*srgb_to_linear(MANNEQUIN_RGB), 1.0],
         metallicFactor=0.0,
-        roughnessFactor=studio.mannequin_roughness,
+        roughnessFactor=MANNEQUIN_ROUGHNESS,
         doubleSided=True,
     )
     for body, x in bodies:
@@ -100,12 +104,9 @@ def render_row(pyrender, bodies, azimuth_deg: float, width_px: int, height_px: i
     centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2, 0.0])
     camera = pyrender.OrthographicCamera(xmag=(x1 - x0) / 2, ymag=(y1 - y0) / 2, znear=0.1, zfar=20.0)
     scene.add(camera, pose=_look_from(centre + [0.0, 0.0, 5.0], centre))
-    scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=studio.key_intensity),
-              pose=_look_from(np.array([-0.55, 0.75, 0.85]), np.zeros(3)))
-    scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=studio.fill_intensity),
-              pose=_look_from(np.array([0.9, 0.15, 0.7]), np.zeros(3)))
-    scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=studio.rim_intensity * 0.5),
-              pose=_look_from(np.array([0.25, 0.7, -1.0]), np.zeros(3)))
+    for light in (studio.key, studio.fill, studio.rim):  # the studio's lights, from the camera's side
+        scene.add(pyrender.DirectionalLight(color=np.ones(3), intensity=light.intensity),
+                  pose=_look_from(np.asarray(light.direction, np.float64), np.zeros(3)))
     renderer = pyrender.OffscreenRenderer(width_px, height_px)
     try:
         color, _ = renderer.render(scene)  # no cast shadows: the arms would darken the hips in the side view
@@ -157,6 +158,8 @@ def draw_landmarks(image: Image.Image, extent, bodies, row_h: int) -> None:
         for name, colour in LANDMARK_LINES.items():
             y = getattr(lm, name)
             draw.line([(px(x - half), py(y, 0)), (px(x + half), py(y, 0))], fill=(*colour, 255), width=3)
+        thigh_y = lm.crotch_y - THIGH_BELOW_CROTCH_M
+        draw.line([(px(x - half), py(thigh_y, 0)), (px(x + half), py(thigh_y, 0))], fill=(*THIGH_COLOUR, 255), width=3)
         depth = float(np.ptp(body.vertices[:, 2])) / 2 + 0.03
         draw.rectangle([px(x - depth), py(lm.rib_y, 1), px(x + depth), py(lm.crest_y, 1)], fill=(30, 60, 200, 60))
         for name, colour in LANDMARK_LINES.items():
@@ -209,8 +212,9 @@ def main() -> int:
     print(f"rendered in {time.perf_counter() - started:.1f} s: {args.out} ({image.width} x {image.height})")
     for size, body in zip(sizes, built, strict=True):
         m, want = body.measured, size.measurements
-        print(f"  {size.label:<10} wanted {want.height_cm:.0f}/{want.bust_cm:.0f}/{want.waist_cm:.0f}/{want.hip_cm:.1f}"
-              f"  measured {m.height_cm:.1f}/{m.bust_cm:.1f}/{m.waist_cm:.1f}/{m.hip_cm:.1f}")
+        print(f"  {size.label:<22} wanted {want.height_cm:.0f}/{want.bust_cm:.0f}/{want.waist_cm:.0f}/{want.hip_cm:.1f}"
+              f"  measured {m.height_cm:.1f}/{m.bust_cm:.1f}/{m.waist_cm:.1f}/{m.hip_cm:.1f}, "
+              f"arm {m.arm_length_cm}, thigh {m.thigh_cm}")
     return 0
 
 

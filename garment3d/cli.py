@@ -62,6 +62,11 @@ def _add_body_landmarks(parser: argparse.ArgumentParser) -> None:
                         help="natural waist height above the floor (GB/T 1335 腰围高); default: predicted")
     parser.add_argument("--cervical-height", type=float, default=None, metavar="CM",
                         help="back neck point (cervicale) height above the floor; default: predicted")
+    parser.add_argument("--arm-length", type=float, default=None, metavar="CM",
+                        help="arm length, shoulder point to wrist, the arm hanging (GB/T 1335 全臂长); "
+                             "default: predicted")
+    parser.add_argument("--thigh", type=float, default=None, metavar="CM",
+                        help="one thigh's girth just below the crotch (gluteal fold); default: predicted")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -387,7 +392,8 @@ def _run(args: argparse.Namespace) -> int:
 def _measurements(args: argparse.Namespace) -> Measurements | None:
     given = {n: getattr(args, n) for n in ("height", "bust", "waist", "hip")}
     landmarks = {"--waist-at": getattr(args, "waist_at", None), "--waist-height": getattr(args, "waist_height", None),
-                 "--cervical-height": getattr(args, "cervical_height", None)}
+                 "--cervical-height": getattr(args, "cervical_height", None),
+                 "--arm-length": getattr(args, "arm_length", None), "--thigh": getattr(args, "thigh", None)}
     if all(v is None for v in given.values()):
         extra = [flag for flag, value in landmarks.items() if value is not None]
         if extra:
@@ -400,7 +406,8 @@ def _measurements(args: argparse.Namespace) -> Measurements | None:
     return Measurements(
         height_cm=args.height, bust_cm=args.bust, waist_cm=args.waist, hip_cm=args.hip, gender=args.gender,
         waist_at=landmarks["--waist-at"] or "natural", waist_height_cm=landmarks["--waist-height"],
-        cervical_height_cm=landmarks["--cervical-height"],
+        cervical_height_cm=landmarks["--cervical-height"], arm_length_cm=landmarks["--arm-length"],
+        thigh_cm=landmarks["--thigh"],
     )
 
 

@@ -54,7 +54,12 @@ total shoulder 39.4, arm 50.5, cervical height 136 and waist height 98 cm;
 GB/T 1335.1 men 170/88A has 36.8, 43.6, 55.5, 145 and 102.5 cm. Per 5 cm of
 height: cervical height +4, waist height +3, arm +1.5 cm; per 4 cm of girth:
 neck +0.8 (men +1.0), shoulder +1.0 (men +1.2) cm. Upper-arm girth is taken
-as 0.31 x bust (anthropometric ratio; the standards do not tabulate it).
+as 0.31 x bust (anthropometric ratio; the standards do not tabulate it). A
+request's own ``arm_length_cm`` replaces the table's arm length.
+
+A GB/T 1335 size carries the standard's control heights and arm length
+(``waist_height_cm``, ``cervical_height_cm``, ``arm_length_cm``), which the
+body is fitted to.
 
 Range checks on measurements live here too, so every entry point (CLI,
 API, pipeline) rejects impossible bodies with the same message before any
@@ -184,7 +189,7 @@ def derived_measurements(m: Measurements) -> dict[str, float]:
     return {
         "neck": c.neck + c.neck_step * dg,
         "shoulder": c.shoulder + c.shoulder_step * dg,
-        "arm_length": c.arm + 1.5 * dh,
+        "arm_length": m.arm_length_cm if m.arm_length_cm is not None else c.arm + 1.5 * dh,
         "back_length": cervical - waist_height,
         "waist_height": waist_height,
         "upper_arm": 0.31 * m.bust_cm,
@@ -199,8 +204,11 @@ MEASUREMENT_RANGES_CM = {
 
 #: Where a waist girth may have been taken (``Measurements.waist_at``).
 WAIST_LANDMARKS = ("natural", "navel")
-#: Accepted control heights as shares of stature (ANSUR II extremes widened by a few per cent).
-HEIGHT_FRACTIONS = {"waist_height": (0.55, 0.70), "cervical_height": (0.80, 0.91)}
+#: Accepted control heights and arm length as shares of stature (ANSUR II extremes widened by a few per cent;
+#: ANSUR II arm length, acromion-radiale plus radiale-stylion: 0.289-0.382 of stature).
+HEIGHT_FRACTIONS = {"waist_height": (0.55, 0.70), "cervical_height": (0.80, 0.91), "arm_length": (0.26, 0.41)}
+#: Accepted thigh girth (one thigh) as shares of the hip girth (ANSUR II: 0.525-0.687).
+THIGH_FRACTIONS = (0.45, 0.75)
 
 _LABEL = re.compile(r"^(?P<prefix>[MW]?)(?P<height>\d{3})/(?P<girth>\d{2,3})(?P<type>[YABC])$")
 _LETTER_LABEL = re.compile(r"^(?:(?P<prefix>[MW])-)?(?P<letter>XS|S|M|L|XL|XXL|2XL)$", re.IGNORECASE)
@@ -228,18 +236,33 @@ def validate_measurements(m: Measurements) -> Measurements:
         raise InvalidMeasurementsError(
             f"waist_at must be one of {', '.join(WAIST_LANDMARKS)} (where the waist girth was taken), not {m.waist_at!r}"
         )
-    for name, value in (("waist_height", m.waist_height_cm), ("cervical_height", m.cervical_height_cm)):
+    lengths = (("waist_height", m.waist_height_cm), ("cervical_height", m.cervical_height_cm),
+               ("arm_length", m.arm_length_cm))
+    for name, value in lengths:
         if value is None:
             continue
+        _check_number(name, value)
         low, high = (f * m.height_cm for f in HEIGHT_FRACTIONS[name])
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InvalidMeasurementsError(f"measurement '{name}' must be a number of centimetres")
         if not low <= value <= high:
+            what = "shoulder point to wrist" if name == "arm_length" else "heights above the floor"
             raise InvalidMeasurementsError(
                 f"measurement '{name}' = {value:g} cm is outside the range for a body {m.height_cm:g} cm tall "
-                f"({low:.1f}-{high:.1f} cm, heights above the floor); leave it out to have it predicted"
+                f"({low:.1f}-{high:.1f} cm, {what}); leave it out to have it predicted"
+            )
+    if m.thigh_cm is not None:
+        _check_number("thigh", m.thigh_cm)
+        low, high = (f * m.hip_cm for f in THIGH_FRACTIONS)
+        if not low <= m.thigh_cm <= high:
+            raise InvalidMeasurementsError(
+                f"measurement 'thigh' = {m.thigh_cm:g} cm is outside the range for a hip of {m.hip_cm:g} cm "
+                f"({low:.1f}-{high:.1f} cm, one thigh just below the crotch); leave it out to have it predicted"
             )
     return m
+
+
+def _check_number(name: str, value) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidMeasurementsError(f"measurement '{name}' must be a number of centimetres")
 
 
 def _valid_labels() -> str:
@@ -292,12 +315,14 @@ def _parse_gbt(match: re.Match, label: str, gender: str) -> Size:
         hip_cm=central.hip + central.hip_step * steps,
         gender=gender,
     )
-    # GB/T 1335's control heights: the body is fitted to them (natural waist, back neck point).
+    # GB/T 1335's control heights and arm length: the body is fitted to them (natural waist,
+    # back neck point, shoulder point to wrist).
     derived = derived_measurements(measurements)
     measurements = dataclasses.replace(
         measurements,
         waist_height_cm=round(derived["waist_height"], 2),
         cervical_height_cm=round(derived["waist_height"] + derived["back_length"], 2),
+        arm_length_cm=round(derived["arm_length"], 2),
     )
     validate_measurements(measurements)
     return Size(label=label, system=f"{GBT_SYSTEM} {'men' if gender == 'male' else 'women'}", measurements=measurements)

@@ -68,6 +68,11 @@ class Measurements:
     # Control heights above the floor (GB/T 1335), None when not given (then predicted):
     waist_height_cm: float | None = None  # natural waist
     cervical_height_cm: float | None = None  # back neck point (cervicale)
+    # GB/T 1335 arm length (全臂长): shoulder point (acromion) to wrist, arm hanging; None: predicted.
+    arm_length_cm: float | None = None
+    # One thigh's horizontal girth at the gluteal fold, just below the crotch (ANSUR II
+    # ``thighcircumference``); None: predicted.
+    thigh_cm: float | None = None
 
 
 @dataclass(frozen=True)

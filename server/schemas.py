@@ -77,6 +77,11 @@ class MeasurementsIn(BaseModel):
                                   "omitted: predicted from height and girths")
     cervical_height: FiniteNumber | None = Field(
         default=None, description="back neck point (cervicale) height above the floor, cm; omitted: predicted")
+    arm_length: FiniteNumber | None = Field(
+        default=None, description="arm length, shoulder point to wrist with the arm hanging, cm (GB/T 1335 "
+                                  "control length); omitted: predicted from height and girths")
+    thigh: FiniteNumber | None = Field(
+        default=None, description="one thigh's girth just below the crotch (gluteal fold), cm; omitted: predicted")
 
 
 class SampleCreate(BaseModel):
@@ -138,6 +143,7 @@ class SampleCreate(BaseModel):
             measurements = Measurements(
                 height_cm=m.height, bust_cm=m.bust, waist_cm=m.waist, hip_cm=m.hip, gender=self.gender,
                 waist_at=m.waist_at, waist_height_cm=m.waist_height, cervical_height_cm=m.cervical_height,
+                arm_length_cm=m.arm_length, thigh_cm=m.thigh,
             )
         if self.pattern_upload is not None and pattern_file is None:
             raise ValueError("an uploaded pattern's request needs the upload's files (server.pattern_uploads)")

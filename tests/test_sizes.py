@@ -1,9 +1,12 @@
+import dataclasses
+
 import pytest
 
 from garment3d.errors import InvalidMeasurementsError
 from garment3d.sizes import (
     INTERNATIONAL_LABELS,
     custom_size,
+    derived_measurements,
     parse_size,
     sizes_of,
     validate_measurements,
@@ -16,6 +19,20 @@ def test_gbt_central_bodies():
     assert (a.height_cm, a.bust_cm, a.waist_cm, a.hip_cm, a.gender) == (160, 84, 68, 90, "female")
     men = parse_size("M170/88A").measurements
     assert (men.bust_cm, men.waist_cm, men.hip_cm, men.gender) == (88, 74, 90, "male")
+
+
+def test_gbt_sizes_carry_the_control_heights_and_arm_length():
+    women, men = parse_size("160/84A").measurements, parse_size("M170/88A").measurements
+    assert (women.waist_height_cm, women.cervical_height_cm, women.arm_length_cm) == (98.0, 136.0, 50.5)
+    assert (men.waist_height_cm, men.cervical_height_cm, men.arm_length_cm) == (102.5, 145.0, 55.5)
+    assert parse_size("165/88A").measurements.arm_length_cm == 52.0  # +1.5 cm per 5 cm of height
+    assert women.thigh_cm is None  # GB/T 1335 has no thigh girth: the fitter predicts it
+
+
+def test_a_given_arm_length_reaches_the_derived_measurements():
+    m = Measurements(165, 88, 70, 96)
+    assert derived_measurements(m)["arm_length"] == pytest.approx(52.0)
+    assert derived_measurements(dataclasses.replace(m, arm_length_cm=55.0))["arm_length"] == 55.0
 
 
 def test_gbt_grading_steps():
@@ -40,6 +57,9 @@ def test_bad_labels_say_what_is_expected(label):
         (Measurements(160, 84, 300, 90), "waist"),
         (Measurements(160, 84, 68, float("nan")), "hip"),
         (Measurements(160, 84, 68, 90, gender="other"), "gender"),
+        (Measurements(160, 84, 68, 90, arm_length_cm=80), "arm_length"),
+        (Measurements(160, 84, 68, 90, thigh_cm=float("nan")), "thigh"),
+        (Measurements(160, 84, 68, 90, thigh_cm=True), "thigh"),
     ],
 )
 def test_absurd_measurements_name_the_field(m, field):

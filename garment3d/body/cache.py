@@ -24,7 +24,7 @@ __all__ = ["CACHE_FORMAT", "body_key", "load_body", "save_body", "MemoryCache"]
 log = logging.getLogger(__name__)
 
 #: Bump when the fit, the measurements or the stored layout change.
-CACHE_FORMAT = 7  # 7: torso band smoothed (no creases); 6: standard landmarks (natural waist between rib and iliac crest, navel, heights fitted); 5: arm centre paths; 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
+CACHE_FORMAT = 8  # 8: thighs within the hip, legs together, arm length and thigh fitted (body data with arm landmarks and legs-together); 7: torso band smoothed (no creases); 6: standard landmarks (natural waist between rib and iliac crest, navel, heights fitted); 5: arm centre paths; 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
 
 
 def body_key(target: Measurements, data_version: str, arm_angle_deg: float | None = None) -> str:
@@ -41,6 +41,8 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
         "waist_at": target.waist_at,
         "waist_height_cm": None if target.waist_height_cm is None else round(float(target.waist_height_cm), 3),
         "cervical_height_cm": None if target.cervical_height_cm is None else round(float(target.cervical_height_cm), 3),
+        "arm_length_cm": None if target.arm_length_cm is None else round(float(target.arm_length_cm), 3),
+        "thigh_cm": None if target.thigh_cm is None else round(float(target.thigh_cm), 3),
         "data": data_version,
         "format": CACHE_FORMAT,
     }
@@ -51,6 +53,7 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
 
 
 _MORE_LANDMARKS = ("navel_y", "rib_y", "crest_y", "chest_y", "armpit_y", "cervicale_y")
+_MEASURED_LENGTHS = ("waist_height_cm", "cervical_height_cm", "arm_length_cm", "thigh_cm")
 
 
 def _nan(value: float | None) -> float:
@@ -84,7 +87,7 @@ def save_body(path: Path, body: Body) -> None:
         "axis_xz": lm.axis_xz,
         **_frame_arrays(lm.frames),
         "measured": np.array([ms.height_cm, ms.bust_cm, ms.waist_cm, ms.hip_cm]),
-        "measured_heights": np.array([_nan(ms.waist_height_cm), _nan(ms.cervical_height_cm)]),
+        "measured_heights": np.array([_nan(getattr(ms, name)) for name in _MEASURED_LENGTHS]),
         "gender": np.asarray(ms.gender),
         "sdf_origin": body.sdf.origin,
         "sdf_spacing": np.float64(body.sdf.spacing),
@@ -117,8 +120,7 @@ def load_body(path: Path) -> Body | None:
                 faces=d["faces"],
                 landmarks=Landmarks(*(float(x) for x in lm), axis_xz=d["axis_xz"], frames=_frames(d), **more),
                 measured=Measurements(
-                    *(float(x) for x in ms), gender=str(d["gender"]),
-                    waist_height_cm=heights[0], cervical_height_cm=heights[1],
+                    *(float(x) for x in ms), gender=str(d["gender"]), **dict(zip(_MEASURED_LENGTHS, heights, strict=True)),
                 ),
                 sdf=SignedDistanceGrid(origin=d["sdf_origin"], spacing=float(d["sdf_spacing"]), values=d["sdf_values"].astype(np.float32)),
             )

@@ -1,13 +1,15 @@
 """Fit the MakeHuman body to tailoring measurements.
 
-Controls: the macro sliders weight, muscle, height and proportions, and the
-local targets ``measure-bust-circ``, ``measure-underbust-circ``,
-``measure-waist-circ``, ``measure-hips-circ``, ``stomach-pregnant`` (a
-belly, for waists close to or above the hips), ``torso-scale-depth``,
-``hip-waist`` (the waist indentation up or down), ``measure-napetowaist-dist``
-and ``measure-neck-height`` (where the waist and the back neck point sit);
-gender is fixed by the request. A final uniform scale about the floor makes
-the stature exact.
+Controls of the torso: the macro sliders weight, muscle, height and
+proportions, and the local targets ``measure-bust-circ``,
+``measure-underbust-circ``, ``measure-waist-circ``, ``measure-hips-circ``,
+``stomach-pregnant`` (a belly, for waists close to or above the hips),
+``torso-scale-depth``, ``hip-waist`` (the waist indentation up or down),
+``measure-napetowaist-dist`` and ``measure-neck-height`` (where the waist and
+the back neck point sit); gender is fixed by the request. Then the limbs
+(``garment3d.body.limbs``): the arm length, the thighs' girth and the stance,
+whose controls move nothing the torso's measurements see. A final uniform
+scale about the floor makes the stature exact.
 
 Like is compared with like: the requested waist girth is matched at the
 landmark the request names (``Measurements.waist_at``: the natural waist, as
@@ -15,20 +17,25 @@ GB/T 1335 and ISO 8559-1 take it, or the navel, as ANSUR II does), and the
 natural waist and the back neck point are placed at the requested control
 heights (``waist_height_cm``, ``cervical_height_cm``) or, when the request
 gives none, at the heights the ANSUR II population model predicts
-(``garment3d.body.heights``). Where the requested waist is well below both
+(``garment3d.body.heights``); likewise the arm length (shoulder point to
+wrist, ``arm_length_cm``) and one thigh's girth at the gluteal fold
+(``thigh_cm``; matched where the hip allows: the girth round both thighs
+stays within the hip girth). Where the requested waist is well below both
 bust and hip, a one-sided term keeps the torso from narrowing further above
 the natural waist (the narrowest girth is the waist, so a fitted garment does
 not blouse).
 
-The fit is a bounded trust-region Gauss-Newton: each step solves a linearised
-least-squares problem with ``scipy.optimize.lsq_linear`` and is kept only if
-it lowers the cost. The Jacobian comes from finite differences of the full
-measurement (landmarks move with the shape); since targets are linear, each
-column is one incremental blend (only the targets whose weight changes) and one
-``measure`` call (a few ms). After an accepted step the Jacobian is updated by
-Broyden's rank-one formula; it is measured afresh only when a step fails. Small priors keep muscle and proportions near
-average and the local targets near zero, so the macro sliders carry the
-overall size and the local targets the proportions between the girths.
+The torso fit is a bounded trust-region Gauss-Newton: each step solves a
+linearised least-squares problem with ``scipy.optimize.lsq_linear`` and is
+kept only if it lowers the cost. The Jacobian comes from finite differences of
+the full measurement (landmarks move with the shape); since targets are
+linear, each column is one incremental blend (only the targets whose weight
+changes) and one ``measure`` call (a few ms). After an accepted step the
+Jacobian is updated by Broyden's rank-one formula; it is measured afresh only
+when a step fails (never twice at the same controls). Small priors keep muscle
+and proportions near average and the local targets near zero, so the macro
+sliders carry the overall size and the local targets the proportions between
+the girths.
 """
 
 from __future__ import annotations
@@ -40,7 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import lsq_linear
 
-from garment3d.body.heights import control_heights_cm
+from garment3d.body.heights import control_values_cm
+from garment3d.body.limbs import ARM_TARGETS, LEG_CONTROLS, THIGH_GAP_M, LimbGoal, fit_limbs, limb_weights
 from garment3d.body.measure import BodyMeasurement, measure
 from garment3d.body.model import BodyModel, ShapeParams
 from garment3d.sizes import MEASUREMENT_RANGES_CM as _SIZE_RANGES_CM
@@ -85,6 +93,9 @@ UPPER = np.ones(len(CONTROLS))
 PRIOR = np.array([0.5] * len(MACRO) + [0.0] * len(LOCAL))
 KINK = PRIOR  # the target weights are piecewise linear with a kink here
 FD_STEP = np.array([0.02] * len(MACRO) + [0.05] * len(LOCAL))
+MIN_GAIN_M2 = 1e-6  # a step promising less than (1 mm)^2 of cost is not taken
+#: Limb weights a fit starts from: the legs turned most of the way to a feet-together stance.
+START_LIMBS = {"arm": 0.0, "measure-thigh-circ": 0.0, "legs-together": 0.4, "upperlegs-fat": 0.0}
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,9 @@ class FitOptions:
     height_weight: float = 0.3  # stature is fixed by the final scale; keep the scale near 1
     cervical_weight: float = 0.5  # the back neck point matters less than the waist
     shape_weight: float = 0.5  # the torso narrowing above a defined natural waist
+    thigh_weight: float = 1.0  # a requested thigh girth (the limbs' fit)
+    predicted_thigh_weight: float = 0.3  # a predicted one (population SD 1.9 cm)
+    thigh_gap_cm: float = 100 * THIGH_GAP_M  # the thighs stay this far apart
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,7 @@ class FitResult:
     vertices: np.ndarray
     measurement: BodyMeasurement
     iterations: int
+    jacobian: np.ndarray | None = None  # the torso fit's last, to warm-start a fit of a nearby target
 
 
 @dataclass(frozen=True)
@@ -132,18 +147,21 @@ def validate_measurements(target: Measurements) -> float:
 
 
 def model_measure(model: BodyModel, vertices: np.ndarray) -> BodyMeasurement:
-    """``measure`` with the model's landmark vertex sets (knees, nipples)."""
+    """``measure`` with the model's landmark vertex sets (knees, nipples, arms, ...)."""
     return measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
 
 
-def _params(gender: float, x: np.ndarray) -> ShapeParams:
+def _params(gender: float, x: np.ndarray, limbs: dict[str, float]) -> ShapeParams:
+    local = [(name, float(v)) for name, v in zip(LOCAL, x[len(MACRO) :], strict=True) if v != 0.0]
+    local += [(name, limbs[name]) for name in LEG_CONTROLS if limbs[name] != 0.0]
+    local += [(name, limbs["arm"]) for name in ARM_TARGETS if limbs["arm"] != 0.0]
     return ShapeParams(
         gender=gender,
         weight=float(x[0]),
         muscle=float(x[1]),
         height=float(x[2]),
         proportions=float(x[3]),
-        local=tuple((name, float(v)) for name, v in zip(LOCAL, x[len(MACRO) :], strict=True) if v != 0.0),
+        local=tuple(local),
     )
 
 
@@ -165,12 +183,19 @@ def _values(meas: BodyMeasurement, waist_at: str) -> np.ndarray:
 
 def _goal(target: Measurements) -> np.ndarray:
     """The values ``_values`` aims at (m); the last (the waist shape) is a floor, not a value."""
-    waist_height, cervical_height = control_heights_cm(target)
-    cm = [target.height_cm, target.bust_cm, target.waist_cm, target.hip_cm, waist_height, cervical_height, 0.0]
+    v = control_values_cm(target)
+    cm = [target.height_cm, target.bust_cm, target.waist_cm, target.hip_cm, v["waist_height"], v["cervical_height"], 0.0]
     return np.array(cm, np.float64) / 100.0
 
 
-def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray, waist_at: str) -> np.ndarray:
+def _limb_goal(target: Measurements, opts: FitOptions) -> LimbGoal:
+    v = control_values_cm(target)
+    weight = opts.thigh_weight if target.thigh_cm is not None else opts.predicted_thigh_weight
+    return LimbGoal(arm_length=v["arm_length"] / 100.0, thigh=v["thigh"] / 100.0, thigh_weight=weight,
+                    thigh_gap=opts.thigh_gap_cm / 100.0)
+
+
+def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray, waist_at: str, limbs: dict) -> np.ndarray:
     """Controls at their priors, except the macro height (matching the stature)
     and the macro weight (matching the sum of the girths), by 1-D interpolation."""
     x = PRIOR.copy()
@@ -183,7 +208,7 @@ def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray, waist_at: 
     sizes = []
     for w in grid:
         x[0] = w
-        values = _values(model_measure(model, model.vertices(_params(gender, x))), waist_at)
+        values = _values(model_measure(model, model.vertices(_params(gender, x, limbs))), waist_at)
         sizes.append(values[1:4].sum() * goal[0] / values[0])
     x[0] = PRIOR[0]
     if np.all(np.isfinite(sizes)) and np.all(np.diff(sizes) > 0):
@@ -192,15 +217,18 @@ def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray, waist_at: 
 
 
 class _Problem:
-    """Residuals, cost and Jacobian of one fit."""
+    """Residuals, cost and Jacobian of one torso fit (the limbs held at ``limbs``)."""
 
-    def __init__(self, model: BodyModel, gender: float, target: Measurements, opts: FitOptions):
-        self.model, self.gender, self.opts = model, gender, opts
+    def __init__(self, model: BodyModel, gender: float, target: Measurements, opts: FitOptions, limbs: dict):
+        self.model, self.gender, self.opts, self.limbs = model, gender, opts, limbs
         self.goal = _goal(target)
         self.waist_at = target.waist_at
         self.prior_w = np.asarray(opts.prior_cm) / 100.0
         defined = target.waist_cm < DEFINED_WAIST * min(target.bust_cm, target.hip_cm)
         self.shape_weight = opts.shape_weight if defined else 0.0
+
+    def params(self, x: np.ndarray) -> ShapeParams:
+        return _params(self.gender, x, self.limbs)
 
     def residual(self, values: np.ndarray) -> np.ndarray:
         """Metres: stature (weighted), then the girths and heights after the exact-height scale."""
@@ -216,7 +244,7 @@ class _Problem:
         return meas, _values(meas, self.waist_at)
 
     def evaluate(self, x: np.ndarray) -> _State:
-        verts = self.model.vertices(_params(self.gender, x))
+        verts = self.model.vertices(self.params(x))
         meas, values = self.measure(verts)
         if not np.all(np.isfinite(values)):
             raise BodyModelError(
@@ -231,8 +259,8 @@ class _Problem:
         """Residual with control ``j`` moved by ``h``."""
         xp = state.x.copy()
         xp[j] += h
-        before = self.model.target_weights(_params(self.gender, state.x))
-        after = self.model.target_weights(_params(self.gender, xp))
+        before = self.model.target_weights(self.params(state.x))
+        after = self.model.target_weights(self.params(xp))
         change = {k: after.get(k, 0.0) - before.get(k, 0.0) for k in after.keys() | before.keys()}
         verts = state.vertices + self.model.offset({k: d for k, d in change.items() if d != 0.0})
         return self.residual(self.measure(verts)[1])
@@ -251,91 +279,119 @@ class _Problem:
             raise BodyModelError("the body could not be measured during the fit (finite differences)")
         return jac
 
-    def step(self, state: _State, jac: np.ndarray, radius: float) -> np.ndarray:
-        """Bounded linearised step: data rows plus prior rows."""
+    def step(self, state: _State, jac: np.ndarray, radius: float) -> tuple[np.ndarray, float]:
+        """Bounded linearised step (data rows plus prior rows) and the cost it promises to remove (m^2)."""
         a = np.vstack([jac, np.diag(self.prior_w)])
         b = np.concatenate([-state.r, -self.prior_w * (state.x - PRIOR)])
         lo = np.maximum(LOWER - state.x, -radius)
         hi = np.minimum(UPPER - state.x, radius)
-        return lsq_linear(a, b, bounds=(lo, hi), method="bvls").x
+        step = lsq_linear(a, b, bounds=(lo, hi), method="bvls").x
+        return step, state.cost - float(np.sum((a @ step - b) ** 2))
 
 
 def _converged(state: _State, opts: FitOptions) -> bool:
     return bool(np.abs(state.r[1:6]).max() < opts.target_cm / 100.0 and abs(state.r[6]) < opts.target_cm / 100.0)
 
 
-def _check(target: Measurements, goal: np.ndarray, final: BodyMeasurement, iterations: int, opts: FitOptions) -> None:
+def _check(target: Measurements, goals: dict[str, float], final: BodyMeasurement, iterations: int,
+           opts: FitOptions) -> None:
     """Refuse a body further than the tolerance from what the request gave."""
-    got = _values(final, target.waist_at)
+    got = {
+        "height_cm": final.stature, "bust_cm": final.bust_girth, "waist_cm": final.waist_girth_at(target.waist_at),
+        "hip_cm": final.hip_girth, "waist_height_cm": final.waist_y, "cervical_height_cm": final.cervicale_y,
+        "arm_length_cm": final.arm_length,
+    }
     names = ["height_cm", "bust_cm", "waist_cm", "hip_cm"]
-    if target.waist_height_cm is not None:
-        names.append("waist_height_cm")
-    if target.cervical_height_cm is not None:
-        names.append("cervical_height_cm")
-    errors = {name: got[RESIDUALS.index(name)] - goal[RESIDUALS.index(name)] for name in names}
-    name, err = max(errors.items(), key=lambda kv: abs(kv[1]))
-    if abs(err) * 100 > opts.tolerance_cm:
+    names += [name for name in ("waist_height_cm", "cervical_height_cm", "arm_length_cm")
+              if getattr(target, name) is not None]
+    errors = {name: got[name] - goals[name] for name in names}
+    name, err = max(errors.items(), key=lambda kv: abs(kv[1]) if np.isfinite(kv[1]) else math.inf)
+    if not abs(err) * 100 <= opts.tolerance_cm:
         where = f" (at the {target.waist_at} waist)" if name == "waist_cm" else ""
         raise BodyModelError(
             f"cannot fit the body to the measurements: {name}{where} misses by {err * 100:+.1f} cm "
-            f"(wanted {goal[RESIDUALS.index(name)] * 100:g} cm) after {iterations} iterations; the combination "
+            f"(wanted {goals[name] * 100:g} cm) after {iterations} iterations; the combination "
             "is outside what the body model can represent: check the measurements (all in cm, girths taken "
             "horizontally round the body) or give the client's own body mesh with --avatar"
         )
 
 
-def fit_body(
-    model: BodyModel, target: Measurements, options: FitOptions | None = None, *, start: ShapeParams | None = None
-) -> FitResult:
-    """Fit shape controls so the body measures ``target`` (see module docstring).
-
-    ``start``: controls to start from (a previous fit of a nearby target).
-    Raises InvalidMeasurementsError for requests outside human range (before any
-    work) and BodyModelError if the fit ends further than ``tolerance_cm`` away.
-    """
-    opts = options or FitOptions()
-    gender = validate_measurements(target)
-    problem = _Problem(model, gender, target, opts)
-    goal = problem.goal
-    x0 = _controls(start) if start is not None else _initial_guess(model, gender, goal, target.waist_at)
-    state = problem.evaluate(x0)
-    radius, jac, iterations = opts.trust, None, 0
+def _fit_torso(problem: _Problem, state: _State, jac: np.ndarray | None, opts: FitOptions):
+    """The torso controls' Gauss-Newton from ``state``; returns (state, Jacobian, iterations)."""
+    radius, iterations = opts.trust, 0
+    fresh = False  # whether ``jac`` was measured at ``state`` (measuring it again there gives the same)
     for iterations in range(1, opts.max_iterations + 1):
         log.debug("fit %d: residual cm %s, controls %s", iterations, np.round(state.r * 100, 2), np.round(state.x, 3))
         if _converged(state, opts):
             break
-        fresh = jac is None
-        if fresh:
-            jac = problem.jacobian(state)
-        step = problem.step(state, jac, radius)
+        if jac is None:
+            jac, fresh = problem.jacobian(state), True
+        step, promise = problem.step(state, jac, radius)
+        if fresh and promise < MIN_GAIN_M2:
+            break  # the linear model of a measured Jacobian sees nothing left to gain
         trial = problem.evaluate(np.clip(state.x + step, LOWER, UPPER))
         if trial.cost < state.cost:
             # Broyden's rank-one update instead of new finite differences (a fresh
             # Jacobian only after a rejected step): a third of the measurements.
             dx = trial.x - state.x
             jac = jac + np.outer(trial.r - state.r - jac @ dx, dx) / float(dx @ dx)
-            state = trial
+            state, fresh = trial, False
             radius = min(2 * radius, opts.trust)
+        elif not fresh:
+            jac = None  # the update misled the step: measure the Jacobian afresh and retry
         else:
-            if not fresh:
-                jac = None  # the update misled the step: measure the Jacobian afresh and retry
-                continue
             radius = 0.3 * float(np.abs(step).max())
             if radius < 1e-3:
                 break
+    return state, jac, iterations
 
-    scale = goal[0] / state.measurement.stature
+
+def fit_body(
+    model: BodyModel,
+    target: Measurements,
+    options: FitOptions | None = None,
+    *,
+    start: ShapeParams | None = None,
+    jacobian: np.ndarray | None = None,
+) -> FitResult:
+    """Fit shape controls so the body measures ``target`` (see module docstring).
+
+    ``start``: controls to start from (a previous fit of a nearby target), and
+    ``jacobian`` that fit's (``FitResult.jacobian``) to start with.
+    Raises InvalidMeasurementsError for requests outside human range (before any
+    work) and BodyModelError if the fit ends further than ``tolerance_cm`` away.
+    """
+    opts = options or FitOptions()
+    gender = validate_measurements(target)
+    limbs = limb_weights(dict(start.local)) if start is not None else dict(START_LIMBS)
+    problem = _Problem(model, gender, target, opts, limbs)
+    goal = problem.goal
+    if start is not None:
+        x0 = _controls(start)
+    else:
+        x0, jacobian = _initial_guess(model, gender, goal, target.waist_at, limbs), None
+    state, jac, iterations = _fit_torso(problem, problem.evaluate(x0), jacobian, opts)
+
+    meas = state.measurement
+    scale = goal[0] / meas.stature
     floor = state.vertices[:, 1].min()
-    scaled = (state.vertices - np.array([0.0, floor, 0.0])) * scale
+    vertices, limbs = fit_limbs(
+        model, state.vertices, limbs, _limb_goal(target, opts), scale, meas.hip_girth, meas.crotch_y + floor,
+        meas.axis_xz,
+    )
+    scaled = (vertices - np.array([0.0, floor, 0.0])) * scale
     final = model_measure(model, scaled)
-    _check(target, goal, final, iterations, opts)
+    goals = dict(zip(RESIDUALS[:6], goal[:6], strict=True))
+    goals["arm_length_cm"] = control_values_cm(target)["arm_length"] / 100.0
+    _check(target, goals, final, iterations, opts)
     return FitResult(
-        params=_params(gender, state.x), scale=scale, vertices=scaled, measurement=final, iterations=iterations
+        params=_params(gender, state.x, limbs), scale=scale, vertices=scaled, measurement=final,
+        iterations=iterations, jacobian=jac,
     )
 
 
 def _controls(params: ShapeParams) -> np.ndarray:
-    """The control vector of ``params`` (inverse of ``_params``)."""
+    """The torso control vector of ``params`` (inverse of ``_params``)."""
     local = dict(params.local)
     x = [params.weight, params.muscle, params.height, params.proportions] + [local.get(n, 0.0) for n in LOCAL]
     return np.array(x, np.float64)

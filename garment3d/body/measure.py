@@ -37,6 +37,18 @@ a mesh without them (a client's avatar) gets the fallback in brackets.
 - back neck point (cervicale): the mid-line back vertices at the skeleton's
   neck joint. [86 % of stature, the ANSUR II median]
 - knee: the mean height of a ring of vertices around the knee joints. [0.285 x stature]
+- thigh (ANSUR II thigh circumference, one thigh at the gluteal fold): the
+  horizontal girth of each leg ``THIGH_BELOW_CROTCH_M`` below the crotch (just
+  below it the legs part), the mean of the two.
+- thighs: one tape round both thighs, the largest of the horizontal girths at
+  ``THIGHS_BELOW_CROTCH_M`` below the crotch (the top of the thighs, where a
+  straight skirt or trousers are fitted below the hip); with the smallest gap
+  between the thighs there.
+- arm length (GB/T 1335 全臂长, shoulder point to wrist): per arm, from the
+  shoulder point (the acromion: surface vertices over the shoulder joint where
+  the shoulder turns down into the arm) to the middle of a ring of vertices
+  across the elbow and on to the middle of a ring across the wrist, the
+  segments' lengths added (the arm may be bent), the mean of both arms. [none]
 """
 
 from __future__ import annotations
@@ -48,7 +60,10 @@ import numpy as np
 from garment3d.body.section import Section, SortedFaces, face_extent, section, torso_loop
 from garment3d.types import Landmarks, Measurements
 
-__all__ = ["BodyMeasurement", "GIRTH_LANDMARKS", "measure", "torso_girth", "TorsoSlicer"]
+__all__ = [
+    "BodyMeasurement", "GIRTH_LANDMARKS", "ARM_LANDMARKS", "THIGHS_BELOW_CROTCH_M", "arm_length", "measure",
+    "thigh_girths", "torso_girth", "TorsoSlicer",
+]
 
 SCAN_STEP_M = 0.01
 FINE_STEP_M = 0.0025
@@ -59,6 +74,9 @@ BUST_BELOW_ARMPIT_M = 0.01
 CHEST_BELOW_ARMPIT_M = 0.015
 ABOVE_WAIST_M = 0.03  # the girth this far above the natural waist shows whether the waist is the narrowest
 KNEE_FALLBACK = 0.285
+THIGH_BELOW_CROTCH_M = 0.015  # the gluteal fold: one thigh's girth is taken this far below the crotch
+THIGHS_BELOW_CROTCH_M = (0.015, 0.03, 0.05, 0.08)  # girths round both thighs, their largest is the thighs'
+LEG_REACH_M = 0.25  # a leg's section lies within this of the axis (the hands hang farther out)
 TORSO_TOP = 0.88  # no torso landmark lies higher (share of stature): the head is not cut
 ARMPIT_SCAN_STEP_M = 0.02
 ARMPIT_PRECISION_M = 0.0004
@@ -73,6 +91,8 @@ GIRTH_LANDMARKS = {
     "waist_girth": "natural waist, midway between the lowest rib and the iliac crest (ISO 8559-1, GB/T 1335)",
     "navel_girth": "navel (omphalion), as ANSUR II measures the waist",
     "hip_girth": "greatest buttock prominence, ISO 8559-1",
+    "thigh_girth": "one thigh, 1.5 cm below the crotch (gluteal fold), as ANSUR II measures the thigh",
+    "thighs_girth": "round both thighs: the largest 1.5-8 cm below the crotch",
 }
 
 
@@ -99,6 +119,10 @@ class BodyMeasurement:
     chest_y: float = float("nan")
     cervicale_y: float = float("nan")
     above_waist_girth: float = float("nan")  # ABOVE_WAIST_M above the natural waist
+    thigh_girth: float = float("nan")
+    thighs_girth: float = float("nan")
+    thigh_gap: float = float("nan")  # the smallest gap between the thighs where ``thighs_girth`` is sought
+    arm_length: float = float("nan")  # shoulder point to wrist (NaN: no arm landmarks)
 
     def waist_girth_at(self, waist_at: str) -> float:
         """The waist girth at the landmark a request names ("natural" or "navel")."""
@@ -113,6 +137,8 @@ class BodyMeasurement:
             gender=gender,
             waist_height_cm=round(self.waist_y * 100, 2),
             cervical_height_cm=round(self.cervicale_y * 100, 2),
+            arm_length_cm=_cm_or_none(self.arm_length),
+            thigh_cm=_cm_or_none(self.thigh_girth),
         )
 
     def landmarks(self) -> Landmarks:
@@ -130,6 +156,10 @@ class BodyMeasurement:
             armpit_y=self.armpit_y,
             cervicale_y=self.cervicale_y,
         )
+
+
+def _cm_or_none(metres: float) -> float | None:
+    return round(metres * 100, 2) if np.isfinite(metres) else None
 
 
 class TorsoSlicer:
@@ -164,6 +194,11 @@ class TorsoSlicer:
         """(k, 5): girth, front z, back z, half width, x centre per level (NaN where
         the axis is outside every loop)."""
         return self._sorted.loop_stats(np.asarray(levels, np.float64), self.axis_xz)
+
+    def legs(self, levels: np.ndarray, axis_x: float) -> np.ndarray:
+        """(k, 4) below the crotch: girth round both legs, girth of each leg, gap between them
+        (see ``SortedFaces.leg_stats``)."""
+        return self._sorted.leg_stats(np.asarray(levels, np.float64), axis_x, LEG_REACH_M)
 
 
 def torso_girth(vertices: np.ndarray, faces: np.ndarray, y: float, axis_xz: np.ndarray | None = None) -> float:
@@ -275,6 +310,51 @@ def _waist(slicer: TorsoSlicer, levels: np.ndarray, girth: np.ndarray, crotch: f
     return float(fine[k] + np.clip(shift, -1, 1) * FINE_STEP_M)
 
 
+def thigh_girths(slicer: TorsoSlicer, crotch: float, axis_x: float) -> tuple[float, float, float]:
+    """(one thigh's girth at the gluteal fold, the largest girth round both thighs, the smallest gap
+    between them). The largest and smallest are soft (``_soft_extreme``), so that they change smoothly
+    with the shape (the fitter differentiates them)."""
+    levels = crotch - np.array((THIGH_BELOW_CROTCH_M,) + THIGHS_BELOW_CROTCH_M)
+    stats = slicer.legs(levels, axis_x)
+    thigh = float(np.mean(stats[0, 1:3]))
+    both, gaps = stats[1:, 0], stats[1:, 3]
+    if not np.isfinite(both).any():
+        return thigh, float("nan"), float("nan")
+    return thigh, _soft_extreme(both[np.isfinite(both)]), -_soft_extreme(-gaps[np.isfinite(gaps)])
+
+
+SOFT_EXTREME_M = 0.002
+
+
+def _soft_extreme(values: np.ndarray) -> float:
+    """The largest value, softened: the mean weighted by exp((value - max) / SOFT_EXTREME_M)."""
+    weights = np.exp((values - values.max()) / SOFT_EXTREME_M)
+    return float(np.sum(values * weights) / np.sum(weights))
+
+
+#: The landmark vertex sets of the arm length, shoulder to wrist.
+ARM_LANDMARKS = ("shoulder_point", "elbow", "wrist")
+
+
+def arm_length(v: np.ndarray, marks: dict, x_mid: float) -> float:
+    """Shoulder point to elbow to wrist (m), the mean of both arms (the arm at x > ``x_mid`` and the
+    one at x < ``x_mid``); NaN without the landmark vertex sets ``ARM_LANDMARKS`` in ``marks``."""
+    sets = [marks.get(name) for name in ARM_LANDMARKS]
+    if any(s is None or len(s) == 0 for s in sets):
+        return float("nan")
+    lengths = []
+    for side in (1.0, -1.0):
+        points = []
+        for indices in sets:
+            p = v[np.asarray(indices)]
+            p = p[side * (p[:, 0] - x_mid) > 0]
+            if len(p) == 0:
+                return float("nan")
+            points.append(p.mean(axis=0))
+        lengths.append(np.linalg.norm(points[0] - points[1]) + np.linalg.norm(points[1] - points[2]))
+    return float(np.mean(lengths))
+
+
 def _mean_y(v: np.ndarray, indices) -> float | None:
     if indices is None or len(indices) == 0:
         return None
@@ -305,7 +385,8 @@ def measure(
     stature = top - floor
     x_mid = float((v[:, 0].min() + v[:, 0].max()) / 2)
     crotch, z_mid = _crotch_and_depth_centre(v, f, x_mid, floor, stature)
-    slicer = TorsoSlicer(v, f, np.array([x_mid, z_mid]), (crotch - 0.02, floor + TORSO_TOP * stature))
+    low = crotch - max(THIGHS_BELOW_CROTCH_M) - 0.01
+    slicer = TorsoSlicer(v, f, np.array([x_mid, z_mid]), (low, floor + TORSO_TOP * stature))
 
     nipples = _mean_y(v, marks.get("bust"))
     rib, crest = _mean_y(v, marks.get("rib")), _mean_y(v, marks.get("crest"))
@@ -344,6 +425,7 @@ def measure(
     knee = _mean_y(v, marks.get("knee"))
     knee_y = knee - floor if knee is not None else KNEE_FALLBACK * stature
     girths = slicer.profile(np.array([bust_y, waist_y, hip_y, navel_y, chest_y, waist_y + ABOVE_WAIST_M]))[:, 0]
+    thigh, thighs, gap = thigh_girths(slicer, crotch, float(axis[0]))
     return BodyMeasurement(
         stature=stature,
         bust_girth=float(girths[0]),
@@ -364,4 +446,8 @@ def measure(
         chest_y=chest_y - floor,
         cervicale_y=cervicale_y - floor,
         above_waist_girth=float(girths[5]),
+        thigh_girth=thigh,
+        thighs_girth=thighs,
+        thigh_gap=gap,
+        arm_length=arm_length(v, marks, x_mid),
     )

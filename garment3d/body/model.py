@@ -120,6 +120,9 @@ class BodyModel:
         self.rib_vertices = arrays["rib_vertices"].astype(np.int64)
         self.crest_vertices = arrays["crest_vertices"].astype(np.int64)
         self.cervicale_vertices = arrays["cervicale_vertices"].astype(np.int64)
+        self.shoulder_point_vertices = arrays["shoulder_point_vertices"].astype(np.int64)
+        self.elbow_vertices = arrays["elbow_vertices"].astype(np.int64)
+        self.wrist_vertices = arrays["wrist_vertices"].astype(np.int64)
         names = [str(n) for n in arrays["target_names"]]
         self.target_index = {name: i for i, name in enumerate(names)}
         self.local_controls = tuple(n[: -len("-incr")] for n in names if n.endswith("-incr"))
@@ -130,7 +133,8 @@ class BodyModel:
         deltas[rows, arrays["target_indices"].astype(np.int64)] = arrays["target_deltas"] * np.float32(unit)
         self.deltas = deltas.reshape(len(names), n * 3)
         for shared in (self.base, self.faces, self.deltas, self.knee_vertices, self.nipple_vertices, self.navel_vertices,
-                       self.rib_vertices, self.crest_vertices, self.cervicale_vertices):
+                       self.rib_vertices, self.crest_vertices, self.cervicale_vertices, self.shoulder_point_vertices,
+                       self.elbow_vertices, self.wrist_vertices):
             shared.flags.writeable = False  # one model serves every body in the process
 
     @functools.cached_property
@@ -156,6 +160,9 @@ class BodyModel:
             "rib": self.rib_vertices,
             "crest": self.crest_vertices,
             "cervicale": self.cervicale_vertices,
+            "shoulder_point": self.shoulder_point_vertices,
+            "elbow": self.elbow_vertices,
+            "wrist": self.wrist_vertices,
         }
 
     def target_weights(self, params: ShapeParams) -> dict[str, float]:

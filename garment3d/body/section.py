@@ -198,6 +198,44 @@ def _loop_stats_sorted(vertices, faces, face_min, face_max, levels, starts, ends
     return out
 
 
+@numba.njit(cache=True)
+def _leg_stats_sorted(vertices, faces, face_min, face_max, levels, starts, ends, ax, reach):
+    """Per level (faces sorted as in ``_loop_stats_sorted``): the loops whose centres (bounding-box
+    middle) lie nearest the axis x = ``ax`` on either side, within ``reach`` of it (the legs; hands
+    hang farther out). Columns: hull girth round both, hull girth of the +x loop and of the -x loop,
+    the gap between them along x (negative where they overlap: legs pushed into each other). A
+    single loop (the legs joined): its girth, NaN, NaN, gap 0."""
+    out = np.full((levels.shape[0], 4), np.nan)
+    for r in range(levels.shape[0]):
+        a, b = starts[r], ends[r]
+        points, segments, loop_of, loops = _section(vertices, faces[a:b], face_min[a:b], face_max[a:b], 1, levels[r])
+        lo = np.full(loops, np.inf)
+        hi = np.full(loops, -np.inf)
+        for i in range(points.shape[0]):
+            lo[loop_of[i]] = min(lo[loop_of[i]], points[i, 0])
+            hi[loop_of[i]] = max(hi[loop_of[i]], points[i, 0])
+        plus, minus = -1, -1
+        best_plus, best_minus = reach, reach
+        for lp in range(loops):
+            centre = 0.5 * (lo[lp] + hi[lp]) - ax
+            if 0.0 <= centre < best_plus:
+                plus, best_plus = lp, centre
+            elif 0.0 < -centre < best_minus:
+                minus, best_minus = lp, -centre
+        if plus >= 0 and minus >= 0:
+            both = (loop_of == plus) | (loop_of == minus)
+            out[r, 0] = _hull_perimeter(points[both])
+            out[r, 1] = _hull_perimeter(points[loop_of == plus])
+            out[r, 2] = _hull_perimeter(points[loop_of == minus])
+            out[r, 3] = lo[plus] - hi[minus]
+        elif plus >= 0 or minus >= 0:
+            one = plus if plus >= 0 else minus
+            if lo[one] < ax < hi[one]:
+                out[r, 0] = _hull_perimeter(points[loop_of == one])
+                out[r, 3] = 0.0
+    return out
+
+
 @dataclass(frozen=True)
 class Section:
     """Loops of a plane section, in the plane's 2D coordinates.
@@ -329,6 +367,18 @@ class SortedFaces:
         ends = np.searchsorted(self.fmin, levels, side="right")
         return _loop_stats_sorted(
             self.vertices, self.faces, self.fmin, self.fmax, levels, starts, ends, float(axis_xz[0]), float(axis_xz[1])
+        )
+
+    def leg_stats(self, levels: np.ndarray, axis_x: float, reach: float) -> np.ndarray:
+        """Per height in ``levels`` (below the crotch): girth round both legs, girth of the leg at +x and
+        at -x, and the gap between them (m); the legs are the loops nearest ``axis_x`` on either side
+        whose centres lie within ``reach`` of it. (k, 4) float64, NaN where not found; one loop across
+        the axis (joined legs): its girth, NaN, NaN, gap 0."""
+        levels = np.ascontiguousarray(levels, np.float64)
+        starts = np.searchsorted(self.fmin, levels - self.reach, side="left")
+        ends = np.searchsorted(self.fmin, levels, side="right")
+        return _leg_stats_sorted(
+            self.vertices, self.faces, self.fmin, self.fmax, levels, starts, ends, float(axis_x), float(reach)
         )
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from garment3d.body.build import fit_dress_form
 from garment3d.body.fit import fit_body
+from garment3d.body.heights import predict_arm_length_cm
 from garment3d.body.smoothness import find_creases, girth_profile
 from garment3d.types import Measurements
 
@@ -24,6 +25,8 @@ class Person:
     rib_cm: float
     crest_cm: float
     cervical_cm: float
+    arm_cm: float  # acromion-radiale plus radiale-stylion: shoulder point to wrist
+    thigh_cm: float
 
 
 def read_sample() -> list[Person]:
@@ -43,6 +46,8 @@ def read_sample() -> list[Person]:
             float(row["tenthribheight"]) / 10,
             float(row["iliocristaleheight"]) / 10,
             float(row["cervicaleheight"]) / 10,
+            (float(row["acromionradialelength"]) + float(row["radialestylionlength"])) / 10,
+            float(row["thighcircumference"]) / 10,
         )
         for row in rows
     ]
@@ -66,6 +71,9 @@ def test_real_people_fit_within_one_centimetre_at_ansurs_landmarks(model, person
     assert got.bust_girth * 100 == pytest.approx(target.bust_cm, abs=1.0)
     assert got.navel_girth * 100 == pytest.approx(target.waist_cm, abs=1.0)  # like with like: at the navel
     assert got.hip_girth * 100 == pytest.approx(target.hip_cm, abs=1.0)
+    assert got.arm_length * 100 == pytest.approx(predict_arm_length_cm(target), abs=1.0)
+    # the girth round both thighs within the hip (a slim man's MakeHuman thighs reach a few mm past it)
+    assert got.thighs_girth <= got.hip_girth + 0.006 and got.thigh_gap > 0.015
 
 
 @pytest.mark.parametrize("person", HEAVY[-2:], ids=[p.name for p in HEAVY[-2:]])
@@ -80,9 +88,14 @@ def test_heavy_body_with_waist_above_hip_is_fitted_without_creases(model, person
 @pytest.mark.parametrize("person", PEOPLE[::4], ids=[p.name for p in PEOPLE[::4]])
 def test_given_heights_put_the_natural_waist_in_the_subjects_own_band(model, person):
     natural = (person.rib_cm + person.crest_cm) / 2
-    target = dataclasses.replace(person.request, waist_height_cm=natural, cervical_height_cm=person.cervical_cm)
+    target = dataclasses.replace(person.request, waist_height_cm=natural, cervical_height_cm=person.cervical_cm,
+                                 arm_length_cm=person.arm_cm, thigh_cm=person.thigh_cm)
     got = fit_body(model, target).measurement
     assert got.waist_y * 100 == pytest.approx(natural, abs=1.0)
     assert person.crest_cm <= got.waist_y * 100 <= person.rib_cm
     assert got.cervicale_y * 100 == pytest.approx(person.cervical_cm, abs=1.0)
     assert np.isfinite(got.navel_girth)
+    assert got.arm_length * 100 == pytest.approx(person.arm_cm, abs=1.0)
+    # the subject's own thigh, unless the girth round both thighs has reached the hip first
+    thigh_met = abs(got.thigh_girth * 100 - person.thigh_cm) <= 1.0
+    assert thigh_met or got.thighs_girth >= got.hip_girth - 0.008, (got.thigh_girth, got.thighs_girth, got.hip_girth)

@@ -10,7 +10,8 @@ from garment3d.body.measure import GIRTH_LANDMARKS, TorsoSlicer, measure, torso_
 
 
 def test_every_girth_states_its_landmark():
-    assert set(GIRTH_LANDMARKS) == {"bust_girth", "chest_girth", "waist_girth", "navel_girth", "hip_girth"}
+    assert set(GIRTH_LANDMARKS) == {"bust_girth", "chest_girth", "waist_girth", "navel_girth", "hip_girth",
+                                    "thigh_girth", "thighs_girth"}
     assert "lowest rib" in GIRTH_LANDMARKS["waist_girth"] and "iliac crest" in GIRTH_LANDMARKS["waist_girth"]
     assert "navel" in GIRTH_LANDMARKS["navel_girth"]
 

@@ -1,4 +1,5 @@
-"""Custom measurements through the API: where the waist was taken and the control heights, validated."""
+"""Custom measurements through the API: where the waist was taken, the control heights, the arm length
+and the thigh girth, validated."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ def _custom(measurements: dict) -> dict:
 
 
 def test_waist_landmark_and_control_heights_reach_the_request(client):
-    body = BODY | {"waist_at": "navel", "waist_height": 101.5, "cervical_height": 140.0}
+    body = BODY | {"waist_at": "navel", "waist_height": 101.5, "cervical_height": 140.0, "arm_length": 53.0,
+                   "thigh": 57.0}
     created = client.post("/api/v1/samples", json=_custom(body))
     assert created.status_code == 202, created.text
     assert created.json()["request"]["measurements"] == {k: float(v) if k != "waist_at" else v
@@ -22,12 +24,14 @@ def test_waist_landmark_and_control_heights_reach_the_request(client):
 
     m = SampleCreate.model_validate(created.json()["request"]).to_request().measurements
     assert (m.waist_at, m.waist_height_cm, m.cervical_height_cm) == ("navel", 101.5, 140.0)
+    assert (m.arm_length_cm, m.thigh_cm) == (53.0, 57.0)
 
 
 def test_omitted_landmarks_default_to_the_natural_waist_and_predicted_heights(client):
     created = client.post("/api/v1/samples", json=_custom(BODY)).json()
     assert created["request"]["measurements"] | {} == BODY | {"waist_at": "natural", "waist_height": None,
-                                                              "cervical_height": None}
+                                                              "cervical_height": None, "arm_length": None,
+                                                              "thigh": None}
 
 
 @pytest.mark.parametrize(("change", "field", "message"), [
@@ -36,6 +40,8 @@ def test_omitted_landmarks_default_to_the_natural_waist_and_predicted_heights(cl
     ({"cervical_height": 170}, "body.measurements.cervical_height", "outside the range"),
     ({"waist_at": "hip"}, "body.measurements.waist_at", "natural"),
     ({"waist_height": "101"}, "body.measurements.waist_height", "number"),
+    ({"arm_length": 80}, "body.measurements.arm_length", "shoulder point to wrist"),
+    ({"thigh": 30}, "body.measurements.thigh", "outside the range for a hip of 96 cm"),
 ])
 def test_bad_landmarks_are_422_naming_the_field(client, change, field, message):
     response = client.post("/api/v1/samples", json=_custom(BODY | change))

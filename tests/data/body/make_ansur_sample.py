@@ -25,6 +25,7 @@ from garment3d.types import Measurements
 COLUMNS = (
     "SubjectId", "Gender", "stature", "chestcircumference", "waistcircumference", "buttockcircumference",
     "tenthribheight", "iliocristaleheight", "waistheightomphalion", "cervicaleheight",
+    "thighcircumference", "acromionradialelength", "radialestylionlength",
 )
 GIRTHS = 6  # COLUMNS[2:GIRTHS] are the request
 FILES = {"female": "ANSUR_II_FEMALE_Public.csv", "male": "ANSUR_II_MALE_Public.csv"}
