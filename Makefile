@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(VENV)/bin/garment3d sample --pattern a_line_skirt --size 160/84A --fabric linen_red --out renders/demo
 
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=25
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_pipeline.py
