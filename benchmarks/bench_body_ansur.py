@@ -25,8 +25,10 @@ Printed per gender:
   circumference), navel (waist circumference), buttock prominence (buttock
   circumference); median, p95, max (cm);
 - the share of bodies whose natural waist lies inside the subject's own
-  10th-rib to iliac-crest band, and whose narrowest torso girth lies inside
-  the body's own band (the waist really is the waist);
+  10th-rib to iliac-crest band (with the share for the control height alone,
+  the misses above and below the band, by how much, and how many of them the
+  fit itself caused; each miss listed on stderr), and whose narrowest torso
+  girth lies inside the body's own band (the waist really is the waist);
 - height errors: the body's navel against ANSUR's ``waistheightomphalion``,
   the natural waist against the subject's mid-band, the back neck point against
   ``cervicaleheight``, and the population model's own error on these subjects;
@@ -136,7 +138,7 @@ def sample(subjects: list[Subject], count: int, seed: int) -> tuple[list[Subject
 
 
 COLUMNS = (
-    "bust", "waist_navel", "hip", "natural_in_band", "narrowest_in_own_band",
+    "bust", "waist_navel", "hip", "natural_in_band", "model_in_band", "outside_band", "narrowest_in_own_band",
     "navel_height", "natural_height", "cervical_height", "model_natural", "model_cervical",
     "arm", "thigh", "model_arm", "model_thigh", "thighs_over_hip", "thigh_gap",
     "refused", "creased", "seconds",
@@ -153,7 +155,9 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     """One fit and what it shows (cm, s; NaN where the fit failed)."""
     out = dict.fromkeys(COLUMNS, math.nan)
     req = subject.request
-    out["model_natural"] = predict_waist_height_cm(req) - (subject.rib_cm + subject.crest_cm) / 2
+    predicted = predict_waist_height_cm(req) if req.waist_height_cm is None else req.waist_height_cm
+    out["model_natural"] = predicted - (subject.rib_cm + subject.crest_cm) / 2
+    out["model_in_band"] = float(subject.crest_cm <= predicted <= subject.rib_cm)
     out["model_cervical"] = predict_cervical_height_cm(req) - subject.cervical_cm
     out["model_arm"] = predict_arm_length_cm(req) - subject.arm_cm
     out["model_thigh"] = predict_thigh_cm(req) - subject.thigh_cm
@@ -170,6 +174,12 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     out["hip"] = (meas.hip_girth * 100 - req.hip_cm)
     natural = meas.waist_y * 100
     out["natural_in_band"] = float(subject.crest_cm <= natural <= subject.rib_cm)
+    # signed distance outside the band: + above the rib, - below the crest, 0 inside
+    out["outside_band"] = max(natural - subject.rib_cm, 0.0) - max(subject.crest_cm - natural, 0.0)
+    if out["outside_band"]:
+        print(f"  natural waist outside the band: {_describe(req)}, {out['outside_band']:+.2f} cm "
+              f"(band {subject.crest_cm:.1f}-{subject.rib_cm:.1f}, body {natural:.1f}, "
+              f"control height {predicted:.1f})", file=sys.stderr)
     narrowest = _narrowest_y(vertices, model.faces, meas)
     out["narrowest_in_own_band"] = float(meas.crest_y - 0.005 <= narrowest <= meas.rib_y + 0.005)
     out["navel_height"] = meas.navel_y * 100 - subject.navel_cm
@@ -237,6 +247,15 @@ def print_table(gender: str, rows: list[dict[str, float]], skipped: int) -> None
     share = np.nanmean(col["natural_in_band"]) * 100 if fitted.any() else math.nan
     own = np.nanmean(col["narrowest_in_own_band"]) * 100 if fitted.any() else math.nan
     print(f"natural waist inside the subject's 10th-rib..iliac-crest band: {share:.0f} % (goal >= 90 %)")
+    model_share = np.nanmean(col["model_in_band"]) * 100
+    print(f"  the control height alone (predicted or given) inside that band: {model_share:.0f} %")
+    out_band = col["outside_band"]
+    above, below = out_band[out_band > 0], -out_band[out_band < 0]
+    for where, miss in (("above the 10th rib", above), ("below the iliac crest", below)):
+        if len(miss):
+            print(f"  natural waist {where}: {len(miss)}, by median {np.median(miss):.2f} cm, max {miss.max():.2f} cm")
+    fitter_misses = int(np.nansum((col["natural_in_band"] == 0) & (col["model_in_band"] == 1)))
+    print(f"  misses whose control height lay inside the band (the fit's own doing): {fitter_misses}")
     print(f"narrowest torso girth inside the body's own rib..crest band: {own:.0f} %")
     refused, creased = int(np.nansum(col["refused"])), int(np.nansum(col["creased"]))
     secs = col["seconds"]
@@ -262,6 +281,14 @@ def regression(paths: dict[str, Path]) -> None:
             print(f"{gender} {name}: ({', '.join(f'{c:.4f}' for c in coef)}) residual sd {resid.std():.2f} cm, "
                   f"p95 |error| {np.percentile(np.abs(resid), 95):.2f} cm, n {len(y)}; shipped "
                   f"coefficients' sd {np.std(y - x @ shipped):.2f} cm")
+        # The ceiling of the band share: a body whose natural waist sits exactly at the predicted height.
+        rib = np.array([s.rib_cm for s in subjects])
+        crest = np.array([s.crest_cm for s in subjects])
+        predicted = x @ np.asarray(COEFFICIENTS[gender]["waist_height"])
+        inside = np.mean((predicted >= crest) & (predicted <= rib)) * 100
+        print(f"{gender}: the predicted natural waist height lies inside the subject's own 10th-rib..iliac-crest "
+              f"band for {inside:.1f} % of all {len(subjects)} subjects (median half band "
+              f"{np.median(rib - crest) / 2:.2f} cm)")
 
 
 def main() -> int:

@@ -8,8 +8,9 @@ Built in three passes over a regular grid (``values[ix, iy, iz]`` at
    cumulative parity along z marks the inside (exact for a watertight mesh);
 2. narrow band: every triangle visits the grid points of its bounding box grown
    by one step and keeps, per point, the closest triangle (exact distance);
-3. far field: a Euclidean distance transform hands every grid point the
-   nearest band point; the exact distance to that point's closest triangle and
+3. far field: an exact Euclidean feature transform (Maurer et al. 2003, in
+   numba, the same nearest points as ``scipy.ndimage.distance_transform_edt``)
+   hands every grid point the nearest band point; the exact distance to that point's closest triangle and
    to the triangles around it (sharing a vertex) gives the value.
 
 The values are exact point-triangle distances wherever the closest triangle is
@@ -23,7 +24,6 @@ from __future__ import annotations
 import numba
 import numpy as np
 import scipy.sparse
-from scipy import ndimage
 
 from garment3d.geometry import point_triangle_dist2
 from garment3d.fields import OUTSIDE_DISTANCE, sample_sdf  # sampling is shared with meshing and drape
@@ -134,6 +134,125 @@ def _distances(tris, origin, h, owner, inside, ring_ptr, ring_faces, refine_with
     return out
 
 
+@numba.njit(cache=True)
+def _voronoi_line(feat, line_coord, d, shape, fc, g, out):
+    """One line of Maurer, Qi and Raghavan's exact Euclidean feature transform (IEEE PAMI 25, 2003),
+    along axis ``d`` through the grid point ``line_coord`` (the other two coordinates count).
+
+    feat : (n,) int64 flat index of each point's nearest feature so far (-1: none); out : (n,)
+    the nearest feature now. Ties go as in ``scipy.ndimage.distance_transform_edt`` (an existing
+    feature is kept, the lower one wins), so the owners are the same as scipy's, bit for bit.
+    fc : (n, 3), g : (n,) int64 scratch."""
+    n = len(feat)
+    sy, sz = shape[1] * shape[2], shape[2]
+    for ii in range(n):
+        idx = feat[ii]
+        if idx >= 0:
+            fc[ii, 0] = idx // sy
+            fc[ii, 1] = (idx // sz) % shape[1]
+            fc[ii, 2] = idx % sz
+    l = -1
+    for ii in range(n):
+        if feat[ii] < 0:
+            continue
+        fd = fc[ii, d]
+        w = 0.0
+        for jj in range(3):
+            if jj != d:
+                t = fc[ii, jj] - line_coord[jj]
+                w += t * t
+        while l >= 1:
+            i1, i2 = g[l], g[l - 1]
+            a = float(fc[i1, d] - fc[i2, d])
+            b = float(fd - fc[i1, d])
+            c = a + b
+            u = 0.0
+            v = 0.0
+            for jj in range(3):
+                if jj != d:
+                    tu = fc[i2, jj] - line_coord[jj]
+                    tv = fc[i1, jj] - line_coord[jj]
+                    u += tu * tu
+                    v += tv * tv
+            if c * v - b * u - a * w - a * b * c <= 0.0:
+                break
+            l -= 1
+        l += 1
+        g[l] = ii
+    if l < 0:
+        for ii in range(n):
+            out[ii] = -1
+        return
+    top, l = l, 0
+    for ii in range(n):
+        d1 = 0.0
+        for jj in range(3):
+            t = fc[g[l], jj] - (ii if jj == d else line_coord[jj])
+            d1 += t * t
+        while l < top:
+            d2 = 0.0
+            for jj in range(3):
+                t = fc[g[l + 1], jj] - (ii if jj == d else line_coord[jj])
+                d2 += t * t
+            if d1 <= d2:
+                break
+            d1 = d2
+            l += 1
+        k = g[l]
+        out[ii] = (fc[k, 0] * shape[1] + fc[k, 1]) * shape[2] + fc[k, 2]
+
+
+@numba.njit(cache=True, parallel=True)
+def _nearest_band_owner(band, owner):
+    """(nx, ny, nz) int32: ``owner`` at the band point nearest to each grid point (Euclidean, ties as
+    scipy's feature transform breaks them): the axes one after another, x, y, z, each line in
+    parallel (about twice as fast as ``distance_transform_edt(..., return_indices=True)`` and the
+    gather, and without its (3, nx, ny, nz) index array)."""
+    nx, ny, nz = band.shape
+    shape = np.array([nx, ny, nz], np.int64)
+    feat = np.empty((nx, ny, nz), np.int64)
+    for j in numba.prange(ny):  # axis 0: the nearest band point along x, the lower one on a tie
+        last = np.full(nz, -1, np.int64)
+        for i in range(nx):
+            for k in range(nz):
+                if band[i, j, k]:
+                    last[k] = i
+                feat[i, j, k] = last[k]
+        last[:] = -1
+        for i in range(nx - 1, -1, -1):
+            for k in range(nz):
+                if band[i, j, k]:
+                    last[k] = i
+                below, above = feat[i, j, k], last[k]
+                best = below if below >= 0 and (above < 0 or i - below <= above - i) else above
+                feat[i, j, k] = (best * ny + j) * nz + k if best >= 0 else -1
+    for i in numba.prange(nx):  # axis 1
+        line, out, g = np.empty(ny, np.int64), np.empty(ny, np.int64), np.empty(ny, np.int64)
+        fc, c = np.empty((ny, 3), np.int64), np.zeros(3, np.int64)
+        c[0] = i
+        for k in range(nz):
+            c[2] = k
+            for j in range(ny):
+                line[j] = feat[i, j, k]
+            _voronoi_line(line, c, 1, shape, fc, g, out)
+            for j in range(ny):
+                feat[i, j, k] = out[j]
+    res = np.empty((nx, ny, nz), owner.dtype)
+    flat = owner.ravel()
+    for i in numba.prange(nx):  # axis 2, then the owner of each nearest band point
+        line, out, g = np.empty(nz, np.int64), np.empty(nz, np.int64), np.empty(nz, np.int64)
+        fc, c = np.empty((nz, 3), np.int64), np.zeros(3, np.int64)
+        c[0] = i
+        for j in range(ny):
+            c[1] = j
+            for k in range(nz):
+                line[k] = feat[i, j, k]
+            _voronoi_line(line, c, 2, shape, fc, g, out)
+            for k in range(nz):
+                res[i, j, k] = flat[out[k]] if out[k] >= 0 else -1
+    return res
+
+
 def _triangle_rings(faces: np.ndarray, vertex_count: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR (pointer, indices) of the triangles sharing a vertex with each triangle."""
     m = len(faces)
@@ -168,9 +287,8 @@ def build_sdf(
     del crossings
     best, owner = _narrow_band(tris, origin, h, shape)
     band = best <= np.float32(h * h)
-    nearest = ndimage.distance_transform_edt(~band, return_distances=False, return_indices=True)
-    owner = owner[nearest[0], nearest[1], nearest[2]]
-    del nearest, best
+    del best
+    owner = _nearest_band_owner(band, owner)
     ring_ptr, ring_faces = _triangle_rings(f, len(v))
     values = _distances(tris, origin, h, owner, inside, ring_ptr, ring_faces, REFINE_WITHIN_M)
     return SignedDistanceGrid(origin=origin, spacing=h, values=values)
