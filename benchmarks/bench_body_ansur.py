@@ -196,7 +196,12 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     if out["refused"]:
         print(f"  beyond {TOLERANCE_CM:g} cm: {_describe(req)} misses {max(misses):.2f} cm", file=sys.stderr)
     levels, girths = girth_profile(vertices, model.faces, meas.axis_xz, meas.crotch_y, meas.armpit_y)
-    out["creased"] = float(len(find_creases(levels, girths)) > 0)
+    creases = find_creases(levels, girths)
+    out["creased"] = float(len(creases) > 0)
+    if len(creases):
+        print(f"  creased: {_describe(req)} at {', '.join(f'{y * 100:.1f}' for y in creases)} cm "
+              f"(crotch {meas.crotch_y * 100:.1f}, natural waist {meas.waist_y * 100:.1f}, armpit "
+              f"{meas.armpit_y * 100:.1f})", file=sys.stderr)
     return out
 
 
@@ -239,8 +244,10 @@ def print_table(gender: str, rows: list[dict[str, float]], skipped: int) -> None
     print(f"{'  population model alone: arm length':<46} {_stats(col['model_arm'])}")
     print(f"{'  population model alone: thigh girth':<46} {_stats(col['model_thigh'])}")
     over = col["thighs_over_hip"]
-    print(f"girth round both thighs minus hip, cm: {_signed(over)}; over the hip by more than 0.5 cm: "
-          f"{int(np.nansum(over > 0.5))}")
+    options = FitOptions()
+    allowance = 2 * options.thigh_gap_cm if gender in options.thighs_bridged else 0.0
+    print(f"girth round both thighs minus hip, cm: {_signed(over)}; over the hip (plus {allowance:g} cm for the "
+          f"gap between the thighs) by more than 0.5 cm: {int(np.nansum(over > allowance + 0.5))}")
     print(f"gap between the thighs, cm: {_signed(col['thigh_gap'])}")
     print(f"thigh girth minus the subject's, cm: {_signed(col['thigh'])}")
     fitted = np.isfinite(col["natural_in_band"])
