@@ -1,6 +1,6 @@
 """Fit the body to real people from ANSUR II and print how well it matches them (not part of the tests).
 
-    python benchmarks/bench_body_ansur.py [--per-gender 100] [--seed 0] [--given-heights] [--data-dir DIR]
+    python benchmarks/bench_body_ansur.py [--per-gender 100] [--seed 0] [--given-heights | --given-arm] [--data-dir DIR]
     python benchmarks/bench_body_ansur.py --regression     # re-estimate garment3d.body.heights
 
 ANSUR II (US Army anthropometric survey, 2012, public domain; 1,986 women and
@@ -18,7 +18,11 @@ model (``garment3d.body.heights``) unless ``--given-heights`` passes the
 subject's own natural waist height (midway between ``tenthribheight`` and
 ``iliocristaleheight``) and cervical height, and with them the subject's own
 arm length (``acromionradialelength + radialestylionlength``, shoulder point to
-wrist) and thigh girth (``thighcircumference``).
+wrist) and thigh girth (``thighcircumference``). ``--given-arm`` passes only
+the subject's own arm length, as a tailor measures a sleeve; the control
+heights are then predicted given it (``garment3d.body.heights``). The shuffle
+depends on ``--seed`` alone, so every option fits the same people (unless a
+given value lies out of range).
 
 Printed per gender:
 - girth error at each landmark ANSUR measures: bust point (chest
@@ -58,6 +62,8 @@ from garment3d.body.build import fit_dress_form
 from garment3d.body.fit import FitOptions
 from garment3d.body.heights import (
     COEFFICIENTS,
+    CONDITIONED,
+    control_values_cm,
     predict_arm_length_cm,
     predict_cervical_height_cm,
     predict_thigh_cm,
@@ -95,7 +101,7 @@ def _mm(row: dict, name: str) -> float:
     return float(row[name]) / 10.0
 
 
-def read_subjects(path: Path, gender: str, given_heights: bool) -> list[Subject]:
+def read_subjects(path: Path, gender: str, given_heights: bool, given_arm: bool = False) -> list[Subject]:
     """Every subject of one ANSUR II file (mm -> cm)."""
     with path.open(encoding="latin-1", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -114,7 +120,7 @@ def read_subjects(path: Path, gender: str, given_heights: bool) -> list[Subject]
             waist_at="navel",
             waist_height_cm=(rib + crest) / 2 if given_heights else None,
             cervical_height_cm=cervical if given_heights else None,
-            arm_length_cm=arm if given_heights else None,
+            arm_length_cm=arm if given_heights or given_arm else None,
             thigh_cm=thigh if given_heights else None,
         )
         out.append(Subject(request, rib, crest, _mm(row, "waistheightomphalion"), cervical, arm, thigh))
@@ -155,7 +161,7 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     """One fit and what it shows (cm, s; NaN where the fit failed)."""
     out = dict.fromkeys(COLUMNS, math.nan)
     req = subject.request
-    predicted = predict_waist_height_cm(req) if req.waist_height_cm is None else req.waist_height_cm
+    predicted = control_values_cm(req)["waist_height"]  # given, or predicted (given the arm length if that is)
     out["model_natural"] = predicted - (subject.rib_cm + subject.crest_cm) / 2
     out["model_in_band"] = float(subject.crest_cm <= predicted <= subject.rib_cm)
     out["model_cervical"] = predict_cervical_height_cm(req) - subject.cervical_cm
@@ -296,6 +302,14 @@ def regression(paths: dict[str, Path]) -> None:
         print(f"{gender}: the predicted natural waist height lies inside the subject's own 10th-rib..iliac-crest "
               f"band for {inside:.1f} % of all {len(subjects)} subjects (median half band "
               f"{np.median(rib - crest) / 2:.2f} cm)")
+        residuals = np.column_stack([targets[n] - x @ np.asarray(COEFFICIENTS[gender][n]) for n in CONDITIONED])
+        cov = np.cov(residuals.T, bias=True)
+        print(f"{gender} residual covariance of {', '.join(CONDITIONED)} (cm^2): "
+              f"{np.round(cov, 3).tolist()}")
+        for known in ([2], [1], [1, 2]):  # arm length; cervical height; both
+            shift = cov[np.ix_([0], known)] @ np.linalg.solve(cov[np.ix_(known, known)], residuals[:, known].T)
+            inside = np.mean((predicted + shift[0] >= crest) & (predicted + shift[0] <= rib)) * 100
+            print(f"  given {' and '.join(CONDITIONED[k] for k in known)}: inside the band for {inside:.1f} %")
 
 
 def main() -> int:
@@ -303,6 +317,8 @@ def main() -> int:
     parser.add_argument("--per-gender", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--given-heights", action="store_true", help="pass the subjects' own control heights")
+    parser.add_argument("--given-arm", action="store_true",
+                        help="pass only the subjects' own arm length (the heights predicted given it)")
     parser.add_argument("--regression", action="store_true", help="re-estimate the height model and stop")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
     args = parser.parse_args()
@@ -316,11 +332,14 @@ def main() -> int:
         regression(paths)
         return 0
     heights = "the subjects' own" if args.given_heights else "predicted by the population model"
+    if args.given_arm and not args.given_heights:
+        heights += " given the subjects' own arm length"
     print(f"ANSUR II from {args.data_dir}, seed {args.seed}, control heights {heights}; "
           "refusals and failed fits listed on stderr as height/bust/waist/hip")
     model = load_model()
     for gender, path in paths.items():
-        subjects, skipped = sample(read_subjects(path, gender, args.given_heights), args.per_gender, args.seed)
+        subjects, skipped = sample(read_subjects(path, gender, args.given_heights, args.given_arm),
+                                   args.per_gender, args.seed)
         rows = [evaluate(s, model) for s in subjects]
         print_table(gender, rows, skipped)
     return 0
