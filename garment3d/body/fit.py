@@ -20,7 +20,8 @@ gives none, at the heights the ANSUR II population model predicts
 (``garment3d.body.heights``); likewise the arm length (shoulder point to
 wrist, ``arm_length_cm``) and one thigh's girth at the gluteal fold
 (``thigh_cm``; matched where the hip allows: the girth round both thighs
-stays within the hip girth). Where the requested waist is well below both
+stays within the hip girth, for men within the hip girth plus the bridge
+over the gap between the thighs, ``FitOptions.thighs_bridged``). Where the requested waist is well below both
 bust and hip, a one-sided term keeps the torso from narrowing further above
 the natural waist (the narrowest girth is the waist, so a fitted garment does
 not blouse).
@@ -114,6 +115,13 @@ class FitOptions:
     thigh_weight: float = 1.0  # a requested thigh girth (the limbs' fit)
     predicted_thigh_weight: float = 0.3  # a predicted one (population SD 1.9 cm)
     thigh_gap_cm: float = 100 * THIGH_GAP_M  # the thighs stay this far apart
+    # Whose girth round both thighs may pass the hip girth by the tape's bridge over the gap between the
+    # thighs (2 x ``thigh_gap_cm``: the thighs as if touching stay within the hip). Men's thighs are as
+    # wide as their hips (ANSUR II: 1.64 x thigh girth, the hull of two touching round thighs, is 100 %
+    # of the buttock girth at the median; women's 99 %), so the gap trousers need cost them 3 cm of thigh girth;
+    # their garments are trousers, a leg round each thigh. Women's (a straight skirt falls from the
+    # hip over both thighs) keep the girth round both thighs within the hip.
+    thighs_bridged: tuple[str, ...] = ("male",)
 
 
 @dataclass(frozen=True)
@@ -191,8 +199,9 @@ def _goal(target: Measurements) -> np.ndarray:
 def _limb_goal(target: Measurements, opts: FitOptions) -> LimbGoal:
     v = control_values_cm(target)
     weight = opts.thigh_weight if target.thigh_cm is not None else opts.predicted_thigh_weight
+    gap = opts.thigh_gap_cm / 100.0
     return LimbGoal(arm_length=v["arm_length"] / 100.0, thigh=v["thigh"] / 100.0, thigh_weight=weight,
-                    thigh_gap=opts.thigh_gap_cm / 100.0)
+                    thigh_gap=gap, thighs_allowance=2.0 * gap if target.gender in opts.thighs_bridged else 0.0)
 
 
 def _initial_guess(model: BodyModel, gender: float, goal: np.ndarray, waist_at: str, limbs: dict) -> np.ndarray:

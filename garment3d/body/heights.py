@@ -23,9 +23,23 @@ thigh). ``benchmarks/bench_body_ansur.py
 --regression`` re-estimates the coefficients from the survey and prints them
 with their error; the residual standard deviations (cm) are kept here as
 ``RESIDUAL_SD_CM``.
+
+When a request gives some of the control lengths (``CONDITIONED``: natural
+waist height, cervical height, arm length) but not all, the missing ones are
+predicted given those too: the population model's residuals of the three are
+correlated (a long back goes with a high waist and a long arm), and the
+conditional mean of a Gaussian with their covariance over all of ANSUR II
+(``RESIDUAL_COVARIANCE_CM2``) adds ``C_mg C_gg^-1 (given - predicted)`` to the
+missing ones' prediction. With the arm length given, the predicted natural
+waist falls inside the subject's own 10th-rib..iliac-crest band for 94.5 % of
+the women and 89.6 % of the men in ANSUR II (90.2 % and 84.2 % from stature,
+bust and hip alone), with the cervical height given as well 95.8 % and 91.9 %.
+The thigh girth is predicted from stature, bust and hip alone.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from garment3d.types import Measurements
 
@@ -33,6 +47,8 @@ __all__ = [
     "COEFFICIENTS",
     "RESIDUAL_SD_CM",
     "PREDICTED",
+    "CONDITIONED",
+    "RESIDUAL_COVARIANCE_CM2",
     "predict_cm",
     "predict_waist_height_cm",
     "predict_cervical_height_cm",
@@ -66,6 +82,15 @@ RESIDUAL_SD_CM = {
 }
 
 
+#: The control lengths predicted given each other when a request gives some of them.
+CONDITIONED = ("waist_height", "cervical_height", "arm_length")
+#: gender -> covariance (cm^2) of the population model's residuals of ``CONDITIONED``, all of ANSUR II.
+RESIDUAL_COVARIANCE_CM2 = {
+    "female": ((3.011, 0.857, 1.637), (0.857, 1.104, 0.548), (1.637, 0.548, 3.018)),
+    "male": ((3.680, 1.022, 1.665), (1.022, 1.154, 0.659), (1.665, 0.659, 3.075)),
+}
+
+
 def predict_cm(m: Measurements, name: str) -> float:
     """The value ``name`` (one of ``PREDICTED``) of the average person with these measurements."""
     c0, c1, c2, c3 = COEFFICIENTS[m.gender][name]
@@ -93,12 +118,20 @@ def predict_thigh_cm(m: Measurements) -> float:
 
 
 def control_values_cm(m: Measurements) -> dict[str, float]:
-    """Every value of ``PREDICTED``: the request's own (``<name>_cm``) where given, else predicted."""
-    out = {}
-    for name in PREDICTED:
-        given = getattr(m, f"{name}_cm")
-        out[name] = float(given) if given is not None else predict_cm(m, name)
-    return out
+    """Every value of ``PREDICTED``: the request's own (``<name>_cm``) where given, else predicted
+    (given the request's other control lengths, see the module docstring)."""
+    given = {name: getattr(m, f"{name}_cm") for name in PREDICTED}
+    known = [i for i, name in enumerate(CONDITIONED) if given[name] is not None]
+    shift = dict.fromkeys(PREDICTED, 0.0)
+    if 0 < len(known) < len(CONDITIONED):
+        cov = np.asarray(RESIDUAL_COVARIANCE_CM2[m.gender])
+        residual = np.array([float(given[CONDITIONED[i]]) - predict_cm(m, CONDITIONED[i]) for i in known])
+        weights = np.linalg.solve(cov[np.ix_(known, known)], residual)
+        for i, name in enumerate(CONDITIONED):
+            if i not in known:
+                shift[name] = float(cov[i, known] @ weights)
+    return {name: float(given[name]) if given[name] is not None else predict_cm(m, name) + shift[name]
+            for name in PREDICTED}
 
 
 def control_heights_cm(m: Measurements) -> tuple[float, float]:

@@ -15,7 +15,8 @@ or landmark height of the torso; ``measure-thigh-circ`` and a thinning
   apart, people are measured with the feet together) by a small
   bounded Gauss-Newton on the band of the mesh just below the crotch. Its rows:
   one thigh's girth at the gluteal fold against the goal (weighted), and two
-  one-sided rows: the girth round both thighs stays within the hip girth, and
+  one-sided rows: the girth round both thighs stays within the hip girth (plus
+  ``LimbGoal.thighs_allowance``, see ``garment3d.body.fit.FitOptions``), and
   the thighs stay ``THIGH_GAP_M`` apart (turned towards each other, not into
   each other). Where the goal thigh and the hip disagree, the hip wins.
 
@@ -61,6 +62,7 @@ class LimbGoal:
     thigh_gap: float = THIGH_GAP_M  # the thighs stay this far apart
     gap_weight: float = 4.0
     thighs_weight: float = 4.0
+    thighs_allowance: float = 0.0  # the girth round both thighs may pass the hip girth by this
 
 
 def limb_weights(local: dict[str, float]) -> dict[str, float]:
@@ -165,7 +167,7 @@ def _leg_residual(values: tuple[float, float, float], goal: LimbGoal, hip: float
     thigh, thighs, gap = (float(np.nan_to_num(v)) for v in values)  # NaN: the legs joined (gap 0)
     return np.array([
         goal.thigh_weight * (scale * thigh - goal.thigh) if thigh else 0.0,
-        goal.thighs_weight * _soft_floor(scale * (hip - thighs)) if thighs else 0.0,
+        goal.thighs_weight * _soft_floor(scale * (hip - thighs) + goal.thighs_allowance) if thighs else 0.0,
         goal.gap_weight * _soft_floor(scale * gap - goal.thigh_gap),
         *(np.asarray(LEG_PRIOR_M) * controls),
     ])

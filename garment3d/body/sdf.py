@@ -8,8 +8,9 @@ Built in three passes over a regular grid (``values[ix, iy, iz]`` at
    cumulative parity along z marks the inside (exact for a watertight mesh);
 2. narrow band: every triangle visits the grid points of its bounding box grown
    by one step and keeps, per point, the closest triangle (exact distance);
-3. far field: a Euclidean distance transform hands every grid point the
-   nearest band point; the exact distance to that point's closest triangle and
+3. far field: an exact Euclidean feature transform (Maurer et al. 2003, in
+   numba, the same nearest points as ``scipy.ndimage.distance_transform_edt``)
+   hands every grid point the nearest band point; the exact distance to that point's closest triangle and
    to the triangles around it (sharing a vertex) gives the value.
 
 The values are exact point-triangle distances wherever the closest triangle is
@@ -23,7 +24,6 @@ from __future__ import annotations
 import numba
 import numpy as np
 import scipy.sparse
-from scipy import ndimage
 
 from garment3d.geometry import point_triangle_dist2
 from garment3d.fields import OUTSIDE_DISTANCE, sample_sdf  # sampling is shared with meshing and drape
@@ -134,6 +134,98 @@ def _distances(tris, origin, h, owner, inside, ring_ptr, ring_faces, refine_with
     return out
 
 
+@numba.njit(cache=True)
+def _envelope(off, has, n, source, hull):
+    """One line of Maurer, Qi and Raghavan's exact Euclidean feature transform (IEEE PAMI 25, 2003).
+
+    The line's point ``p`` holds a feature (``has[p]``) at squared distance ``off[p]`` across the line
+    (grid units; its position along the line is ``p`` itself, as the earlier axes' passes left it).
+    Writes to ``source[q]`` the point whose feature is nearest to point ``q`` (-1: none on the line).
+    Ties go as in ``scipy.ndimage.distance_transform_edt`` (a feature already kept stays, the lower
+    point wins), in the same integer-valued float arithmetic, so the result is scipy's bit for bit.
+    hull : (n,) int64 scratch."""
+    top = -1
+    for p in range(n):
+        if not has[p]:
+            continue
+        while top >= 1:
+            q1, q2 = hull[top], hull[top - 1]
+            a = float(q1 - q2)
+            b = float(p - q1)
+            c = a + b
+            if c * off[q1] - b * off[q2] - a * off[p] - a * b * c <= 0.0:
+                break
+            top -= 1
+        top += 1
+        hull[top] = p
+    if top < 0:
+        for q in range(n):
+            source[q] = -1
+        return
+    k = 0
+    for q in range(n):
+        d1 = (hull[k] - q) ** 2 + off[hull[k]]
+        while k < top:
+            d2 = (hull[k + 1] - q) ** 2 + off[hull[k + 1]]
+            if d1 <= d2:
+                break
+            d1 = d2
+            k += 1
+        source[q] = hull[k]
+
+
+@numba.njit(cache=True, parallel=True)
+def _nearest_band_owner(band, owner):
+    """(nx, ny, nz) int32: ``owner`` at the band point nearest to each grid point (Euclidean, ties as
+    scipy's feature transform breaks them): the axes one after another, x, y, z, each line in
+    parallel (about three times as fast as ``distance_transform_edt(..., return_indices=True)`` and
+    the gather on two cores, and without its (3, nx, ny, nz) index array). Only the x and y of each
+    point's nearest band point so far are kept: its z is the point's own until the last pass."""
+    nx, ny, nz = band.shape
+    fx = np.empty((nx, ny, nz), np.int32)
+    fy = np.empty((nx, ny, nz), np.int32)
+    for j in numba.prange(ny):  # x: the nearest band point along the line, the lower one on a tie
+        last = np.full(nz, -1, np.int64)
+        for i in range(nx):
+            for k in range(nz):
+                if band[i, j, k]:
+                    last[k] = i
+                fx[i, j, k] = last[k]
+        last[:] = -1
+        for i in range(nx - 1, -1, -1):
+            for k in range(nz):
+                if band[i, j, k]:
+                    last[k] = i
+                below, above = fx[i, j, k], last[k]
+                fx[i, j, k] = below if below >= 0 and (above < 0 or i - below <= above - i) else above
+    for i in numba.prange(nx):  # y
+        off, has = np.empty(ny), np.empty(ny, np.bool_)
+        source, hull, line_x = np.empty(ny, np.int64), np.empty(ny, np.int64), np.empty(ny, np.int32)
+        for k in range(nz):
+            for j in range(ny):
+                line_x[j] = fx[i, j, k]
+                has[j] = line_x[j] >= 0
+                off[j] = float(line_x[j] - i) ** 2
+            _envelope(off, has, ny, source, hull)
+            for j in range(ny):
+                p = source[j]
+                fx[i, j, k] = line_x[p] if p >= 0 else -1
+                fy[i, j, k] = p
+    out = np.empty((nx, ny, nz), owner.dtype)
+    for i in numba.prange(nx):  # z, and the owner of each nearest band point
+        off, has = np.empty(nz), np.empty(nz, np.bool_)
+        source, hull = np.empty(nz, np.int64), np.empty(nz, np.int64)
+        for j in range(ny):
+            for k in range(nz):
+                has[k] = fx[i, j, k] >= 0
+                off[k] = float(fx[i, j, k] - i) ** 2 + float(fy[i, j, k] - j) ** 2
+            _envelope(off, has, nz, source, hull)
+            for k in range(nz):
+                p = source[k]
+                out[i, j, k] = owner[fx[i, j, p], fy[i, j, p], p] if p >= 0 else -1
+    return out
+
+
 def _triangle_rings(faces: np.ndarray, vertex_count: int) -> tuple[np.ndarray, np.ndarray]:
     """CSR (pointer, indices) of the triangles sharing a vertex with each triangle."""
     m = len(faces)
@@ -168,9 +260,8 @@ def build_sdf(
     del crossings
     best, owner = _narrow_band(tris, origin, h, shape)
     band = best <= np.float32(h * h)
-    nearest = ndimage.distance_transform_edt(~band, return_distances=False, return_indices=True)
-    owner = owner[nearest[0], nearest[1], nearest[2]]
-    del nearest, best
+    del best
+    owner = _nearest_band_owner(band, owner)
     ring_ptr, ring_faces = _triangle_rings(f, len(v))
     values = _distances(tris, origin, h, owner, inside, ring_ptr, ring_faces, REFINE_WITHIN_M)
     return SignedDistanceGrid(origin=origin, spacing=h, values=values)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from garment3d.body.build import fit_dress_form
-from garment3d.body.fit import fit_body
+from garment3d.body.fit import FitOptions, fit_body
 from garment3d.body.heights import predict_arm_length_cm, predict_thigh_cm
 from garment3d.body.measure import LEG_REACH_M, TorsoSlicer, arm_length, thigh_girths
 from garment3d.errors import BodyModelError
@@ -97,3 +97,14 @@ def test_an_arm_length_out_of_reach_is_refused_naming_it(model):
     request = dataclasses.replace(parse_size("160/84A").measurements, arm_length_cm=65.0)  # 0.41 x stature
     with pytest.raises(BodyModelError, match="arm_length_cm misses by"):
         fit_body(model, request)
+
+
+def test_mens_thighs_pass_the_hip_by_the_bridge_over_the_gap_only(model):
+    """A man's girth round both thighs may pass his hip girth by the tape's bridge over the 2 cm gap
+    (4 cm), no more, the thighs still 2 cm apart; his thighs are then thicker than under women's rule."""
+    request = Measurements(175.0, 100.0, 88.0, 100.0, "male", thigh_cm=62.0)  # ANSUR II's median man
+    bridged = fit_body(model, request).measurement
+    strict = fit_body(model, request, FitOptions(thighs_bridged=())).measurement
+    assert bridged.thighs_girth <= bridged.hip_girth + 0.04 + 0.003
+    assert bridged.thigh_gap >= 0.018 and strict.thighs_girth <= strict.hip_girth + 0.003
+    assert bridged.thigh_girth > strict.thigh_girth + 0.01  # nearer the 62 cm asked (60.2 cm against 58.8)

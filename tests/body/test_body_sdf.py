@@ -99,3 +99,19 @@ def test_sphere_matches_analytic_distance():
     points = direction * rng.uniform(radius - 0.03, radius + 0.03, (500, 1))
     expected = np.linalg.norm(points, axis=1) - radius
     assert np.abs(sample_sdf(grid, points) - expected).max() < 0.001
+
+
+@pytest.mark.parametrize("density", [0.002, 0.05])
+def test_far_field_owners_are_scipys_nearest_band_points(density):
+    """The numba feature transform hands every grid point the owner of the same nearest band point as
+    scipy's exact transform, ties included (integer grids are full of them)."""
+    from scipy import ndimage
+
+    from garment3d.body.sdf import _nearest_band_owner
+
+    rng = np.random.default_rng(5)
+    band = rng.random((23, 31, 17)) < density
+    band[3, 4, 5] = True
+    owner = rng.integers(0, 1000, band.shape).astype(np.int32)
+    nearest = ndimage.distance_transform_edt(~band, return_distances=False, return_indices=True)
+    np.testing.assert_array_equal(_nearest_band_owner(band, owner), owner[tuple(nearest)])

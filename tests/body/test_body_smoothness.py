@@ -33,8 +33,11 @@ def test_smooth_waist_is_no_crease(make_vase):
         Measurements(176.5, 119.3, 111.3, 113.2, "male", waist_at="navel"),  # ANSUR II BMI-35 men (medians)
         Measurements(175.0, 128.0, 126.0, 114.0, "male", waist_at="navel"),
         Measurements(162.0, 118.0, 112.0, 124.0, "female", waist_at="navel"),
+        # an ANSUR II man (bench seed 0) whose torso creases at 1.13 and 1.20 m without the torso band's
+        # smoothing (the three above no longer do: this one keeps the test able to fail)
+        Measurements(178.1, 120.5, 115.1, 113.2, "male", waist_at="navel"),
     ],
-    ids=["bmi35-man", "belly-man", "heavy-woman"],
+    ids=["bmi35-man", "belly-man", "heavy-woman", "ansur-creasing-man"],
 )
 def test_crease_prone_bodies_have_smooth_profiles(model, target):
     vertices, meas = fit_dress_form(model, target)
@@ -54,3 +57,15 @@ def test_a_hand_joining_the_loop_is_a_step_not_a_crease(make_vase):
 
     raw = TorsoSlicer(v, f, np.zeros(2)).profile(levels)[:, 0]
     assert len(find_creases(levels, raw)) >= 1
+
+
+@pytest.mark.xfail(strict=True, reason="known limit (README): the heaviest bellies fold 5-6 cm above the crotch, "
+                   "below the smoothed torso band (a 0.3-0.4 cm dip at 0.946 m); smoothing there as well moved the "
+                   "hip girth 1.1 cm and left the fold")
+def test_heaviest_belly_with_its_own_heights_has_no_fold_above_the_crotch(model):
+    """An ANSUR II man (bench seed 0, --given-heights) whose navel waist is 3 cm over his hip."""
+    target = Measurements(181.8, 127.4, 113.7, 110.3, "male", waist_at="navel", waist_height_cm=109.25,
+                          cervical_height_cm=156.6, arm_length_cm=59.9, thigh_cm=68.2)
+    vertices, meas = fit_dress_form(model, target)
+    levels, girths = girth_profile(vertices, model.faces, meas.axis_xz, meas.crotch_y, meas.armpit_y)
+    assert len(find_creases(levels, girths)) == 0, np.round(find_creases(levels, girths), 3)
