@@ -168,7 +168,7 @@ STEEP_SIDE_PARAMETERS = {
     "length": 63.5, "bust_ease": 7.8, "waist_ease": 3.0, "hip_ease": 3.0, "hip_depth": 17.0, "hem_taper": 3.5,
     "slit_height": 34.9, "side_opening_below_hip": 9.7, "bust_dart": 3.4, "armhole_drop": 1.3, "neck_ease": 2.4,
     "collar_height": 4.1, "collar_rise": 1.9, "collar_corner": 2.1, "underlap_width": 5.8, "sleeve_length": 28.0,
-    "bicep_ease": 7.4, "cap_ease": 1.3, "cuff": 22.8,
+    "bicep_ease": 7.4, "cap_ease": 1.3, "cuff": 22.8, "waist_drop": 0.0,
 }
 
 
