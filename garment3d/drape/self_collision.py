@@ -13,7 +13,8 @@ vertex with (seam partners count as one vertex):
   (Volino and Magnenat-Thalmann's curvature test). Only vertices of patches
   that may touch something look for partners. While the seams are being
   pulled shut, patches only neighbour within a panel (the panels are not yet
-  one surface).
+  one surface); pieces that lie one over the other by design (an overlap
+  held by fasteners) never neighbour, so they always collide.
 - broad phase, Verlet lists: triangles of those patches are hashed by
   centroid (cell = reach + largest centroid-to-corner distance, so the 27
   cells around a vertex hold every triangle within reach); each vertex keeps
@@ -764,18 +765,50 @@ def _patch_halo(tri: np.ndarray, patch: np.ndarray, count: int, n: int) -> tuple
     return halo.indptr.astype(np.int64), halo.indices.astype(np.int64)
 
 
-def _patch_hops(tri: np.ndarray, label: np.ndarray, patch: np.ndarray, count: int):
+def _layered_patches(tri: np.ndarray, patch: np.ndarray, count: int, layered: np.ndarray) -> np.ndarray:
+    """(p, p) bool: patch pairs on two pieces that lie one over the other by design (``layered`` (k, 2) vertex
+    pairs, one on each piece: a fastener's two vertices). A piece is a connected part of the unwelded mesh
+    (a panel); each patch lies in one."""
+    pairs = np.asarray(layered, np.int64).reshape(-1, 2)
+    if not len(pairs):
+        return np.zeros((count, count), np.bool_)
+    n = int(max(tri.max(), pairs.max())) + 1
+    rows = np.concatenate([tri[:, 0], tri[:, 1]]).astype(np.int64)
+    cols = np.concatenate([tri[:, 1], tri[:, 2]]).astype(np.int64)
+    _, piece = connected_components(sp.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)), directed=False)
+    patch_piece = np.zeros(count, np.int64)
+    patch_piece[patch] = piece[tri[:, 0]]
+    over = np.zeros((piece.max() + 1, piece.max() + 1), np.bool_)
+    over[piece[pairs[:, 0]], piece[pairs[:, 1]]] = True
+    over |= over.T
+    return over[patch_piece[:, None], patch_piece[None, :]]
+
+
+def _patch_hops(tri: np.ndarray, label: np.ndarray, patch: np.ndarray, count: int, layered: np.ndarray | None = None):
     """``hops`` (p, p) int8: 1 for patches sharing a (welded) vertex, 2 for patches with such a neighbour in
-    common, 0 otherwise; and CSR (ptr, patches) of each patch's neighbours."""
+    common, 0 otherwise; and CSR (ptr, patches) of each patch's neighbours.
+
+    Patches of two pieces that lie one over the other by design (``layered``, see :func:`_layered_patches`)
+    are never neighbours, even where seams join the pieces at a corner (a qipao's big front, its underlap's
+    side strip and the back meet at the opening's end): the cone test proves a connected sheet cannot fold
+    onto itself, but an overlap is two layers of one sheet stacked by construction, their normals parallel,
+    and culled as one smooth sheet they pass through each other (the qipao's big front crossed its side strip
+    at 35-40 triangle pairs in the frame the seams closed)."""
     welded = label[tri].ravel()
     incidence = sp.csr_matrix((np.ones(len(welded), np.int32), (welded, np.repeat(patch, 3))),
                               shape=(int(label.max()) + 1, count))
     touching = (incidence.T @ incidence).astype(bool).tocsr()
     touching.setdiag(False)
+    apart = None
+    if layered is not None and len(layered):
+        apart = _layered_patches(tri, patch, count, layered)
+        touching = touching.multiply(sp.csr_matrix(~apart)).astype(bool).tocsr()
     touching.eliminate_zeros()
     touching.sort_indices()
     two = (touching @ touching).astype(bool).toarray()
     hops = np.where(touching.toarray(), 1, np.where(two, 2, 0)).astype(np.int8)
+    if apart is not None:
+        hops[apart] = 0
     np.fill_diagonal(hops, 0)
     return hops, touching.indptr.astype(np.int64), touching.indices.astype(np.int64)
 
@@ -813,7 +846,8 @@ class SelfContact:
     """
 
     def __init__(self, tri: np.ndarray, inv_mass: np.ndarray, label: np.ndarray, *, contact_m: float,
-                 friction: float, margin_m: float, exclude_rings: int, patch_triangles: int) -> None:
+                 friction: float, margin_m: float, exclude_rings: int, patch_triangles: int,
+                 layered: np.ndarray | None = None) -> None:
         self.tri = np.ascontiguousarray(tri, np.int32)
         self.inv_mass = np.ascontiguousarray(inv_mass, np.float64)
         self.label = label
@@ -824,7 +858,7 @@ class SelfContact:
         self.tri_patch, self.patch_ptr, self.patch_members = _patches(self.tri, patch_triangles)
         count = len(self.patch_ptr) - 1
         # patches neighbour across a seam only once it is closed; while it closes, the panels may overlap
-        self._hops_closed = _patch_hops(self.tri, label, self.tri_patch, count)
+        self._hops_closed = _patch_hops(self.tri, label, self.tri_patch, count, layered)
         self._hops_open = _patch_hops(self.tri, np.arange(len(label)), self.tri_patch, count)
         self.seams_closed = True
         self.halo_ptr, self.halo = _patch_halo(self.tri, self.tri_patch, count, len(self.inv_mass))
@@ -960,14 +994,15 @@ def mesh_edges(tri: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.ndarray, *, contact_m: float,
                        friction: float, margin_m: float | None = None, exclude_rings: int = 0,
-                       patch_triangles: int = PATCH_TRIANGLES) -> SelfContact:
+                       patch_triangles: int = PATCH_TRIANGLES, layered: np.ndarray | None = None) -> SelfContact:
     """Self-collision of a cloth with triangles ``tri`` (t, 3) and per-vertex ``inv_mass`` (n,).
 
     Seam partners count as one vertex. ``exclude_rings`` = 0 skips only pairs
     sharing a vertex (a vertex and its own triangles, edges with a common
     end); k > 0 also skips pairs with a vertex within k rings. ``margin_m``
-    (default: ``contact_m``) trades list rebuilds for list length.
+    (default: ``contact_m``) trades list rebuilds for list length. ``layered`` (k, 2): vertex pairs on two
+    pieces that lie one over the other by design (fasteners' pairs): those pieces always collide.
     """
     return SelfContact(tri, inv_mass, weld_labels(len(inv_mass), seam_pairs), contact_m=contact_m,
                        friction=friction, margin_m=contact_m if margin_m is None else margin_m,
-                       exclude_rings=exclude_rings, patch_triangles=patch_triangles)
+                       exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered)

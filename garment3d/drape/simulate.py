@@ -164,7 +164,7 @@ def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOpti
     if options.self_collision:
         self_contact = build_self_contact(
             model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
-            contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m),
+            contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m), layered=garment.fastener_pairs,
         )
     return _Solver(model=model, state=state,
                    placed=PlacedLengths(seam_rest=seam_rest, tether_excess=np.maximum(0.0, placed - model.tether_max)),

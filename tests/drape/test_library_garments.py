@@ -33,13 +33,11 @@ KNOWN_FAILURES = {
     ("jiaoling_top", "170/92A"): "2 crossing pairs where the sleeve cap folds through the front at the armhole "
                                  "seam come back after every untangling, so untangling ends the drape (the old "
                                  "test allowed them); band_left stretched 13.5 % at the 99th percentile",
-    ("qipao", "155/80A"): "33 crossing pairs that come back after every untangling; underlap_side stretched 18.4 % "
-                          "and compressed 14.5 % at the 99th percentile; a side fastener 4.6 mm open (limit "
-                          "3 mm); seam gap 5.1 mm; waist line 1.6 cm high (closures branch, 2 cm poplin)",
-    ("qipao", "160/84A"): "15 crossing pairs that come back after every untangling; underlap_side stretched 15.4 % "
-                          "at the 99th percentile; a fastener 3.6 mm open; waist line 1.6 cm high",
-    ("qipao", "170/92A"): "sleeve_right stretched 24 % at the 99th percentile; seam gap 7.0 mm; waist line 2.6 cm "
-                          "high; " + THIGHS,
+    # the qipao's crossings, open fasteners and high waist line are gone and it passes at 160/84A (qipao
+    # branch); what is left at S and XL is stretch at the side seams and the underarm
+    ("qipao", "155/80A"): "underlap_side stretched 11.2 % at the 99th percentile at the waist (limit 10 %)",
+    ("qipao", "170/92A"): "underlap_side stretched 14.7 % at the 99th percentile at the waist (limit 10 %), the "
+                          "underlap 14.3 % at the underarm; seam gap 5.3 mm at the left underarm (limit 5 mm)",
     # at 170/92A it passed until the bodies gained GB/T's arm length and closer thighs: then 12.7 %
     **{("t_shirt", label): NECKBAND for label in SIZES},
     ("pencil_skirt", "170/92A"): "side seams need a 6.7 mm correction (limit 5 mm), 10.4 % stretch at p99: "

@@ -221,3 +221,35 @@ def test_report_fails_with_self_intersections():
                        vertex_count=100)
     assert good.self_intersections == 0 and good.passed
     assert not replace(good, self_intersections=3).passed
+
+
+def _stacked_sheets_joined_at_a_corner(gap: float):
+    """Two 8 x 8 cm sheets lying flat, the second ``gap`` over the first and joined to it at one corner (a
+    seam pair), as a qipao's big front lies over its side strip and meets it where the opening ends. The
+    lower sheet is pinned."""
+    uv, faces = grid_sheet(0.08, 0.08, SPACING)
+    n = len(uv)
+    lower = np.column_stack([uv[:, 0], np.zeros(n), uv[:, 1]])
+    upper = lower + [0.0, gap, 0.0]
+    corner = int(np.argmin(uv[:, 0] + uv[:, 1]))
+    upper[corner, 1] = 0.0  # the joined corner
+    x_start = np.vstack([lower, upper])
+    tri = np.vstack([faces, faces + n]).astype(np.int32)
+    tri = tri[:, [0, 2, 1]] if np.cross(*(x_start[tri[0, 1:]] - x_start[tri[0, 0]]))[1] < 0 else tri
+    inv_mass = np.concatenate([np.zeros(n), np.ones(n)])
+    seam = np.array([[corner, n + corner]])
+    far = int(np.argmax(uv[:, 0] + uv[:, 1]))  # a vertex of the upper sheet away from the joined corner
+    return x_start, tri, inv_mass, seam, n + far, np.array([[n + far, far]])
+
+
+def test_pieces_fastened_over_each_other_collide_even_where_a_seam_joins_them():
+    """Joined at a corner, the two stacked sheets are neighbouring patches whose normals fit in one cone, so
+    the culling took them for one smooth sheet and never tested them against each other; a fastener between
+    them says they are two layers, and then they keep the contact distance."""
+    contact = 0.003
+    for layered, kept in ((None, False), ("fastened", True)):
+        x_start, tri, inv_mass, seam, vertex, fastener = _stacked_sheets_joined_at_a_corner(0.001)
+        x = x_start.copy()
+        build_self_contact(tri, inv_mass, seam, contact_m=contact, friction=0.0,
+                           layered=fastener if layered else None).solve(x, x_start)
+        assert (x[vertex, 1] >= contact - 1e-9) == kept
