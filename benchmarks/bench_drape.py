@@ -130,7 +130,8 @@ def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | 
             size = parse_size(SIZES[size_name])
             body = build_body(size.measurements)
             for name in names:
-                pattern_ = evaluate_pattern(get_definition(name), size.measurements, size_label=size.label)
+                pattern_ = evaluate_pattern(get_definition(name), size.measurements, size_label=size.label,
+                                            fabric=fabric)
                 garment = mesh_pattern(pattern_, body, MeshOptions(spacing_m=spacing))
                 try:
                     report = drape(garment, body, fabric).report

@@ -307,7 +307,8 @@ def _request_record(request: SampleRequest) -> dict:
 def _draft(request: SampleRequest, valid: ValidatedRequest) -> Pattern:
     if valid.loaded is not None:
         return valid.loaded.pattern(valid.size.measurements, valid.parameters, valid.size.label)
-    return evaluate(get_definition(request.pattern), valid.size.measurements, valid.parameters, valid.size.label)
+    return evaluate(get_definition(request.pattern), valid.size.measurements, valid.parameters, valid.size.label,
+                    fabric=valid.fabric)
 
 
 def _enforce_gates(report: DrapeReport, allow_failed: bool) -> None:

@@ -369,6 +369,10 @@ class Body:
 # --------------------------------------------------------------------------- fabric
 
 
+#: N/m: the pull of the stretch test behind :attr:`Fabric.stretch_percent` (about 2 kgf on a 10 cm wide strip)
+STRETCH_TEST_N_PER_M = 200.0
+
+
 @dataclass(frozen=True)
 class Fabric:
     """Physical and visual properties of a fabric, in physical units.
@@ -409,6 +413,14 @@ class Fabric:
     currency: str = ""  # ISO 4217, e.g. "EUR"
     colorways: tuple["Colorway", ...] = ()
     print_repeat: "PrintRepeat | None" = None  # set on print fabrics
+
+    @property
+    def stretch_percent(self) -> float:
+        """How far the fabric stretches across (along the weft, or a knit's courses) under a pull of
+        ``STRETCH_TEST_N_PER_M`` (2 kgf on a 10 cm strip), in per cent of its length: what a pattern
+        maker's stretch gauge reads (jersey 40, silk charmeuse 10, poplin 2). Pattern formulas see it as
+        ``fabric_stretch`` (patterns/FORMAT.md)."""
+        return 100.0 * STRETCH_TEST_N_PER_M / self.stretch_weft_n_per_m
 
 
 @dataclass(frozen=True)

@@ -85,3 +85,16 @@ def test_bad_avatar_and_arm_angle_are_refused_up_front(tmp_path):
         validate_request(SampleRequest(avatar=tmp_path / "none.obj"))
     with pytest.raises(InvalidRequestError, match="arm"):
         validate_request(SampleRequest(arm_angle_deg=170.0))
+
+
+def test_the_pattern_is_drafted_for_the_samples_fabric():
+    from garment3d.patterns.evaluate import edge_length_cm
+    from garment3d.pipeline import _draft
+
+    def band_cm(fabric):
+        request = SampleRequest(pattern="t_shirt", fabric=fabric)
+        band = _draft(request, validate_request(request)).panel("neckband")
+        return edge_length_cm(band, "neck_front_left")
+
+    # a knit's neckband is cut 8 % shorter than a woven's, which is about the neckline's length
+    assert band_cm("jersey_cotton") == pytest.approx(band_cm("poplin_grey") * 0.92 / (1 - 0.08 * 2.22 / 40), rel=2e-3)

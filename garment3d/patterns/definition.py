@@ -44,6 +44,7 @@ MAX_NOTCHES = 200  # per panel
 MAX_LINES = 200  # internal lines per panel
 MAX_FASTENERS = 200  # fastenings in all (rows count each fastener)
 SEAM_KINDS = ("seam", "zip")
+MAX_FABRIC_STRETCH = 200.0  # %: the stretch a pattern is drafted for (top-level fabric_stretch) lies in [0, this]
 #: cm: the visible trim's size when a fastener declaration gives none
 DEFAULT_FASTENER_SIZE_CM = {"button": 1.2, "press_stud": 1.0, "frog": 2.5, "hook_eye": 1.0, "tie": 1.5}
 
@@ -151,6 +152,9 @@ class PatternDefinition:
     anchors: tuple[EdgeRef, ...]
     fasteners: tuple[FastenerDefinition, ...] = ()
     fit: FitDefinition = FitDefinition()  # style and bust/waist/hip lines (garment3d.patterns.fit_lines)
+    # % crosswise stretch the pattern is drafted for when it is evaluated without a fabric (formulas see
+    # the chosen fabric's as ``fabric_stretch``): a knit pattern's stretch gauge
+    fabric_stretch: float = 0.0
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -612,7 +616,18 @@ def parse_definition(data: dict[str, Any], source: str = "definition") -> Patter
         anchors=anchors,
         fasteners=_fasteners(data.get("fasteners", []), panels, where),
         fit=parse_fit(data, set(names), where),
+        fabric_stretch=_fabric_stretch(data, where),
     )
+
+
+def _fabric_stretch(data: dict[str, Any], where: str) -> float:
+    value = _number(data, "fabric_stretch", where, default=0.0)
+    if not 0.0 <= value <= MAX_FABRIC_STRETCH:
+        raise _fail(where, f"fabric_stretch {value:g} % is outside [0, {MAX_FABRIC_STRETCH:g}] %")
+    parameters = data.get("parameters", {})
+    if isinstance(parameters, dict) and "fabric_stretch" in parameters:
+        raise _fail(where, "parameter 'fabric_stretch': the name is the fabric's stretch, taken by formulas")
+    return value
 
 
 def read_toml_text(text: str | bytes, source: str, what: str, max_bytes: int,

@@ -15,7 +15,7 @@ from garment3d.patterns.fit_lines import evaluate_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX, unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
 from garment3d.sizes import derived_measurements
-from garment3d.types import Fastener, Measurements, Panel, PanelEdge, Pattern, Placement, Seam
+from garment3d.types import Fabric, Fastener, Measurements, Panel, PanelEdge, Pattern, Placement, Seam
 
 __all__ = ["evaluate", "resolve_parameters", "edge_length_cm", "SEAM_TOLERANCE_CM", "CURVE_STEP_CM"]
 
@@ -343,8 +343,11 @@ def evaluate(
     measurements: Measurements,
     parameters: Mapping[str, float] | None = None,
     size_label: str = "custom",
+    fabric: Fabric | None = None,
 ) -> Pattern:
-    """Evaluate ``definition`` at ``measurements`` into a :class:`Pattern` (cm).
+    """Evaluate ``definition`` at ``measurements`` into a :class:`Pattern` (cm), cut from ``fabric`` if
+    given: formulas see its :attr:`~garment3d.types.Fabric.stretch_percent` as ``fabric_stretch``
+    (without a fabric, the stretch the definition says it is drafted for).
 
     Panels cut on fold stay folded (half pieces, as exports need them); seams may
     name ``edge@mirror`` edges that exist only once unfolded: stages that need
@@ -352,7 +355,8 @@ def evaluate(
     :func:`garment3d.patterns.fold.unfold_pattern` first.
     """
     values = resolve_parameters(definition, parameters or {})
-    names = {**_measurement_names(measurements), **values}
+    stretch = definition.fabric_stretch if fabric is None else fabric.stretch_percent
+    names = {**_measurement_names(measurements), "fabric_stretch": stretch, **values}
     points = _points(definition, names)
     panels = tuple(_panel(p, names, points, definition.name) for p in definition.panels)
     pattern = Pattern(

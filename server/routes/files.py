@@ -65,7 +65,8 @@ def pattern_download(sample: Sample, fmt: str) -> Response:
     from server.schemas import SampleCreate
 
     valid = validate_request(SampleCreate.model_validate(sample.request).to_request())
-    pattern = evaluate(get_definition(sample.pattern), valid.size.measurements, valid.parameters, valid.size.label)
+    pattern = evaluate(get_definition(sample.pattern), valid.size.measurements, valid.parameters, valid.size.label,
+                       fabric=valid.fabric)
     with tempfile.TemporaryDirectory(prefix="garment3d-pattern-") as folder:
         path = Path(folder) / f"pattern.{fmt}"
         (write_pdf if fmt == "pdf" else write_dxf)(pattern, path)

@@ -109,7 +109,8 @@ def _drafted(sample: Sample) -> Pattern:
     from server.schemas import SampleCreate
 
     valid = validate_request(SampleCreate.model_validate(sample.request).to_request())
-    return evaluate(definition_of(sample), valid.size.measurements, valid.parameters, valid.size.label)
+    return evaluate(definition_of(sample), valid.size.measurements, valid.parameters, valid.size.label,
+                    fabric=valid.fabric)
 
 
 @router.get("/proposals/{proposal_id}/pattern-overlay.svg", response_class=Response,

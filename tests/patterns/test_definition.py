@@ -216,3 +216,25 @@ def test_top_level_garbage_is_an_invalid_pattern_error(key, value):
     table[key] = value
     with pytest.raises(InvalidPatternError, match="'(anchors|measurements|reversed)' must be"):
         parse_definition(table, "test")
+
+
+def test_fabric_stretch_is_the_fabrics_or_the_drafted_for_and_not_a_parameter():
+    from garment3d.fabrics import load_fabric
+
+    table = skirt_table()
+    table["fabric_stretch"] = 30.0
+    table["points"]["hem_r"][0] = f"({table['points']['hem_r'][0]}) + fabric_stretch / 10"
+    definition = parse_definition(table, "test")
+    assert definition.fabric_stretch == 30.0
+    drafted = evaluate(definition, M).panel("front").outline[:, 0].max()
+    jersey = load_fabric("jersey_cotton")
+    cut = evaluate(definition, M, fabric=jersey).panel("front").outline[:, 0].max()
+    assert jersey.stretch_percent == pytest.approx(40.0)
+    assert cut - drafted == pytest.approx((40.0 - 30.0) / 10, abs=1e-6)
+    table["fabric_stretch"] = 250.0
+    with pytest.raises(InvalidPatternError, match=r"fabric_stretch 250 % is outside \[0, 200\]"):
+        parse_definition(table, "test")
+    table["fabric_stretch"] = 0.0
+    table["parameters"]["fabric_stretch"] = {"default": 1.0, "min": 0.0, "max": 2.0}
+    with pytest.raises(InvalidPatternError, match="parameter 'fabric_stretch'"):
+        parse_definition(table, "test")

@@ -96,7 +96,11 @@ def test_collar_band_keeps_its_width_along_both_fronts_and_round_the_back():
             assert distances.max() == pytest.approx(width, rel=0.03)  # exact on the straight part
             assert distances.min() > 0.85 * width  # the curved part is a near-parallel offset
         back = pattern.panel("band_back")
-        assert np.ptp(back.outline[:, 1]) == pytest.approx(width)
+        lean = min(3.0, 0.75 * width)  # it leans back: outer edge longer, ends as long as the front bands'
+        for end in ("end_left", "end_right"):
+            assert _length(pattern, "band_back", end) == pytest.approx(width)
+        assert np.ptp(back.outline[:, 1]) == pytest.approx(np.sqrt(width ** 2 - lean ** 2))
+        assert _length(pattern, "band_back", "outer") == pytest.approx(_length(pattern, "band_back", "neck") + 2 * lean)
         assert (back.placement.region, back.placement.azimuth_deg) == ("neck", 180.0)
     # the band joins the fronts' whole crossed edges and the back neck
     pattern = _whole()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from garment3d.fabrics import load_fabric
 from garment3d.patterns import evaluate, get_definition
 from garment3d.patterns.evaluate import edge_length_cm
 from garment3d.sizes import derived_measurements, parse_size
@@ -18,8 +19,8 @@ CAP_SEAMS = [  # (sleeve, cap half, body piece, armhole)
 ]
 
 
-def _tee(label="160/84A", **parameters):
-    return evaluate(DEFINITION, parse_size(label).measurements, parameters)
+def _tee(label="160/84A", fabric=None, **parameters):
+    return evaluate(DEFINITION, parse_size(label).measurements, parameters, fabric=fabric)
 
 
 @pytest.mark.parametrize("ease", [0.0, 0.8, 2.0])
@@ -70,13 +71,31 @@ def test_lengths_follow_their_parameters():
         assert long.panel(body).edge_points("hem")[0, 1] == pytest.approx(short.panel(body).edge_points("hem")[0, 1] - 12)
 
 
+def _band_share(tee) -> float:
+    """The neckband's sewn length over the neckline's."""
+    neckline = sum(edge_length_cm(tee.panel(p), e) for p in ("front", "back") for e in ("neck_left", "neck_right"))
+    band = tee.panel("neckband")
+    return sum(edge_length_cm(band, e) for e in
+               ("neck_back_right", "neck_front_right", "neck_front_left", "neck_back_left")) / neckline
+
+
 @pytest.mark.parametrize("stretch", [0.0, 8.0, 12.0])
 def test_neckband_is_the_neckline_less_the_stretch(stretch):
-    tee = _tee(band_stretch=stretch, band_width=2.5)
+    tee = _tee(band_stretch=stretch, band_width=2.5)  # no fabric: the 40 % knit the pattern is drafted for
     band = tee.panel("neckband")
-    neckline = sum(edge_length_cm(tee.panel(p), e) for p in ("front", "back") for e in ("neck_left", "neck_right"))
-    band_neck = sum(edge_length_cm(band, e) for e in
-                    ("neck_back_right", "neck_front_right", "neck_front_left", "neck_back_left"))
-    assert band_neck == pytest.approx(neckline * (1 - stretch / 100), abs=0.02)
+    assert _band_share(tee) == pytest.approx(1 - stretch / 100, abs=0.001)
     assert np.ptp(band.outline[:, 1]) == pytest.approx(2.5)
     assert band.placement.region == "neck"
+
+
+@pytest.mark.parametrize("fabric_name, share", [
+    ("jersey_cotton", 0.92),  # a 40 % knit: the full 8 %
+    ("silk_charmeuse", 0.98),  # 10 % stretch: a quarter of it
+    ("poplin_grey", 1 - 0.08 * (200 / 9000) * 100 / 40),  # 2.2 %: about the neckline's length
+])
+def test_neckband_is_shortened_as_far_as_the_fabric_stretches(fabric_name, share):
+    fabric = load_fabric(fabric_name)
+    tee = _tee(fabric=fabric)
+    assert _band_share(tee) == pytest.approx(share, abs=0.001)
+    # the body pieces do not depend on the fabric
+    assert np.allclose(tee.panel("front").outline, _tee().panel("front").outline)
