@@ -143,22 +143,43 @@ class StudioScene:
         GL.glDisable(GL.GL_BLEND)  # opaque surfaces: blending only costs (llvmpipe)
         GL.glEnable(GL.GL_DEPTH_TEST)
         GL.glDepthMask(GL.GL_TRUE)
-        GL.glEnable(GL.GL_CULL_FACE)  # the figure's parts are closed: their inner faces never show
+        GL.glEnable(GL.GL_CULL_FACE)  # each side of the cloth is its own pass; the figure and trims are closed
+        GL.glFrontFace(GL.GL_CCW)
+        if self._garment_look["opacity"] < 1.0:
+            self._draw_solids(program)
+            GL.glEnable(GL.GL_BLEND)
+            GL.glDepthMask(GL.GL_FALSE)
+            self._draw_garment(program, GL.GL_FRONT)  # the inner side first: it lies behind the outer one
+            self._draw_garment(program, GL.GL_BACK)
+            GL.glDepthMask(GL.GL_TRUE)
+        else:
+            # Nearest first, so that the depth test rejects hidden pixels before they are shaded (llvmpipe shades
+            # every pixel that passes): the cloth's outer side hides most of the figure and its own inner side.
+            self._draw_garment(program, GL.GL_BACK)
+            self._draw_solids(program)
+            self._draw_garment(program, GL.GL_FRONT)
+        image = ctx.finish()
+        return _unpremultiply(image) if transparent else image
+
+    def _draw_solids(self, program) -> None:
+        """The figure's parts and the trims (closed solids: their back faces never show)."""
+        GL = self.ctx.GL
+        GL.glCullFace(GL.GL_BACK)
+        program.set("u_side", 1.0)
         for part, mesh in zip(self.figure.parts, self.part_meshes):
             self._set_matte(program, part)
             mesh.draw()
-        for material, mesh in self.trim_meshes:  # closed solids too
+        for material, mesh in self.trim_meshes:
             self._set_trim(program, self._trim_looks[material])
             mesh.draw()
-        GL.glDisable(GL.GL_CULL_FACE)  # cloth is one layer, seen from both sides
+
+    def _draw_garment(self, program, culled) -> None:
+        """One side of the cloth: the outer one (front faces, ``culled`` GL_BACK) or the inner one (GL_FRONT)."""
+        GL = self.ctx.GL
+        GL.glCullFace(culled)
         self._set_garment(program)
-        if self._garment_look["opacity"] < 1.0:
-            GL.glEnable(GL.GL_BLEND)
-            GL.glDepthMask(GL.GL_FALSE)
+        program.set("u_side", 1.0 if culled == GL.GL_BACK else -1.0)
         self.garment_mesh.draw()
-        GL.glDepthMask(GL.GL_TRUE)
-        image = ctx.finish()
-        return _unpremultiply(image) if transparent else image
 
     def close(self) -> None:
         if self.ctx is not None:
