@@ -130,11 +130,14 @@ class GLContext:
         name = GL.glGenTextures(1)
         GL.glBindTexture(GL.GL_TEXTURE_2D, name)
         GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
-        height, width = pixels.shape[:2]
-        GL.glTexImage2D(
-            GL.GL_TEXTURE_2D, 0, internal[channels], width, height, 0, formats[channels], GL.GL_UNSIGNED_BYTE, pixels
-        )
-        GL.glGenerateMipmap(GL.GL_TEXTURE_2D)
+        levels = mip_chain(pixels, srgb)
+        for level, image in enumerate(levels):
+            height, width = image.shape[:2]
+            GL.glTexImage2D(
+                GL.GL_TEXTURE_2D, level, internal[channels], width, height, 0, formats[channels], GL.GL_UNSIGNED_BYTE,
+                image,
+            )
+        GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_MAX_LEVEL, len(levels) - 1)
         wrap = GL.GL_REPEAT if repeat else GL.GL_CLAMP_TO_EDGE
         GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_WRAP_S, wrap)
         GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_WRAP_T, wrap)
@@ -190,6 +193,51 @@ class GLContext:
 
 
 # --------------------------------------------------------------------------- pieces
+
+
+def mip_chain(pixels: np.ndarray, srgb: bool) -> list[np.ndarray]:
+    """Every mipmap level of (h, w[, c]) uint8 pixels down to 1x1, each a 2x2 box average of the one above.
+
+    Made here rather than by glGenerateMipmap: llvmpipe compiles a blit shader for that in every new
+    context (0.1-0.2 s, longer than the whole mip chain in numpy). sRGB colour (``srgb``, not alpha)
+    is averaged in linear light, as GL asks. An odd row or column is dropped at each halving.
+    """
+    levels = [pixels]
+    current = pixels.astype(np.float32)
+    if srgb:
+        current = _srgb_to_linear_lut()[pixels]
+        if pixels.ndim == 3 and pixels.shape[2] == 4:
+            current[..., 3] = pixels[..., 3] / 255.0
+    while max(current.shape[:2]) > 1:
+        height, width = current.shape[:2]
+        rows, cols = max(height // 2, 1), max(width // 2, 1)
+        if height > 1:
+            current = 0.5 * (current[0:2 * rows:2] + current[1:2 * rows:2])
+        if width > 1:
+            current = 0.5 * (current[:, 0:2 * cols:2] + current[:, 1:2 * cols:2])
+        levels.append(np.ascontiguousarray(_to_bytes(current, srgb, pixels)))
+    return levels
+
+
+def _to_bytes(values: np.ndarray, srgb: bool, like: np.ndarray) -> np.ndarray:
+    if not srgb:
+        return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+    out = np.empty(values.shape, np.uint8)
+    colour = values[..., :3] if like.ndim == 3 else values
+    encoded = np.where(colour <= 0.0031308, 12.92 * colour, 1.055 * np.power(np.maximum(colour, 0.0), 1 / 2.4) - 0.055)
+    if like.ndim == 3:
+        out[..., :3] = np.clip(np.rint(encoded * 255.0), 0, 255)
+        if like.shape[2] == 4:
+            out[..., 3] = np.clip(np.rint(values[..., 3] * 255.0), 0, 255)
+    else:
+        out[...] = np.clip(np.rint(encoded * 255.0), 0, 255)
+    return out
+
+
+def _srgb_to_linear_lut() -> np.ndarray:
+    c = np.arange(256, dtype=np.float32) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
 
 
 def _shader_source(name: str, variant: str = "PER_VERTEX") -> str:
