@@ -1,10 +1,13 @@
 """The studio scene on the GPU (or llvmpipe): garment, figure and floor, drawn from any azimuth.
 
 :class:`StudioScene` uploads everything once; :meth:`StudioScene.render` sets
-the turn and a few uniforms and draws three to six meshes. The lights are fixed
+the turn and a few uniforms and draws three to six meshes: the cloth's outer
+side first, then the figure and trims, then the cloth's inner side, so that the
+depth test rejects what is hidden before it is shaded. The lights are fixed
 to the camera (the subject turns under them), the floor carries a soft contact
 shadow baked once from the figure and garment, and colour is tone-mapped in the
-shader. :meth:`StudioScene.set_fabric` swaps the garment's look without
+shader. Edges are anti-aliased within the box the turning subject sweeps on
+screen (``render/gl.py``). :meth:`StudioScene.set_fabric` swaps the garment's look without
 touching its geometry (colourway batches).
 """
 
@@ -52,6 +55,8 @@ class StudioScene:
         self.framing: CameraFraming = frame_camera(points, self.axis_xz, body.landmarks.bust_y, studio)
         self.view = np.linalg.inv(self.framing.pose)
         self.projection = projection_matrix(self.framing.yfov, self.framing.near, self.framing.far)
+        trim_points = [trim.positions for trim in self.trims]
+        self.screen_box = _screen_box(np.vstack([points, *trim_points]), self.axis_xz, self.projection @ self.view)
         tangents = surface_tangents(self.garment.positions, self.garment.faces, self.garment.normals, self.garment.uv)
         shadow, floor = _floor(points, self.axis_xz) if studio.ground_shadow else (None, None)
 
@@ -121,7 +126,8 @@ class StudioScene:
         """
         GL, ctx, studio = self.ctx.GL, self.ctx, self.studio
         background = np.asarray(studio.background_rgb, dtype=np.float64)
-        ctx.begin(size_px, studio.samples, (0.0, 0.0, 0.0, 0.0) if transparent else (*background, 1.0))
+        clear = (0.0, 0.0, 0.0, 0.0) if transparent else (*background, 1.0)
+        ctx.begin(size_px, studio.samples, clear, self.screen_box, background)
         GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied colour, where blending is on
         GL.glDisable(GL.GL_CULL_FACE)
         if self.floor_mesh is not None:
@@ -311,6 +317,23 @@ def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface
     faces = np.array([[0, 2, 1], [0, 3, 2]])
     normals = np.tile([0.0, 1.0, 0.0], (4, 1))
     return image, Surface(positions, normals, faces, uv)
+
+
+def _screen_box(points: np.ndarray, axis_xz: np.ndarray, view_projection: np.ndarray) -> tuple:
+    """(x0, y0, x1, y1), shares of the image from its bottom left, that hold ``points`` at every turn.
+
+    The turning points sweep a cylinder about the axis; the box bounds a 48-sided prism around it.
+    """
+    radius = float(np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1]).max()) / np.cos(np.pi / 48)
+    angles = 2 * np.pi * np.arange(48) / 48
+    ring = np.column_stack([axis_xz[0] + radius * np.sin(angles), axis_xz[1] + radius * np.cos(angles)])
+    low, high = float(points[:, 1].min()), float(points[:, 1].max())
+    corners = np.vstack([np.column_stack([ring[:, 0], np.full(48, y), ring[:, 1], np.ones(48)]) for y in (low, high)])
+    clip = corners @ view_projection.T
+    ndc = clip[:, :2] / clip[:, 3:4]
+    x0, y0 = np.clip((ndc.min(axis=0) + 1.0) / 2.0, 0.0, 1.0)
+    x1, y1 = np.clip((ndc.max(axis=0) + 1.0) / 2.0, 0.0, 1.0)
+    return float(x0), float(y0), float(x1), float(y1)
 
 
 def _unpremultiply(image: np.ndarray) -> np.ndarray:
