@@ -96,16 +96,20 @@ def encode_webp_frame(image: np.ndarray, quality: int = WEBP_QUALITY, method: in
 
 
 class WebpAnimation:
-    """An animated WebP assembled from frames compressed one by one (each a key frame, shown whole).
+    """An animated WebP assembled from frames compressed one by one.
 
     ``add`` hands each frame's compression to ``submit`` (a thread pool's), so
     it runs while the next frame renders; :meth:`write` waits for them and
-    writes the container (RIFF: VP8X, ANIM, one ANMF per frame).
+    writes the container (RIFF: VP8X, ANIM, one ANMF per frame). With
+    ``changing`` (left, top, right, bottom pixels, outside which every frame
+    is the same, as a turntable's backdrop is), only that rectangle of the
+    frames after the first is compressed and drawn over the previous frame.
     """
 
-    def __init__(self, submit=None):
+    def __init__(self, submit=None, changing: tuple[int, int, int, int] | None = None):
         self._submit = submit
-        self._frames: list = []
+        self._changing = changing
+        self._frames: list = []  # (left, top, width, height, WebP bytes or its Future)
         self._size: tuple[int, int] | None = None
         self._alpha = False
 
@@ -115,20 +119,28 @@ class WebpAnimation:
             raise RenderError(f"animation frames must all be {self._size[0]}x{self._size[1]}, got {size[0]}x{size[1]}")
         self._size = size
         self._alpha = self._alpha or (image.ndim == 3 and image.shape[2] == 4)
-        self._frames.append(self._submit(encode_webp_frame, image) if self._submit else encode_webp_frame(image))
+        left, top, right, bottom = 0, 0, size[0], size[1]
+        if self._frames and self._changing is not None:
+            left, top = self._changing[0] // 2 * 2, self._changing[1] // 2 * 2  # ANMF offsets count in twos
+            right, bottom = min(self._changing[2], size[0]), min(self._changing[3], size[1])
+            if right <= left or bottom <= top:
+                left, top, right, bottom = 0, 0, 1, 1
+            image = np.ascontiguousarray(image[top:bottom, left:right])
+        data = self._submit(encode_webp_frame, image) if self._submit else encode_webp_frame(image)
+        self._frames.append((left, top, right - left, bottom - top, data))
 
     def write(self, path: Path, frame_ms: int, loop: int = 0) -> Path:
         if not self._frames:
             raise RenderError(f"no frames for the animation {path}")
-        frames = [frame.result() if hasattr(frame, "result") else frame for frame in self._frames]
         width, height = self._size
         chunks = [_riff_chunk(b"VP8X", bytes([0x02 | (0x10 if self._alpha else 0), 0, 0, 0])
                               + _u24(width - 1) + _u24(height - 1)),
                   _riff_chunk(b"ANIM", bytes(4) + struct.pack("<H", loop))]
-        for data in frames:
-            payload = _webp_image_chunks(data)
-            header = _u24(0) + _u24(0) + _u24(width - 1) + _u24(height - 1) + _u24(frame_ms)
-            chunks.append(_riff_chunk(b"ANMF", header + bytes([0x02]) + payload))  # no blending, no disposal
+        for left, top, frame_width, frame_height, data in self._frames:
+            data = data.result() if hasattr(data, "result") else data
+            header = _u24(left // 2) + _u24(top // 2) + _u24(frame_width - 1) + _u24(frame_height - 1) + _u24(frame_ms)
+            # blending off: the rectangle replaces what was there (alpha included); disposal none
+            chunks.append(_riff_chunk(b"ANMF", header + bytes([0x02]) + _webp_image_chunks(data)))
         body = b"WEBP" + b"".join(chunks)
         try:
             path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)

@@ -33,6 +33,8 @@ __all__ = ["StudioScene"]
 log = logging.getLogger(__name__)
 
 _SHADOW_TEXELS = 128
+_FLOOR_MARGIN_M = 0.12  # the floor square reaches this far past the subject's widest point
+_SHADOW_RIM = 0.92  # the contact shadow fades to nothing at this share of the square's half width
 
 
 class StudioScene:
@@ -55,8 +57,14 @@ class StudioScene:
         self.framing: CameraFraming = frame_camera(points, self.axis_xz, body.landmarks.bust_y, studio)
         self.view = np.linalg.inv(self.framing.pose)
         self.projection = projection_matrix(self.framing.yfov, self.framing.near, self.framing.far)
-        trim_points = [trim.positions for trim in self.trims]
-        self.screen_box = _screen_box(np.vstack([points, *trim_points]), self.axis_xz, self.projection @ self.view)
+        subject = np.vstack([points, *[trim.positions for trim in self.trims]])
+        view_projection = self.projection @ self.view
+        self.screen_box = _screen_box(subject, self.axis_xz, view_projection)
+        self.changing_box = self.screen_box  # what differs between frames: the subject, and its shadow
+        if studio.ground_shadow:
+            radius = float(np.hypot(points[:, 0] - self.axis_xz[0], points[:, 2] - self.axis_xz[1]).max())
+            floor = (radius + _FLOOR_MARGIN_M) * (_SHADOW_RIM + 0.03)  # the shadow's disc (zero beyond)
+            self.changing_box = _screen_box(subject, self.axis_xz, view_projection, floor_radius=floor)
         tangents = surface_tangents(self.garment.positions, self.garment.faces, self.garment.normals, self.garment.uv)
         shadow, floor = _floor(points, self.axis_xz) if studio.ground_shadow else (None, None)
 
@@ -112,6 +120,13 @@ class StudioScene:
         }
         cloth_rgb = scan.reshape(-1, 3)[::7].mean(axis=0) / 255.0
         self._trim_looks = {material: trim_look(material, cloth_rgb) for material, _ in self.trim_meshes}
+
+    def changing_rect(self, size_px: int) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) pixels, top left origin: outside it every turntable frame is the same."""
+        x0, y0, x1, y1 = self.changing_box
+        left, right = int(np.floor(x0 * size_px)) - 2, int(np.ceil(x1 * size_px)) + 2
+        top, bottom = int(np.floor((1.0 - y1) * size_px)) - 2, int(np.ceil((1.0 - y0) * size_px)) + 2
+        return max(left, 0), max(top, 0), min(right, size_px), min(bottom, size_px)
 
     def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False) -> np.ndarray:
         """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg``.
@@ -289,7 +304,7 @@ def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface
     from scipy.ndimage import gaussian_filter
 
     radial = np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1])
-    half = float(radial.max()) + 0.12
+    half = float(radial.max()) + _FLOOR_MARGIN_M
     texel = 2.0 * half / _SHADOW_TEXELS
     cols = np.clip(((points[:, 0] - axis_xz[0] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
     rows = np.clip(((points[:, 2] - axis_xz[1] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
@@ -306,7 +321,7 @@ def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface
     shadow = np.clip(0.75 * np.sqrt(contact) + 0.4 * broad, 0.0, 1.0)
     u = (np.arange(_SHADOW_TEXELS) + 0.5) / _SHADOW_TEXELS * 2.0 - 1.0
     ring = np.hypot(u[None, :], u[:, None])
-    shadow *= np.clip((0.92 - ring) / 0.3, 0.0, 1.0) ** 2
+    shadow *= np.clip((_SHADOW_RIM - ring) / 0.3, 0.0, 1.0) ** 2
     image = np.rint(shadow * 255).astype(np.uint8)[::-1]  # row 0 = top of the image = largest z
 
     x0, z0 = axis_xz[0] - half, axis_xz[1] - half
@@ -319,16 +334,21 @@ def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface
     return image, Surface(positions, normals, faces, uv)
 
 
-def _screen_box(points: np.ndarray, axis_xz: np.ndarray, view_projection: np.ndarray) -> tuple:
+def _screen_box(points: np.ndarray, axis_xz: np.ndarray, view_projection: np.ndarray, floor_radius=None) -> tuple:
     """(x0, y0, x1, y1), shares of the image from its bottom left, that hold ``points`` at every turn.
 
-    The turning points sweep a cylinder about the axis; the box bounds a 48-sided prism around it.
+    The turning points sweep a cylinder about the axis; the box bounds a 48-sided prism around it,
+    and with ``floor_radius`` (m) a disc that wide on the floor under it too.
     """
-    radius = float(np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1]).max()) / np.cos(np.pi / 48)
     angles = 2 * np.pi * np.arange(48) / 48
-    ring = np.column_stack([axis_xz[0] + radius * np.sin(angles), axis_xz[1] + radius * np.cos(angles)])
+    ring = np.column_stack([np.sin(angles), np.cos(angles)]) / np.cos(np.pi / 48)
+    radius = float(np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1]).max())
     low, high = float(points[:, 1].min()), float(points[:, 1].max())
-    corners = np.vstack([np.column_stack([ring[:, 0], np.full(48, y), ring[:, 1], np.ones(48)]) for y in (low, high)])
+    rings = [(radius, low), (radius, high)] + ([(floor_radius, low)] if floor_radius else [])
+    corners = np.vstack([
+        np.column_stack([axis_xz[0] + r * ring[:, 0], np.full(48, y), axis_xz[1] + r * ring[:, 1], np.ones(48)])
+        for r, y in rings
+    ])
     clip = corners @ view_projection.T
     ndc = clip[:, :2] / clip[:, 3:4]
     x0, y0 = np.clip((ndc.min(axis=0) + 1.0) / 2.0, 0.0, 1.0)

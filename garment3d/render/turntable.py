@@ -170,7 +170,7 @@ def render_turntable(
     digits = max(3, len(str(options.frames - 1)))
     mp4 = Mp4Writer(out_dir / "turntable.mp4", options.size_px, options.frame_ms, background) if "mp4" in wanted else None
     encoder = Encoder(background, mp4)
-    webp = WebpAnimation(encoder.call) if "webp" in wanted else None  # frames compressed as they come
+    webp = None
     frames: list[Path] = []
     stills: list[Path] = []
     images: list[np.ndarray] = []
@@ -186,6 +186,8 @@ def render_turntable(
                 lambda: export_glb.write_glb(drape, body, fabric, out_dir / "garment.glb", figure=figure, trims=trims)
             )
         with open_scene(drape, body, fabric, options, studio, prepared=prepared, trims=trims) as scene:
+            if "webp" in wanted:  # frames compressed as they come, after the first only where they change
+                webp = WebpAnimation(encoder.call, scene.changing_rect(options.size_px))
             first = time.perf_counter()
             for index in range(options.frames):
                 image = _channels(scene.render(360.0 * index / options.frames, options.size_px,
