@@ -7,8 +7,10 @@ they come (:class:`WebpAnimation`), so only its container is written at the
 end; the GIF and the sprite sheet need every frame and are written then.
 
 PNGs are written here rather than by Pillow (:func:`encode_png`): one "up"
-filter for every row and zlib level 2 take a third of the time of Pillow's
-adaptive filtering at level 3, for files a few per cent larger.
+filter for every row and deflate's run-length strategy take a third of the
+time of Pillow's adaptive filtering at zlib level 3, and the files of renders
+come out 5-15 % smaller (smooth shading leaves runs of zeros; the weave's
+noise leaves little for longer matches to find).
 
 The GIF uses one palette for the whole animation, chosen from pixels of every
 frame (so colours do not flicker between frames), with Floyd-Steinberg
@@ -40,7 +42,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 
-PNG_ZLIB_LEVEL = 2
 WEBP_QUALITY = 82  # lossy animation frames
 WEBP_METHOD = 2  # libwebp effort 0..6: 3 and up take twice as long here for files 5 % smaller
 
@@ -60,7 +61,7 @@ def save_image(image: np.ndarray, path: Path) -> Path:
     return path
 
 
-def encode_png(image: np.ndarray, level: int = PNG_ZLIB_LEVEL) -> bytes:
+def encode_png(image: np.ndarray) -> bytes:
     """The PNG file of an (h, w) grey, (h, w, 3) RGB or (h, w, 4) RGBA uint8 image (8 bits, filter "up")."""
     image = np.ascontiguousarray(image, dtype=np.uint8)
     height, width = image.shape[:2]
@@ -77,9 +78,14 @@ def encode_png(image: np.ndarray, level: int = PNG_ZLIB_LEVEL) -> bytes:
     return b"".join((
         b"\x89PNG\r\n\x1a\n",
         _png_chunk(b"IHDR", header),
-        _png_chunk(b"IDAT", zlib.compress(filtered, level)),
+        _png_chunk(b"IDAT", _deflate_runs(filtered)),
         _png_chunk(b"IEND", b""),
     ))
+
+
+def _deflate_runs(data: np.ndarray) -> bytes:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
+    return compressor.compress(data) + compressor.flush()
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
