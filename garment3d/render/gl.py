@@ -175,24 +175,32 @@ class GLContext:
         GL.glClearColor(*clear_rgba)
         GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
 
-    def finish(self) -> np.ndarray:
-        """Resolve (MSAA) or copy and anti-alias (FXAA) the image and read it back: (size, size, 4) uint8, top row first."""
+    def finish(self, channels: int = 4) -> np.ndarray:
+        """Resolve (MSAA) or copy and anti-alias (FXAA) the image and read it back.
+
+        Returns (size, size, ``channels``) uint8, top row first: RGBA, or RGB (3) read as such, which
+        spares a copy of every frame. The FXAA path writes the image upside down, so that GL's
+        bottom-up rows come back top first without a flip either.
+        """
         GL, target = self.GL, self._current
         size = target.size
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, target.draw_fbo)
         GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target.resolve_fbo)
-        GL.glBlitFramebuffer(0, 0, size, size, 0, 0, size, size, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
+        flipped = target.samples == 0  # a multisampled source can only be blitted one to one
+        top, bottom = (size, 0) if flipped else (0, size)
+        GL.glBlitFramebuffer(0, 0, size, size, 0, top, size, bottom, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
         if target.samples == 0:
             self._fxaa(target)
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, target.resolve_fbo)
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
-        data = GL.glReadPixels(0, 0, size, size, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
-        image = np.frombuffer(data, dtype=np.uint8).reshape(size, size, 4)
-        return image[::-1]
+        data = GL.glReadPixels(0, 0, size, size, GL.GL_RGBA if channels == 4 else GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
+        image = np.frombuffer(data, dtype=np.uint8).reshape(size, size, channels)
+        return image if flipped else np.ascontiguousarray(image[::-1])
 
     def _fxaa(self, target: _Target) -> None:
         GL, size = self.GL, target.size
         x0, y0, x1, y1 = self._aa_box
+        y0, y1 = 1.0 - y1, 1.0 - y0  # the pass writes the image upside down (see finish)
         left, bottom = max(int(np.floor(x0 * size)) - 2, 0), max(int(np.floor(y0 * size)) - 2, 0)
         right, top = min(int(np.ceil(x1 * size)) + 2, size), min(int(np.ceil(y1 * size)) + 2, size)
         if right <= left or top <= bottom:

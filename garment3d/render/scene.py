@@ -128,8 +128,9 @@ class StudioScene:
         top, bottom = int(np.floor((1.0 - y1) * size_px)) - 2, int(np.ceil((1.0 - y0) * size_px)) + 2
         return max(left, 0), max(top, 0), min(right, size_px), min(bottom, size_px)
 
-    def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False) -> np.ndarray:
-        """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg``.
+    def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False, rgb: bool = False) -> np.ndarray:
+        """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg`` (with ``rgb``, opaque
+        images only: (size_px, size_px, 3) RGB, read back as such).
 
         Images of ``studio.detail_from_px`` and larger show the fabric's normal
         and roughness maps per pixel, and from ``studio.per_pixel_from_px`` (or
@@ -179,7 +180,7 @@ class StudioScene:
             self._draw_garment(program, GL.GL_BACK)
             self._draw_solids(program)
             self._draw_garment(program, GL.GL_FRONT)
-        image = ctx.finish()
+        image = ctx.finish(3 if rgb and not transparent else 4)
         return _unpremultiply(image) if transparent else image
 
     def _draw_solids(self, program) -> None:

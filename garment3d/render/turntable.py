@@ -191,7 +191,7 @@ def render_turntable(
             first = time.perf_counter()
             for index in range(options.frames):
                 image = _channels(scene.render(360.0 * index / options.frames, options.size_px,
-                                               transparent=options.transparent), options.transparent)
+                                               transparent=options.transparent, rgb=True), options.transparent)
                 if index == 0:
                     log.info("first frame %.2f s after the render stage began", time.perf_counter() - started)
                 if "frames" in wanted:
@@ -204,8 +204,8 @@ def render_turntable(
                 images.append(image)
             if "stills" in wanted:
                 for name, azimuth in STILL_VIEWS:
-                    image = _channels(scene.render(azimuth, options.still_size_px, transparent=options.transparent),
-                                      options.transparent)
+                    image = _channels(scene.render(azimuth, options.still_size_px, transparent=options.transparent,
+                                                   rgb=True), options.transparent)
                     path = out_dir / f"still_{name}.png"
                     encoder.image(image, path)
                     stills.append(path)

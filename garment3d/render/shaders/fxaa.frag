@@ -30,8 +30,10 @@ float luma_near(ivec2 pixel, ivec2 offset) {
 }
 
 void main() {
-    ivec2 pixel = ivec2(gl_FragCoord.xy);
-    vec2 p = gl_FragCoord.xy * u_texel;
+    // the output is written upside down (top row first for the read-back): the source row is mirrored
+    vec2 source = vec2(gl_FragCoord.x, 1.0 / u_texel.y - gl_FragCoord.y);
+    ivec2 pixel = ivec2(source);
+    vec2 p = source * u_texel;
     vec4 centre = texelFetch(u_image, pixel, 0);
     float m = luma(centre);
     float n = luma_near(pixel, ivec2(0, 1)), s = luma_near(pixel, ivec2(0, -1));
