@@ -4,8 +4,11 @@
 normals, an anchor vertex, a kind and a size per fastener, optional zip paths)
 and returns one :class:`Trim` per fastener: named parts, each a closed
 :class:`~garment3d.texture.Surface` and a material role. :func:`garment_trims`
-reads those arrays from a :class:`Drape`. The GLB writer and the renderer both
-draw from here; neither changes the simulation.
+reads those arrays from a :class:`Drape`, leaving out the fasteners that are
+hidden in a made garment (``HIDDEN_KINDS``: press studs and hooks and eyes sit
+inside an overlap or behind an edge, so a pale cap on the outer cloth would be
+wrong). The GLB writer and the renderer both draw from there; neither changes
+the simulation.
 
 Shapes (sizes are the fastener's ``size``, the visible diameter or span):
 
@@ -39,10 +42,11 @@ from garment3d import trim_shapes as shapes
 from garment3d.errors import RenderError
 from garment3d.texture import Surface, garment_normals
 
-__all__ = ["TRIM_KINDS", "CLEARANCE_M", "TrimPart", "Trim", "TrimLook", "trim_look", "build_trims",
+__all__ = ["TRIM_KINDS", "HIDDEN_KINDS", "CLEARANCE_M", "TrimPart", "Trim", "TrimLook", "trim_look", "build_trims",
            "garment_trims", "opening_directions", "zip_paths"]
 
 TRIM_KINDS = ("button", "press_stud", "frog", "hook_eye", "tie", "zip")
+HIDDEN_KINDS = ("press_stud", "hook_eye")  # sewn inside the overlap: hold the cloth, never seen
 CLEARANCE_M = 0.0005  # gap between the cloth and the underside of a trim
 _SMALLEST_M, _LARGEST_M = 0.003, 0.20
 _UP = np.array([0.0, 1.0, 0.0])
@@ -127,8 +131,9 @@ def build_trims(
     across: np.ndarray | None = None,
     zips=(),
     zip_sizes_m=None,
+    numbers=None,
 ) -> tuple[Trim, ...]:
-    """One :class:`Trim` per fastener, then one per zip.
+    """One :class:`Trim` per fastener given (hidden kinds too), then one per zip.
 
     positions : (n, 3) float64, m, the draped cloth.   faces : (m, 3) int, outward winding.
     normals   : (n, 3) unit per-vertex normals (outward).
@@ -138,6 +143,8 @@ def build_trims(
                 hooks lie along it); horizontal on the cloth where not given.
     zips      : sequence of (k,) int vertex paths along zipped seams, in order, top or bottom first.
     zip_sizes_m : tooth-chain width per zip (default 6 mm).
+    numbers   : (f,) int or None, each fastener's number in the garment, for the trim's name
+                (default 0..f-1).
     """
     positions = np.asarray(positions, dtype=np.float64)
     normals = np.asarray(normals, dtype=np.float64)
@@ -153,13 +160,14 @@ def build_trims(
             raise RenderError(f"trim {index}: unknown kind {kind!r} (one of {', '.join(TRIM_KINDS[:-1])})")
         if not np.isfinite(size) or not _SMALLEST_M <= size <= _LARGEST_M:
             raise RenderError(f"trim {index} ({kind}): size {float(size):g} m is outside {_SMALLEST_M}..{_LARGEST_M} m")
+    numbers = range(len(anchors)) if numbers is None else [int(n) for n in numbers]
     cloth = _Cloth(positions, normals, faces)
     trims = []
-    for index, (anchor, kind, size) in enumerate(zip(anchors, kinds, sizes)):
+    for index, (anchor, kind, size, number) in enumerate(zip(anchors, kinds, sizes, numbers)):
         direction = None if across is None else np.asarray(across[index], dtype=np.float64)
         place = _Placement(cloth, int(anchor), direction)
         parts = _BUILDERS[kind](place, float(size))
-        trims.append(Trim(f"trim_{kind}_{index}", kind, int(anchor), tuple(parts)))
+        trims.append(Trim(f"trim_{kind}_{number}", kind, int(anchor), tuple(parts)))
     widths = [0.006] * len(zips) if zip_sizes_m is None else list(zip_sizes_m)
     for index, (path, width) in enumerate(zip(zips, widths)):
         path = np.asarray(path, dtype=np.int64)
@@ -170,19 +178,25 @@ def build_trims(
 
 
 def garment_trims(drape) -> tuple[Trim, ...]:
-    """The trims of a :class:`Drape`: its garment's fasteners (and zipped seams) on the final positions."""
+    """The trims seen on a :class:`Drape`: its garment's fasteners but ``HIDDEN_KINDS`` (and zipped seams).
+
+    Names keep the fastener's number in the garment (``trim_frog_2``).
+    """
     garment = drape.garment
     pairs = np.asarray(garment.fastener_pairs, dtype=np.int64).reshape(-1, 2)
+    kinds = tuple(garment.fastener_kinds)
+    shown = np.array([index for index, kind in enumerate(kinds) if kind not in HIDDEN_KINDS], dtype=np.int64)
     paths = zip_paths(garment)
-    if len(pairs) == 0 and not paths:
+    if len(shown) == 0 and not paths:
         return ()
     positions = np.asarray(drape.positions, dtype=np.float64)
     faces = np.asarray(garment.faces, dtype=np.int64)
     normals = garment_normals(positions, faces, garment.seam_pairs)
-    anchors = pairs[:, 0]
+    anchors = pairs[shown, 0]
     across = opening_directions(positions, faces, normals, anchors, garment.panel_of, garment.seam_pairs)
-    sizes = np.asarray(garment.fastener_sizes_cm, dtype=np.float64) / 100.0
-    return build_trims(positions, faces, normals, anchors, garment.fastener_kinds, sizes, across=across, zips=paths)
+    sizes = np.asarray(garment.fastener_sizes_cm, dtype=np.float64)[shown] / 100.0
+    return build_trims(positions, faces, normals, anchors, [kinds[i] for i in shown], sizes, across=across,
+                       zips=paths, numbers=shown)
 
 
 def zip_paths(garment) -> list[np.ndarray]:

@@ -3,9 +3,15 @@
 The context comes from pyrender's platform classes (EGL by default, OSMesa when
 ``PYOPENGL_PLATFORM=osmesa``); everything drawn is ours: one shader program
 (``shaders/studio.vert`` and ``studio.frag``, compiled per pixel, per vertex and for the floor), vertex arrays for each mesh,
-mipmapped textures and a multisampled framebuffer per image size. There is no
+mipmapped textures and a framebuffer per image size. There is no
 scene graph and no per-frame Python beyond a handful of uniform calls and the
 draws, which is what keeps a turntable close to the cost of bare rasterisation.
+
+Edges are anti-aliased after the draws (``shaders/fxaa.frag``, over the
+subject's box only) when ``samples`` is 0, or by multisampling. On llvmpipe 4x
+MSAA about triples the cost of the draws: its early depth test runs per sample
+and never skips the shader, so every fragment is shaded, hidden or not, and
+depth and colour are tested and written four times.
 
 OpenGL is imported lazily (:func:`open_context`), so importing this module needs
 no OpenGL; ``PYOPENGL_PLATFORM`` is chosen there, before the first import.
@@ -94,6 +100,8 @@ class GLContext:
             variant: _Program(GL, _shader_source("studio.vert", variant), _shader_source("studio.frag", variant))
             for variant in PROGRAM_VARIANTS
         }
+        self.fxaa = _Program(GL, _plain_source("fxaa.vert"), _plain_source("fxaa.frag"))
+        self._empty_vao = GL.glGenVertexArrays(1)  # the full-viewport triangle needs no buffers, but a bound VAO
         log.debug("OpenGL %s on %s", GL.glGetString(GL.GL_VERSION).decode(), GL.glGetString(GL.GL_RENDERER).decode())
 
     def release(self) -> None:
@@ -130,11 +138,14 @@ class GLContext:
         name = GL.glGenTextures(1)
         GL.glBindTexture(GL.GL_TEXTURE_2D, name)
         GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 1)
-        height, width = pixels.shape[:2]
-        GL.glTexImage2D(
-            GL.GL_TEXTURE_2D, 0, internal[channels], width, height, 0, formats[channels], GL.GL_UNSIGNED_BYTE, pixels
-        )
-        GL.glGenerateMipmap(GL.GL_TEXTURE_2D)
+        levels = mip_chain(pixels, srgb)
+        for level, image in enumerate(levels):
+            height, width = image.shape[:2]
+            GL.glTexImage2D(
+                GL.GL_TEXTURE_2D, level, internal[channels], width, height, 0, formats[channels], GL.GL_UNSIGNED_BYTE,
+                image,
+            )
+        GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_MAX_LEVEL, len(levels) - 1)
         wrap = GL.GL_REPEAT if repeat else GL.GL_CLAMP_TO_EDGE
         GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_WRAP_S, wrap)
         GL.glTexParameteri(GL.GL_TEXTURE_2D, GL.GL_TEXTURE_WRAP_T, wrap)
@@ -145,31 +156,70 @@ class GLContext:
 
     # ----------------------------------------------------------------- frames
 
-    def begin(self, size_px: int, samples: int, clear_rgba) -> None:
-        """Make the context current, bind the multisampled target of this size and clear it."""
+    def begin(self, size_px: int, samples: int, clear_rgba, aa_box=(0.0, 0.0, 1.0, 1.0), backdrop_rgb=(1.0, 1.0, 1.0)):
+        """Make the context current, bind the target of this size and clear it.
+
+        ``samples`` > 0: a multisampled target. 0: a plain one, anti-aliased in :meth:`finish` within
+        ``aa_box`` (x0, y0, x1, y1 as shares of the image, from its bottom left: where edges can be),
+        judging transparent pixels against ``backdrop_rgb`` (sRGB).
+        """
         GL = self.GL
         self.platform.make_current()  # another library's context may have become current meanwhile
         target = self._targets.get((size_px, samples))
         if target is None:
             target = self._targets[(size_px, samples)] = _Target(GL, size_px, samples)
         self._current = target
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.ms_fbo)
+        self._aa_box, self._backdrop = aa_box, np.asarray(backdrop_rgb, dtype=np.float32)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.draw_fbo)
         GL.glViewport(0, 0, size_px, size_px)
         GL.glClearColor(*clear_rgba)
         GL.glClear(GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT)
 
-    def finish(self) -> np.ndarray:
-        """Resolve the multisampled image and read it back: (size, size, 4) uint8, top row first."""
+    def finish(self, channels: int = 4) -> np.ndarray:
+        """Resolve (MSAA) or copy and anti-alias (FXAA) the image and read it back.
+
+        Returns (size, size, ``channels``) uint8, top row first: RGBA, or RGB (3) read as such, which
+        spares a copy of every frame. The FXAA path writes the image upside down, so that GL's
+        bottom-up rows come back top first without a flip either.
+        """
         GL, target = self.GL, self._current
         size = target.size
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, target.ms_fbo)
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, target.draw_fbo)
         GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target.resolve_fbo)
-        GL.glBlitFramebuffer(0, 0, size, size, 0, 0, size, size, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
+        flipped = target.samples == 0  # a multisampled source can only be blitted one to one
+        top, bottom = (size, 0) if flipped else (0, size)
+        GL.glBlitFramebuffer(0, 0, size, size, 0, top, size, bottom, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST)
+        if target.samples == 0:
+            self._fxaa(target)
         GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, target.resolve_fbo)
         GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 1)
-        data = GL.glReadPixels(0, 0, size, size, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE)
-        image = np.frombuffer(data, dtype=np.uint8).reshape(size, size, 4)
-        return image[::-1]
+        data = GL.glReadPixels(0, 0, size, size, GL.GL_RGBA if channels == 4 else GL.GL_RGB, GL.GL_UNSIGNED_BYTE)
+        image = np.frombuffer(data, dtype=np.uint8).reshape(size, size, channels)
+        return image if flipped else np.ascontiguousarray(image[::-1])
+
+    def _fxaa(self, target: _Target) -> None:
+        GL, size = self.GL, target.size
+        x0, y0, x1, y1 = self._aa_box
+        y0, y1 = 1.0 - y1, 1.0 - y0  # the pass writes the image upside down (see finish)
+        left, bottom = max(int(np.floor(x0 * size)) - 2, 0), max(int(np.floor(y0 * size)) - 2, 0)
+        right, top = min(int(np.ceil(x1 * size)) + 2, size), min(int(np.ceil(y1 * size)) + 2, size)
+        if right <= left or top <= bottom:
+            return
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.resolve_fbo)
+        GL.glDisable(GL.GL_DEPTH_TEST)
+        GL.glDisable(GL.GL_BLEND)
+        GL.glDisable(GL.GL_CULL_FACE)
+        GL.glEnable(GL.GL_SCISSOR_TEST)
+        GL.glScissor(left, bottom, right - left, top - bottom)
+        self.fxaa.use()
+        GL.glActiveTexture(GL.GL_TEXTURE0)
+        GL.glBindTexture(GL.GL_TEXTURE_2D, target.colour_texture)
+        self.fxaa.set("u_image", 0)
+        self.fxaa.set("u_texel", np.full(2, 1.0 / size))
+        self.fxaa.set("u_backdrop", self._backdrop)
+        GL.glBindVertexArray(self._empty_vao)
+        GL.glDrawArrays(GL.GL_TRIANGLES, 0, 3)
+        GL.glDisable(GL.GL_SCISSOR_TEST)
 
     def close(self) -> None:
         GL = self.GL
@@ -182,14 +232,66 @@ class GLContext:
                     item.delete(GL)
                 else:
                     GL.glDeleteTextures([item[1]])
-            for program in self.programs.values():
+            for program in (*self.programs.values(), self.fxaa):
                 program.delete(GL)
+            GL.glDeleteVertexArrays(1, [self._empty_vao])
         finally:
             self._targets, self._objects = {}, []
             self.platform.delete_context()
 
 
 # --------------------------------------------------------------------------- pieces
+
+
+def mip_chain(pixels: np.ndarray, srgb: bool) -> list[np.ndarray]:
+    """Every mipmap level of (h, w[, c]) uint8 pixels down to 1x1, each a 2x2 box average of the one above.
+
+    Made here rather than by glGenerateMipmap: llvmpipe compiles a blit shader for that in every new
+    context (0.1-0.2 s, longer than the whole mip chain in numpy). sRGB colour (``srgb``, not alpha)
+    is averaged in linear light, as GL asks. An odd row or column is dropped at each halving.
+    """
+    levels = [pixels]
+    current = pixels.astype(np.float32)
+    if srgb:
+        current = _srgb_to_linear_lut()[pixels]
+        if pixels.ndim == 3 and pixels.shape[2] == 4:
+            current[..., 3] = pixels[..., 3] / 255.0
+    while max(current.shape[:2]) > 1:
+        height, width = current.shape[:2]
+        rows, cols = max(height // 2, 1), max(width // 2, 1)
+        if height > 1:
+            current = 0.5 * (current[0:2 * rows:2] + current[1:2 * rows:2])
+        if width > 1:
+            current = 0.5 * (current[:, 0:2 * cols:2] + current[:, 1:2 * cols:2])
+        levels.append(np.ascontiguousarray(_to_bytes(current, srgb, pixels)))
+    return levels
+
+
+def _to_bytes(values: np.ndarray, srgb: bool, like: np.ndarray) -> np.ndarray:
+    if not srgb:
+        return np.clip(np.rint(values), 0, 255).astype(np.uint8)
+    out = np.empty(values.shape, np.uint8)
+    colour = values[..., :3] if like.ndim == 3 else values
+    encoded = np.where(colour <= 0.0031308, 12.92 * colour, 1.055 * np.power(np.maximum(colour, 0.0), 1 / 2.4) - 0.055)
+    if like.ndim == 3:
+        out[..., :3] = np.clip(np.rint(encoded * 255.0), 0, 255)
+        if like.shape[2] == 4:
+            out[..., 3] = np.clip(np.rint(values[..., 3] * 255.0), 0, 255)
+    else:
+        out[...] = np.clip(np.rint(encoded * 255.0), 0, 255)
+    return out
+
+
+def _srgb_to_linear_lut() -> np.ndarray:
+    c = np.arange(256, dtype=np.float32) / 255.0
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4).astype(np.float32)
+
+
+
+def _plain_source(name: str) -> str:
+    """A shader file after the version line, without the studio's shared code."""
+    text = resources.files("garment3d.render").joinpath("shaders").joinpath(name).read_text(encoding="utf-8")
+    return "#version 330 core\n" + text
 
 
 def _shader_source(name: str, variant: str = "PER_VERTEX") -> str:
@@ -287,30 +389,53 @@ class _Mesh:
 
 
 class _Target:
-    """A multisampled colour+depth framebuffer and a single-sampled one to resolve into."""
+    """A colour+depth framebuffer to draw into and a single-sampled one to resolve or anti-alias into.
+
+    ``samples`` > 0: the draw target is multisampled (resolved by a blit); 0: its colour is a texture
+    that the FXAA pass reads.
+    """
 
     def __init__(self, GL, size: int, samples: int):
-        self.size = size
+        self.size, self.samples = size, samples
         self.renderbuffers = list(GL.glGenRenderbuffers(3))
-        colour_ms, depth_ms, colour = self.renderbuffers
-        GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, colour_ms)
-        GL.glRenderbufferStorageMultisample(GL.GL_RENDERBUFFER, samples, GL.GL_RGBA8, size, size)
-        GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, depth_ms)
-        GL.glRenderbufferStorageMultisample(GL.GL_RENDERBUFFER, samples, GL.GL_DEPTH_COMPONENT24, size, size)
+        colour_ms, depth, colour = self.renderbuffers
+        self.colour_texture = None
+        self.draw_fbo, self.resolve_fbo = GL.glGenFramebuffers(2)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.draw_fbo)
+        if samples > 0:
+            GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, colour_ms)
+            GL.glRenderbufferStorageMultisample(GL.GL_RENDERBUFFER, samples, GL.GL_RGBA8, size, size)
+            GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, depth)
+            GL.glRenderbufferStorageMultisample(GL.GL_RENDERBUFFER, samples, GL.GL_DEPTH_COMPONENT24, size, size)
+            GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_RENDERBUFFER, colour_ms)
+        else:
+            self.colour_texture = GL.glGenTextures(1)
+            GL.glBindTexture(GL.GL_TEXTURE_2D, self.colour_texture)
+            GL.glTexImage2D(GL.GL_TEXTURE_2D, 0, GL.GL_RGBA8, size, size, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, None)
+            for parameter, value in (
+                (GL.GL_TEXTURE_MIN_FILTER, GL.GL_LINEAR), (GL.GL_TEXTURE_MAG_FILTER, GL.GL_LINEAR),
+                (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE), (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE),
+                (GL.GL_TEXTURE_MAX_LEVEL, 0),
+            ):
+                GL.glTexParameteri(GL.GL_TEXTURE_2D, parameter, value)
+            GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, depth)
+            GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, GL.GL_DEPTH_COMPONENT24, size, size)
+            GL.glFramebufferTexture2D(
+                GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_TEXTURE_2D, self.colour_texture, 0
+            )
+        GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_DEPTH_ATTACHMENT, GL.GL_RENDERBUFFER, depth)
+        _check_framebuffer(GL, size)
         GL.glBindRenderbuffer(GL.GL_RENDERBUFFER, colour)
         GL.glRenderbufferStorage(GL.GL_RENDERBUFFER, GL.GL_RGBA8, size, size)
-        self.ms_fbo, self.resolve_fbo = GL.glGenFramebuffers(2)
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.ms_fbo)
-        GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_RENDERBUFFER, colour_ms)
-        GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_DEPTH_ATTACHMENT, GL.GL_RENDERBUFFER, depth_ms)
-        _check_framebuffer(GL, size)
         GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.resolve_fbo)
         GL.glFramebufferRenderbuffer(GL.GL_FRAMEBUFFER, GL.GL_COLOR_ATTACHMENT0, GL.GL_RENDERBUFFER, colour)
         _check_framebuffer(GL, size)
 
     def delete(self, GL) -> None:
-        GL.glDeleteFramebuffers(2, [self.ms_fbo, self.resolve_fbo])
+        GL.glDeleteFramebuffers(2, [self.draw_fbo, self.resolve_fbo])
         GL.glDeleteRenderbuffers(3, self.renderbuffers)
+        if self.colour_texture is not None:
+            GL.glDeleteTextures([self.colour_texture])
 
 
 def _check_framebuffer(GL, size: int) -> None:

@@ -1,10 +1,13 @@
 """The studio scene on the GPU (or llvmpipe): garment, figure and floor, drawn from any azimuth.
 
 :class:`StudioScene` uploads everything once; :meth:`StudioScene.render` sets
-the turn and a few uniforms and draws three to six meshes. The lights are fixed
+the turn and a few uniforms and draws three to six meshes: the cloth's outer
+side first, then the figure and trims, then the cloth's inner side, so that the
+depth test rejects what is hidden before it is shaded. The lights are fixed
 to the camera (the subject turns under them), the floor carries a soft contact
 shadow baked once from the figure and garment, and colour is tone-mapped in the
-shader. :meth:`StudioScene.set_fabric` swaps the garment's look without
+shader. Edges are anti-aliased within the box the turning subject sweeps on
+screen (``render/gl.py``). :meth:`StudioScene.set_fabric` swaps the garment's look without
 touching its geometry (colourway batches).
 """
 
@@ -30,6 +33,8 @@ __all__ = ["StudioScene"]
 log = logging.getLogger(__name__)
 
 _SHADOW_TEXELS = 128
+_FLOOR_MARGIN_M = 0.12  # the floor square reaches this far past the subject's widest point
+_SHADOW_RIM = 0.92  # the contact shadow fades to nothing at this share of the square's half width
 
 
 class StudioScene:
@@ -52,6 +57,14 @@ class StudioScene:
         self.framing: CameraFraming = frame_camera(points, self.axis_xz, body.landmarks.bust_y, studio)
         self.view = np.linalg.inv(self.framing.pose)
         self.projection = projection_matrix(self.framing.yfov, self.framing.near, self.framing.far)
+        subject = np.vstack([points, *[trim.positions for trim in self.trims]])
+        view_projection = self.projection @ self.view
+        self.screen_box = _screen_box(subject, self.axis_xz, view_projection)
+        self.changing_box = self.screen_box  # what differs between frames: the subject, and its shadow
+        if studio.ground_shadow:
+            radius = float(np.hypot(points[:, 0] - self.axis_xz[0], points[:, 2] - self.axis_xz[1]).max())
+            floor = (radius + _FLOOR_MARGIN_M) * (_SHADOW_RIM + 0.03)  # the shadow's disc (zero beyond)
+            self.changing_box = _screen_box(subject, self.axis_xz, view_projection, floor_radius=floor)
         tangents = surface_tangents(self.garment.positions, self.garment.faces, self.garment.normals, self.garment.uv)
         shadow, floor = _floor(points, self.axis_xz) if studio.ground_shadow else (None, None)
 
@@ -108,8 +121,16 @@ class StudioScene:
         cloth_rgb = scan.reshape(-1, 3)[::7].mean(axis=0) / 255.0
         self._trim_looks = {material: trim_look(material, cloth_rgb) for material, _ in self.trim_meshes}
 
-    def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False) -> np.ndarray:
-        """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg``.
+    def changing_rect(self, size_px: int) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) pixels, top left origin: outside it every turntable frame is the same."""
+        x0, y0, x1, y1 = self.changing_box
+        left, right = int(np.floor(x0 * size_px)) - 2, int(np.ceil(x1 * size_px)) + 2
+        top, bottom = int(np.floor((1.0 - y1) * size_px)) - 2, int(np.ceil((1.0 - y0) * size_px)) + 2
+        return max(left, 0), max(top, 0), min(right, size_px), min(bottom, size_px)
+
+    def render(self, azimuth_deg: float, size_px: int, *, transparent: bool = False, rgb: bool = False) -> np.ndarray:
+        """(size_px, size_px, 4) uint8 RGBA of the subject seen from ``azimuth_deg`` (with ``rgb``, opaque
+        images only: (size_px, size_px, 3) RGB, read back as such).
 
         Images of ``studio.detail_from_px`` and larger show the fabric's normal
         and roughness maps per pixel, and from ``studio.per_pixel_from_px`` (or
@@ -121,7 +142,8 @@ class StudioScene:
         """
         GL, ctx, studio = self.ctx.GL, self.ctx, self.studio
         background = np.asarray(studio.background_rgb, dtype=np.float64)
-        ctx.begin(size_px, studio.samples, (0.0, 0.0, 0.0, 0.0) if transparent else (*background, 1.0))
+        clear = (0.0, 0.0, 0.0, 0.0) if transparent else (*background, 1.0)
+        ctx.begin(size_px, studio.samples, clear, self.screen_box, background)
         GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied colour, where blending is on
         GL.glDisable(GL.GL_CULL_FACE)
         if self.floor_mesh is not None:
@@ -143,22 +165,43 @@ class StudioScene:
         GL.glDisable(GL.GL_BLEND)  # opaque surfaces: blending only costs (llvmpipe)
         GL.glEnable(GL.GL_DEPTH_TEST)
         GL.glDepthMask(GL.GL_TRUE)
-        GL.glEnable(GL.GL_CULL_FACE)  # the figure's parts are closed: their inner faces never show
+        GL.glEnable(GL.GL_CULL_FACE)  # each side of the cloth is its own pass; the figure and trims are closed
+        GL.glFrontFace(GL.GL_CCW)
+        if self._garment_look["opacity"] < 1.0:
+            self._draw_solids(program)
+            GL.glEnable(GL.GL_BLEND)
+            GL.glDepthMask(GL.GL_FALSE)
+            self._draw_garment(program, GL.GL_FRONT)  # the inner side first: it lies behind the outer one
+            self._draw_garment(program, GL.GL_BACK)
+            GL.glDepthMask(GL.GL_TRUE)
+        else:
+            # Nearest first, so that the depth test rejects hidden pixels before they are shaded (llvmpipe shades
+            # every pixel that passes): the cloth's outer side hides most of the figure and its own inner side.
+            self._draw_garment(program, GL.GL_BACK)
+            self._draw_solids(program)
+            self._draw_garment(program, GL.GL_FRONT)
+        image = ctx.finish(3 if rgb and not transparent else 4)
+        return _unpremultiply(image) if transparent else image
+
+    def _draw_solids(self, program) -> None:
+        """The figure's parts and the trims (closed solids: their back faces never show)."""
+        GL = self.ctx.GL
+        GL.glCullFace(GL.GL_BACK)
+        program.set("u_side", 1.0)
         for part, mesh in zip(self.figure.parts, self.part_meshes):
             self._set_matte(program, part)
             mesh.draw()
-        for material, mesh in self.trim_meshes:  # closed solids too
+        for material, mesh in self.trim_meshes:
             self._set_trim(program, self._trim_looks[material])
             mesh.draw()
-        GL.glDisable(GL.GL_CULL_FACE)  # cloth is one layer, seen from both sides
+
+    def _draw_garment(self, program, culled) -> None:
+        """One side of the cloth: the outer one (front faces, ``culled`` GL_BACK) or the inner one (GL_FRONT)."""
+        GL = self.ctx.GL
+        GL.glCullFace(culled)
         self._set_garment(program)
-        if self._garment_look["opacity"] < 1.0:
-            GL.glEnable(GL.GL_BLEND)
-            GL.glDepthMask(GL.GL_FALSE)
+        program.set("u_side", 1.0 if culled == GL.GL_BACK else -1.0)
         self.garment_mesh.draw()
-        GL.glDepthMask(GL.GL_TRUE)
-        image = ctx.finish()
-        return _unpremultiply(image) if transparent else image
 
     def close(self) -> None:
         if self.ctx is not None:
@@ -262,7 +305,7 @@ def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface
     from scipy.ndimage import gaussian_filter
 
     radial = np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1])
-    half = float(radial.max()) + 0.12
+    half = float(radial.max()) + _FLOOR_MARGIN_M
     texel = 2.0 * half / _SHADOW_TEXELS
     cols = np.clip(((points[:, 0] - axis_xz[0] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
     rows = np.clip(((points[:, 2] - axis_xz[1] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
@@ -279,7 +322,7 @@ def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface
     shadow = np.clip(0.75 * np.sqrt(contact) + 0.4 * broad, 0.0, 1.0)
     u = (np.arange(_SHADOW_TEXELS) + 0.5) / _SHADOW_TEXELS * 2.0 - 1.0
     ring = np.hypot(u[None, :], u[:, None])
-    shadow *= np.clip((0.92 - ring) / 0.3, 0.0, 1.0) ** 2
+    shadow *= np.clip((_SHADOW_RIM - ring) / 0.3, 0.0, 1.0) ** 2
     image = np.rint(shadow * 255).astype(np.uint8)[::-1]  # row 0 = top of the image = largest z
 
     x0, z0 = axis_xz[0] - half, axis_xz[1] - half
@@ -290,6 +333,28 @@ def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface
     faces = np.array([[0, 2, 1], [0, 3, 2]])
     normals = np.tile([0.0, 1.0, 0.0], (4, 1))
     return image, Surface(positions, normals, faces, uv)
+
+
+def _screen_box(points: np.ndarray, axis_xz: np.ndarray, view_projection: np.ndarray, floor_radius=None) -> tuple:
+    """(x0, y0, x1, y1), shares of the image from its bottom left, that hold ``points`` at every turn.
+
+    The turning points sweep a cylinder about the axis; the box bounds a 48-sided prism around it,
+    and with ``floor_radius`` (m) a disc that wide on the floor under it too.
+    """
+    angles = 2 * np.pi * np.arange(48) / 48
+    ring = np.column_stack([np.sin(angles), np.cos(angles)]) / np.cos(np.pi / 48)
+    radius = float(np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1]).max())
+    low, high = float(points[:, 1].min()), float(points[:, 1].max())
+    rings = [(radius, low), (radius, high)] + ([(floor_radius, low)] if floor_radius else [])
+    corners = np.vstack([
+        np.column_stack([axis_xz[0] + r * ring[:, 0], np.full(48, y), axis_xz[1] + r * ring[:, 1], np.ones(48)])
+        for r, y in rings
+    ])
+    clip = corners @ view_projection.T
+    ndc = clip[:, :2] / clip[:, 3:4]
+    x0, y0 = np.clip((ndc.min(axis=0) + 1.0) / 2.0, 0.0, 1.0)
+    x1, y1 = np.clip((ndc.max(axis=0) + 1.0) / 2.0, 0.0, 1.0)
+    return float(x0), float(y0), float(x1), float(y1)
 
 
 def _unpremultiply(image: np.ndarray) -> np.ndarray:

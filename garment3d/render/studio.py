@@ -47,7 +47,8 @@ class Studio:
     exposure: float = 1.0
     ground_shadow: bool = True  # a soft contact shadow on an otherwise invisible floor
     shadow_strength: float = 0.45  # darkest share of the backdrop taken away under the feet
-    samples: int = 4  # multisampling of every pixel (silhouettes and weave without shimmer)
+    samples: int = 0  # 0: edges anti-aliased after the draws (FXAA); 4: multisampling, at about three times
+    # the cost of the draws on llvmpipe (render/gl.py)
     detail_from_px: int = 1024  # images this large and larger show the normal and roughness maps per pixel
     per_pixel_from_px: int = 1536  # and from this size every light per pixel too (a 1 cm triangle spans ~10 px
     # at 2048 px: lighting per vertex would show its facets in highlights)

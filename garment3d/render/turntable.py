@@ -35,8 +35,7 @@ from garment3d import export_glb
 from garment3d.errors import InvalidRequestError
 from garment3d.render.figure import FIGURE_STYLES, SKIN_TONES, Figure, build_figure
 from garment3d.render.gl import open_context
-from garment3d.render.outputs import Encoder, Mp4Writer, save_image, write_gif, write_sprite_sheet
-from garment3d.render.outputs import write_webp_animation
+from garment3d.render.outputs import Encoder, Mp4Writer, WebpAnimation, save_image, write_gif, write_sprite_sheet
 from garment3d.render.scene import StudioScene
 from garment3d.render.studio import Studio
 from garment3d.trims import garment_trims
@@ -171,6 +170,7 @@ def render_turntable(
     digits = max(3, len(str(options.frames - 1)))
     mp4 = Mp4Writer(out_dir / "turntable.mp4", options.size_px, options.frame_ms, background) if "mp4" in wanted else None
     encoder = Encoder(background, mp4)
+    webp = None
     frames: list[Path] = []
     stills: list[Path] = []
     images: list[np.ndarray] = []
@@ -186,10 +186,12 @@ def render_turntable(
                 lambda: export_glb.write_glb(drape, body, fabric, out_dir / "garment.glb", figure=figure, trims=trims)
             )
         with open_scene(drape, body, fabric, options, studio, prepared=prepared, trims=trims) as scene:
+            if "webp" in wanted:  # frames compressed as they come, after the first only where they change
+                webp = WebpAnimation(encoder.call, scene.changing_rect(options.size_px))
             first = time.perf_counter()
             for index in range(options.frames):
                 image = _channels(scene.render(360.0 * index / options.frames, options.size_px,
-                                               transparent=options.transparent), options.transparent)
+                                               transparent=options.transparent, rgb=True), options.transparent)
                 if index == 0:
                     log.info("first frame %.2f s after the render stage began", time.perf_counter() - started)
                 if "frames" in wanted:
@@ -197,16 +199,18 @@ def render_turntable(
                     encoder.image(image, path)
                     frames.append(path)
                 encoder.video_frame(image)
+                if webp is not None:
+                    webp.add(image)
                 images.append(image)
             if "stills" in wanted:
                 for name, azimuth in STILL_VIEWS:
-                    image = _channels(scene.render(azimuth, options.still_size_px, transparent=options.transparent),
-                                      options.transparent)
+                    image = _channels(scene.render(azimuth, options.still_size_px, transparent=options.transparent,
+                                                   rgb=True), options.transparent)
                     path = out_dir / f"still_{name}.png"
                     encoder.image(image, path)
                     stills.append(path)
             log.debug("drew %d images in %.2f s", len(images) + len(stills), time.perf_counter() - first)
-        animations = _write_animations(encoder, images, options, out_dir, background, wanted)
+        animations = _write_animations(encoder, images, options, out_dir, background, wanted, webp)
         mp4_path = encoder.finish()
         if "glb" in wanted:
             glb = glb_future.result()
@@ -279,10 +283,9 @@ def open_scene(
 # --------------------------------------------------------------------------- files
 
 
-def _write_animations(encoder: Encoder, images, options: RenderOptions, out_dir: Path, background, wanted) -> dict:
+def _write_animations(encoder: Encoder, images, options: RenderOptions, out_dir: Path, background, wanted,
+                      webp: WebpAnimation | None) -> dict:
     jobs = {}
-    if "webp" in wanted:
-        jobs["webp"] = encoder.call(write_webp_animation, images, out_dir / "turntable.webp", options.frame_ms)
     if "gif" in wanted:
         jobs["gif"] = encoder.call(write_gif, images, out_dir / "turntable.gif", options.frame_ms, background)
     if "sprite" in wanted:
@@ -292,6 +295,8 @@ def _write_animations(encoder: Encoder, images, options: RenderOptions, out_dir:
             min(options.sprite_frame_px, options.size_px), options.frame_ms,
         )
     paths = {}
+    if webp is not None:  # its frames are compressed already (or being): only the container is left
+        paths["webp"] = webp.write(out_dir / "turntable.webp", options.frame_ms)
     for key, job in jobs.items():
         value = job.result()
         if key == "sprite":

@@ -119,6 +119,32 @@ def test_normal_map_is_embedded_when_the_fabric_has_one(tmp_path, skirt_drape, b
     assert doc["accessors"][attributes["TANGENT"]]["type"] == "VEC4"
 
 
+def glb_image_bytes(path, index: int) -> bytes:
+    data = path.read_bytes()
+    doc = read_glb_json(path)
+    json_length = struct.unpack_from("<I", data, 12)[0]
+    binary = 20 + json_length + 8  # the BIN chunk's data follows its 8-byte header
+    view = doc["bufferViews"][doc["images"][index]["bufferView"]]
+    start = binary + view.get("byteOffset", 0)
+    return data[start:start + view["byteLength"]]
+
+
+def test_scan_file_is_embedded_as_it_is_unless_tinted(tmp_path, skirt_drape, body):
+    """An untinted RGB PNG scan goes in byte for byte (no second, slower and larger encoding); a tinted one is
+    encoded with its tint."""
+    import io
+
+    from PIL import Image
+
+    plain = write_glb(skirt_drape, body, make_fabric(LINEN_SCAN), tmp_path / "plain.glb")
+    assert glb_image_bytes(plain, 0) == LINEN_SCAN.read_bytes()
+    tinted = write_glb(skirt_drape, body, make_fabric(LINEN_SCAN, tint=(0.5, 1.0, 1.0)), tmp_path / "tinted.glb")
+    with Image.open(io.BytesIO(glb_image_bytes(tinted, 0))) as image, Image.open(LINEN_SCAN) as scan:
+        got, original = np.asarray(image.convert("RGB"), int), np.asarray(scan.convert("RGB"), int)
+    assert np.abs(got[..., 0] - np.rint(original[..., 0] * 0.5)).max() <= 1
+    assert np.array_equal(got[..., 1:], original[..., 1:])
+
+
 def test_missing_scan_is_an_invalid_fabric(tmp_path, skirt_drape, body):
     with pytest.raises(InvalidFabricError, match="missing.png"):
         write_glb(skirt_drape, body, make_fabric(tmp_path / "missing.png"), tmp_path / "x.glb")

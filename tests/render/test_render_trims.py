@@ -16,7 +16,9 @@ from render_synthetic import FASTENED_KINDS, FASTENED_SIZES_CM, make_fastened_dr
 from garment3d.errors import RenderError
 from garment3d.export_glb import write_glb
 from garment3d.texture import garment_normals
-from garment3d.trims import build_trims, garment_trims, trim_look
+from garment3d.trims import HIDDEN_KINDS, build_trims, garment_trims, trim_look
+
+SHOWN = [index for index, kind in enumerate(FASTENED_KINDS) if kind not in HIDDEN_KINDS]
 
 
 @pytest.fixture(scope="module")
@@ -66,13 +68,13 @@ def placement(cloth, trim_mesh) -> dict:
     }
 
 
-def test_one_named_node_per_fastener(fastened_glb):
+def test_one_named_node_per_fastener_seen(fastened_glb):
     groups = glb_groups(fastened_glb)
-    expected = {f"trim_{kind}_{index}" for index, kind in enumerate(FASTENED_KINDS)}
-    assert set(groups["trims"]) == expected
+    expected = {f"trim_{FASTENED_KINDS[index]}_{index}" for index in SHOWN}
+    assert set(groups["trims"]) == expected  # press studs and hooks are sewn inside: no node
 
 
-@pytest.mark.parametrize("index", range(len(FASTENED_KINDS)))
+@pytest.mark.parametrize("index", SHOWN)
 def test_trim_sits_on_the_outer_cloth(fastened_glb, fastened, index):
     groups = glb_groups(fastened_glb)
     kind, size_mm = FASTENED_KINDS[index], 10 * FASTENED_SIZES_CM[index]
@@ -92,6 +94,29 @@ def test_button_is_a_disc_of_its_size(fastened_glb):
     button = placement(glb_groups(fastened_glb)["garment"], glb_groups(fastened_glb)["trims"]["trim_button_0"])
     assert button["radius_mm"] == pytest.approx(7.5, abs=1.0)
     assert 2.0 < button["thickness_mm"] < 5.0
+
+
+def test_hidden_fasteners_are_not_drawn(fastened, body, linen):
+    """Press studs (and hooks and eyes) hold the overlap from inside: a drape fastened only with studs,
+    large ones, renders exactly as the same drape without fasteners."""
+    from garment3d.render import open_scene
+    from garment3d.types import RenderOptions
+
+    def fastened_with(kinds, sizes_cm):
+        count = len(kinds)
+        return dataclasses.replace(fastened, garment=dataclasses.replace(
+            fastened.garment, fastener_pairs=fastened.garment.fastener_pairs[:count], fastener_kinds=tuple(kinds),
+            fastener_sizes_cm=tuple(sizes_cm)))
+
+    studs = fastened_with(["press_stud", "hook_eye", "press_stud"], [3.0, 3.0, 3.0])
+    assert garment_trims(studs) == ()
+    images = []
+    for drape in (studs, fastened_with([], [])):
+        with open_scene(drape, body, linen, RenderOptions(ground_shadow=False)) as scene:
+            images.append(scene.render(0.0, 512).astype(int))
+    assert np.abs(images[0] - images[1]).max() == 0
+    shown = garment_trims(fastened_with(["press_stud", "button"], [1.0, 1.5]))
+    assert [trim.name for trim in shown] == ["trim_button_1"]  # named by its number among the fasteners
 
 
 def test_the_check_sees_a_trim_under_the_cloth(fastened, tmp_path, body, linen):
@@ -202,7 +227,7 @@ def test_library_fasteners_get_trims(pattern, real_body):
     report = DrapeReport(0.0, 0, 0.0, 0.0, 0.0, True, 0, 0.0, 0.0, len(garment.positions))
     trims = garment_trims(Drape(garment=garment, positions=garment.positions, report=report))
     zips = [k for k in garment.seam_kinds if k == "zip"]
-    expected = [f"trim_{kind}_{i}" for i, kind in enumerate(garment.fastener_kinds)]
+    expected = [f"trim_{kind}_{i}" for i, kind in enumerate(garment.fastener_kinds) if kind not in HIDDEN_KINDS]
     expected += [f"trim_zip_{i}" for i in range(len(zips))]
     assert [t.name for t in trims] == expected and expected
     for trim in trims:

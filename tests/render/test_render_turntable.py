@@ -204,6 +204,47 @@ def test_transparent_background(tmp_path, skirt_drape, body, linen):
         assert animation.mode == "RGBA"
 
 
+def test_frames_differ_only_inside_the_changing_rectangle(skirt_drape, body, linen):
+    """The animated WebP redraws only ``changing_rect`` after its first frame: outside it the frames must match.
+
+    The skirt is moved off the turning axis so that it and its floor shadow swing round.
+    """
+    import dataclasses
+
+    from garment3d.render import open_scene
+
+    moved = skirt_drape.positions + np.array([0.15, 0.0, 0.0])
+    drape = dataclasses.replace(skirt_drape, positions=moved)
+    with open_scene(drape, body, linen, RenderOptions()) as scene:
+        left, top, right, bottom = scene.changing_rect(256)
+        frames = [scene.render(azimuth, 256).astype(int) for azimuth in range(0, 360, 45)]
+    outside = np.ones((256, 256), bool)
+    outside[top:bottom, left:right] = False
+    assert 0.2 < 1.0 - outside.mean() < 0.8  # a real saving, and not the whole subject
+    for frame in frames[1:]:
+        assert np.abs(frame - frames[0])[outside].max() == 0
+    assert max(np.abs(frame - frames[0])[~outside].max() for frame in frames[1:]) > 50  # the skirt swings
+
+
+@pytest.mark.parametrize("samples", [0, 4])  # FXAA after the draws (the default), 4x multisampling
+def test_silhouette_is_anti_aliased(skirt_drape, body, linen, samples):
+    """Most pixels on the subject's outline are partly covered (alpha strictly between 0 and 255).
+
+    Without anti-aliasing alpha is 0 or 255 everywhere and the share is 0.
+    """
+    from garment3d.render import open_scene
+
+    with open_scene(skirt_drape, body, linen, RenderOptions(ground_shadow=False), Studio(samples=samples)) as scene:
+        alpha = scene.render(30.0, 256, transparent=True)[..., 3].astype(int)
+    inside = alpha >= 128
+    outline = inside & ~(np.roll(inside, 1, 0) & np.roll(inside, -1, 0) & np.roll(inside, 1, 1) & np.roll(inside, -1, 1))
+    partial = (alpha > 0) & (alpha < 255)
+    near_outline = outline | np.roll(outline, 1, 0) | np.roll(outline, -1, 0) | np.roll(outline, 1, 1) | np.roll(outline, -1, 1)
+    assert outline.sum() > 200
+    assert partial[near_outline].sum() > 0.5 * outline.sum(), (partial[near_outline].sum(), outline.sum())
+    assert partial[~near_outline].sum() < 0.05 * outline.sum()  # no blur away from edges
+
+
 def test_ground_shadow_can_be_switched_off(tmp_path, skirt_drape, body, linen):
     with_shadow = load(render_still(skirt_drape, body, linen, 0.0, 96, tmp_path / "a.png"))
     options = RenderOptions(ground_shadow=False)

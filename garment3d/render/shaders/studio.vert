@@ -7,15 +7,14 @@ layout(location = 3) in vec4 a_tangent;  // xyz along +u (weft), w handedness (g
 uniform mat4 u_model;  // the turntable's turn
 uniform mat4 u_view;
 uniform mat4 u_proj;
+uniform float u_side;  // +1 draws the outer side (normals towards the viewer), -1 the inner side
 
 out vec3 v_position;
 out vec3 v_normal;
 out vec2 v_uv;
 out vec4 v_tangent;
-out vec3 v_diffuse_front;  // per-vertex lighting of the outer and inner side (turntable frames)
-out vec3 v_extra_front;
-out vec3 v_diffuse_back;
-out vec3 v_extra_back;
+out vec3 v_diffuse;  // per-vertex lighting of the side drawn (turntable frames)
+out vec3 v_extra;
 
 void main() {
     vec4 view = u_view * u_model * vec4(a_position, 1.0);
@@ -30,8 +29,7 @@ void main() {
         vec3 v = normalize(-view.xyz);
         float alpha = u_roughness * u_roughness;
         surface_frame(normalize(v_normal), v_tangent, n, t, b, has_frame);
-        light_surface(n, t, b, v, alpha, v_diffuse_front, v_extra_front);
-        light_surface(-n, t, -b, v, alpha, v_diffuse_back, v_extra_back);
+        light_surface(u_side * n, t, u_side * b, v, alpha, v_diffuse, v_extra);
     }
 #endif
     gl_Position = u_proj * view;
