@@ -17,8 +17,8 @@ from garment3d.sizes import parse_size
 SIZES = ("155/80A", "160/84A", "170/92A")  # S, M, XL
 PASSING = ("a_line_skirt", "blouse", "circle_skirt", "jiaoling_top", "pencil_skirt", "qipao", "shift_dress", "t_shirt", "trousers")
 CIRCLE = ("the circle skirt's straight waistband is stretched 18-23 % at the 99th percentile in its corner "
-          "triangles where its ends meet at the left side seam (S, M; the skirt's waist no longer slides: it "
-          "held within 1.7 cm, seam gaps 4.0-4.4 mm); at M it was still moving 4.8 mm at the 6 s time limit")
+          "triangles where its ends meet at the left side seam (S-XL; the skirt's waist no longer slides: it "
+          "held within 1.7 cm, seam gaps 3.8-4.4 mm); at M it was still moving 4.8 mm at the 6 s time limit")
 THIGHS = ("the body's thighs stand apart, so its largest girth is 4 cm over the hip measure (README, known "
           "limits); a fitted garment is stretched over them (measured before the bodies' thighs were brought "
           "within the hip: the trousers and the pencil skirt this reason was given for were stretched across "
