@@ -49,6 +49,7 @@ FOLDS = 12  # outward folds round a contour that must hold much more cloth than 
 MARCH_STEP_M = 0.004
 CONTOUR_SAMPLES = 180  # azimuths the body is marched along
 FINE_SAMPLES = 4  # contours are resampled this many times finer for laying cloth on them
+MIN_DROP_SHARE = 0.3  # of each step down a hanging piece, at least this share is laid down the axis
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,16 @@ def _axis(origin, down, front=(0.0, 0.0, 1.0), path=None) -> _Axis:
 
 @dataclass(frozen=True)
 class _Wrap:
-    """depths (D,) m; theta (T,) rad; radius (D, T) m; arc (D, T + 1) m cumulative length."""
+    """depths (D,) m; theta (T,) rad; radius (D, T) m; arc (D, T + 1) m cumulative length; ``lowered``
+    (D,) m: how far down the axis each contour is laid, where that is not its depth in the pattern
+    (``_lowered``); None: at its depth."""
 
     axis: _Axis
     depths: np.ndarray
     theta: np.ndarray
     radius: np.ndarray
     arc: np.ndarray
+    lowered: np.ndarray | None = None
 
 
 # --------------------------------------------------------------------------- contours
@@ -251,9 +255,11 @@ class _Hanging:
         return 1.0 + depth_cm * self.turning / self.length
 
     def coordinates(self, points_cm: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(depth cm, u cm from the edge's middle) of each point."""
+        """(depth cm, u cm from the edge's middle) of each point. u runs against the edge's outline order:
+        the piece hangs on its left, so a waist edge runs towards -x and u, like pattern x for the other
+        pieces, grows with x (the piece is laid right side out; along the edge it was laid mirrored)."""
         depth, along = _sweep(np.asarray(points_cm, np.float64), self.edge)
-        return depth, (along - 0.5 * self.length) * self.stretch(depth)
+        return depth, (0.5 * self.length - along) * self.stretch(depth)
 
     def depth_span(self, panel: Panel) -> float:
         return float(_sweep(panel.outline, self.edge)[0].max())
@@ -361,7 +367,25 @@ def _build_wrap(body: Body, region: str, axis: _Axis, panels: list[Panel], optio
     ratio = needed / arc[:, -1]
     radius = radius * np.clip(ratio, 1.0, MAX_WIDENING)[:, None]
     radius = _fold(theta, radius, needed)
-    return _Wrap(axis, depths_cm * CM, theta, radius, _arc(theta, radius))
+    depths = depths_cm * CM
+    lowered = _lowered(depths, radius) if any(p.placement.hang_from for p in panels) else None
+    return _Wrap(axis, depths, theta, radius, _arc(theta, radius), lowered)
+
+
+def _lowered(depths: np.ndarray, radius: np.ndarray) -> np.ndarray:
+    """(D,) m: how far down the axis to lay each contour so that cloth running from one contour to the
+    next is not stretched: a piece hung from a curved edge (a circle skirt) spreads out from its waist
+    about as fast as it goes down the pattern, so its contours grow outward nearly as fast as they are
+    deep, and laid at their pattern depth the cloth between them would run down a 45-degree cone, 41 %
+    longer than the pattern (the drape then starts by snapping the waist down). Each step down the pattern
+    is split into the contours' outward growth (root mean square round the body) and the drop along the
+    axis that makes up the rest of its length; at least ``MIN_DROP_SHARE`` of it is drop."""
+    step = np.diff(depths)
+    growth = np.sqrt(np.mean(np.diff(radius, axis=0) ** 2, axis=1))
+    share = np.sqrt(np.clip(1.0 - (growth / step) ** 2, MIN_DROP_SHARE**2, 1.0))
+    top = int(np.argmin(np.abs(depths)))  # the hanging edge stays where it was placed
+    lowered = np.concatenate([[0.0], np.cumsum(step * share)])
+    return lowered - lowered[top] + depths[top]
 
 
 def _close_round(depths: np.ndarray, theta: np.ndarray, radius: np.ndarray, floor: np.ndarray,
@@ -526,7 +550,7 @@ def _hold_layout(wrap: _Wrap, panels: list[Panel], centres: dict[str, float]) ->
     if np.all(ratio == 1.0):
         return wrap
     radius = wrap.radius * ratio[:, None]
-    return _Wrap(wrap.axis, wrap.depths, wrap.theta, radius, _arc(wrap.theta, radius))
+    return _Wrap(wrap.axis, wrap.depths, wrap.theta, radius, _arc(wrap.theta, radius), wrap.lowered)
 
 
 def _packed(panel: Panel) -> bool:
@@ -574,6 +598,8 @@ def _lay(panel: Panel, points_cm: np.ndarray, wrap: _Wrap, centre: float, frame:
         x, y = xa * (1 - t[sel]) + xb * t[sel], ya * (1 - t[sel]) + yb * t[sel]
         theta[sel], radius[sel] = np.arctan2(x, y), np.hypot(x, y)
     radius += panel.placement.layer * LAYER_GAP_M
+    if wrap.lowered is not None:
+        depth = np.interp(f, np.arange(len(wrap.depths)), wrap.lowered)
     return wrap.axis.points(depth, theta, radius)
 
 

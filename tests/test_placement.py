@@ -124,8 +124,14 @@ def test_a_piece_hung_from_its_curved_waist_starts_with_that_waist_on_the_body_s
     pattern = evaluate(get_definition("circle_skirt"), SIZE.measurements, size_label=SIZE.label)
     assert pattern.panel("front").placement.hang_from == "waist"
     garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.02))
-    waist = garment.positions[garment.anchor_mask]
-    assert np.abs(waist[:, 1] - body.landmarks.waist_y).max() < 0.005
+    for name in ("front", "back"):  # the vertices on the waist arc (radius R about (0, R): its side end is at y = R)
+        mine = garment.panel_of == garment.panel_names.index(name)
+        radius = garment.pattern_xy[mine, 1].max()
+        on_arc = mine & (np.abs(np.hypot(garment.pattern_xy[:, 0], garment.pattern_xy[:, 1] - radius) - radius) < 0.05)
+        assert on_arc.sum() > 10
+        assert np.abs(garment.positions[on_arc, 1] - body.landmarks.waist_y).max() < 0.005
+    band_top = garment.positions[garment.anchor_mask]  # the straight waistband above it
+    assert np.abs(band_top[:, 1] - body.landmarks.waist_y - 0.03).max() < 0.005
     low = garment.positions[garment.positions[:, 1] < body.landmarks.waist_y - 0.4]
     radial = np.hypot(low[:, 0], low[:, 2])
     assert np.ptp(radial) > 0.1  # folded in and out, not one round bowl

@@ -1,4 +1,5 @@
-"""Circle skirt: the waist arc fits the waist at any fullness, the hem sweeps the set share of a circle."""
+"""Circle skirt: the waist arc fits the waist at any fullness, the hem sweeps the set share of a circle, and
+the straight waistband is as long as the waist arc it is sewn to."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from garment3d.sizes import parse_size
 DEFINITION = get_definition("circle_skirt")
 
 
+SKIRT = ("front", "back")
+
+
 def _whole(label="160/84A", **parameters):
     return unfold_pattern(evaluate(DEFINITION, parse_size(label).measurements, parameters))
 
@@ -24,9 +28,11 @@ def _whole(label="160/84A", **parameters):
 def test_waist_fits_and_hem_sweeps_the_share_of_a_circle(label, fullness):
     waist = parse_size(label).measurements.waist_cm
     pattern = _whole(label, fullness=fullness, length=60.0, waist_ease=1.0)
-    assert sum(edge_length_cm(p, "waist") for p in pattern.panels) == pytest.approx(waist + 1.0, abs=0.1)
+    assert sum(edge_length_cm(pattern.panel(p), "waist") for p in SKIRT) == pytest.approx(waist + 1.0, abs=0.1)
+    band = pattern.panel("waistband")
+    assert edge_length_cm(band, "front") + edge_length_cm(band, "back") == pytest.approx(waist + 1.0, abs=1e-6)
     hem_radius = (waist + 1.0) / (2 * math.pi * fullness) + 60.0
-    hem = sum(edge_length_cm(p, "hem") for p in pattern.panels)
+    hem = sum(edge_length_cm(pattern.panel(p), "hem") for p in SKIRT)
     assert hem == pytest.approx(2 * math.pi * hem_radius * fullness, rel=1e-3)
 
 
@@ -35,7 +41,7 @@ def test_fuller_skirts_have_longer_hems_and_length_sets_the_side_seams():
     full = _whole(fullness=1.0)
     assert edge_length_cm(full.panel("front"), "hem") > 1.5 * edge_length_cm(half.panel("front"), "hem")
     longer = _whole(length=80.0)
-    for panel in longer.panels:
+    for panel in (longer.panel(p) for p in SKIRT):
         assert edge_length_cm(panel, "side") == pytest.approx(80.0, abs=1e-6)
         assert edge_length_cm(panel, "side@mirror") == pytest.approx(80.0, abs=1e-6)
 

@@ -22,9 +22,10 @@ def _width_at(panel, y: float) -> float:
     return shapely.Polygon(panel.outline).intersection(shapely.LineString([(-999, y), (999, y)])).length
 
 
-def _hip_level(label="160/84A", hip_depth=19.0) -> float:
-    """y of the hip line on the back: nape 2 cm below the neck point, then back length and hip depth."""
-    return -2.0 - derived_measurements(parse_size(label).measurements)["back_length"] - hip_depth
+def _hip_level(label="160/84A", hip_depth=19.0, back_length_ease=2.0) -> float:
+    """y of the hip line on the back: nape 2 cm below the neck point, then back length with its ease (the
+    back's curve) and hip depth."""
+    return -2.0 - derived_measurements(parse_size(label).measurements)["back_length"] - back_length_ease - hip_depth
 
 
 @pytest.mark.parametrize("label", ["150/76A", "165/88Y", "160/88C", "180/100A"])

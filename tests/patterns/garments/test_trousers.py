@@ -88,7 +88,7 @@ def test_leg_length_follows_waist_height_and_hem_clearance_and_hem_width_is_the_
     base = _pattern(hem_clearance=3.0, waistband_width=4.0, hem_width=44.0)
     cropped = _pattern(hem_clearance=13.0, waistband_width=4.0, hem_width=44.0)
     depth = -base.panel("front_left").outline[:, 1].min()
-    assert depth == pytest.approx(A160_WAIST_HEIGHT - 3.0 - 4.0)  # the waistband takes the top
+    assert depth == pytest.approx(A160_WAIST_HEIGHT - 3.0)  # from the waist: the waistband sits above it
     assert depth - (-cropped.panel("front_left").outline[:, 1].min()) == pytest.approx(10.0)
     hem = _length(base, "front_left", "hem") + _length(base, "back_left", "hem")
     assert hem == pytest.approx(44.0)
