@@ -30,7 +30,8 @@ def main() -> int:
     parser.add_argument("--stills", type=Path, default=None, help="folder for front/back stills at 1 cm")
     parser.add_argument("--spacing", choices=("draft", "standard", "both"), default="both",
                         help="mesh spacing(s) to drape at: draft 2 cm, standard 1 cm (default both)")
-    parser.add_argument("--garments", default=",".join(GARMENTS), help="comma-separated subset of " + ", ".join(GARMENTS))
+    parser.add_argument("--garments", default=",".join(GARMENTS),
+                        help="comma-separated subset of " + ", ".join(GARMENTS))
     args = parser.parse_args()
     spacings = {k: v for k, v in SPACINGS.items() if args.spacing == "both" or k.startswith(args.spacing)}
     garments = [g for g in args.garments.split(",") if g]

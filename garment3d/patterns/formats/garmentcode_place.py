@@ -36,6 +36,9 @@ starts round the body instead of from flat sheets half a metre apart:
   sleeve cap laid round the arm from the shoulder point started crossed
   through it (40 crossing triangle pairs on the mean shirt at 2 cm; none
   from 3 cm down); the armhole seam pulls the cap up.
+- **short stitches**: a stitch of two edges both under ``SHORT_STITCH_CM``
+  (the 0.7-0.8 cm ones that end a GarmentCode shirt's armholes) closes into
+  one point, so the panels at a junction meet at one corner each.
 
 The body these patterns are drafted for is GarmentCode's own (a fixed size,
 e.g. its mean body: height 172, bust 99.8, waist 84.3, hip 103.5 cm); the
@@ -62,8 +65,8 @@ SLEEVE_DROP_CM = 3.0  # sleeves start this far down the arm: clear of a bodice l
 CURVED_TOP_DEG = 30.0  # a skirt panel whose top edge turns more than this hangs from it
 CENTRE_PLANE_CM = 0.5  # an edge this near the body's centre plane is a centre front or back seam
 CENTRE_EDGE_MIN_CM = 5.0
-WAIST_EDGE_TOLERANCE_CM = 3.0
-SHORT_STITCH_CM = 1.0  # a stitch of two edges both shorter than this closes into one point  # a skirt's free top edge lying this near its top, on average, holds at the waist
+WAIST_EDGE_TOLERANCE_CM = 3.0  # a skirt's free top edge lying this near its top, on average, holds at the waist
+SHORT_STITCH_CM = 1.0  # a stitch of two edges both shorter than this closes into one point
 
 
 @dataclass(frozen=True)
