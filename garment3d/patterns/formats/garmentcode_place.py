@@ -48,6 +48,7 @@ sample must be made on a body of those measurements.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -285,15 +286,19 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
     """
     pieces = {piece.name: piece for piece in imported.pieces}
     into: dict[tuple[str, str], int] = {}  # (panel, edge) -> -1: merged into the edge before, +1: after
+    targets: set[tuple[str, str]] = set()  # edges that take up a merged one (never merged away themselves)
+    sewn = Counter((r.panel, r.edge) for seam in imported.seams for r in (seam.a, seam.b))
     kept = []
     for seam in imported.seams:
         a, b = seam.a, seam.b
         short = a.panel != b.panel and all(
-            _edge_length(pieces[r.panel], r.edge) < SHORT_STITCH_CM for r in (a, b))
+            _edge_length(pieces[r.panel], r.edge) < SHORT_STITCH_CM and sewn[(r.panel, r.edge)] == 1 for r in (a, b))
         if short:
             ends = {(a.panel, a.edge): -1, (b.panel, b.edge): 1 if seam.reversed else -1}
-            if not any(_neighbour(pieces[p], e, d) in into or (p, e) in into for (p, e), d in ends.items()):
+            onto = {key: _neighbour(pieces[key[0]], key[1], d) for key, d in ends.items()}
+            if not (set(ends) | set(onto.values())) & (set(into) | targets):
                 into.update(ends)
+                targets.update(onto.values())
                 continue
         kept.append(seam)
     if not into:
@@ -301,7 +306,7 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
     result = []
     for piece in imported.pieces:
         edges = list(piece.edges)
-        for i, edge in enumerate(piece.edges):
+        for edge in piece.edges:
             direction = into.get((piece.name, edge.name))
             if direction is None:
                 continue
