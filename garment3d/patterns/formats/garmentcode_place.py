@@ -276,13 +276,13 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
     (the back sleeve's 0.7-0.8 cm that meets the front bodice at the underarm,
     and the bodice back's at the shoulder), so four panels meet over two
     corners under a centimetre apart. A mesh coarser than that edge makes
-    slivers there that the junction tears open (up to 163 % stretch at 2 cm on
-    the mean shirt, the only triangles over the 40 % gate). Each short edge is
-    merged into a neighbour on its own panel, chosen so that the two corners
-    the stitch kept apart become one: the first edge into the one before it,
-    the second into the one after it (before it for a start-to-start stitch),
-    so the corners the dropped stitch paired stay paired through the
-    neighbouring seams. The neighbours' seams take up the few millimetres as ease.
+    slivers there that the junction tears open (115-163 % stretch at 2 cm on
+    the mean shirt, all but one of the triangles over the 40 % gate). Each
+    short edge is merged into a neighbour on its own panel: the first edge into
+    the one before it, the second into the one after it (before it for a
+    start-to-start stitch), so the corner each keeps is the one the stitch
+    paired with the other's, and the neighbouring seams keep them together.
+    The neighbours' seams take up the few millimetres as ease.
     """
     pieces = {piece.name: piece for piece in imported.pieces}
     into: dict[tuple[str, str], int] = {}  # (panel, edge) -> -1: merged into the edge before, +1: after
