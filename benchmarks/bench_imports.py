@@ -1,6 +1,7 @@
 """Imported patterns draped: the GarmentCode skirt, dress and shirt on GarmentCode's mean body, with the gates.
 
 Run: .venv/bin/python benchmarks/bench_imports.py [--fabric linen_red] [--stills DIR]
+     [--spacing draft|standard|both] [--garments shirt_mean,dress_pencil]
 
 Each GarmentCode specification in tests/data/patterns (MIT, see LICENSES.md)
 is placed from its own 3D layout and draped at 2 cm (draft) and 1 cm
@@ -27,7 +28,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fabric", default="linen_red")
     parser.add_argument("--stills", type=Path, default=None, help="folder for front/back stills at 1 cm")
+    parser.add_argument("--spacing", choices=("draft", "standard", "both"), default="both",
+                        help="mesh spacing(s) to drape at: draft 2 cm, standard 1 cm (default both)")
+    parser.add_argument("--garments", default=",".join(GARMENTS),
+                        help="comma-separated subset of " + ", ".join(GARMENTS))
     args = parser.parse_args()
+    spacings = {k: v for k, v in SPACINGS.items() if args.spacing == "both" or k.startswith(args.spacing)}
+    garments = [g for g in args.garments.split(",") if g]
+    if unknown := set(garments) - set(GARMENTS):
+        parser.error(f"unknown garment(s): {', '.join(sorted(unknown))}")
     from garment3d.body import build_body
     from garment3d.drape import drape
     from garment3d.fabrics import load_fabric
@@ -48,10 +57,10 @@ def main() -> int:
     print(f"{'pattern':<16}{'spacing':<15}{'verts':>7}{'wall s':>8}{'x skirt':>8}{'gap mm':>8}{'inside':>8}"
           f"{'crossings':>10}{'p95 strain':>11}{'max strain':>11}{'settled':>8}{'passed':>7}")
     stills = []
-    for label, spacing in SPACINGS.items():
+    for label, spacing in spacings.items():
         base = drape(mesh_pattern(skirt, bodies["skirt"], MeshOptions(spacing_m=spacing)), bodies["skirt"], fabric)
         _row("a_line_skirt", label, base.report, base.report.wall_s)
-        for name in GARMENTS:
+        for name in garments:
             pattern = load_pattern_file(DATA / f"{name}_specification.json").pattern(mean_body)
             result = drape(mesh_pattern(pattern, bodies["gc"], MeshOptions(spacing_m=spacing)), bodies["gc"], fabric)
             _row(name, label, result.report, base.report.wall_s)

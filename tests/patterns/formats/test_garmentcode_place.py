@@ -10,7 +10,7 @@ from pattern_samples import DATA
 
 from garment3d.errors import ImportFormatError
 from garment3d.patterns.formats.garmentcode import parse_garmentcode, read_garmentcode
-from garment3d.patterns.formats.garmentcode_place import SLEEVE_DROP_CM, garmentcode_pattern
+from garment3d.patterns.formats.garmentcode_place import SHORT_STITCH_CM, SLEEVE_DROP_CM, garmentcode_pattern
 from garment3d.patterns.formats.imported import ImportedPattern
 
 
@@ -36,6 +36,47 @@ def test_shirt_sleeves_go_round_the_arms_the_file_names():
             assert panel.placement.drop_cm == pytest.approx(SLEEVE_DROP_CM, abs=0.2)
         else:
             assert panel.placement.region == "torso" and panel.placement.side == ""
+
+
+def _junctions(pattern) -> list[set[tuple[str, int]]]:
+    """Groups of panel corners (panel, outline index) that the seams join: each seam pairs its edges' ends."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node):
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            node = parent[node]
+        return node
+
+    for seam in pattern.seams:
+        a, b = (pattern.panel(r.panel).edge(r.edge) for r in (seam.a, seam.b))
+        b_ends = (b.end, b.start) if seam.reversed else (b.start, b.end)
+        for corner_a, corner_b in zip((a.start, a.end), b_ends):
+            parent[find((seam.a.panel, corner_a))] = find((seam.b.panel, corner_b))
+    groups: dict = {}
+    for node in list(parent):
+        groups.setdefault(find(node), set()).add(node)
+    return list(groups.values())
+
+
+def test_millimetre_stitches_close_into_one_corner_per_panel():
+    """GarmentCode's shirt ends each armhole with stitches of 0.7-0.8 cm (slivers at any coarser mesh): they close
+    into a point, so sleeve front and back and bodice front and back meet at one corner each, at the underarm and
+    at the shoulder point (before, two 3-panel junctions under a centimetre apart), and no junction welds two
+    corners of one panel together."""
+    imported = read_garmentcode(DATA / "shirt_mean_specification.json")
+    pattern = garmentcode_pattern(imported)
+    assert len(imported.seams) == 18 and len(pattern.seams) == 14
+    for seam in pattern.seams:
+        lengths = [np.linalg.norm(np.diff(pattern.panel(r.panel).edge_points(r.edge), axis=0), axis=1).sum()
+                   for r in (seam.a, seam.b)]
+        assert min(lengths) >= SHORT_STITCH_CM and abs(lengths[0] - lengths[1]) < SHORT_STITCH_CM, seam
+    four = 0
+    for junction in _junctions(pattern):
+        panels = [panel for panel, _ in junction]
+        assert len(panels) == len(set(panels)), junction
+        four += len(panels) == 4  # sleeve front and back, bodice front and back meet at one point
+    assert four == 4  # each armhole: the underarm and the shoulder point
 
 
 def test_sleeve_caps_are_at_the_top_and_cuffs_at_the_bottom():
