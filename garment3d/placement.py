@@ -182,7 +182,14 @@ def _contours(body: Body, region: str, axis: _Axis, depths: np.ndarray, theta: n
         midline = _to_midline(body, axis, theta)[None, :] - 0.5 * c  # the two legs keep apart
         radius = np.minimum(_first_exit(near, radii) + 0.5 * c, midline)
         crotch_depth = float(axis.origin[1] - body.landmarks.crotch_y)
-        return _hang(radius, depths, crotch_depth), radius
+        hung = _hang(radius, depths, crotch_depth)
+        # below the knee a trouser leg hangs straight: the foot (the toes reach forward at the hem) would
+        # widen the lowest rows and lay the hem's inseam corner out on the toes, centimetres from the
+        # inseam it is sewn to (the corner edge stretched 336 %, caught round the ankle in a light silk)
+        knee = int(np.searchsorted(depths, float(axis.origin[1] - body.landmarks.knee_y)))
+        if knee < len(depths):
+            hung[knee:] = np.minimum(hung[knee:], hung[knee])
+        return hung, radius
     near, radii = _march(body, axis, depths, theta, options.limb_reach_m, c)
     radius = _first_exit(near, radii) + 0.5 * c
     return _hang(radius, depths, 0.0), radius
