@@ -98,7 +98,13 @@ def _app(settings: ServerSettings):
 
 
 def _hand_back(signum, _frame) -> None:
-    """SIGTERM in a pool process (the grace ran out, or a cold shutdown): give the job back and leave."""
+    """SIGTERM in a pool process (the grace ran out, or a cold shutdown): give the job back and leave.
+
+    A second SIGTERM (the pool terminating its children as the main process
+    exits) must not cut the hand-back short between releasing the row and
+    sending its message, so further ones are ignored from here on.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     process = _PROCESS
     job = process.current if process else None
     if job is not None:
