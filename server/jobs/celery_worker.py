@@ -100,11 +100,14 @@ def _app(settings: ServerSettings):
 def _hand_back(signum, _frame) -> None:
     """SIGTERM in a pool process (the grace ran out, or a cold shutdown): give the job back and leave.
 
-    A second SIGTERM (the pool terminating its children as the main process
-    exits) must not cut the hand-back short between releasing the row and
-    sending its message, so further ones are ignored from here on.
+    Nothing may cut the hand-back short between releasing the row and sending
+    its message: not a second SIGTERM (the pool terminating its children),
+    and not the job's heartbeat thread finding the claim gone.
     """
+    from server.jobs.worker import HANDING_BACK
+
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    HANDING_BACK.set()  # the heartbeat thread sees the released claim as ours, not as lost
     process = _PROCESS
     job = process.current if process else None
     if job is not None:

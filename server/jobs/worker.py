@@ -72,6 +72,11 @@ def summary_files(summary: dict[str, Any]) -> list[str]:
     return names
 
 
+# Set by a process that is giving its job back (a stopping Celery worker): the claim it loses then is its
+# own doing, and the heartbeat must not end the process before the job's message is sent again.
+HANDING_BACK = threading.Event()
+
+
 class _Heartbeat(threading.Thread):
     """Refreshes the claim; ends the process on cancel, timeout or a lost claim."""
 
@@ -89,7 +94,7 @@ class _Heartbeat(threading.Thread):
                     log.warning("job %s timed out; worker %s ends", self.job.id, self.owner)
                     os._exit(EXIT_TIMEOUT)
                 if not self.queue.heartbeat(self.job.id, self.owner):
-                    if self.stop.is_set():  # the job ended while this beat was on its way: nothing was lost
+                    if self.stop.is_set() or HANDING_BACK.is_set():  # the job ended, or is being handed back
                         return
                     current = self.queue.get(self.job.id)
                     if current is not None and current.cancel_requested and current.owner == self.owner:
