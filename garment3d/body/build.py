@@ -62,7 +62,7 @@ def fit_dress_form(model, target: Measurements, options: FitOptions | None = Non
     """
     aim, start, jacobian = target, None, None
     for _ in range(2):
-        fit = fit_body(model, aim, options, start=start, jacobian=jacobian)
+        fit = fit_body(model, aim, options, start=start, jacobian=jacobian, validated=aim is not target)
         vertices = _finish(model, fit.vertices)
         meas = measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
         got = np.array([meas.bust_girth, meas.waist_girth_at(target.waist_at), meas.hip_girth]) * 100

@@ -362,6 +362,7 @@ def fit_body(
     *,
     start: ShapeParams | None = None,
     jacobian: np.ndarray | None = None,
+    validated: bool = False,
 ) -> FitResult:
     """Fit shape controls so the body measures ``target`` (see module docstring).
 
@@ -369,9 +370,11 @@ def fit_body(
     ``jacobian`` that fit's (``FitResult.jacobian``) to start with.
     Raises InvalidMeasurementsError for requests outside human range (before any
     work) and BodyModelError if the fit ends further than ``tolerance_cm`` away.
+    ``validated``: ``target`` is an aim derived from a request already checked
+    (a re-fit's aim may stand a little past the range its request lay in).
     """
     opts = options or FitOptions()
-    gender = validate_measurements(target)
+    gender = GENDERS[target.gender] if validated else validate_measurements(target)
     limbs = limb_weights(dict(start.local)) if start is not None else dict(START_LIMBS)
     problem = _Problem(model, gender, target, opts, limbs)
     goal = problem.goal

@@ -90,3 +90,16 @@ def test_unreadable_cache_file_is_ignored(tmp_path):
     assert load_body(tmp_path / "missing.npz") is None
     assert body_key(TARGET, "v1") != body_key(TARGET, "v2")
     assert body_key(TARGET, "v1") != body_key(Measurements(165, 88, 72, 95, "female"), "v1")
+
+
+def test_a_request_at_the_edge_of_the_range_is_fitted_not_refused_by_its_own_refit(model):
+    """ANSUR II man 28656: navel waist 130.0 cm, the top of the male range. The dress-form finish takes
+    0.3 cm off the waist, so the re-fit aims at 130.3 cm; that aim is the fitter's, not the client's,
+    and must not be refused as a request outside the range."""
+    from garment3d.body.build import fit_dress_form
+
+    request = Measurements(188.5, 127.6, 130.0, 126.8, "male", waist_at="navel")
+    _, meas = fit_dress_form(model, request)
+    assert abs(meas.waist_girth_at("navel") * 100 - 130.0) < 1.0
+    with pytest.raises(InvalidMeasurementsError, match="'waist' = 130.5 cm"):  # the client's own range still holds
+        fit_dress_form(model, Measurements(188.5, 127.6, 130.5, 126.8, "male", waist_at="navel"))
