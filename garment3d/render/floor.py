@@ -86,9 +86,11 @@ def shadow_on_screen(image: np.ndarray, floor: Surface, turn: np.ndarray, framin
     v = (model[..., 2] - low[2]) / (high[2] - low[2])
     inside = hits & (u >= 0) & (u <= 1) & (v >= 0) & (v <= 1)
     texels = image.shape[0]
-    col = np.clip(u * texels - 0.5, 0.0, texels - 1.0)
-    row = np.clip((1.0 - v) * texels - 0.5, 0.0, texels - 1.0)
-    return np.where(inside, _bilinear(image.astype(np.float64) / 255.0, row, col), 0.0)
+    col = np.clip(u[inside] * texels - 0.5, 0.0, texels - 1.0)
+    row = np.clip((1.0 - v[inside]) * texels - 0.5, 0.0, texels - 1.0)
+    shadow = np.zeros((size_px, size_px))
+    shadow[inside] = _bilinear(image.astype(np.float64) / 255.0, row, col)
+    return shadow
 
 
 def _bilinear(values: np.ndarray, row: np.ndarray, col: np.ndarray) -> np.ndarray:

@@ -356,11 +356,14 @@ def _backdrop(studio: Studio, floor, turn, framing, size_px: int) -> np.ndarray:
     The backdrop colour, darkened by the turntable's contact shadow (``floor``:
     the :func:`contact_shadow` pair, or None for none) as its floor shader does.
     """
-    display = np.broadcast_to(np.asarray(studio.background_rgb, dtype=np.float64), (size_px, size_px, 3))
+    background = np.asarray(studio.background_rgb, dtype=np.float64)
+    radiance = np.empty((size_px, size_px, 3), np.float32)
+    radiance[...] = _radiance_for(srgb_to_linear(background), studio)
     if floor is not None:
         shadow = shadow_on_screen(*floor, turn, framing, size_px) * studio.shadow_strength
-        display = display * (1.0 - shadow[..., None])
-    return _radiance_for(srgb_to_linear(display), studio).astype(np.float32)
+        shaded = shadow > 0  # the shadow's disc only: the inverse curve is slow over millions of pixels
+        radiance[shaded] = _radiance_for(srgb_to_linear(background * (1.0 - shadow[shaded][:, None])), studio)
+    return radiance
 
 
 def _radiance_for(linear: np.ndarray, studio: Studio) -> np.ndarray:
