@@ -1,7 +1,7 @@
 """Hero stills against the turntable: the garment's mean colour in both, per fabric (not part of the test run).
 
-For each fabric, the front turntable still and the front path-traced hero still
-of the same drape and view are compared over the garment's pixels
+For each fabric, a turntable still and the path-traced hero still of the same
+drape and view (front by default) are compared over the garment's pixels
 (:mod:`garment3d.render.colour_match`): mean L*, a*, b* of each, and the
 CIE76 and CIEDE2000 difference of the two means, for the whole garment and for
 its lowest third (the hem, where a glowing floor would show). The turntable is
@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--fabrics", nargs="+", default=FABRICS)
     parser.add_argument("--size", type=int, default=384)
     parser.add_argument("--spp", type=int, default=8)
+    parser.add_argument("--azimuth", type=float, default=0.0, help="the view, degrees (hero three-quarter: 35)")
     parser.add_argument("--keep", type=Path, default=None, help="folder to keep the image pairs in")
     args = parser.parse_args()
     from PIL import Image
@@ -64,19 +65,19 @@ def main() -> None:
     from garment3d.render.hero import render_hero_stills
     from garment3d.types import RenderOptions
 
-    print(f"{args.garment}, front view, {args.size} px, hero {args.spp} spp; turntable = reference")
+    print(f"{args.garment}, view at {args.azimuth:g} deg, {args.size} px, hero {args.spp} spp; turntable = reference")
     print(f"{'fabric':16} {'turntable L* a* b*':>20} {'hero L* a* b*':>20} {'dE76':>6} {'dE00':>6} "
           f"{'hem dE76':>8} {'hem dE00':>8} {'hero s':>6}")
     for name in args.fabrics:
         fabric = load_fabric(name)
         drape, body = subject(args.garment, name)
         with open_scene(drape, body, fabric, RenderOptions()) as scene:
-            mask = garment_mask(scene, 0.0, args.size)
-            raster = scene.render(0.0, args.size, rgb=True)
+            mask = garment_mask(scene, args.azimuth, args.size)
+            raster = scene.render(args.azimuth, args.size, rgb=True)
         with tempfile.TemporaryDirectory() as folder:
             started = time.perf_counter()
             path = render_hero_stills(drape, body, fabric, RenderOptions(), Path(folder), size_px=args.size,
-                                      samples=args.spp, views=(("front", 0.0),))[0]
+                                      samples=args.spp, views=(("view", args.azimuth),))[0]
             seconds = time.perf_counter() - started
             hero = np.asarray(Image.open(path).convert("RGB"))
         whole = garment_colour_match(raster, hero, mask)
