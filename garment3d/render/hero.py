@@ -3,8 +3,13 @@
 Same figure, garment, framing and camera-fixed light directions as the
 turntable, but with physically based light transport: Mitsuba's ``principled``
 BSDF with the fabric's sheen, roughness and anisotropy (and its normal map),
-large area lights (soft shadows on the figure, in the folds and on the floor),
-a floor and a backdrop in the studio colour. Mitsuba's vectorised
+large area lights (soft shadows on the figure and in the folds) and light
+bouncing between cloth and form. The light is the turntable's, in physical
+units (intensities, tints, sky and ground, its diffuse, specular and sheen
+balance: see :func:`_studio_scene`), and the stills go through its tone curve,
+so a fabric reads as the same colour in both; the backdrop and the floor's
+contact shadow are the turntable's, laid behind the traced subject (they do
+not light it). Mitsuba's vectorised
 ``llvm_ad_rgb`` variant runs where a shared LLVM library of version 16 or newer
 is found (Dr.Jit's code does not compile on LLVM 15 and older, and the failure
 aborts the process, so the version is checked first); otherwise the slower
@@ -34,7 +39,9 @@ from garment3d.export_glb import srgb_to_linear
 from garment3d.render.camera import frame_camera, turn_about_axis
 from garment3d.render.denoise import denoise, samples_for
 from garment3d.render.figure import build_figure
+from garment3d.render.floor import contact_shadow, shadow_on_screen
 from garment3d.render.outputs import save_image
+from garment3d.render.scene import CLOTH_SPECULAR, CLOTH_WRAP, TRIM_SPECULAR
 from garment3d.render.studio import Studio
 from garment3d.render.turntable import check_options
 from garment3d.texture import Surface, garment_surface, load_fabric_image, load_normal_image
@@ -81,8 +88,10 @@ def render_hero_stills(
     trims = garment_trims(drape)
     axis_xz = np.asarray(body.landmarks.axis_xz, dtype=np.float64).reshape(2)
     framing = frame_camera(np.vstack([garment.positions, figure.positions]), axis_xz, body.landmarks.bust_y, studio)
+    floor = None
+    if studio.ground_shadow and options.ground_shadow:
+        floor = contact_shadow(np.vstack([garment.positions, figure.positions]), axis_xz)
     paths = []
-    floor_glow = _floor_glow(mi, framing, studio)
     with tempfile.TemporaryDirectory(prefix="garment3d-hero-") as folder:
         folder = Path(folder)
         textures = _write_textures(fabric, folder)
@@ -90,10 +99,12 @@ def render_hero_stills(
             started = time.perf_counter()
             turn = turn_about_axis(-azimuth, axis_xz)
             scene = _scene(mi, garment, figure, fabric, textures, turn, framing, studio, size_px, samples, folder,
-                           trims, floor_glow)
+                           trims)
             channels = np.asarray(mi.render(scene), dtype=np.float32)
             traced = time.perf_counter()
-            image = denoise(channels[..., :3], channels[..., 3:6], channels[..., 6:9])
+            backdrop = _backdrop(studio, floor, turn, framing, size_px)
+            colour = channels[..., :3] + (1.0 - channels[..., 3:4]) * backdrop  # the subject over the backdrop
+            image = denoise(colour, channels[..., 4:7], channels[..., 7:10])
             paths.append(save_image(_display(image, studio), out_dir / f"hero_{name}.png"))
             log.info("hero still %s: %d px, %d spp in %.1f s (%s; traced in %.1f s, denoised in %.1f s)", name,
                      size_px, samples, time.perf_counter() - started, mi.variant(), traced - started,
@@ -145,10 +156,19 @@ def _llvm_major(path: str) -> int | None:
 # --------------------------------------------------------------------------- scene
 
 
-def _studio_scene(mi, framing, studio: Studio, size_px: int, samples: int, floor_glow=None) -> dict:
-    """The studio without a subject: camera, sky, three area lights, a floor and a lit backdrop.
+def _studio_scene(mi, framing, studio: Studio, size_px: int, samples: int) -> dict:
+    """The studio without a subject: camera, the turntable's three lights and its sky and ground light.
 
-    ``floor_glow``: the floor's emitted linear radiance (:func:`_floor_glow` finds the one that hides the horizon).
+    The same light as the turntable's shader, in physical units: a light of
+    intensity I there makes a white matte surface facing it show I (before the
+    tone curve), which is an irradiance of pi I; an area light of solid angle
+    omega gives that with radiance pi I / omega, in the light's tint. The sky
+    and the floor's bounce light are an environment of radiance ``studio.sky``
+    above the horizon and ``studio.ground`` below it (the turntable's
+    hemisphere light). The studio backdrop and the floor's contact shadow are
+    not in the traced scene (they would light the subject): emitters are hidden
+    from the camera, the film keeps the subject's coverage in alpha, and the
+    backdrop goes behind it afterwards (:func:`_backdrop`), as in the turntable.
     """
     T = mi.ScalarTransform4f
     eye, forward, up = framing.pose[:3, 3], -framing.pose[:3, 2], framing.pose[:3, 1]
@@ -159,7 +179,8 @@ def _studio_scene(mi, framing, studio: Studio, size_px: int, samples: int, floor
         "integrator": {
             "type": "aov",
             "aovs": "albedo:albedo,normal:sh_normal",
-            "image": {"type": "path", "max_depth": 4},  # three bounces: more add nothing visible to cloth on a form
+            # three bounces: more add nothing visible to cloth on a form
+            "image": {"type": "path", "max_depth": 4, "hide_emitters": True},
         },
         "sensor": {
             "type": "perspective",
@@ -169,74 +190,65 @@ def _studio_scene(mi, framing, studio: Studio, size_px: int, samples: int, floor
             "far_clip": 100.0,
             "to_world": T().look_at(origin=eye.tolist(), target=target.tolist(), up=up.tolist()),
             # a box filter keeps each pixel's noise its own: the denoiser takes correlated noise for texture
-            "film": {"type": "hdrfilm", "width": size_px, "height": size_px, "rfilter": {"type": "box"}},
+            "film": {"type": "hdrfilm", "width": size_px, "height": size_px, "pixel_format": "rgba",
+                     "rfilter": {"type": "box"}},
             "sampler": {"type": "independent", "sample_count": int(samples)},
         },
-        "sky": {"type": "constant", "radiance": {"type": "rgb", "value": [studio.sky * 0.9] * 3}},
+        "sky": {"type": "envmap", "bitmap": mi.Bitmap(_hemisphere(studio))},
     }
     right = np.cross(forward, up)
     camera_axes = np.column_stack([right, up, -forward])  # camera space -> world
+    distance = 2.2 * reach
     for name, light, size in (("key", studio.key, 1.6), ("fill", studio.fill, 1.6), ("rim", studio.rim, 0.9)):
         direction = camera_axes @ (np.asarray(light.direction) / np.linalg.norm(light.direction))
-        position = target + 2.2 * reach * direction
-        area = size * size
-        radiance = light.intensity * (2.2 * reach) ** 2 / area * 1.1
+        position = target + distance * direction
+        irradiance = np.pi * light.intensity * _wrapped_share(light.softness + CLOTH_WRAP)
+        radiance = irradiance * np.asarray(light.tint) / _square_solid_angle(size, distance)
         scene[name] = {
             "type": "rectangle",
             "to_world": T().look_at(origin=position.tolist(), target=target.tolist(), up=[0, 1, 0]).scale(
                 [size / 2, size / 2, 1]
             ),
-            "emitter": {"type": "area", "radiance": {"type": "rgb", "value": [radiance] * 3}},
+            "emitter": {"type": "area", "radiance": {"type": "rgb", "value": radiance.tolist()}},
         }
-    floor_rgb = 0.8 * srgb_to_linear(studio.background_rgb)
-    scene["floor"] = {
-        "type": "rectangle",
-        "to_world": T().translate([target[0], 0.0, target[2]]).rotate([1, 0, 0], -90).scale([20, 20, 1]),
-        "bsdf": {"type": "diffuse", "reflectance": {"type": "rgb", "value": floor_rgb.tolist()}},
-    }
-    if floor_glow is not None and np.max(floor_glow) > 0:
-        scene["floor"]["emitter"] = {"type": "area", "radiance": {"type": "rgb", "value": np.asarray(floor_glow).tolist()}}
-    # a lit backdrop behind the subject that shows as the studio colour (through the same tone curve)
-    wall = target + 6.0 * forward * np.array([1.0, 0.0, 1.0])
-    scene["backdrop"] = {
-        "type": "rectangle",
-        "to_world": T().look_at(origin=wall.tolist(), target=eye.tolist(), up=[0, 1, 0]).scale([30, 30, 1]),
-        "emitter": {"type": "area", "radiance": {"type": "rgb", "value": _backdrop_radiance(studio).tolist()}},
-    }
     return scene
 
 
-def _floor_glow(mi, framing, studio: Studio) -> np.ndarray:
-    """Linear radiance the floor emits so that, with the light it reflects, it meets the backdrop seamlessly.
+def _wrapped_share(wrap: float) -> float:
+    """How much light the turntable's wrapped diffuse gives the lit half of a shape, against Lambert's cosine.
 
-    The area lights cannot make a diffuse floor as bright as the lit backdrop
-    (it would need an albedo above 1), so the floor also glows a little, like a
-    lit studio sweep; shadows on it stay, a little softer. A small trace of the
-    empty studio through the hero camera measures the light the floor reflects
-    where it meets the backdrop (the horizon rows).
+    Its shader shades a light of softness w as (n.l + w) / (1 + w)^2, which
+    spreads the same total light past the terminator: a surface facing the
+    light gets less than with Lambert. Averaged over the lit hemisphere of
+    normals that is (1/2 + w) / (1 + w)^2 against 1/2.
     """
-    probe = _studio_scene(mi, framing, studio, 48, 16)
-    probe["integrator"] = {"type": "aov", "aovs": "normal:sh_normal", "image": {"type": "path", "max_depth": 3}}
-    channels = np.asarray(mi.render(mi.load_dict(probe)), dtype=np.float64)
-    on_floor = channels[..., 4] > 0.99  # the floor's normal points up
-    rows = np.flatnonzero(on_floor.any(axis=1))
-    if len(rows) == 0:
-        return np.zeros(3)
-    horizon = on_floor & (np.arange(len(on_floor))[:, None] < rows[0] + 3)
-    reflected = np.median(channels[horizon][:, :3], axis=0)
-    return np.maximum(_backdrop_radiance(studio) - reflected, 0.0)
+    wrap = float(np.clip(wrap, 0.0, 0.9))
+    return (1.0 + 2.0 * wrap) / (1.0 + wrap) ** 2
+
+
+def _square_solid_angle(side: float, distance: float) -> float:
+    """Solid angle (sr) of a square of ``side`` seen face-on from ``distance`` on its axis."""
+    return 4.0 * float(np.arcsin(side * side / (side * side + 4.0 * distance * distance)))
+
+
+def _hemisphere(studio: Studio) -> np.ndarray:
+    """(16, 32, 3) float32 latitude-longitude environment: ``studio.sky`` above the horizon, ground below."""
+    image = np.empty((16, 32, 3), np.float32)
+    image[:8] = studio.sky
+    image[8:] = studio.ground
+    return image
 
 
 def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio: Studio, size_px, samples, folder,
-           trims=(), floor_glow=None):
-    scene = _studio_scene(mi, framing, studio, size_px, samples, floor_glow)
+           trims=()):
+    scene = _studio_scene(mi, framing, studio, size_px, samples)
     scene["garment"] = _ply_shape(garment, turn, folder / "garment.ply", _cloth_bsdf(fabric, textures))
     for index, part in enumerate(figure.parts):
         bsdf = {
             "type": "principled",
             "base_color": {"type": "rgb", "value": srgb_to_linear(part.rgb).tolist()},
             "roughness": float(part.roughness),
-            "specular": float(min(part.specular * 12.5, 1.0)),
+            "specular": _specular(part.specular),
         }
         scene[f"figure_{index}"] = _ply_shape(part.surface, turn, folder / f"figure_{index}.ply", bsdf)
     cloth_rgb = np.asarray(load_fabric_image(fabric), dtype=np.float64).reshape(-1, 3)[::7].mean(axis=0) / 255.0
@@ -248,6 +260,7 @@ def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio
                 "base_color": {"type": "rgb", "value": srgb_to_linear(look.rgb).tolist()},
                 "roughness": float(look.roughness),
                 "metallic": float(look.metallic),
+                "specular": _specular(TRIM_SPECULAR),
             }
             scene[f"trim_{t}_{index}"] = _ply_shape(part.surface, turn, folder / f"trim_{t}_{index}.ply", bsdf)
     try:
@@ -264,7 +277,7 @@ def _cloth_bsdf(fabric: Fabric, textures: dict) -> dict:
         "anisotropic": float(np.clip(fabric.anisotropy, 0.0, 1.0)),
         "sheen": float(np.clip(fabric.sheen, 0.0, 1.0)),
         "sheen_tint": 0.6,
-        "specular": 0.5,
+        "specular": _specular(CLOTH_SPECULAR),
     }
     bsdf = {"type": "twosided", "material": principled}
     if "normal" in textures:
@@ -276,9 +289,33 @@ def _cloth_bsdf(fabric: Fabric, textures: dict) -> dict:
     return bsdf
 
 
+def _diffuse_share(fabric: Fabric) -> float:
+    """The share of the cloth's diffuse light the turntable keeps beside its sheen lobe (shaders/common.glsl:
+    ``diffuse *= 1 - 0.25 sheen``); Mitsuba's principled sheen adds to an undimmed diffuse lobe."""
+    return 1.0 - 0.25 * float(np.clip(fabric.sheen, 0.0, 1.0))
+
+
+def _specular(f0: float) -> float:
+    """Mitsuba's principled ``specular`` for the turntable's reflectance ``f0`` at normal incidence.
+
+    The turntable's shader adds its specular lobe as BRDF x I, where its
+    diffuse convention (a white surface facing a light of intensity I shows I)
+    makes the light an irradiance of pi I: its highlights carry a pi less light
+    than a physical lobe of the same f0 under the hero's lights. The hero
+    takes f0 / pi, so both show the same highlights on the same fabric
+    (principled: f0 = 0.08 specular).
+    """
+    return float(np.clip(f0 / np.pi / 0.08, 0.0, 1.0))
+
+
 def _write_textures(fabric: Fabric, folder: Path) -> dict:
+    """The base colour (with the turntable's diffuse share, :func:`_diffuse_share`) and normal map as PNGs."""
+    from PIL import Image
+
     textures = {"base": folder / "base.png"}
-    load_fabric_image(fabric).save(textures["base"])
+    scan = np.asarray(load_fabric_image(fabric), dtype=np.float64) / 255.0
+    base = _encode_srgb(srgb_to_linear(scan) * _diffuse_share(fabric))
+    Image.fromarray(base).save(textures["base"])
     normal = load_normal_image(fabric)
     if normal is not None:
         textures["normal"] = folder / "normal.png"
@@ -313,18 +350,41 @@ def _write_ply(path: Path, positions, normals, faces, uv=None) -> None:
 # --------------------------------------------------------------------------- image
 
 
-def _backdrop_radiance(studio: Studio) -> np.ndarray:
-    """Linear radiance that :func:`_display` shows as ``studio.background_rgb`` (the tone curve inverted)."""
-    target = srgb_to_linear(studio.background_rgb)
+def _backdrop(studio: Studio, floor, turn, framing, size_px: int) -> np.ndarray:
+    """(size_px, size_px, 3) linear radiance that :func:`_display` shows as the turntable's backdrop and floor.
+
+    The backdrop colour, darkened by the turntable's contact shadow (``floor``:
+    the :func:`contact_shadow` pair, or None for none) as its floor shader does.
+    """
+    background = np.asarray(studio.background_rgb, dtype=np.float64)
+    radiance = np.empty((size_px, size_px, 3), np.float32)
+    radiance[...] = _radiance_for(srgb_to_linear(background), studio)
+    if floor is not None:
+        shadow = shadow_on_screen(*floor, turn, framing, size_px) * studio.shadow_strength
+        shaded = shadow > 0  # the shadow's disc only: the inverse curve is slow over millions of pixels
+        radiance[shaded] = _radiance_for(srgb_to_linear(background * (1.0 - shadow[shaded][:, None])), studio)
+    return radiance
+
+
+def _radiance_for(linear: np.ndarray, studio: Studio) -> np.ndarray:
+    """Linear radiance that :func:`_display` tone-maps to ``linear`` (the tone curve inverted)."""
     grid = np.linspace(0.0, 20.0, 20001)
-    x = grid * studio.exposure * 0.6
-    curve = np.clip((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0)
-    return np.interp(target, curve, grid)
+    return np.interp(linear, _tone_curve(grid, studio), grid)
+
+
+def _tone_curve(linear: np.ndarray, studio: Studio) -> np.ndarray:
+    """The turntable shader's tone curve (exposure and Narkowicz's ACES fit)."""
+    x = linear * studio.exposure * 0.6
+    return np.clip((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0)
 
 
 def _display(linear: np.ndarray, studio: Studio) -> np.ndarray:
     """The turntable shader's tone curve and sRGB encoding, to 8-bit RGB."""
-    x = linear * studio.exposure * 0.6
-    mapped = np.clip((x * (2.51 * x + 0.03)) / (x * (2.43 * x + 0.59) + 0.14), 0.0, 1.0)
-    srgb = np.where(mapped <= 0.0031308, mapped * 12.92, 1.055 * np.power(mapped, 1 / 2.4) - 0.055)
+    return _encode_srgb(_tone_curve(linear, studio))
+
+
+def _encode_srgb(linear: np.ndarray) -> np.ndarray:
+    """Linear 0..1 to 8-bit sRGB."""
+    linear = np.clip(linear, 0.0, 1.0)
+    srgb = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * np.power(linear, 1 / 2.4) - 0.055)
     return np.clip(np.rint(srgb * 255), 0, 255).astype(np.uint8)

@@ -21,20 +21,22 @@ import numpy as np
 from garment3d.export_glb import srgb_to_linear
 from garment3d.render.camera import CameraFraming, frame_camera, projection_matrix, turn_about_axis
 from garment3d.render.figure import Figure
+from garment3d.render.floor import FLOOR_MARGIN_M, SHADOW_RIM, contact_shadow
 from garment3d.render.gl import open_context
 from garment3d.render.studio import Studio
-from garment3d.texture import Surface, garment_surface, load_fabric_image, load_normal_image, load_roughness_image
+from garment3d.texture import garment_surface, load_fabric_image, load_normal_image, load_roughness_image
 from garment3d.texture import surface_tangents
 from garment3d.trims import TrimLook, garment_trims, trim_look
 from garment3d.types import Body, Drape, Fabric
 
-__all__ = ["StudioScene"]
+__all__ = ["CLOTH_SPECULAR", "CLOTH_WRAP", "TRIM_SPECULAR", "StudioScene"]
 
 log = logging.getLogger(__name__)
 
-_SHADOW_TEXELS = 128
-_FLOOR_MARGIN_M = 0.12  # the floor square reaches this far past the subject's widest point
-_SHADOW_RIM = 0.92  # the contact shadow fades to nothing at this share of the square's half width
+CLOTH_WRAP = 0.1  # extra diffuse wrap of cloth (light reaches a little past the terminator)
+CLOTH_SPECULAR = 0.04  # cloth's reflectance at normal incidence
+TRIM_SPECULAR = 0.045  # and a non-metal trim's (buttons, studs)
+
 
 
 class StudioScene:
@@ -63,10 +65,10 @@ class StudioScene:
         self.changing_box = self.screen_box  # what differs between frames: the subject, and its shadow
         if studio.ground_shadow:
             radius = float(np.hypot(points[:, 0] - self.axis_xz[0], points[:, 2] - self.axis_xz[1]).max())
-            floor = (radius + _FLOOR_MARGIN_M) * (_SHADOW_RIM + 0.03)  # the shadow's disc (zero beyond)
+            floor = (radius + FLOOR_MARGIN_M) * (SHADOW_RIM + 0.03)  # the shadow's disc (zero beyond)
             self.changing_box = _screen_box(subject, self.axis_xz, view_projection, floor_radius=floor)
         tangents = surface_tangents(self.garment.positions, self.garment.faces, self.garment.normals, self.garment.uv)
-        shadow, floor = _floor(points, self.axis_xz) if studio.ground_shadow else (None, None)
+        shadow, floor = contact_shadow(points, self.axis_xz) if studio.ground_shadow else (None, None)
 
         self.ctx = ctx if ctx is not None else open_context()
         try:
@@ -98,6 +100,7 @@ class StudioScene:
     def set_fabric(self, fabric: Fabric) -> None:
         """Give the garment ``fabric``'s look (textures, roughness, sheen, anisotropy, opacity)."""
         GL = self.ctx.GL
+        self.fabric = fabric
         for name in self._garment_look.get("textures", ()):
             GL.glDeleteTextures([name])
         scan = np.asarray(load_fabric_image(fabric))
@@ -222,10 +225,9 @@ class StudioScene:
         program.set("u_view", self.view)
         program.set("u_proj", self.projection)
         lights = (studio.key, studio.fill, studio.rim)
-        tints = ((1.0, 0.97, 0.93), (0.96, 0.98, 1.0), (0.94, 0.97, 1.0))
         directions = np.array([np.asarray(light.direction) / np.linalg.norm(light.direction) for light in lights])
         program.set("u_light_dir", directions)
-        program.set("u_light_rgb", np.array([np.asarray(t) * light.intensity for t, light in zip(tints, lights)]))
+        program.set("u_light_rgb", np.array([np.asarray(light.tint) * light.intensity for light in lights]))
         GL = self.ctx.GL
         location = GL.glGetUniformLocation(program.id, "u_light_soft")
         GL.glUniform1fv(location, 3, np.array([light.softness for light in lights], np.float32))
@@ -263,7 +265,7 @@ class StudioScene:
         program.set("u_has_normal_tex", False)
         program.set("u_has_rough_tex", False)
         program.set("u_roughness", float(look.roughness))
-        program.set("u_specular", 0.6 if metal else 0.045)
+        program.set("u_specular", 0.6 if metal else TRIM_SPECULAR)
         program.set("u_sheen", 0.0)
         program.set("u_sheen_roughness", 0.5)
         program.set("u_anisotropy", 0.0)
@@ -284,55 +286,12 @@ class StudioScene:
         program.set("u_normal_strength", 1.0)
         program.set("u_has_rough_tex", look["rough"] is not None)
         program.set("u_roughness", look["roughness"])
-        program.set("u_specular", 0.04)
+        program.set("u_specular", CLOTH_SPECULAR)
         program.set("u_sheen", look["sheen"])
         program.set("u_sheen_roughness", look["sheen_roughness"])
         program.set("u_anisotropy", look["anisotropy"])
         program.set("u_opacity", look["opacity"])
-        program.set("u_wrap", 0.1)
-
-
-# --------------------------------------------------------------------------- floor
-
-
-def _floor(points: np.ndarray, axis_xz: np.ndarray) -> tuple[np.ndarray, Surface]:
-    """A contact-shadow image and the floor square it lies on (model space, turns with the subject).
-
-    Darkest right under whatever touches the floor (the base, the feet, a hem
-    on the ground), with a faint wide shadow of everything above, fading to
-    nothing before the square's edge.
-    """
-    from scipy.ndimage import gaussian_filter
-
-    radial = np.hypot(points[:, 0] - axis_xz[0], points[:, 2] - axis_xz[1])
-    half = float(radial.max()) + _FLOOR_MARGIN_M
-    texel = 2.0 * half / _SHADOW_TEXELS
-    cols = np.clip(((points[:, 0] - axis_xz[0] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
-    rows = np.clip(((points[:, 2] - axis_xz[1] + half) / texel).astype(int), 0, _SHADOW_TEXELS - 1)
-    height = np.maximum(points[:, 1] - float(points[:, 1].min()), 0.0)
-
-    def splat(weights: np.ndarray, blur_m: float) -> np.ndarray:
-        grid = np.zeros((_SHADOW_TEXELS, _SHADOW_TEXELS))
-        np.add.at(grid, (rows, cols), weights)
-        grid = gaussian_filter(grid, blur_m / texel)
-        return grid / grid.max() if grid.max() > 0 else grid
-
-    contact = splat((height < 0.04).astype(float), 0.025)
-    broad = splat(np.exp(-height / 0.4), 0.09)
-    shadow = np.clip(0.75 * np.sqrt(contact) + 0.4 * broad, 0.0, 1.0)
-    u = (np.arange(_SHADOW_TEXELS) + 0.5) / _SHADOW_TEXELS * 2.0 - 1.0
-    ring = np.hypot(u[None, :], u[:, None])
-    shadow *= np.clip((_SHADOW_RIM - ring) / 0.3, 0.0, 1.0) ** 2
-    image = np.rint(shadow * 255).astype(np.uint8)[::-1]  # row 0 = top of the image = largest z
-
-    x0, z0 = axis_xz[0] - half, axis_xz[1] - half
-    x1, z1 = axis_xz[0] + half, axis_xz[1] + half
-    y = float(points[:, 1].min()) - 0.001
-    positions = np.array([[x0, y, z0], [x1, y, z0], [x1, y, z1], [x0, y, z1]])
-    uv = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
-    faces = np.array([[0, 2, 1], [0, 3, 2]])
-    normals = np.tile([0.0, 1.0, 0.0], (4, 1))
-    return image, Surface(positions, normals, faces, uv)
+        program.set("u_wrap", CLOTH_WRAP)
 
 
 def _screen_box(points: np.ndarray, axis_xz: np.ndarray, view_projection: np.ndarray, floor_radius=None) -> tuple:

@@ -25,6 +25,7 @@ class Light:
     intensity: float
     softness: float = 0.0
     specular: bool = True  # rims and fills may light the shape without a highlight
+    tint: tuple[float, float, float] = (1.0, 1.0, 1.0)  # the light's colour (linear factors, white balance)
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,10 @@ class Studio:
     margin: float = 0.08  # share of the half-frame kept clear on every side
     min_pitch_deg: float = 3.0
     max_pitch_deg: float = 15.0
-    key: Light = Light((-0.55, 0.55, 0.65), 2.0, softness=0.35)  # large soft box front-left, above
-    fill: Light = Light((0.75, 0.05, 0.65), 0.42, softness=0.6, specular=False)  # low front-right
-    rim: Light = Light((0.30, 0.45, -0.85), 1.1, softness=0.1)  # behind, outlines the silhouette
+    # a large soft box front-left, above, a little warm; a low fill front-right; a rim behind, for the silhouette
+    key: Light = Light((-0.55, 0.55, 0.65), 2.0, softness=0.35, tint=(1.0, 0.97, 0.93))
+    fill: Light = Light((0.75, 0.05, 0.65), 0.42, softness=0.6, specular=False, tint=(0.96, 0.98, 1.0))
+    rim: Light = Light((0.30, 0.45, -0.85), 1.1, softness=0.1, tint=(0.94, 0.97, 1.0))
     sky: float = 0.24  # ambient from above (hemisphere light)
     ground: float = 0.14  # ambient bounced from the floor
     exposure: float = 1.0

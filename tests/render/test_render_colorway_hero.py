@@ -62,7 +62,7 @@ def test_hero_stills_are_path_traced(tmp_path, skirt_drape, body, linen):
     overlap = (red(hero) & red(raster)).sum() / max(red(raster).sum(), 1)
     assert red(raster).sum() > 50 and overlap > 0.7
     assert np.abs(hero[:4].mean(axis=(0, 1)) - raster[:4].mean(axis=(0, 1))).max() < 25  # backdrop colour
-    # a seamless studio: the floor where it meets the backdrop shows the backdrop's colour (no horizon line)
+    # one backdrop colour from top to bottom: no floor line or horizon
     floor_corner = hero[-6:, :6].mean(axis=(0, 1))
     assert np.abs(floor_corner - hero[:6, :6].mean(axis=(0, 1))).max() < 8
 
