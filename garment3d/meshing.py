@@ -108,21 +108,19 @@ def _insert_marks(boundary: np.ndarray, interior: np.ndarray, polygon: shapely.P
 
 
 def _dart_side_steps(length: float, apex_sine: float, spacing: float) -> np.ndarray:
-    """Distances from an apex along a fish dart's side (0 to ``length``): at most ``spacing`` apart, closer
-    near the apex, where the dart is narrow (each step under ``DART_GRADING`` times the width across), so
-    that the Delaunay triangulation keeps both sides' segments (a point of the other side inside a
-    segment's circle would give cloth across the dart)."""
+    """Distances from an apex along a fish dart's side, 0 to ``length`` (the side corner): at most
+    ``spacing`` apart and closer near the apex, where the dart is narrow (a step is at most
+    ``DART_GRADING`` times the width across the dart there, at least ``DART_MIN_STEP`` spacings), so that
+    the Delaunay triangulation keeps both sides' segments (the other side's points stay out of a
+    segment's circles; cloth across the dart is refused by ``_check_dart_recovered``)."""
     steps = [0.0]
-    first = min(spacing, max(DART_MIN_STEP * spacing, 0.25 * spacing))
-    t = first
+    t = max(DART_MIN_STEP, 0.25) * spacing
     while t < length:
         steps.append(t)
         t += min(spacing, max(DART_MIN_STEP * spacing, DART_GRADING * t * apex_sine))
-    # the last point is the corner: stretch the graded steps to end there
     if len(steps) > 1 and length - steps[-1] < 0.5 * (steps[-1] - steps[-2]):
-        steps.pop()
-    positions = np.asarray(steps + [length])
-    return positions
+        steps.pop()  # too close to the corner: the corner takes its place
+    return np.asarray(steps + [length])
 
 
 def _dart_ring(dart: InternalDart, spacing: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -488,7 +488,8 @@ class GarmentMesh:
     faces        : (m, 3) int32, outward winding.
     panel_of     : (n,) int32, index into ``panel_names`` per vertex.
     seam_pairs   : (s, 2) int32, vertex pairs that the seams join.
-    seam_of      : (s,) int32, index of the pattern seam each pair belongs to.
+    seam_of      : (s,) int32, index of the pattern seam each pair belongs to; past the pattern's seams,
+                   one per fish dart (``InternalDart``, its two sides sewn apex to apex).
     anchor_mask  : (n,) bool, vertices on a waist edge (held near the waist
                    while the garment settles).
     fastener_pairs : (f, 2) int32, per fastener the vertex on the outer panel (the button's,
@@ -515,7 +516,7 @@ class GarmentMesh:
     pattern_xy: np.ndarray | None = None
     fit_style: str = ""
     fit_lines: tuple[FitLineSpec, ...] = ()
-    seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" seams are drawn as zips)
+    seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" drawn as zips); then "dart" per fish dart
 
 
 @dataclass(frozen=True)
