@@ -15,6 +15,7 @@ from garment3d.patterns import evaluate
 from garment3d.patterns.definition import parse_definition
 from garment3d.patterns.fit_lines import girth_along_cm
 from garment3d.patterns.fold import unfold
+from garment3d.patterns.formats import read_dxf, read_svg, write_dxf, write_pattern_svg
 from garment3d.patterns.formats.pieces import cut_pieces
 from garment3d.types import Measurements
 
@@ -109,3 +110,19 @@ def test_cut_pieces_draw_the_diamond_and_drill_near_its_apexes():
     np.testing.assert_allclose(diamond[0][0], diamond[0][-1])
     extra = [h for h in back.drill_holes if not any(np.allclose(h, g) for g in before.drill_holes)]
     np.testing.assert_allclose(sorted(map(tuple, extra)), [(8.5, -17.0), (8.5, -4.0)], atol=1e-9)
+
+
+@pytest.mark.parametrize("kind", ["aama", "astm", "svg"])
+def test_a_fish_dart_survives_a_dxf_and_svg_round_trip_as_a_closed_line(tmp_path, kind):
+    pattern = _skirt(DART)
+    if kind == "svg":
+        pieces = read_svg(write_pattern_svg(pattern, tmp_path / "darted.svg")).pieces
+    else:
+        pieces = read_dxf(write_dxf(pattern, tmp_path / "darted.dxf", variant=kind)).pieces
+    back = {p.name: p for p in pieces}["back"]
+    corners = pattern.panel("back").internal_darts[0].corners
+    closed = [np.asarray(line) for line in back.internal_lines if len(line) == 5]
+    assert len(closed) == 1
+    np.testing.assert_allclose(closed[0], np.vstack([corners, corners[:1]]), atol=0.01)
+    for apex in ((8.5, -4.0), (8.5, -17.0)):
+        assert np.min(np.linalg.norm(np.asarray(back.drill_holes) - apex, axis=1)) < 0.01
