@@ -25,11 +25,13 @@ from scipy.spatial import Delaunay
 from garment3d.errors import MeshingError
 from garment3d.patterns.fold import unfold_pattern
 from garment3d.placement import PlacementOptions, place_panels
-from garment3d.types import Body, GarmentMesh, Panel, Pattern
+from garment3d.types import Body, GarmentMesh, InternalDart, Panel, Pattern
 
 __all__ = ["MeshOptions", "mesh_pattern", "triangulate_panel"]
 
 CM = 0.01
+DART_GRADING = 3.0  # a fish dart's side step near an apex, over the width across the dart there
+DART_MIN_STEP = 0.2  # the smallest step, over the mesh spacing
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class _PanelMesh:
     faces: np.ndarray  # (m, 3)
     edge_vertices: dict[str, np.ndarray]  # edge name -> vertex indices along the edge
     marked: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # vertex index of each point asked to be a vertex
+    dart_sides: tuple[tuple[str, np.ndarray, np.ndarray], ...] = ()  # (fish dart, side a, side b vertices, apex to apex)
 
 
 # --------------------------------------------------------------------------- 2D meshing
@@ -104,21 +107,67 @@ def _insert_marks(boundary: np.ndarray, interior: np.ndarray, polygon: shapely.P
     return points, index
 
 
+def _dart_side_steps(length: float, apex_sine: float, spacing: float) -> np.ndarray:
+    """Distances from an apex along a fish dart's side, 0 to ``length`` (the side corner): at most
+    ``spacing`` apart and closer near the apex, where the dart is narrow (a step is at most
+    ``DART_GRADING`` times the width across the dart there, at least ``DART_MIN_STEP`` spacings), so that
+    the Delaunay triangulation keeps both sides' segments (the other side's points stay out of a
+    segment's circles; cloth across the dart is refused by ``_check_dart_recovered``)."""
+    steps = [0.0]
+    t = max(DART_MIN_STEP, 0.25) * spacing
+    while t < length:
+        steps.append(t)
+        t += min(spacing, max(DART_MIN_STEP * spacing, DART_GRADING * t * apex_sine))
+    if len(steps) > 1 and length - steps[-1] < 0.5 * (steps[-1] - steps[-2]):
+        steps.pop()  # too close to the corner: the corner takes its place
+    return np.asarray(steps + [length])
+
+
+def _dart_ring(dart: InternalDart, spacing: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ring points cm, side a indices, side b indices into the ring): the dart's outline sampled with the
+    same steps on both sides, side a and side b each from apex 0 to apex 2. The ring runs clockwise
+    (apex 0, side b's corner, apex 2, side a's corner) as a hole does."""
+    c = dart.corners
+    halves = []
+    for apex, corner_a, corner_b in ((c[0], c[1], c[3]), (c[2], c[1], c[3])):
+        ua, ub = corner_a - apex, corner_b - apex
+        la, lb = float(np.linalg.norm(ua)), float(np.linalg.norm(ub))
+        sine = abs(ua[0] * ub[1] - ua[1] * ub[0]) / (la * lb)
+        t = _dart_side_steps(min(la, lb), sine, spacing) / min(la, lb)
+        halves.append((apex[None] + t[:, None] * ua[None], apex[None] + t[:, None] * ub[None]))
+    (top_a, top_b), (bottom_a, bottom_b) = halves
+    side_a = np.vstack([top_a, bottom_a[::-1][1:]])  # apex 0 .. corner a .. apex 2
+    side_b = np.vstack([top_b, bottom_b[::-1][1:]])
+    n = len(side_a)
+    ring = np.vstack([side_b[:-1], side_a[::-1][:-1]])  # apex 0, along b to apex 2, back along a
+    index_b = np.arange(n)
+    index_a = np.concatenate([[0], (len(ring) - np.arange(1, n - 1)), [n - 1]])
+    return ring, index_a, index_b
+
+
 def triangulate_panel(panel: Panel, edge_counts: dict[str, int], spacing_cm: float,
                       marks: np.ndarray | None = None) -> _PanelMesh:
     """Triangulate ``panel`` with ``edge_counts[edge]`` segments along each edge; ``marks`` (k, 2) cm are
-    points that must be vertices (fasteners), their vertex indices returned in ``marked``."""
+    points that must be vertices (fasteners), their vertex indices returned in ``marked``. The panel's
+    fish darts are holes, their sides' vertices returned in ``dart_sides``."""
     boundary, edge_vertices = [], {}
     for edge in panel.edges:
         samples = _resample(panel.edge_points(edge.name), edge_counts[edge.name])
         start = len(boundary and np.concatenate(boundary))
         boundary.append(samples[:-1])
         edge_vertices[edge.name] = start + np.arange(len(samples))
-    boundary_points = np.concatenate(boundary)
-    nb = len(boundary_points)
+    outer = np.concatenate(boundary)
+    nb = len(outer)
     for name in edge_vertices:
         edge_vertices[name] = edge_vertices[name] % nb  # the last vertex is the next edge's first
-    polygon = shapely.Polygon(boundary_points)
+    rings, dart_sides, start = [], [], nb
+    for dart in panel.internal_darts:
+        ring, index_a, index_b = _dart_ring(dart, spacing_cm)
+        rings.append(ring)
+        dart_sides.append((dart.name, start + index_a, start + index_b))
+        start += len(ring)
+    boundary_points = np.vstack([outer, *rings])
+    polygon = shapely.Polygon(outer, holes=[d.corners for d in panel.internal_darts])
     interior = _lattice(polygon, spacing_cm)
     marks = np.zeros((0, 2)) if marks is None else np.asarray(marks, np.float64).reshape(-1, 2)
     points, marked = _insert_marks(boundary_points, interior, polygon, marks, spacing_cm)
@@ -128,7 +177,25 @@ def triangulate_panel(panel: Panel, edge_counts: dict[str, int], spacing_cm: flo
     faces = faces[_area2(points, faces) > 1e-6 * spacing_cm**2]  # flat triangles along straight hull edges
     faces = _orient_ccw(points, faces)
     _check_boundary_recovered(panel.name, faces, nb)
-    return _PanelMesh(points_cm=points, faces=faces.astype(np.int32), edge_vertices=edge_vertices, marked=marked)
+    for (name, _, _), ring, first in zip(dart_sides, rings, np.cumsum([nb] + [len(r) for r in rings])):
+        _check_dart_recovered(panel.name, name, faces, points, polygon, first, len(ring))
+    return _PanelMesh(points_cm=points, faces=faces.astype(np.int32), edge_vertices=edge_vertices, marked=marked,
+                      dart_sides=tuple(dart_sides))
+
+
+def _check_dart_recovered(panel: str, dart: str, faces: np.ndarray, points: np.ndarray, polygon: shapely.Polygon,
+                          first: int, count: int) -> None:
+    """Every segment of the dart's ring is a triangle edge and the triangles cover the cloth exactly (none
+    spans the hole)."""
+    edges = np.sort(np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]]), axis=1)
+    present = {tuple(e) for e in edges.tolist()}
+    ring = first + np.arange(count)
+    segments = np.sort(np.column_stack([ring, np.roll(ring, -1)]), axis=1)
+    missing = sum(tuple(e) not in present for e in segments.tolist())
+    area = 0.5 * float(np.sum(_area2(points, faces)))
+    if missing or abs(area - polygon.area) > 1e-6 * polygon.area:
+        raise MeshingError(f"panel '{panel}': the triangulation does not follow fish dart '{dart}' "
+                           f"({missing} side segment(s) lost); the dart may be too narrow for the mesh spacing")
 
 
 def _area2(points: np.ndarray, faces: np.ndarray) -> np.ndarray:
@@ -210,6 +277,10 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         b = edge_index[(seam.b.panel, seam.b.edge)]
         seam_pairs.append(np.column_stack([a, b[::-1] if seam.reversed else b]))
         seam_of.append(np.full(len(a), s, dtype=np.int32))
+    dart_seams = _dart_seam_pairs(pattern, meshes, len(pattern.seams))
+    for pairs, of in dart_seams:
+        seam_pairs.append(pairs)
+        seam_of.append(of)
     anchor_mask = np.zeros(offset, dtype=bool)
     for ref in pattern.anchors:
         anchor_mask[edge_index[(ref.panel, ref.edge)]] = True
@@ -231,8 +302,22 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         pattern_xy=np.vstack([m.points_cm for m in meshes]),
         fit_style=pattern.fit_style,
         fit_lines=pattern.fit_lines,
-        seam_kinds=tuple(seam.kind for seam in pattern.seams),
+        seam_kinds=tuple(seam.kind for seam in pattern.seams) + ("dart",) * len(dart_seams),
     )
+
+
+def _dart_seam_pairs(pattern: Pattern, meshes: list[_PanelMesh], first_seam: int
+                     ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per fish dart (numbered from ``first_seam`` after the pattern's seams), its two sides sewn apex to
+    apex: (pairs, seam index per pair). The apexes are one vertex each and are not paired."""
+    result = []
+    offset = 0
+    for mesh in meshes:
+        for _, side_a, side_b in mesh.dart_sides:
+            pairs = np.column_stack([side_a[1:-1], side_b[1:-1]]) + offset
+            result.append((pairs, np.full(len(pairs), first_seam + len(result), np.int32)))
+        offset += len(mesh.points_cm)
+    return result
 
 
 def _fastener_marks(pattern: Pattern) -> dict[str, list[tuple[np.ndarray, tuple[int, int]]]]:

@@ -23,6 +23,7 @@ __all__ = [
     "Size",
     "PanelEdge",
     "Placement",
+    "InternalDart",
     "Panel",
     "EdgeRef",
     "Seam",
@@ -141,6 +142,29 @@ SIDED_REGIONS = ("arm", "leg")
 
 
 @dataclass(frozen=True)
+class InternalDart:
+    """A closed (fish, diamond) dart inside a panel: cut out of the cloth and its two sides sewn together.
+
+    corners : (4, 2) float64 cm, counter-clockwise: the first apex, a side corner, the other apex, the
+              other side corner. Side ``a`` runs apex 0 -> corner 1 -> apex 2, side ``b`` apex 0 -> corner 3
+              -> apex 2; sewing them start to start closes the dart.
+    """
+
+    name: str
+    corners: np.ndarray
+
+    def side(self, which: str) -> np.ndarray:
+        """(3, 2) cm: side ``a`` or ``b`` from apex to apex through its corner."""
+        middle = 1 if which == "a" else 3
+        return self.corners[[0, middle, 2]]
+
+    @property
+    def intake_cm(self) -> float:
+        """The dart's width between its side corners (cloth taken in)."""
+        return float(np.linalg.norm(self.corners[1] - self.corners[3]))
+
+
+@dataclass(frozen=True)
 class Panel:
     """One flat pattern piece.
 
@@ -156,6 +180,8 @@ class Panel:
     notches        : (edge name, cm along the edge from its start) declared notches.
     internal_lines : open polylines (j, 2) float64 cm drawn inside the piece (pocket
                      placement, centre lines); a definition's lines are straight (j = 2).
+    internal_darts : closed (fish) darts inside the piece: holes in the cloth whose sides are sewn
+                     together (:class:`InternalDart`).
     """
 
     name: str
@@ -168,6 +194,7 @@ class Panel:
     allowance: tuple[tuple[str, float], ...] = ()
     notches: tuple[tuple[str, float], ...] = ()
     internal_lines: tuple[np.ndarray, ...] = ()
+    internal_darts: tuple[InternalDart, ...] = ()
 
     def edge(self, name: str) -> PanelEdge:
         for e in self.edges:
@@ -461,7 +488,8 @@ class GarmentMesh:
     faces        : (m, 3) int32, outward winding.
     panel_of     : (n,) int32, index into ``panel_names`` per vertex.
     seam_pairs   : (s, 2) int32, vertex pairs that the seams join.
-    seam_of      : (s,) int32, index of the pattern seam each pair belongs to.
+    seam_of      : (s,) int32, index of the pattern seam each pair belongs to; past the pattern's seams,
+                   one per fish dart (``InternalDart``, its two sides sewn apex to apex).
     anchor_mask  : (n,) bool, vertices on a waist edge (held near the waist
                    while the garment settles).
     fastener_pairs : (f, 2) int32, per fastener the vertex on the outer panel (the button's,
@@ -488,7 +516,7 @@ class GarmentMesh:
     pattern_xy: np.ndarray | None = None
     fit_style: str = ""
     fit_lines: tuple[FitLineSpec, ...] = ()
-    seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" seams are drawn as zips)
+    seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" drawn as zips); then "dart" per fish dart
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ _CURVES = ("line", "quadratic", "cubic", "arc")
 MAX_SEAM_ALLOWANCE_CM = 10.0  # as formats.limits (not imported: formats imports this module)
 MAX_NOTCHES = 200  # per panel
 MAX_LINES = 200  # internal lines per panel
+MAX_INTERNAL_DARTS = 20  # fish darts per panel
 MAX_FASTENERS = 200  # fastenings in all (rows count each fastener)
 SEAM_KINDS = ("seam", "zip")
 MAX_FABRIC_STRETCH = 200.0  # %: the stretch a pattern is drafted for (top-level fabric_stretch) lies in [0, this]
@@ -75,6 +76,20 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class InternalDartDefinition:
+    """One entry of a panel's ``darts``: a diamond inside the piece, its axis along pattern y. Formulas:
+    ``x``, ``y`` its widest point (cm), ``width`` the intake there, ``above`` / ``below`` how far its
+    apexes lie above / below that point."""
+
+    name: str
+    x: str
+    y: str
+    width: str
+    above: str
+    below: str
+
+
+@dataclass(frozen=True)
 class PanelDefinition:
     name: str
     cut_count: int
@@ -91,6 +106,7 @@ class PanelDefinition:
     allowance: tuple[tuple[str, float], ...] = ()  # (edge or "*", cm)
     notches: tuple[tuple[str, str], ...] = ()  # (edge, formula: cm along the edge from its start)
     lines: tuple[tuple[str, str], ...] = ()  # internal lines (from point, to point)
+    internal_darts: tuple[InternalDartDefinition, ...] = ()  # fish darts inside the piece
     align_edge: str = ""  # edge laid at the azimuth row by row ("" to centre the piece there)
 
     def has_edge(self, edge: str) -> bool:
@@ -412,6 +428,25 @@ def _lines(raw: dict[str, Any], at: str) -> tuple[tuple[str, str], ...]:
     return tuple(result)
 
 
+def _internal_darts(raw: dict[str, Any], segments: tuple[Segment, ...], at: str
+                    ) -> tuple[InternalDartDefinition, ...]:
+    result: list[InternalDartDefinition] = []
+    edges = {s.edge for s in segments}
+    for i, table in enumerate(_list_of_tables(raw, "darts", MAX_INTERNAL_DARTS, at)):
+        name = _name(table.get("name"), f"{at}, dart {i + 1}, name")
+        where = f"{at}, dart '{name}'"
+        if name in edges:
+            raise _fail(where, "the panel has an edge of the same name (a dart's name must differ from its edges')")
+        if any(d.name == name for d in result):
+            raise _fail(where, "two darts of the panel have this name")
+        for key in ("x", "y", "width", "above", "below"):
+            if key not in table:
+                raise _fail(where, f"missing field '{key}'")
+        formulas = {key: _formula(table, key, where, "0") for key in ("x", "y", "width", "above", "below")}
+        result.append(InternalDartDefinition(name=name, **formulas))
+    return tuple(result)
+
+
 def _panel(raw: Any, where: str) -> PanelDefinition:
     if not isinstance(raw, dict):
         raise _fail(where, "must be a table")
@@ -445,6 +480,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         allowance=_allowance(raw, segments, fold, at),
         notches=_notches(raw, segments, fold, at),
         lines=_lines(raw, at),
+        internal_darts=_internal_darts(raw, segments, at),
     )
 
 

@@ -15,7 +15,8 @@ from garment3d.patterns.fit_lines import evaluate_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX, unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
 from garment3d.sizes import derived_measurements
-from garment3d.types import Fabric, Fastener, Measurements, Panel, PanelEdge, Pattern, Placement, Seam
+from garment3d.types import (Fabric, Fastener, InternalDart, Measurements, Panel, PanelEdge, Pattern, Placement,
+                             Seam)
 
 __all__ = ["evaluate", "resolve_parameters", "edge_length_cm", "SEAM_TOLERANCE_CM", "CURVE_STEP_CM"]
 
@@ -25,6 +26,9 @@ COLLINEAR_TOLERANCE = 1e-6  # an arc's three points with less turn than this (re
 INSIDE_TOLERANCE_CM = 1e-6  # internal lines may touch the outline within this
 FASTENER_TOLERANCE_CM = 0.05  # a fastener point may lie this far outside its piece (on the edge)
 MAX_FASTENER_SIZE_CM = 10.0
+DART_CLEARANCE_CM = 1.0  # a fish dart keeps this far inside its piece's outline and from other fish darts
+MIN_DART_WIDTH_CM = 0.2  # a fish dart's intake is at least this
+MIN_DART_REACH_CM = 1.0  # and each apex at least this far from its widest point
 
 
 def resolve_parameters(definition: PatternDefinition, overrides: Mapping[str, float]) -> dict[str, float]:
@@ -173,6 +177,41 @@ def _internal_lines(
     return tuple(result)
 
 
+def _internal_darts(
+    panel: PanelDefinition, outline: np.ndarray, names: Mapping[str, float], points: Mapping[str, Point], where: str
+) -> tuple[InternalDart, ...]:
+    """Each fish dart's diamond, checked to lie inside the piece (``DART_CLEARANCE_CM`` clear of its
+    outline, and of the other fish darts)."""
+    piece = shapely.Polygon(outline)
+    result: list[InternalDart] = []
+    for spec in panel.internal_darts:
+        at = f"{where}, dart '{spec.name}'"
+        x, y, width, above, below = (
+            evaluate_formula(getattr(spec, key), names, points, f"{at}, {key}")
+            for key in ("x", "y", "width", "above", "below")
+        )
+        if width < MIN_DART_WIDTH_CM:
+            raise InvalidPatternError(f"{at}: width {width:g} cm is less than {MIN_DART_WIDTH_CM:g} cm")
+        for key, reach in (("above", above), ("below", below)):
+            if reach < MIN_DART_REACH_CM:
+                raise InvalidPatternError(f"{at}: {key} = {reach:g} cm is less than {MIN_DART_REACH_CM:g} cm")
+        corners = np.array([[x, y + above], [x - width / 2, y], [x, y - below], [x + width / 2, y]], np.float64)
+        diamond = shapely.Polygon(corners)
+        if not piece.buffer(-DART_CLEARANCE_CM).covers(diamond):
+            span = f"the diamond from y {y - below:.1f} to {y + above:.1f} cm at x {x:.1f} cm"
+            if not piece.covers(diamond):
+                raise InvalidPatternError(f"{at}: {span} reaches outside the piece")
+            clear = piece.exterior.distance(diamond)
+            raise InvalidPatternError(f"{at}: {span} lies only {clear:.2f} cm inside the outline "
+                                      f"(it must keep {DART_CLEARANCE_CM:g} cm clear)")
+        for other in result:
+            if shapely.Polygon(other.corners).distance(diamond) < DART_CLEARANCE_CM:
+                raise InvalidPatternError(
+                    f"{at}: the diamond crosses or comes within {DART_CLEARANCE_CM:g} cm of dart '{other.name}'")
+        result.append(InternalDart(spec.name, corners))
+    return tuple(result)
+
+
 def _panel(
     panel: PanelDefinition, names: Mapping[str, float], points: Mapping[str, Point], pattern_name: str
 ) -> Panel:
@@ -198,6 +237,7 @@ def _panel(
         fold=panel.fold,
         allowance=panel.allowance,
         internal_lines=_internal_lines(panel, outline, points, where),
+        internal_darts=_internal_darts(panel, outline, names, points, where),
     )
     shape = dataclasses.replace(shape, notches=_notches(panel, shape, names, points, where))
     try:

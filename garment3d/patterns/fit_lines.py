@@ -91,9 +91,10 @@ def parse_fit(data: Mapping[str, Any], panel_names: set[str], where: str) -> Fit
 
 def girth_along_cm(panel: Panel, y_cm: float) -> float:
     """Width (cm) of the whole, unfolded ``panel`` along the horizontal line at pattern ``y_cm``: the
-    total length of the line inside the outline (darts and other notches cut into the piece are gaps)."""
-    outline = unfold(panel).outline
-    polygon = shapely.Polygon(outline)
+    total length of the line inside the outline (darts and other notches cut into the piece, and its
+    fish darts, are gaps)."""
+    whole = unfold(panel)
+    polygon = shapely.Polygon(whole.outline, holes=[d.corners for d in whole.internal_darts])
     x0, _, x1, _ = polygon.bounds
     inside = polygon.intersection(shapely.LineString([(x0 - 1.0, y_cm), (x1 + 1.0, y_cm)]))
     return float(inside.length)

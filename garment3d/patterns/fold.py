@@ -26,7 +26,7 @@ import numpy as np
 import shapely
 
 from garment3d.errors import InvalidPatternError
-from garment3d.types import EdgeRef, Panel, PanelEdge, Pattern, Seam
+from garment3d.types import EdgeRef, InternalDart, Panel, PanelEdge, Pattern, Seam
 
 __all__ = [
     "MIRROR_SUFFIX",
@@ -155,6 +155,15 @@ def _internal_lines(panel: Panel, a: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     return tuple(result)
 
 
+def _internal_darts(panel: Panel, a: np.ndarray, b: np.ndarray) -> tuple[InternalDart, ...]:
+    """The declared fish darts and their mirror images (named ``dart@mirror``, still counter-clockwise)."""
+    result = list(panel.internal_darts)
+    for dart in panel.internal_darts:
+        image = mirror_points(dart.corners, a, b)[[0, 3, 2, 1]]
+        result.append(InternalDart(dart.name + MIRROR_SUFFIX, image))
+    return tuple(result)
+
+
 def unfold(panel: Panel) -> Panel:
     """The whole piece of a panel cut on fold (a panel without a fold is returned as is)."""
     if panel.fold is None:
@@ -182,6 +191,7 @@ def unfold(panel: Panel) -> Panel:
         allowance=_allowance(panel),
         notches=_notches(panel, lengths),
         internal_lines=_internal_lines(panel, a, b),
+        internal_darts=_internal_darts(panel, a, b),
     )
 
 

@@ -27,10 +27,15 @@ def _values(name: str) -> dict:
 
 
 def test_the_qipao_girths_are_its_drafted_quarters_with_ease():
-    """Side seams at the quarter girths plus ease, no darts at those lines: the girth is the draft's own."""
+    """Side seams at the quarter girths plus ease; the four fish darts' intake (2 cm each) is taken out at
+    the waist, and the back's two, which rise to the shoulder blades, cross the bust line near their tips:
+    the girth is the draft's own less the darts' width on the line."""
     lines = {line.name: line for line in evaluate(get_definition("qipao"), M).fit_lines}
     v = _values("qipao")
-    assert lines["bust"].pattern_girth_cm == pytest.approx(M.bust_cm + v["bust_ease"], abs=0.05)
+    top = -v["ad.x"] - 2  # the back fish darts' upper apex
+    at_bust = v["fish_dart"] * (top - v["bp.y"]) / (top - v["b_w.y"])
+    assert at_bust > 0.05
+    assert lines["bust"].pattern_girth_cm == pytest.approx(M.bust_cm + v["bust_ease"] - 2 * at_bust, abs=0.05)
     assert lines["waist"].pattern_girth_cm == pytest.approx(M.waist_cm + v["waist_ease"], abs=0.05)
     assert lines["hip"].pattern_girth_cm == pytest.approx(M.hip_cm + v["hip_ease"], abs=0.05)
     assert dict(lines["waist"].panels) == pytest.approx({"front": v["f_w.y"], "back": v["b_w.y"]})

@@ -53,7 +53,8 @@ class CutPiece:
     cut_line       : (m, 2) float64 cm, counter-clockwise, sew line plus allowance.
     grain_line     : (2, 2) float64 cm, tail and head of the grain arrow.
     notches        : (n, 2, 2) float64 cm, each [point on the cut line, inner end].
-    internal_lines : open polylines (j, 2) cm (dart legs, then the panel's own lines).
+    internal_lines : open polylines (j, 2) cm (dart legs, fish darts' diamonds (closed: the last
+                     point repeats the first), then the panel's own lines).
     drill_holes    : (h, 2) float64 cm.
     label_at       : (2,) float64 cm, where the piece's label goes.
     fold_line      : (2, 2) float64 cm or None: the piece is cut on fold along this
@@ -290,6 +291,21 @@ def _dart_marks(
     return notches, internal, drills
 
 
+def _internal_dart_marks(panel: Panel) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(each fish dart's diamond as a closed internal line, drill holes DRILL_INSET_CM inside its apexes);
+    a folded panel's drawn half carries its own darts (their mirror images are cut through the fold)."""
+    internal, drills = [], []
+    for dart in panel.internal_darts:
+        corners = np.asarray(dart.corners, dtype=np.float64)
+        internal.append(np.vstack([corners, corners[:1]]))
+        middle = (corners[1] + corners[3]) / 2
+        for apex in (corners[0], corners[2]):
+            toward = middle - apex
+            if np.linalg.norm(toward) > 2 * DRILL_INSET_CM:
+                drills.append(apex + toward / np.linalg.norm(toward) * DRILL_INSET_CM)
+    return internal, drills
+
+
 def _edge_notch(
     panel: Panel, edge: str, distance: float | None, allowance: Mapping[tuple[str, str], float],
     cut: shapely.Polygon, reach: float,
@@ -389,6 +405,8 @@ def cut_piece(
     cut_polygon = shapely.Polygon(cut)
     reach = 3.0 * max(allowance[(panel.name, e.name)] for e in panel.edges) + 1.0
     notches, internal, drills = _dart_marks(panel, darts, allowance, cut_polygon, reach)
+    fish_lines, fish_drills = _internal_dart_marks(panel)
+    internal, drills = internal + fish_lines, drills + fish_drills
     marks = [(edge, None) for edge in _balance_notch_edges(pattern, panel)] + list(panel.notches)
     for edge, distance in marks:
         notch = _edge_notch(panel, edge, distance, allowance, cut_polygon, reach)

@@ -72,7 +72,12 @@ def test_bust_waist_and_hip_lines_measure_the_body_plus_ease(label):
     assert bust == pytest.approx(m.bust_cm + 6.0, abs=0.01)
     front_side, back_side = front.edge_points("side_left_middle"), back.edge_points("side_middle")
     front_waist, back_waist = front_side[np.argmin(front_side[:, 0])], back_side[np.argmin(back_side[:, 0])]
-    assert 2 * (front_waist[0] + back_waist[0]) == pytest.approx(m.waist_cm + 4.0, abs=0.05)
+    # the side seams' waist less the four fish darts' intake: 2 cm each (fish_dart), at most half the quarter's
+    # bust-waist difference (a C figure's waist is little smaller than its bust)
+    darts = [d for p in (front, back) for d in p.internal_darts]
+    intake = min(2.0, (m.bust_cm + 6.0 - m.waist_cm - 4.0) / 8)
+    assert len(darts) == 4 and all(d.intake_cm == pytest.approx(intake) for d in darts)
+    assert 2 * (front_waist[0] + back_waist[0]) - 4 * intake == pytest.approx(m.waist_cm + 4.0, abs=0.05)
     hip = 2 * (_side_x_at(front_side, front_waist[1] - 19.0) + _side_x_at(back_side, back_waist[1] - 19.0))
     assert hip == pytest.approx(m.hip_cm + 5.0, abs=0.05)
 
@@ -256,7 +261,7 @@ def test_sleeves_are_mirror_images_with_room_for_the_arm(label):
     # left sleeve: front cap on its x-min half; right sleeve: on its x-max half
     assert left.edge_points("cap_front")[:, 0].max() < 1e-9 < right.edge_points("cap_front")[:, 0].max()
     bicep = np.ptp(left.outline[:, 0])
-    assert bicep == pytest.approx(derived_measurements(m)["upper_arm"] + 5.0, abs=0.01)  # default bicep_ease
+    assert bicep == pytest.approx(derived_measurements(m)["upper_arm"] + 7.0, abs=0.01)  # default bicep_ease
     # the cap height that gives that width is a normal set-in cap: 0.6-0.85 of the armhole depth
     cap_height = -left.edge_points("cap_front")[-1][1]
     armholes = [pattern.panel("front").edge_points("armhole"), pattern.panel("back").edge_points("armhole")]
@@ -285,8 +290,10 @@ def test_sleeve_length_runs_from_cap_sleeve_to_long_sleeve(sleeve_length):
     underarm = _length(pattern, "sleeve_left", "underarm_front")
     assert underarm >= 2.5
     cap_height = -sleeve.edge_points("cap_front")[-1][1]
-    if sleeve_length < cap_height:  # a cap sleeve: the hem rises towards the shoulder
-        assert hem[:, 1].max() > -cap_height and underarm < 3.0
+    if sleeve_length < cap_height + 2.5:  # the underarm seam is at least 2.5 cm: the hem is not level
+        assert underarm < 3.0 and np.ptp(hem[:, 1]) > 0.1
+        if sleeve_length < cap_height:  # a cap sleeve: the hem rises towards the shoulder
+            assert hem[:, 1].max() > -cap_height
     else:
         assert np.ptp(hem[:, 1]) < 0.01 and underarm >= sleeve_length - cap_height
     if sleeve_length >= 45.0:
