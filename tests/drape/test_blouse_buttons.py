@@ -58,13 +58,14 @@ def test_the_buttoned_front_stays_closed_and_flat_in_silk(buttoned, silk):
     assert _button_distances_mm(garment, x).max() < rest_mm + 3.0  # measured here, not read from the report
     verdict = judge(buttoned.report)
     assert verdict.passed, verdict.problems
-    # the right front's edge lies on the left front all down the front, nowhere more than 1.2 cm off its
-    # surface (measured 3-11 mm: the layers' distance and the sag between buttons 7.6 cm apart; with the
+    # the right front's edge lies on the left front all down the front, nowhere more than 1.5 cm off its
+    # surface (measured 3-11 mm in CI, 3-12.3 mm on a loaded machine, where the solver picks another thread
+    # count: the layers' distance and the sag between buttons 7.6 cm apart, largest at the hem; with the
     # last button 12 cm above the hem, the right front's hem flared 3.2 cm off the left)
     right = garment.panel_of == garment.panel_names.index("front_right")
     edge = right & np.isclose(garment.pattern_xy[:, 0], garment.pattern_xy[right, 0].max())
     stand_off = _distance_to_panel_m(x, garment, "front_left", x[edge])
-    assert edge.sum() >= 20 and stand_off.max() < 0.012, np.round(np.sort(stand_off) * 1000, 1)
+    assert edge.sum() >= 20 and stand_off.max() < 0.015, np.round(np.sort(stand_off) * 1000, 1)
 
 
 def test_unbuttoned_the_fronts_swing_apart(buttoned, body, silk):
