@@ -59,12 +59,6 @@ _DART_BUG = (
 )
 KNOWN_GARMENT_BUGS: dict[str, KnownBug] = {
     "trousers": KnownBug(_DART_BUG, "M185/100C", {"waist_ease": 4.0, "hip_ease": 4.0}, 8.0),
-    # about 15 % of random in-range bodies and parameters: band_left or front_left self-intersect
-    "jiaoling_top": KnownBug(
-        "the collar band (band_left) or the left front self-intersects for many in-range combinations, "
-        "e.g. a shallow crossing (cross_depth at its minimum 8) placed low (cross_below_underarm 15)",
-        "160/84A", {"cross_depth": 8.0, "cross_below_underarm": 15.0},
-    ),
 }
 
 settings.register_profile(

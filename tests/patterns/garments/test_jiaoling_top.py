@@ -73,6 +73,22 @@ def test_fronts_cross_left_over_right_at_centre_front():
 
 
 @pytest.mark.parametrize("label", ["150/76A", "160/84A", "180/100A"])
+@pytest.mark.parametrize(("cross_depth", "below"), [(8.0, 15.0), (8.0, 4.0), (18.0, 15.0)])
+def test_the_crossed_front_edge_stays_between_centre_front_and_the_side_seam(label, cross_depth, below):
+    """A shallow crossing placed low once put the curve's control point past the side seam: the edge bulged
+    out beyond it and the front and its band crossed themselves."""
+    pattern = _whole({"cross_depth": cross_depth, "cross_below_underarm": below}, parse_size(label).measurements)
+    for name in ("front_left", "band_left"):
+        panel = pattern.panel(name)
+        assert shapely.Polygon(panel.outline).is_valid, name
+        curve = panel.edge_points("front_edge" if name == "front_left" else "neck")
+        side_x = pattern.panel("front_left").edge_points("wrap_edge")[0, 0]
+        assert curve[:, 0].min() >= side_x - 1e-9, name
+        # it descends all the way: no point below the side seam corner, none above the crossing's start
+        assert curve[:, 1].min() >= pattern.panel("front_left").edge_points("wrap_edge")[0, 1] - 1e-9, name
+
+
+@pytest.mark.parametrize("label", ["150/76A", "160/84A", "180/100A"])
 def test_chest_measures_bust_plus_ease_and_the_hem_flares(label):
     m = parse_size(label).measurements
     pattern = _whole({"bust_ease": 20.0, "hem_flare": 4.0}, m)
