@@ -77,7 +77,9 @@ def render_hero_stills(
 ) -> tuple[Path, ...]:
     """Write ``hero_front.png`` and ``hero_three_quarter.png`` (``size_px`` square) into ``out_dir``.
 
-    ``samples`` per pixel: by default what the available denoiser needs for a clean still."""
+    ``samples`` per pixel: by default what the available denoiser needs for a clean still. With
+    ``options.transparent`` the stills are RGBA without the backdrop, the contact shadow kept as a black
+    translucent layer under the subject (as the turntable's transparent output); else opaque RGB."""
     check_options(options)
     mi = _import_mitsuba()
     samples = samples_for(samples)
@@ -102,10 +104,17 @@ def render_hero_stills(
                            trims)
             channels = np.asarray(mi.render(scene), dtype=np.float32)
             traced = time.perf_counter()
-            backdrop = _backdrop(studio, floor, turn, framing, size_px)
-            colour = channels[..., :3] + (1.0 - channels[..., 3:4]) * backdrop  # the subject over the backdrop
-            image = denoise(colour, channels[..., 4:7], channels[..., 7:10])
-            paths.append(save_image(_display(image, studio), out_dir / f"hero_{name}.png"))
+            shadow = np.zeros((size_px, size_px))
+            if floor is not None:
+                shadow = shadow_on_screen(*floor, turn, framing, size_px) * studio.shadow_strength
+            coverage = np.clip(channels[..., 3:4], 0.0, 1.0)
+            if options.transparent:  # the subject alone (premultiplied: black where the rays missed it)
+                subject = denoise(channels[..., :3], channels[..., 4:7], channels[..., 7:10])
+                image = _over_shadow(subject, coverage, shadow, studio)
+            else:
+                colour = channels[..., :3] + (1.0 - coverage) * _backdrop(studio, shadow)  # over the backdrop
+                image = _display(denoise(colour, channels[..., 4:7], channels[..., 7:10]), studio)
+            paths.append(save_image(image, out_dir / f"hero_{name}.png"))
             log.info("hero still %s: %d px, %d spp in %.1f s (%s; traced in %.1f s, denoised in %.1f s)", name,
                      size_px, samples, time.perf_counter() - started, mi.variant(), traced - started,
                      time.perf_counter() - traced)
@@ -350,20 +359,35 @@ def _write_ply(path: Path, positions, normals, faces, uv=None) -> None:
 # --------------------------------------------------------------------------- image
 
 
-def _backdrop(studio: Studio, floor, turn, framing, size_px: int) -> np.ndarray:
+def _backdrop(studio: Studio, shadow: np.ndarray) -> np.ndarray:
     """(size_px, size_px, 3) linear radiance that :func:`_display` shows as the turntable's backdrop and floor.
 
-    The backdrop colour, darkened by the turntable's contact shadow (``floor``:
-    the :func:`contact_shadow` pair, or None for none) as its floor shader does.
+    The backdrop colour, darkened by the turntable's contact shadow as its
+    floor shader does (``shadow``: the :func:`shadow_on_screen` image times
+    ``studio.shadow_strength``; zeros for none).
     """
     background = np.asarray(studio.background_rgb, dtype=np.float64)
-    radiance = np.empty((size_px, size_px, 3), np.float32)
+    radiance = np.empty((*shadow.shape, 3), np.float32)
     radiance[...] = _radiance_for(srgb_to_linear(background), studio)
-    if floor is not None:
-        shadow = shadow_on_screen(*floor, turn, framing, size_px) * studio.shadow_strength
-        shaded = shadow > 0  # the shadow's disc only: the inverse curve is slow over millions of pixels
-        radiance[shaded] = _radiance_for(srgb_to_linear(background * (1.0 - shadow[shaded][:, None])), studio)
+    shaded = shadow > 0  # the shadow's disc only: the inverse curve is slow over millions of pixels
+    radiance[shaded] = _radiance_for(srgb_to_linear(background * (1.0 - shadow[shaded][:, None])), studio)
     return radiance
+
+
+def _over_shadow(subject: np.ndarray, coverage: np.ndarray, shadow: np.ndarray, studio: Studio) -> np.ndarray:
+    """(h, w, 4) uint8 straight RGBA: the subject over the contact shadow, no backdrop (the turntable's
+    transparent output: its floor draws black with the shadow as alpha, the subject is blended over it in
+    display values).
+
+    ``subject`` is the traced linear radiance premultiplied by ``coverage`` (h, w, 1) and
+    ``shadow`` (h, w) the shadow's opacity.
+    """
+    straight = subject / np.maximum(coverage, 1e-3)
+    shown = _srgb_curve(_tone_curve(straight, studio))
+    alpha = coverage + (1.0 - coverage) * shadow[..., None]
+    rgb = coverage * shown / np.maximum(alpha, 1e-6)  # black shadow under the subject's edge
+    out = np.concatenate([rgb, alpha], axis=-1)
+    return np.clip(np.rint(out * 255), 0, 255).astype(np.uint8)
 
 
 def _radiance_for(linear: np.ndarray, studio: Studio) -> np.ndarray:
@@ -385,6 +409,10 @@ def _display(linear: np.ndarray, studio: Studio) -> np.ndarray:
 
 def _encode_srgb(linear: np.ndarray) -> np.ndarray:
     """Linear 0..1 to 8-bit sRGB."""
+    return np.clip(np.rint(_srgb_curve(linear) * 255), 0, 255).astype(np.uint8)
+
+
+def _srgb_curve(linear: np.ndarray) -> np.ndarray:
+    """Linear 0..1 to sRGB-encoded 0..1."""
     linear = np.clip(linear, 0.0, 1.0)
-    srgb = np.where(linear <= 0.0031308, linear * 12.92, 1.055 * np.power(linear, 1 / 2.4) - 0.055)
-    return np.clip(np.rint(srgb * 255), 0, 255).astype(np.uint8)
+    return np.where(linear <= 0.0031308, linear * 12.92, 1.055 * np.power(linear, 1 / 2.4) - 0.055)

@@ -78,3 +78,30 @@ def test_llvm_library_needs_version_16_or_newer(monkeypatch):
     assert hero.llvm_library() == "/opt/llvm/lib/libLLVM.so"
     assert hero._llvm_major("/usr/lib/llvm-17/lib/libLLVM.so") == 17
     assert hero._llvm_major("/usr/lib64/libLLVM-18.so") == 18
+
+
+def test_transparent_hero_still_leaves_the_backdrop_out(tmp_path, skirt_drape, body, linen):
+    pytest.importorskip("mitsuba")
+    from PIL import Image
+    from scipy.ndimage import binary_erosion
+
+    from garment3d.render.hero import render_hero_stills
+    from garment3d.render.turntable import render_still
+
+    options = RenderOptions(transparent=True)
+    (path,) = render_hero_stills(skirt_drape, body, linen, options, tmp_path, size_px=64, samples=4,
+                                 views=(("front", 0.0),))
+    with Image.open(path) as image:
+        assert image.mode == "RGBA"
+        hero = np.asarray(image, dtype=np.int16)
+    alpha = hero[..., 3]
+    for corner in (alpha[:4, :4], alpha[:4, -4:], alpha[-4:, :4], alpha[-4:, -4:]):
+        assert corner.max() == 0  # no backdrop
+    raster = load(render_still(skirt_drape, body, linen, 0.0, 64, tmp_path / "raster.png"))
+    skirt = (raster[..., 0] - raster[..., 1] > 25) & (raster[..., 0] - raster[..., 2] > 25)
+    inside = binary_erosion(skirt, iterations=2)
+    assert inside.sum() > 20 and alpha[inside].min() == 255  # the garment is opaque
+    assert (hero[inside][:, 0] - hero[inside][:, 1]).mean() > 25  # and still red
+    # the contact shadow stays, as in the turntable's transparent output: black, partly opaque
+    shadow = (alpha > 10) & (alpha < 200) & (hero[..., :3].max(axis=2) < 40) & (np.arange(64)[:, None] > 48)
+    assert shadow.sum() > 5
