@@ -41,6 +41,7 @@ from garment3d.render.denoise import denoise, samples_for
 from garment3d.render.figure import build_figure
 from garment3d.render.floor import contact_shadow, shadow_on_screen
 from garment3d.render.outputs import save_image
+from garment3d.render.sheen import register as register_sheen
 from garment3d.render.scene import CLOTH_SPECULAR, CLOTH_WRAP, TRIM_SPECULAR
 from garment3d.render.studio import Studio
 from garment3d.render.turntable import check_options
@@ -61,6 +62,7 @@ LLVM_LIBRARY_GLOBS = (
     "/usr/lib/llvm-*/lib/libLLVM*.so*",
 )
 MIN_LLVM_MAJOR = 16
+SHEEN_SCALE = 1.0 / np.pi
 
 
 def render_hero_stills(
@@ -272,6 +274,7 @@ def _scene(mi, garment: Surface, figure, fabric, textures, turn, framing, studio
                 "specular": _specular(TRIM_SPECULAR),
             }
             scene[f"trim_{t}_{index}"] = _ply_shape(part.surface, turn, folder / f"trim_{t}_{index}.ply", bsdf)
+    register_sheen(mi)
     try:
         return mi.load_dict(scene)
     except Exception as exc:  # Mitsuba reports scene errors as RuntimeError with its own text
@@ -282,13 +285,16 @@ def _cloth_bsdf(fabric: Fabric, textures: dict) -> dict:
     principled = {
         "type": "principled",
         "base_color": {"type": "bitmap", "filename": str(textures["base"]), "filter_type": "bilinear"},
-        "roughness": float(np.clip(fabric.roughness, 0.05, 1.0)),
+        "roughness": _principled_roughness(fabric.roughness),
         "anisotropic": float(np.clip(fabric.anisotropy, 0.0, 1.0)),
-        "sheen": float(np.clip(fabric.sheen, 0.0, 1.0)),
-        "sheen_tint": 0.6,
         "specular": _specular(CLOTH_SPECULAR),
     }
-    bsdf = {"type": "twosided", "material": principled}
+    sheen = float(np.clip(fabric.sheen, 0.0, 1.0))
+    material = principled
+    if sheen > 0:  # the turntable's Charlie sheen (principled's own sheen adds next to nothing under front light)
+        material = {"type": "cloth_sheen", "inner": principled, "sheen_rgb": _sheen_rgb(fabric).tolist(),
+                    "sheen_roughness": float(np.clip(fabric.sheen_roughness, 0.05, 1.0)), "scale": SHEEN_SCALE}
+    bsdf = {"type": "twosided", "material": material}
     if "normal" in textures:
         bsdf = {
             "type": "normalmap",
@@ -296,6 +302,19 @@ def _cloth_bsdf(fabric: Fabric, textures: dict) -> dict:
             "bsdf": bsdf,
         }
     return bsdf
+
+
+def _principled_roughness(roughness: float) -> float:
+    """Mitsuba's principled ``roughness`` for the turntable's: its shader takes a fabric's roughness as the
+    GGX alpha itself, principled squares it (silk's 0.32 traced as 0.1 gave small bright highlight patches)."""
+    return float(np.sqrt(np.clip(roughness, 0.05, 1.0)))
+
+
+def _sheen_rgb(fabric: Fabric) -> np.ndarray:
+    """The sheen's colour as the turntable's shader tints it: the fabric's mean colour, 40 % towards white."""
+    scan = np.asarray(load_fabric_image(fabric), dtype=np.float64).reshape(-1, 3)[::7] / 255.0
+    mean = np.maximum(srgb_to_linear(scan).mean(axis=0), 1e-4)
+    return float(np.clip(fabric.sheen, 0.0, 1.0)) * (0.6 * mean / mean.max() + 0.4)
 
 
 def _diffuse_share(fabric: Fabric) -> float:
