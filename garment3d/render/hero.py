@@ -2,7 +2,9 @@
 
 Same figure, garment, framing and camera-fixed light directions as the
 turntable, but with physically based light transport: Mitsuba's ``principled``
-BSDF with the fabric's sheen, roughness and anisotropy (and its normal map),
+BSDF with the fabric's roughness (the turntable's GGX width) and anisotropy,
+the turntable's Charlie sheen on top (:mod:`garment3d.render.sheen`) and the
+fabric's normal map,
 large area lights (soft shadows on the figure and in the folds) and light
 bouncing between cloth and form. The light is the turntable's, in physical
 units (intensities, tints, sky and ground, its diffuse, specular and sheen
@@ -41,8 +43,8 @@ from garment3d.render.denoise import denoise, samples_for
 from garment3d.render.figure import build_figure
 from garment3d.render.floor import contact_shadow, shadow_on_screen
 from garment3d.render.outputs import save_image
-from garment3d.render.sheen import register as register_sheen
 from garment3d.render.scene import CLOTH_SPECULAR, CLOTH_WRAP, TRIM_SPECULAR
+from garment3d.render.sheen import register as register_sheen
 from garment3d.render.studio import Studio
 from garment3d.render.turntable import check_options
 from garment3d.texture import Surface, garment_surface, load_fabric_image, load_normal_image
