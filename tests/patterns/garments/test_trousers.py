@@ -111,17 +111,19 @@ def test_waistband_goes_round_the_waist_and_meets_every_leg_waist_edge():
 def test_a_tab_on_the_waistbands_right_end_buttons_over_its_left_end(label, extension):
     pattern = _pattern(label, waistband_extension=extension, waistband_width=4.0)
     band, tab = pattern.panel("waistband"), pattern.panel("waistband_tab")
-    right_end = band.outline[:, 0].max()
-    assert tab.outline[:, 0].min() == pytest.approx(right_end)  # it continues the right end past centre front
+    left_end = band.outline[:, 0].min()
+    # drafted in the band's frame where it laps the left end: its join on the left end's edge
+    assert tab.outline[:, 0].min() == pytest.approx(left_end)
     assert np.ptp(tab.outline[:, 0]) == pytest.approx(extension) and np.ptp(tab.outline[:, 1]) == pytest.approx(4.0)
-    assert (tab.placement.frame, tab.placement.layer) == ("waistband", 1)  # laid on round the waist, outside
+    assert np.allclose(tab.edge_points("join")[:, 0], left_end)
+    assert (tab.placement.frame, tab.placement.layer) == ("waistband", 1)  # laid over the left end, outside
     seams = {(str(s.a), str(s.b)) for s in pattern.seams}
     assert {("waistband.end_right", "waistband_tab.join"), ("waistband.end_right", "waistband.end_left")} <= seams
     (button,) = pattern.fasteners
     assert (button.kind, button.a, button.b) == ("button", "waistband_tab", "waistband")
     # the buttonhole halfway up the tab 1.5 cm from its end, cut towards the end; the button on the left end
-    # where that point lies once the tab's join meets the left end's edge
-    assert button.a_point == pytest.approx([right_end + extension - 1.5, 2.0])
+    # under it
+    assert button.a_point == pytest.approx([left_end + extension - 1.5, 2.0])
     assert button.opening == pytest.approx([1.0, 0.0])
-    assert button.b_point == pytest.approx(button.a_point - [2 * right_end, 0.0])
-    assert button.b_point[0] - band.outline[:, 0].min() == pytest.approx(extension - 1.5)
+    assert button.b_point == pytest.approx(button.a_point)
+    assert button.b_point[0] - left_end == pytest.approx(extension - 1.5)
