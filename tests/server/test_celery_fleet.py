@@ -69,7 +69,10 @@ def test_a_pool_process_killed_mid_job_hands_its_job_on_once(fleet):
     assert body["status"] == "done", body
     job = fleet.job(sample)
     assert fleet.ends()[job["id"]] == 1 and job["attempts"] == 2 and job["owner"] != owner
-    assert f"taking over from {owner}" in _history(fleet, sample)
+    # handed on by whichever comes first: the redelivered message finding the owner dead, or the sweep
+    # finding its heartbeat stale (4 s here; on a loaded machine the redelivery can come later)
+    history = _history(fleet, sample)
+    assert f"taking over from {owner}" in history or "its worker stopped answering" in history, history
 
 
 def test_a_worker_killed_mid_job_its_job_completes_on_another_once(fleet):
