@@ -31,15 +31,19 @@ def _direction(mi, theta_deg, phi_deg):
     return mi.Vector3f(float(np.sin(t) * np.cos(p)), float(np.sin(t) * np.sin(p)), float(np.cos(t)))
 
 
-def test_cloth_sheen_adds_the_lobe_to_the_nested_bsdf():
+def _sheen_setup(theta_deg, phi_deg):
+    """Mitsuba, the test's cloth_sheen BSDF, a surface interaction seen from (theta, phi), a context."""
     pytest.importorskip("mitsuba")
     from garment3d.render.hero import _import_mitsuba
 
     mi = _import_mitsuba()
-    bsdf = _bsdf(mi, (0.6, 0.8, 0.7))
     si = mi.SurfaceInteraction3f()
-    si.wi = _direction(mi, 80.0, 0.0)
-    ctx = mi.BSDFContext()
+    si.wi = _direction(mi, theta_deg, phi_deg)
+    return mi, _bsdf(mi, (0.6, 0.8, 0.7)), si, mi.BSDFContext()
+
+
+def test_cloth_sheen_adds_the_lobe_to_the_nested_bsdf():
+    mi, bsdf, si, ctx = _sheen_setup(80.0, 0.0)
     for theta, phi in ((80.0, 180.0), (30.0, 90.0), (5.0, 0.0)):
         wo = _direction(mi, theta, phi)
         value = np.asarray(bsdf.eval(ctx, si, wo)).ravel()
@@ -58,14 +62,7 @@ def test_cloth_sheen_adds_the_lobe_to_the_nested_bsdf():
 
 
 def test_cloth_sheen_samples_agree_with_its_pdf():
-    pytest.importorskip("mitsuba")
-    from garment3d.render.hero import _import_mitsuba
-
-    mi = _import_mitsuba()
-    bsdf = _bsdf(mi, (0.6, 0.8, 0.7))
-    si = mi.SurfaceInteraction3f()
-    si.wi = _direction(mi, 60.0, 20.0)
-    ctx = mi.BSDFContext()
+    mi, bsdf, si, ctx = _sheen_setup(60.0, 20.0)
     rng = np.random.default_rng(3)
     for u1, u2, u3 in rng.random((12, 3)):
         bs, weight = bsdf.sample(ctx, si, float(u1), mi.Point2f(float(u2), float(u3)))
