@@ -37,6 +37,7 @@ __all__ = [
     "Fabric",
     "GarmentMesh",
     "PanelStrain",
+    "PanelMotion",
     "WaistEdge",
     "FitLine",
     "DrapeReport",
@@ -449,6 +450,12 @@ class Fabric:
         ``fabric_stretch`` (patterns/FORMAT.md)."""
         return 100.0 * STRETCH_TEST_N_PER_M / self.stretch_weft_n_per_m
 
+    @property
+    def stretch_warp_percent(self) -> float:
+        """The same along the warp (a knit's wales): how far the fabric stretches lengthwise under
+        ``STRETCH_TEST_N_PER_M``, in per cent (jersey 22, poplin 1.7)."""
+        return 100.0 * STRETCH_TEST_N_PER_M / self.stretch_warp_n_per_m
+
 
 @dataclass(frozen=True)
 class Colorway:
@@ -522,13 +529,31 @@ class GarmentMesh:
 @dataclass(frozen=True)
 class PanelStrain:
     """Yarn strain of one panel in the finished drape, over its triangles: the warp and weft stretch
-    (length / rest length - 1) and compression (1 - length / rest length), largest and 99th percentile."""
+    (length / rest length - 1) and compression (1 - length / rest length), largest and 99th percentile
+    (the strain the worst 1 % of the panel's cloth reaches, by rest area, and never less cloth than
+    ``garment3d.drape.quality.TAIL_MIN_CM2``: see there). ``max_stretch`` and ``p99_stretch`` are the larger
+    of the two yarn directions; the ``*_weft_stretch`` / ``*_warp_stretch`` figures give each direction
+    (None in a report made before they were measured), which the gates judge against the fabric's own
+    stretch in that direction."""
 
     panel: str
     max_stretch: float
     p99_stretch: float
     max_compression: float
     p99_compression: float
+    max_weft_stretch: float | None = None
+    max_warp_stretch: float | None = None
+    p99_weft_stretch: float | None = None
+    p99_warp_stretch: float | None = None
+
+
+@dataclass(frozen=True)
+class PanelMotion:
+    """How far one panel still moved at the end of a drape: the largest displacement of any of its
+    vertices between the first and last frames of the settle window (mm)."""
+
+    panel: str
+    motion_mm: float
 
 
 @dataclass(frozen=True)
@@ -584,6 +609,11 @@ class DrapeReport:
     partners count as one) that pass through each other in the final state.
     ended_by: "rest" (at rest and looked at), "time" (max_seconds ran out), "untangling" (at rest
     but crossed again after every untangling the drape may do: not settled), or "fell" (off the body).
+    panel_motion: each panel's motion over the last settle window, the most moving first (the panels
+    a drape that did not settle is still moving).
+    fabric_stretch_weft / fabric_stretch_warp: the fabric's rated stretch along each yarn direction
+    (fraction: ``Fabric.stretch_percent`` / 100 and ``Fabric.stretch_warp_percent`` / 100); the gates
+    let a stretchy fabric (a knit) stretch further than a woven. 0: not known, judged as a woven.
     """
 
     max_seam_gap_mm: float
@@ -608,6 +638,9 @@ class DrapeReport:
     fit_style: str = ""  # the pattern's fit style ("fitted" gates the waist line and blouson)
     fit_lines: tuple[FitLine, ...] = ()  # the pattern's bust, waist and hip lines in the drape
     blouson_cm: float = 0.0  # deepest horizontal fold round the waist: cloth hanging below cloth cut under it
+    panel_motion: tuple[PanelMotion, ...] = ()  # per panel over the last settle window, most moving first
+    fabric_stretch_weft: float = 0.0  # the fabric's rated stretch across (weft, a knit's courses), fraction
+    fabric_stretch_warp: float = 0.0  # and lengthwise (warp, a knit's wales)
 
     def fit_line(self, name: str) -> FitLine | None:
         return next((line for line in self.fit_lines if line.name == name), None)

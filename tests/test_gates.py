@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from garment3d.gates import LIMITS, GateLimits, describe_limits, evaluate
-from garment3d.types import DrapeReport, FitLine, PanelStrain, WaistEdge
+from garment3d.types import DrapeReport, FitLine, PanelMotion, PanelStrain, WaistEdge
 
 
 def _waist_line(offset_cm: float) -> FitLine:
@@ -108,3 +108,55 @@ def test_the_readme_lists_the_gates_with_todays_limits():
                    f"within {LIMITS.waist_line_cm:g} cm of", f"blouson ≤ {LIMITS.blouson_cm:g} cm"):
         assert figure in section, figure
     assert LIMITS.max_stretch == LIMITS.max_compression and LIMITS.p99_stretch == LIMITS.p99_compression
+
+
+JERSEY = dict(fabric_stretch_weft=0.40, fabric_stretch_warp=0.22)  # fabrics/jersey_cotton under the gauge's pull
+
+
+def _band(p99_weft: float, p99_warp: float = 0.02, max_weft: float = 0.2) -> PanelStrain:
+    """A neckband's strain by yarn direction (the band runs along the weft)."""
+    return PanelStrain("neckband", max(max_weft, p99_warp), max(p99_weft, p99_warp), 0.02, 0.01,
+                       max_weft_stretch=max_weft, max_warp_stretch=p99_warp, p99_weft_stretch=p99_weft,
+                       p99_warp_stretch=p99_warp)
+
+
+def test_a_knit_neckband_stretched_on_by_design_passes_where_a_woven_would_fail():
+    """A jersey T-shirt's neckband is cut short and stretched on: 10.2 % (up to 15 % with the pattern's
+    largest band_stretch) of a knit that gives 40 % under the gauge's pull. A woven band as tight fails."""
+    for stretch in (0.102, 0.15):
+        strain = (*CLEAN.panel_strain, _band(stretch))
+        assert evaluate(replace(CLEAN, panel_strain=strain, **JERSEY)).passed
+        woven = evaluate(replace(CLEAN, panel_strain=strain))
+        assert woven.failed == ("p99_stretch",) and "limit 10%)" in woven.problems[0]
+
+
+def test_a_knit_stretched_beyond_its_own_capacity_fails():
+    """Past half its rated stretch a knit fails, along each yarn by its own rating: jersey across (40 %)
+    from 20 %, lengthwise (22 %) from 11 %; a triangle past its full rated stretch fails the largest."""
+    limit = LIMITS.rated_stretch_p99_share
+    across = evaluate(replace(CLEAN, panel_strain=(_band(0.26),), **JERSEY))
+    assert across.failed == ("p99_stretch",)
+    assert "'neckband' is stretched 26.0% along the weft" in across.problems[0]
+    assert f"limit 20% in this fabric: {limit:.0%} of its rated 40% weft stretch" in across.problems[0]
+    lengthwise = evaluate(replace(CLEAN, panel_strain=(_band(0.10, p99_warp=0.13),), **JERSEY))
+    assert lengthwise.failed == ("p99_stretch",) and "along the warp" in lengthwise.problems[0]
+    torn = evaluate(replace(CLEAN, panel_strain=(_band(0.15, max_weft=0.45),), **JERSEY))
+    assert torn.failed == ("max_stretch",) and "limit 40%" in torn.problems[0]
+
+
+def test_stretch_limits_follow_the_fabrics_rated_stretch():
+    assert LIMITS.stretch_limits(0.0) == (LIMITS.max_stretch, LIMITS.p99_stretch)  # a woven
+    assert LIMITS.stretch_limits(0.02) == (LIMITS.max_stretch, LIMITS.p99_stretch)  # poplin
+    assert LIMITS.stretch_limits(0.167) == (LIMITS.max_stretch, LIMITS.p99_stretch)  # silk habotai, most of the wovens
+    assert LIMITS.stretch_limits(0.40) == (0.40, 0.20)  # jersey across
+    assert LIMITS.stretch_limits(1.0) == (1.0, 0.5)  # a rib knit
+
+
+def test_a_drape_out_of_time_names_the_panels_still_moving():
+    moving = (PanelMotion("left_sleeve", 9.1), PanelMotion("front", 2.3), PanelMotion("back", 0.4))
+    report = replace(CLEAN, settled=False, ended_by="time", rest_motion_mm=9.1, panel_motion=moving)
+    (problem,) = evaluate(report).problems
+    assert "panels 'left_sleeve' (9.1 mm), 'front' (2.3 mm) still move over the last settle window" in problem
+    assert "'back'" not in problem  # at rest
+    one = evaluate(replace(report, panel_motion=(PanelMotion("left_sleeve", 9.1), PanelMotion("front", 0.5))))
+    assert "not settled" in one.problems[0] and "panel 'left_sleeve' still moves 9.1 mm" in one.problems[0]

@@ -34,7 +34,7 @@ from garment3d.drape.threads import ThreadChooser
 from garment3d.drape.untangle import untangle
 from garment3d.errors import SimulationError
 from garment3d.gates import LIMITS
-from garment3d.types import Body, Drape, DrapeReport, Fabric, GarmentMesh
+from garment3d.types import Body, Drape, DrapeReport, Fabric, GarmentMesh, PanelMotion
 
 __all__ = ["DrapeOptions", "DrapeRun", "Phase", "Schedule", "drape", "measure_drape"]
 
@@ -147,6 +147,7 @@ class _Solver:
     garment: GarmentMesh
     grip: Grip
     body: Body
+    fabric: Fabric
     threads: ThreadChooser = field(default_factory=ThreadChooser)
 
 
@@ -169,7 +170,7 @@ def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOpti
     return _Solver(model=model, state=state,
                    placed=PlacedLengths(seam_rest=seam_rest, tether_excess=np.maximum(0.0, placed - model.tether_max)),
                    collider=collider, self_contact=self_contact, garment=garment,
-                   grip=_grip(garment, model), body=body)
+                   grip=_grip(garment, model), body=body, fabric=fabric)
 
 
 def _grip(garment: GarmentMesh, model: ClothModel) -> Grip:
@@ -321,17 +322,29 @@ def drape(
 def _report(solver: _Solver, body: Body, run: DrapeRun, window: RestWindow, options: DrapeOptions,
             wall: float) -> DrapeReport:
     return measure_drape(solver.garment, solver.model, body, solver.state.x, settled=run.ended_by == "rest",
-                         ended_by=run.ended_by, seam_gaps=run.seam_gaps, rest_motion_mm=window.motion_mm(),
+                         ended_by=run.ended_by, seam_gaps=run.seam_gaps, panel_motion_m=window.panel_motion_m(),
                          frames=run.frames, steps=run.steps, resettles=run.resettles, frame_dt=options.frame_dt,
-                         wall=wall)
+                         wall=wall, fabric=solver.fabric)
+
+
+def _panel_motion(garment: GarmentMesh, panel_motion_m: np.ndarray | None) -> tuple[PanelMotion, ...]:
+    """Each panel's motion over the settle window (``panel_motion_m`` (panels,) m), most moving first."""
+    if panel_motion_m is None:
+        return ()
+    motion = [PanelMotion(panel=name, motion_mm=float(m * 1000.0))
+              for name, m in zip(garment.panel_names, panel_motion_m)]
+    return tuple(sorted(motion, key=lambda m: -m.motion_mm))
 
 
 def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.ndarray, *, settled: bool,
-                  ended_by: str, seam_gaps: np.ndarray | None = None, rest_motion_mm: float = 0.0, frames: int = 0,
-                  steps: int = 0, resettles: int = 0, frame_dt: float = 1.0 / 60.0, wall: float = 0.0,
-                  rays: BodyRays | None = None) -> DrapeReport:
+                  ended_by: str, seam_gaps: np.ndarray | None = None, panel_motion_m: np.ndarray | None = None,
+                  frames: int = 0, steps: int = 0, resettles: int = 0, frame_dt: float = 1.0 / 60.0,
+                  wall: float = 0.0, rays: BodyRays | None = None, fabric: Fabric | None = None) -> DrapeReport:
     """The report of cloth at ``x``: every figure the gates judge, measured on the positions themselves
-    (and the solver's last seam corrections ``seam_gaps`` (s,) m per ``model.seam`` pair, if any)."""
+    (and the solver's last seam corrections ``seam_gaps`` (s,) m per ``model.seam`` pair, if any; each
+    panel's motion over the settle window ``panel_motion_m`` (panels,) m, if known; the ``fabric``'s rated
+    stretch, which the strain gates judge by, if given: else it is judged as a woven)."""
+    motion = _panel_motion(garment, panel_motion_m)
     strain = edge_strain(x, model.rest_edge, model.rest_length)
     inside = body_penetration(x, garment.faces, body, garment.seam_pairs, rays)
     final_gap = seam_gap_mm(x, garment.seam_pairs)
@@ -354,7 +367,8 @@ def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.nda
         panel_strain=panel_strain(x, garment.faces, garment.rest_uv, garment.panel_of, garment.panel_names),
         waist_edges=waist_edges(x, garment.positions, garment.anchor_mask, garment.panel_of, garment.panel_names,
                                 body.sdf),
-        rest_motion_mm=rest_motion_mm,
+        rest_motion_mm=max((m.motion_mm for m in motion), default=0.0),
+        panel_motion=motion,
         ended_by=ended_by,
         untangle_resettles=resettles,
         max_fastener_gap_mm=fastener_gap_mm(x, garment.fastener_pairs,
@@ -362,4 +376,6 @@ def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.nda
         fit_style=garment.fit_style,
         fit_lines=fit_lines,
         blouson_cm=blouson,
+        fabric_stretch_weft=fabric.stretch_percent / 100.0 if fabric is not None else 0.0,
+        fabric_stretch_warp=fabric.stretch_warp_percent / 100.0 if fabric is not None else 0.0,
     )

@@ -126,6 +126,20 @@ def test_a_drape_still_sliding_when_time_runs_out_is_not_settled(garment, capsul
     assert report.rest_motion_mm > 1.0
 
 
+def test_a_drape_out_of_time_names_the_panels_still_moving(garment, capsule_body, linen):
+    """The report gives each panel's motion over the last settle window, most first, and the gate names
+    the panels still moving and how far."""
+    report = drape(garment, capsule_body, linen, DrapeOptions(max_seconds=0.7, min_seconds=0.1)).report
+    moving = report.panel_motion
+    assert {m.panel for m in moving} == set(garment.panel_names)
+    assert [m.motion_mm for m in moving] == sorted((m.motion_mm for m in moving), reverse=True)
+    assert moving[0].motion_mm == report.rest_motion_mm > 1.0
+    (message,) = (check.message for check in evaluate(report).checks if check.name == "settled")
+    assert message.startswith("not settled") and f"'{moving[0].panel}' " in message, message
+    assert f"{moving[0].motion_mm:.1f} mm" in message
+    assert np.isclose(report.fabric_stretch_weft, linen.stretch_percent / 100.0)  # the drape knows its fabric
+
+
 @pytest.mark.parametrize("factor, gate", [(1.15, "p99_stretch"), (0.85, "p99_compression")])
 def test_cloth_pulled_long_or_squeezed_short_fails_the_strain_gates(garment, capsule_body, linen_drape, linen,
                                                                     factor, gate):
@@ -136,6 +150,21 @@ def test_cloth_pulled_long_or_squeezed_short_fails_the_strain_gates(garment, cap
     x[:, 1] = waist_y + (x[:, 1] - waist_y) * factor
     failed = evaluate(_measure(garment, capsule_body, x, linen)).failed
     assert gate in failed and "seam_gap" not in failed, failed
+
+
+@pytest.mark.parametrize("factor, knit_passes", [(1.15, True), (1.30, False)])
+def test_a_knit_is_judged_by_its_own_stretch(garment, capsule_body, linen_drape, linen, factor, knit_passes):
+    """The skirt drawn out round its girth (along the weft) by 15 %: too far for linen, within half the 40 %
+    jersey gives under the stretch gauge's pull; by 30 %, far past it, it fails in jersey too."""
+    x = linen_drape.positions.copy()
+    x[:, [0, 2]] *= factor
+    jersey = load_fabric("jersey_cotton")
+    knit = measure_drape(garment, build_model(garment, jersey), capsule_body, x, settled=True, ended_by="rest",
+                         fabric=jersey)
+    woven = measure_drape(garment, build_model(garment, linen), capsule_body, x, settled=True, ended_by="rest",
+                          fabric=linen)
+    assert "p99_stretch" in evaluate(woven).failed
+    assert ("p99_stretch" not in evaluate(knit).failed) == knit_passes, evaluate(knit).problems
 
 
 def test_a_panel_folded_back_over_its_seams_fails_the_folded_seam_gate(garment, capsule_body, linen_drape, linen):

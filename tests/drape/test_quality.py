@@ -5,7 +5,9 @@ import trimesh
 
 from drape.test_self_collision import grid_sheet
 from garment3d.drape.penetration import inside_mesh
-from garment3d.drape.quality import body_penetration, folded_seam_share, panel_strain, waist_edges
+from garment3d.drape.quality import TAIL_MIN_CM2, _yarn_strain, body_penetration, folded_seam_share, panel_strain, tail_strain, \
+    waist_edges
+from garment3d.gates import LIMITS
 from garment3d.drape.rest import RestWindow
 
 NO_SEAMS = np.empty((0, 2), np.int64)
@@ -60,6 +62,61 @@ def test_yarn_strain_per_panel_stretch_and_compression():
     assert stretched.max_compression < 1e-9
     assert np.isclose(squeezed.max_compression, 0.1) and np.isclose(squeezed.p99_compression, 0.1)
     assert squeezed.max_stretch < 1e-9
+
+
+def test_yarn_strain_is_given_by_direction():
+    uv, faces = grid_sheet(0.1, 0.1, 0.01)
+    x = np.column_stack([uv[:, 0] * 1.12, uv[:, 1] * 1.03, np.zeros(len(uv))])
+    (strain,) = panel_strain(x, faces, uv, np.zeros(len(uv), np.int64), ("front",))
+    assert np.isclose(strain.p99_weft_stretch, 0.12) and np.isclose(strain.max_weft_stretch, 0.12)
+    assert np.isclose(strain.p99_warp_stretch, 0.03) and np.isclose(strain.max_warp_stretch, 0.03)
+    assert np.isclose(strain.p99_stretch, 0.12)
+
+
+def _neckband(stretch: float, spacing: float = 0.02) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 16 x 4 cm band (32 triangles at 2 cm) stretched ``stretch`` along its length (the weft)."""
+    uv, faces = grid_sheet(0.16, 0.04, spacing)
+    return np.column_stack([uv[:, 0] * (1.0 + stretch), uv[:, 1], np.zeros(len(uv))]), faces, uv
+
+
+def test_one_bad_triangle_does_not_decide_a_small_bands_99th_percentile():
+    """In a band of 32 triangles the plain 99th percentile is the worst triangle: one corner pulled out
+    5 mm (one triangle stretched 30 %) failed a band worn at 5 %. The worst 4 cm2 of its cloth reads
+    the band's 5 %; the largest-stretch gate still sees the triangle."""
+    x, faces, uv = _neckband(0.05)
+    x[0, 0] -= 0.005  # the corner vertex: in one triangle only
+    (strain,) = panel_strain(x, faces, uv, np.zeros(len(uv), np.int64), ("neckband",))
+    _, one_bad = np.unique(faces, return_counts=True)
+    assert one_bad[0] == 1 and len(faces) == 32
+    assert 0.25 < strain.max_stretch < LIMITS.max_stretch
+    assert np.isclose(strain.p99_stretch, 0.05) and strain.p99_stretch < LIMITS.p99_stretch
+    weft, warp = _yarn_strain(x, faces, uv)
+    assert np.percentile(np.maximum(weft, warp), 99) > 0.2  # the plain percentile: the one triangle
+
+
+def test_a_small_band_overstretched_fails_its_99th_percentile_at_any_mesh_density():
+    """The same band stretched 15 %, or its last quarter (4 cm) stretched 15 %: over the limit at 2 cm
+    and at 1 cm."""
+    for spacing in (0.02, 0.01):
+        x, faces, uv = _neckband(0.15, spacing)
+        (whole,) = panel_strain(x, faces, uv, np.zeros(len(uv), np.int64), ("neckband",))
+        assert np.isclose(whole.p99_weft_stretch, 0.15)
+        x, faces, uv = _neckband(0.0, spacing)
+        end = uv[:, 0] > 0.04
+        x[end, 0] = 0.04 + (uv[end, 0] - 0.04) * 1.15
+        (one_end,) = panel_strain(x, faces, uv, np.zeros(len(uv), np.int64), ("neckband",))
+        assert one_end.p99_stretch > LIMITS.p99_stretch, spacing
+
+
+def test_the_tail_strain_is_the_area_weighted_99th_percentile_of_a_large_panel():
+    rng = np.random.default_rng(1)
+    strain = rng.gamma(2.0, 0.01, 20000)
+    area = np.full(len(strain), 0.5)  # 10000 cm2: 1 % is far more than the least tail
+    assert np.isclose(tail_strain(strain, area), np.percentile(strain, 99), rtol=0.01)
+    big = np.where(strain > np.percentile(strain, 98), 1.5, 0.5)  # the worst triangles are larger: weighed more
+    assert tail_strain(strain, big) > np.percentile(strain, 99)
+    small = np.array([0.3, 0.05, 0.05, 0.04, 0.03])  # 2 cm2 each: the worst 4 cm2 reach 5 %
+    assert tail_strain(small, np.full(5, 2.0)) == 0.05 and TAIL_MIN_CM2 == 4.0
 
 
 def _two_panels_on_a_seam(fold_deg: float) -> tuple[np.ndarray, np.ndarray]:
