@@ -154,7 +154,7 @@ def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | 
 def table_from_json(path: Path) -> int:
     """The table of reports stored by ``--table --json``, judged by today's gates."""
     from garment3d.gates import describe_limits, evaluate
-    from garment3d.types import DrapeReport, FitLine, PanelStrain, WaistEdge
+    from garment3d.types import DrapeReport, FitLine, PanelMotion, PanelStrain, WaistEdge
 
     print("gates:", *describe_limits(), sep="\n  ")
     print(_header())
@@ -165,6 +165,7 @@ def table_from_json(path: Path) -> int:
         fields["panel_strain"] = tuple(PanelStrain(**p) for p in fields["panel_strain"])
         fields["waist_edges"] = tuple(WaistEdge(**e) for e in fields["waist_edges"])
         fields["fit_lines"] = tuple(FitLine(**f) for f in fields.get("fit_lines", ()))
+        fields["panel_motion"] = tuple(PanelMotion(**m) for m in fields.get("panel_motion", ()))
         report = DrapeReport(**fields)
         verdict = evaluate(report)
         failures += not verdict.passed

@@ -108,6 +108,14 @@ def test_the_readme_lists_the_gates_with_todays_limits():
                    f"within {LIMITS.waist_line_cm:g} cm of", f"blouson ≤ {LIMITS.blouson_cm:g} cm"):
         assert figure in section, figure
     assert LIMITS.max_stretch == LIMITS.max_compression and LIMITS.p99_stretch == LIMITS.p99_compression
+    from garment3d.drape.quality import TAIL_MIN_CM2, TAIL_SHARE
+
+    shares = {0.5: "half", 1.0: "all"}
+    for figure in (f"worst {TAIL_SHARE * 100:g} %", f"less than {TAIL_MIN_CM2:g} cm²",
+                   f"99th percentile ≤ {shares[LIMITS.rated_stretch_p99_share]} of it",
+                   f"largest ≤ {shares[LIMITS.rated_stretch_max_share]} of it",
+                   "names the panels still moving"):
+        assert figure in " ".join(section.split()), figure
 
 
 JERSEY = dict(fabric_stretch_weft=0.40, fabric_stretch_warp=0.22)  # fabrics/jersey_cotton under the gauge's pull
