@@ -5,8 +5,9 @@ Every figure gated here is measured on the finished drape by ``garment3d.drape.q
 independently of the constraint that was meant to bring it about (the seam gap before the solver's
 last seam projection, penetration against the body mesh rather than the solver's distance grid,
 yarn strain from the rest shape, the waist edge's distance from the body, the largest motion of
-any panel over a window). Each gate has a test on a crafted bad drape that fails it
-(tests/test_gates.py, tests/drape/test_gate_failures.py).
+any panel over a window). The stretch limits depend on the fabric: a knit may stretch further than a
+woven, by its own rated stretch (``GateLimits.stretch_limits``). Each gate has a test on a crafted bad
+drape that fails it (tests/test_gates.py, tests/drape/test_gate_failures.py).
 """
 
 from __future__ import annotations
@@ -46,7 +47,6 @@ class GateLimits:
     # fitted garments only (a pattern with [fit] style = "fitted"; garment3d.drape.fit):
     waist_line_cm: float = 1.5  # the garment's waist line from the body's natural waist, either way
     blouson_cm: float = 1.0  # deepest fold of cloth hanging over the waist line (90th percentile of columns)
-
 
     def stretch_limits(self, rated: float) -> tuple[float, float]:
         """(largest, 99th percentile) stretch allowed along a yarn direction of rated stretch ``rated``
@@ -116,7 +116,7 @@ def _stretch_check(report: DrapeReport, limits: GateLimits, figure: str) -> Gate
     name = f"{figure}_stretch"
     rows = _yarn_stretch(report, limits, figure)
     floor = limits.max_stretch if figure == "max" else limits.p99_stretch
-    panel, yarn, value, limit = max(rows, key=lambda r: r[2] / r[3], default=("-", "", 0.0, floor))
+    panel, yarn, value, limit = max(rows, key=lambda r: r[2] / max(r[3], 1e-9), default=("-", "", 0.0, floor))
     rated = report.fabric_stretch_weft if yarn == "weft" else report.fabric_stretch_warp
     share = limits.rated_stretch_max_share if figure == "max" else limits.rated_stretch_p99_share
     why = f" in this fabric: {share:.0%} of its rated {rated:.0%} {yarn} stretch" if limit > floor else ""
