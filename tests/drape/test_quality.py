@@ -7,8 +7,8 @@ from drape.test_self_collision import grid_sheet
 from garment3d.drape.penetration import inside_mesh
 from garment3d.drape.quality import (TAIL_MIN_CM2, _yarn_strain, body_penetration, folded_seam_share, panel_strain,
                                      tail_strain, waist_edges)
-from garment3d.gates import LIMITS
 from garment3d.drape.rest import RestWindow
+from garment3d.gates import LIMITS
 
 NO_SEAMS = np.empty((0, 2), np.int64)
 
