@@ -239,8 +239,8 @@ def describe_limits(limits: GateLimits = LIMITS) -> list[str]:
         f"never by less than {TAIL_MIN_CM2:g} cm2 of it, so that no single triangle of a small panel decides); "
         f"a stretchier fabric (a knit) by its own rated stretch along each yarn (under a 2 kgf pull on a "
         f"10 cm strip), if that allows more: 99th percentile <= {limits.rated_stretch_p99_share:.0%} of it, "
-        f"largest <= {limits.rated_stretch_max_share:.0%} of it (jersey, 40% across: "
-        f"{limits.stretch_limits(0.4)[1]:.0%} across)",
+        f"largest <= {limits.rated_stretch_max_share:.0%} of it (jersey, rated 40% across and 22% lengthwise: "
+        f"99th percentile <= {limits.stretch_limits(0.40)[1]:.0%} and {limits.stretch_limits(0.22)[1]:.0%})",
         f"warp/weft compression per panel: largest <= {limits.max_compression:.0%}, 99th percentile <= "
         f"{limits.p99_compression:.0%}",
         f"seam hinges folded back (one panel over the other) <= {limits.folded_seam_share:.0%}",
