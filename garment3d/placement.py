@@ -534,30 +534,52 @@ def _row_spans_m(panel: Panel, depths: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _hold_layout(wrap: _Wrap, panels: list[Panel], centres: dict[str, float]) -> _Wrap:
-    """Widen the contours on which neighbouring packed pieces, laid at fixed fractions of each contour's
-    length, would overlap.
+    """Widen the contours on which neighbouring pieces of layer 0, packed ones laid at fixed fractions of each
+    contour's length and aligned ones with their edge at their azimuth, would overlap.
 
     The fractions come from the row where the pieces together are widest; a row
     whose contour was only widened to the pieces' summed width there (a skirt's
     waist) can be too short for those fractions, and two pieces' edges (a
-    pencil skirt's two backs at the centre back) would then start crossed.
+    pencil skirt's two backs at the centre back) would then start crossed. A
+    pencil skirt's back halves laid from their slit edges at centre back reached
+    past its front's sides on a waist contour not widened for them.
     """
-    on_row = {p.name for p in _side_by_side(wrap, panels)[0]}
-    base = sorted((p for p in panels if p.name in on_row and not p.placement.hang_from), key=lambda p: centres[p.name])
+    packed, _, row = _side_by_side(wrap, panels)
+    on_row = {p.name for p in packed}
+    base = [p for p in panels if p.name in on_row and not p.placement.hang_from]
+    if base:  # aligned pieces laid among packed ones (pieces all aligned, as trouser legs, keep their layout)
+        base += [p for p in panels if p.placement.layer == 0 and not p.placement.frame and p.placement.align_edge]
     if len(base) < 2:  # (pieces hung from a curved edge are laid along its normals, not from their centre)
         return wrap
-    spans = [_row_spans_m(p, wrap.depths) for p in base]
+    laid = [_row_layout(wrap, p, centres[p.name]) for p in base]
+    middle = [a[row] + 0.5 * np.nan_to_num(lo[row] + hi[row]) / wrap.arc[row, -1] if p.placement.align_edge
+              else centres[p.name] for p, (a, lo, hi) in zip(base, laid)]
+    order = np.argsort(np.mod(middle, 1.0), kind="stable")
     needed = np.zeros(len(wrap.depths))
-    for k, panel in enumerate(base):
-        nxt = (k + 1) % len(base)
-        apart = (centres[base[nxt].name] - centres[panel.name]) % 1.0
-        reach = np.nan_to_num(spans[k][1]) - np.nan_to_num(spans[nxt][0])  # right of this one, left of the next
-        needed = np.maximum(needed, reach / max(apart, 1e-6))
+    for k, nxt in zip(order, np.roll(order, -1)):
+        apart = (laid[nxt][0] - laid[k][0]) % 1.0
+        if nxt == order[0]:  # round the contour back to the first piece: a whole turn, not none
+            apart = np.where(apart > 0.0, apart, 1.0)
+        reach = np.nan_to_num(laid[k][2]) - np.nan_to_num(laid[nxt][1])  # right of this one, left of the next
+        needed = np.maximum(needed, reach / np.maximum(apart, 1e-6))
     ratio = np.clip(needed * LAYOUT_SLACK / wrap.arc[:, -1], 1.0, None)
     if np.all(ratio == 1.0):
         return wrap
     radius = wrap.radius * ratio[:, None]
     return _Wrap(wrap.axis, wrap.depths, wrap.theta, radius, _arc(wrap.theta, radius), wrap.lowered)
+
+
+def _row_layout(wrap: _Wrap, panel: Panel, centre: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(D,) per contour: the fraction of its length where ``panel`` is anchored (its centre, or its aligned
+    edge), and the least and greatest offsets (m) along it of the piece's points from there (NaN where the
+    piece has no points)."""
+    if not panel.placement.align_edge:
+        low, high = _row_spans_m(panel, wrap.depths)
+        return np.full(len(wrap.depths), centre), low, high
+    anchor = np.array([_azimuth_fraction(wrap, r, panel.placement.azimuth_deg) for r in range(len(wrap.depths))])
+    low, high = _row_bounds_cm(panel, wrap.depths / CM)
+    edge = _edge_x(panel, _anchor_y(panel) - wrap.depths / CM)
+    return anchor, (low - edge) * CM, (high - edge) * CM
 
 
 def _packed(panel: Panel) -> bool:

@@ -79,3 +79,25 @@ def test_side_seams_join_front_and_back_on_the_same_side(label):
     assert 180 < pattern.panel("back_right").placement.azimuth_deg < 270
     front = pattern.panel("front")
     assert front.edge_points("side")[:, 0].mean() > 0 > front.edge_points("side@mirror")[:, 0].mean()
+
+
+@pytest.mark.parametrize("label", ["150/76A", "160/84A", "170/96C"])
+def test_vent_underlap_extends_the_left_half_under_the_right_half_and_is_held_at_the_vent_top(label):
+    pattern = evaluate(DEFINITION, parse_size(label).measurements, {"vent_width": 5.0})
+    by_pair = {(s.a.panel, s.a.edge): (s.b.panel, s.b.edge) for s in pattern.seams}
+    assert by_pair[("vent_underlap", "centre_back")] == ("back_left", "slit")
+    underlap, right = pattern.panel("vent_underlap"), pattern.panel("back_right")
+    assert (underlap.placement.layer, underlap.placement.frame) == (-1, "back_right")
+    # drafted in the right half's frame: inside it, from its slit edge vent_width across, hem to slit top
+    assert shapely.Polygon(right.outline).buffer(1e-6).contains(shapely.Polygon(underlap.outline))
+    assert np.ptp(underlap.outline[:, 0]) == pytest.approx(5.0)
+    slit = right.edge_points("slit")
+    assert np.ptp(underlap.outline[:, 1]) == pytest.approx(np.ptp(slit[:, 1]))
+    # both halves are laid from their slit edges, either side of centre back
+    left = pattern.panel("back_left")
+    assert (left.placement.align_edge, right.placement.align_edge) == ("slit", "slit")
+    assert 179.0 < left.placement.azimuth_deg < 180.0 < right.placement.azimuth_deg < 181.0
+    (tack,) = [f for f in pattern.fasteners if {f.a, f.b} == {"back_right", "vent_underlap"}]
+    assert shapely.Polygon(underlap.outline).contains(shapely.Point(tack.b_point))
+    np.testing.assert_allclose(tack.a_point, tack.b_point)
+    assert slit[:, 1].max() - tack.a_point[1] == pytest.approx(1.0)
