@@ -18,7 +18,9 @@ from collections.abc import Callable
 import numpy as np
 
 from garment3d.body import build_body, build_sdf, clear_memory_cache, load_avatar, sample_sdf
-from garment3d.body.build import fit_dress_form
+from garment3d.body import sdf
+from garment3d.body.build import SDF_MARGIN_M, SDF_SPACING_M, fit_dress_form
+from garment3d.body.half import round_to_half
 from garment3d.body.fit import fit_body, model_measure
 from garment3d.body.pose import pose_arms, rig_arms
 from garment3d.body.model import ShapeParams, load_model
@@ -40,6 +42,33 @@ def timed(fn: Callable[[], object], repeat: int) -> float:
         fn()
         runs.append(time.perf_counter() - start)
     return statistics.median(runs)
+
+
+def sdf_phase_rows(vertices: np.ndarray, faces: np.ndarray, repeat: int) -> list[tuple[str, float]]:
+    """The 5 mm grid's passes one by one (``garment3d.body.sdf.build_sdf``)."""
+    h = SDF_SPACING_M
+    tris = np.ascontiguousarray(vertices[faces])
+    origin = vertices.min(axis=0) - SDF_MARGIN_M
+    shape = np.ceil((vertices.max(axis=0) + SDF_MARGIN_M - origin) / h).astype(np.int64) + 1
+
+    def sign() -> np.ndarray:
+        crossings = sdf._parity_crossings(tris, origin, h, shape)
+        sdf._cumulative_parity(crossings)
+        return crossings.view(np.bool_)
+
+    inside = sign()
+    best, owner = sdf._narrow_band(tris, sdf._unit_normals(tris), origin, h, shape)
+    band = best <= np.float32(h * h)
+    fx, fy = sdf._nearest_band_xy(band)
+    ring_ptr, ring_faces = sdf._rings_of(faces, len(vertices))
+    return [
+        ("  sdf pass 1: sign (parity along z)", timed(sign, repeat)),
+        ("  sdf pass 2: narrow band", timed(lambda: sdf._narrow_band(tris, sdf._unit_normals(tris), origin, h, shape), repeat)),
+        ("  sdf pass 3a: feature transform, x and y", timed(lambda: sdf._nearest_band_xy(band), repeat)),
+        ("  sdf pass 3b: transform along z + distances + ring", timed(
+            lambda: sdf._distances(tris, origin, h, fx, fy, owner, inside, ring_ptr, ring_faces, sdf.REFINE_WITHIN_M),
+            repeat)),
+    ]
 
 
 def main() -> None:
@@ -77,6 +106,8 @@ def main() -> None:
     fitted = fit_body(model, SIZES[0]).vertices
     rows.append(("sdf build (5 mm, 5 cm margin)", timed(lambda: build_sdf(fitted, model.faces), n)))
     grid = build_sdf(fitted, model.faces)
+    rows += sdf_phase_rows(fitted, model.faces, n)
+    rows.append(("sdf rounded to float16 (as the cache stores it)", timed(lambda: round_to_half(grid.values), n)))
     rng = np.random.default_rng(0)
     points = rng.uniform(fitted.min(axis=0), fitted.max(axis=0), (100_000, 3))
     rows.append(("sdf query, 100k points", timed(lambda: sample_sdf(grid, points), n)))

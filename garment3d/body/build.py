@@ -12,6 +12,7 @@ import numpy as np
 
 from garment3d.body.cache import MemoryCache, body_key, load_body, save_body
 from garment3d.body.frames import body_frames
+from garment3d.body.half import round_to_half
 from garment3d.body.fit import FitOptions, fit_body, validate_measurements
 from garment3d.body.model import load_model
 from garment3d.body.mannequin import smooth_nipples, smooth_torso_band
@@ -111,7 +112,7 @@ def _make_body(target: Measurements, options: FitOptions | None, arm_angle_deg: 
     landmarks = dataclasses.replace(meas.landmarks(), axis_xz=axis_xz, frames=frames)
     sdf = build_sdf(vertices, model.faces, spacing=SDF_SPACING_M, margin=SDF_MARGIN_M)
     # keep the precision the disk cache stores (float16), so a cached body drapes identically
-    sdf = dataclasses.replace(sdf, values=sdf.values.astype(np.float16).astype(np.float32))
+    sdf = dataclasses.replace(sdf, values=round_to_half(sdf.values))
     return Body(
         vertices=vertices,
         faces=model.faces.copy(),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from garment3d.body.half import from_half, to_half
 from garment3d.types import Body, BodyFrames, Landmarks, Measurements, SignedDistanceGrid
 
 __all__ = ["CACHE_FORMAT", "body_key", "load_body", "save_body", "MemoryCache"]
@@ -91,7 +92,7 @@ def save_body(path: Path, body: Body) -> None:
         "gender": np.asarray(ms.gender),
         "sdf_origin": body.sdf.origin,
         "sdf_spacing": np.float64(body.sdf.spacing),
-        "sdf_values": body.sdf.values.astype(np.float16),  # 15 um precision near the body, half the size
+        "sdf_values": to_half(body.sdf.values),  # 15 um precision near the body, half the size
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=path.stem, suffix=".tmp", dir=path.parent)
@@ -122,7 +123,7 @@ def load_body(path: Path) -> Body | None:
                 measured=Measurements(
                     *(float(x) for x in ms), gender=str(d["gender"]), **dict(zip(_MEASURED_LENGTHS, heights, strict=True)),
                 ),
-                sdf=SignedDistanceGrid(origin=d["sdf_origin"], spacing=float(d["sdf_spacing"]), values=d["sdf_values"].astype(np.float32)),
+                sdf=SignedDistanceGrid(origin=d["sdf_origin"], spacing=float(d["sdf_spacing"]), values=from_half(d["sdf_values"])),
             )
     except (OSError, KeyError, ValueError, EOFError) as exc:
         log.warning("ignoring unreadable body cache file %s: %s", path, exc)

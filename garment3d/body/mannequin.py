@@ -15,18 +15,49 @@ underbust, its strength fading to nothing at the band's ends.
 
 from __future__ import annotations
 
+import functools
+
+import numba
 import numpy as np
 from scipy import sparse
 
 __all__ = ["smooth_nipples", "smooth_torso_band"]
 
 
-def _adjacency(faces: np.ndarray, n: int) -> sparse.csr_matrix:
+@functools.lru_cache(maxsize=4)
+def _cached_adjacency(faces_bytes: bytes, n: int) -> sparse.csr_matrix:
+    faces = np.frombuffer(faces_bytes, np.int64).reshape(-1, 3)
     rows = np.concatenate([faces[:, 0], faces[:, 1], faces[:, 2], faces[:, 1], faces[:, 2], faces[:, 0]])
     cols = np.concatenate([faces[:, 1], faces[:, 2], faces[:, 0], faces[:, 0], faces[:, 1], faces[:, 2]])
     matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     matrix.data[:] = 1.0
     return matrix
+
+
+def _adjacency(faces: np.ndarray, n: int) -> sparse.csr_matrix:
+    """(n, n) vertex adjacency (ones), kept for the last few meshes (fitted bodies share the model's faces)."""
+    return _cached_adjacency(np.ascontiguousarray(faces, np.int64).tobytes(), n)
+
+
+@numba.njit(cache=True)
+def _relax(result, region, indptr, indices, data, degree, step, iterations):
+    """``iterations`` Jacobi steps in place: each vertex of ``region`` moves ``step`` (k,) of the way
+    to the mean of its neighbours (CSR rows of ``region``), with scipy's sum order (bit for bit)."""
+    k = len(region)
+    mean = np.empty((k, 3))
+    for _ in range(iterations):
+        for r in range(k):
+            sx = sy = sz = 0.0
+            for e in range(indptr[r], indptr[r + 1]):
+                c = indices[e]
+                sx += data[e] * result[c, 0]
+                sy += data[e] * result[c, 1]
+                sz += data[e] * result[c, 2]
+            mean[r, 0], mean[r, 1], mean[r, 2] = sx / degree[r], sy / degree[r], sz / degree[r]
+        for r in range(k):
+            v = region[r]
+            for d in range(3):
+                result[v, d] += step[r] * (mean[r, d] - result[v, d])
 
 
 def smooth_nipples(
@@ -49,9 +80,7 @@ def smooth_nipples(
     result = vertices.copy()
     # weight fades to zero at the rim so the smoothed patch blends in
     weight = np.clip(1.0 - distance[region] / radius_m, 0.0, 1.0)[:, None]
-    for _ in range(iterations):
-        mean = adjacency @ result / degree[:, None]
-        result[region] += 0.5 * weight * (mean - result[region])
+    _relax(result, region, adjacency.indptr, adjacency.indices, adjacency.data, degree, (0.5 * weight).ravel(), iterations)
     return result
 
 
@@ -69,8 +98,9 @@ def smooth_torso_band(
     degree = np.asarray(adjacency.sum(axis=1)).ravel()[:, None]
     weight = np.asarray(band_weights, np.float64)[:, None]
     result = vertices.copy()
+    band_vertices = np.asarray(band_vertices, np.int64)
+    steps = [(factor * weight).ravel() for factor in (TAUBIN_LAMBDA, TAUBIN_MU)]
     for _ in range(iterations):
-        for factor in (TAUBIN_LAMBDA, TAUBIN_MU):
-            mean = adjacency @ result / degree
-            result[band_vertices] += factor * weight * (mean - result[band_vertices])
+        for step in steps:
+            _relax(result, band_vertices, adjacency.indptr, adjacency.indices, adjacency.data, degree.ravel(), step, 1)
     return result

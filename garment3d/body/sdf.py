@@ -7,11 +7,14 @@ Built in three passes over a regular grid (``values[ix, iy, iz]`` at
    crosses toggles the parity of the grid points above the crossing, so a
    cumulative parity along z marks the inside (exact for a watertight mesh);
 2. narrow band: every triangle visits the grid points of its bounding box grown
-   by one step and keeps, per point, the closest triangle (exact distance);
+   by one step that lie within a step of its plane, and keeps, per point, the
+   closest triangle (exact distance; slabs along x in parallel, each visiting
+   its triangles in index order, so ties go as in one serial pass);
 3. far field: an exact Euclidean feature transform (Maurer et al. 2003, in
    numba, the same nearest points as ``scipy.ndimage.distance_transform_edt``)
    hands every grid point the nearest band point; the exact distance to that point's closest triangle and
-   to the triangles around it (sharing a vertex) gives the value.
+   to the triangles around it (sharing a vertex) gives the value (the
+   transform's last pass, along z, runs line by line inside the distance pass).
 
 The values are exact point-triangle distances wherever the closest triangle is
 within that one-ring, which holds within ``REFINE_WITHIN_M`` of the surface
@@ -20,6 +23,8 @@ millimetres (irrelevant for collisions).
 """
 
 from __future__ import annotations
+
+import functools
 
 import numba
 import numpy as np
@@ -33,6 +38,11 @@ __all__ = ["build_sdf", "sample_sdf", "OUTSIDE_DISTANCE"]
 
 #: Grid points closer than this to the surface get the one-ring refinement.
 REFINE_WITHIN_M = 0.04
+#: Slabs along x the narrow band pass shares among threads.
+BAND_SLABS = 32
+#: The narrow band pass skips points farther than this many steps from a triangle's plane: just over
+#: one (the band is the points within one step, their squared distance kept in float32).
+BAND_SLACK = 1.0 + 1e-5
 
 
 @numba.njit(cache=True, inline="always")
@@ -77,61 +87,90 @@ def _parity_crossings(tris, origin, h, shape):
     return out
 
 
+@numba.njit(cache=True, parallel=True)
+def _cumulative_parity(crossings):
+    """In place along z: 1 where an odd number of crossings lie at or below the point (inside)."""
+    nx, ny, nz = crossings.shape
+    for i in numba.prange(nx):
+        for j in range(ny):
+            acc = np.uint8(0)
+            for k in range(nz):
+                acc ^= crossings[i, j, k]
+                crossings[i, j, k] = acc
+
+
 @numba.njit(cache=True)
-def _narrow_band(tris, origin, h, shape):
-    """Closest triangle and squared distance for grid points within one step of
-    a triangle's bounding box (-1 / inf elsewhere)."""
-    nx, ny, nz = shape[0], shape[1], shape[2]
-    best = np.full((nx, ny, nz), np.inf, np.float32)
-    owner = np.full((nx, ny, nz), -1, np.int32)
-    for t in range(tris.shape[0]):
-        a, b, c = tris[t, 0], tris[t, 1], tris[t, 2]
-        lo = np.empty(3, np.int64)
-        hi = np.empty(3, np.int64)
+def _boxes(tris, origin, h, shape):
+    """(m, 3) lowest and highest grid index of each triangle's bounding box grown by one step."""
+    m = tris.shape[0]
+    lo = np.empty((m, 3), np.int64)
+    hi = np.empty((m, 3), np.int64)
+    for t in range(m):
         for d in range(3):
-            mn = min(a[d], b[d], c[d])
-            mx = max(a[d], b[d], c[d])
-            lo[d] = max(int(np.floor((mn - origin[d]) / h)) - 1, 0)
-            hi[d] = min(int(np.ceil((mx - origin[d]) / h)) + 1, shape[d] - 1)
-        for i in range(lo[0], hi[0] + 1):
-            px = origin[0] + i * h
-            for j in range(lo[1], hi[1] + 1):
-                py = origin[1] + j * h
-                for k in range(lo[2], hi[2] + 1):
-                    pz = origin[2] + k * h
-                    d2 = _point_triangle_sq(px, py, pz, a, b, c)
-                    if d2 < best[i, j, k]:
-                        best[i, j, k] = d2
-                        owner[i, j, k] = t
-    return best, owner
+            mn = min(tris[t, 0, d], tris[t, 1, d], tris[t, 2, d])
+            mx = max(tris[t, 0, d], tris[t, 1, d], tris[t, 2, d])
+            lo[t, d] = max(int(np.floor((mn - origin[d]) / h)) - 1, 0)
+            hi[t, d] = min(int(np.ceil((mx - origin[d]) / h)) + 1, shape[d] - 1)
+    return lo, hi
+
+
+@numba.njit(cache=True)
+def _slab_triangles(lo, hi, width, slabs):
+    """CSR (pointer, triangles) of the triangles whose box reaches each slab of ``width`` x-indices,
+    in index order."""
+    count = np.zeros(slabs + 1, np.int64)
+    for t in range(lo.shape[0]):
+        for s in range(lo[t, 0] // width, hi[t, 0] // width + 1):
+            count[s + 1] += 1
+    ptr = np.cumsum(count)
+    fill = ptr[:-1].copy()
+    out = np.empty(ptr[-1], np.int64)
+    for t in range(lo.shape[0]):
+        for s in range(lo[t, 0] // width, hi[t, 0] // width + 1):
+            out[fill[s]] = t
+            fill[s] += 1
+    return ptr, out
 
 
 @numba.njit(cache=True, parallel=True)
-def _distances(tris, origin, h, owner, inside, ring_ptr, ring_faces, refine_within):
-    """Signed distance per grid point to its owner triangle; where that is
-    closer than ``refine_within``, also try the triangles around the owner's
-    vertices (the owner handed down by the distance transform can be one
-    triangle off)."""
-    nx, ny, nz = owner.shape
-    out = np.empty((nx, ny, nz), np.float32)
-    limit = refine_within * refine_within
-    for i in numba.prange(nx):
-        px = origin[0] + i * h
-        for j in range(ny):
-            py = origin[1] + j * h
-            for k in range(nz):
-                pz = origin[2] + k * h
-                t = owner[i, j, k]
-                best = _point_triangle_sq(px, py, pz, tris[t, 0], tris[t, 1], tris[t, 2])
-                if best < limit:
-                    for r in range(ring_ptr[t], ring_ptr[t + 1]):
-                        u = ring_faces[r]
-                        d2 = _point_triangle_sq(px, py, pz, tris[u, 0], tris[u, 1], tris[u, 2])
-                        if d2 < best:
-                            best = d2
-                d = np.sqrt(best)
-                out[i, j, k] = -d if inside[i, j, k] else d
-    return out
+def _narrow_band(tris, normals, origin, h, shape):
+    """Closest triangle and squared distance for the grid points within one step
+    of a triangle (the band; -1 / inf where none is, and arbitrary farther out):
+    each triangle visits its bounding box grown by one step, skipping the points
+    farther than ``BAND_SLACK`` steps from its plane (``normals`` (m, 3), unit,
+    zero for a degenerate triangle, which skips nothing).
+
+    Slabs of the grid along x in parallel; each slab visits the triangles that
+    reach it in index order, so every point sees them in the same order as one
+    pass over all triangles would (the same owner on a tie)."""
+    nx, ny, nz = shape[0], shape[1], shape[2]
+    best = np.full((nx, ny, nz), np.inf, np.float32)
+    owner = np.full((nx, ny, nz), -1, np.int32)
+    lo, hi = _boxes(tris, origin, h, shape)
+    reach2 = (BAND_SLACK * h) ** 2
+    slabs = min(nx, BAND_SLABS)
+    width = (nx + slabs - 1) // slabs
+    ptr, slab_tris = _slab_triangles(lo, hi, width, slabs)
+    for s in numba.prange(slabs):
+        first, last = s * width, min((s + 1) * width, nx) - 1
+        for r in range(ptr[s], ptr[s + 1]):
+            t = slab_tris[r]
+            a, b, c = tris[t, 0], tris[t, 1], tris[t, 2]
+            nx_, ny_, nz_ = normals[t, 0], normals[t, 1], normals[t, 2]
+            for i in range(max(lo[t, 0], first), min(hi[t, 0], last) + 1):
+                px = origin[0] + i * h
+                for j in range(lo[t, 1], hi[t, 1] + 1):
+                    py = origin[1] + j * h
+                    for k in range(lo[t, 2], hi[t, 2] + 1):
+                        pz = origin[2] + k * h
+                        s = nx_ * (px - a[0]) + ny_ * (py - a[1]) + nz_ * (pz - a[2])
+                        if s * s > reach2:
+                            continue  # farther from the plane, so from the triangle, than the band reaches
+                        d2 = _point_triangle_sq(px, py, pz, a, b, c)
+                        if d2 < best[i, j, k]:
+                            best[i, j, k] = d2
+                            owner[i, j, k] = t
+    return best, owner
 
 
 @numba.njit(cache=True)
@@ -175,12 +214,9 @@ def _envelope(off, has, n, source, hull):
 
 
 @numba.njit(cache=True, parallel=True)
-def _nearest_band_owner(band, owner):
-    """(nx, ny, nz) int32: ``owner`` at the band point nearest to each grid point (Euclidean, ties as
-    scipy's feature transform breaks them): the axes one after another, x, y, z, each line in
-    parallel (about three times as fast as ``distance_transform_edt(..., return_indices=True)`` and
-    the gather on two cores, and without its (3, nx, ny, nz) index array). Only the x and y of each
-    point's nearest band point so far are kept: its z is the point's own until the last pass."""
+def _nearest_band_xy(band):
+    """The first two passes of the feature transform (``_nearest_band_owner``): (nx, ny, nz) int32 x
+    and y of the band point nearest to each point within its z = const plane (-1: none there)."""
     nx, ny, nz = band.shape
     fx = np.empty((nx, ny, nz), np.int32)
     fy = np.empty((nx, ny, nz), np.int32)
@@ -211,18 +247,69 @@ def _nearest_band_owner(band, owner):
                 p = source[j]
                 fx[i, j, k] = line_x[p] if p >= 0 else -1
                 fy[i, j, k] = p
+    return fx, fy
+
+
+@numba.njit(cache=True, inline="always")
+def _z_line(fx, fy, i, j, nz, off, has, source, hull):
+    """The last pass on the line (i, j, :): ``source[k]``, the z of the band point nearest to (i, j, k)."""
+    for k in range(nz):
+        has[k] = fx[i, j, k] >= 0
+        off[k] = float(fx[i, j, k] - i) ** 2 + float(fy[i, j, k] - j) ** 2
+    _envelope(off, has, nz, source, hull)
+
+
+@numba.njit(cache=True, parallel=True)
+def _nearest_band_owner(band, owner):
+    """(nx, ny, nz) int32: ``owner`` at the band point nearest to each grid point (Euclidean, ties as
+    scipy's feature transform breaks them): the axes one after another, x, y, z, each line in
+    parallel (about three times as fast as ``distance_transform_edt(..., return_indices=True)`` and
+    the gather on two cores, and without its (3, nx, ny, nz) index array). Only the x and y of each
+    point's nearest band point so far are kept: its z is the point's own until the last pass.
+    ``build_sdf`` runs the last pass inside ``_distances``; this whole transform is for the tests."""
+    nx, ny, nz = band.shape
+    fx, fy = _nearest_band_xy(band)
     out = np.empty((nx, ny, nz), owner.dtype)
-    for i in numba.prange(nx):  # z, and the owner of each nearest band point
+    for i in numba.prange(nx):
         off, has = np.empty(nz), np.empty(nz, np.bool_)
         source, hull = np.empty(nz, np.int64), np.empty(nz, np.int64)
         for j in range(ny):
-            for k in range(nz):
-                has[k] = fx[i, j, k] >= 0
-                off[k] = float(fx[i, j, k] - i) ** 2 + float(fy[i, j, k] - j) ** 2
-            _envelope(off, has, nz, source, hull)
+            _z_line(fx, fy, i, j, nz, off, has, source, hull)
             for k in range(nz):
                 p = source[k]
                 out[i, j, k] = owner[fx[i, j, p], fy[i, j, p], p] if p >= 0 else -1
+    return out
+
+
+@numba.njit(cache=True, parallel=True)
+def _distances(tris, origin, h, fx, fy, band_owner, inside, ring_ptr, ring_faces, refine_within):
+    """Signed distance per grid point to the triangle of its nearest band point (the last pass of
+    the feature transform, line by line, on ``_nearest_band_xy``'s ``fx``, ``fy``; ``band_owner``:
+    each band point's closest triangle); where that is closer than ``refine_within``, also try the
+    triangles around it, sharing a vertex (the owner handed down can be one triangle off)."""
+    nx, ny, nz = fx.shape
+    out = np.empty((nx, ny, nz), np.float32)
+    limit = refine_within * refine_within
+    for i in numba.prange(nx):
+        px = origin[0] + i * h
+        off, has = np.empty(nz), np.empty(nz, np.bool_)
+        source, hull = np.empty(nz, np.int64), np.empty(nz, np.int64)
+        for j in range(ny):
+            py = origin[1] + j * h
+            _z_line(fx, fy, i, j, nz, off, has, source, hull)
+            for k in range(nz):
+                pz = origin[2] + k * h
+                p = source[k]
+                t = band_owner[fx[i, j, p], fy[i, j, p], p]
+                best = _point_triangle_sq(px, py, pz, tris[t, 0], tris[t, 1], tris[t, 2])
+                if best < limit:
+                    for r in range(ring_ptr[t], ring_ptr[t + 1]):
+                        u = ring_faces[r]
+                        d2 = _point_triangle_sq(px, py, pz, tris[u, 0], tris[u, 1], tris[u, 2])
+                        if d2 < best:
+                            best = d2
+                d = np.sqrt(best)
+                out[i, j, k] = -d if inside[i, j, k] else d
     return out
 
 
@@ -234,6 +321,26 @@ def _triangle_rings(faces: np.ndarray, vertex_count: int) -> tuple[np.ndarray, n
     )
     rings = (incidence @ incidence.T).tocsr()
     return rings.indptr.astype(np.int64), rings.indices.astype(np.int64)
+
+
+def _unit_normals(tris: np.ndarray) -> np.ndarray:
+    """(m, 3) unit normals of the triangles (m, 3, 3); zero where a triangle has no area."""
+    normals = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
+    length = np.linalg.norm(normals, axis=1, keepdims=True)
+    return np.divide(normals, length, out=np.zeros_like(normals), where=length > 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached_rings(faces_bytes: bytes, shape: tuple[int, int], vertex_count: int):
+    faces = np.frombuffer(faces_bytes, np.int64).reshape(shape)
+    ring_ptr, ring_faces = _triangle_rings(faces, vertex_count)
+    ring_ptr.flags.writeable = ring_faces.flags.writeable = False
+    return ring_ptr, ring_faces
+
+
+def _rings_of(faces: np.ndarray, vertex_count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_triangle_rings``, kept for the last few meshes (every fitted body shares the model's faces)."""
+    return _cached_rings(np.ascontiguousarray(faces, np.int64).tobytes(), faces.shape, vertex_count)
 
 
 def build_sdf(
@@ -256,12 +363,12 @@ def build_sdf(
     h = float(spacing)
 
     crossings = _parity_crossings(tris, origin, h, shape)
-    inside = (np.cumsum(crossings, axis=2, dtype=np.uint8) & 1).astype(bool)
-    del crossings
-    best, owner = _narrow_band(tris, origin, h, shape)
+    _cumulative_parity(crossings)
+    inside = crossings.view(np.bool_)
+    best, owner = _narrow_band(tris, _unit_normals(tris), origin, h, shape)
     band = best <= np.float32(h * h)
     del best
-    owner = _nearest_band_owner(band, owner)
-    ring_ptr, ring_faces = _triangle_rings(f, len(v))
-    values = _distances(tris, origin, h, owner, inside, ring_ptr, ring_faces, REFINE_WITHIN_M)
+    fx, fy = _nearest_band_xy(band)
+    ring_ptr, ring_faces = _rings_of(f, len(v))
+    values = _distances(tris, origin, h, fx, fy, owner, inside, ring_ptr, ring_faces, REFINE_WITHIN_M)
     return SignedDistanceGrid(origin=origin, spacing=h, values=values)

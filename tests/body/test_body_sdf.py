@@ -115,3 +115,75 @@ def test_far_field_owners_are_scipys_nearest_band_points(density):
     owner = rng.integers(0, 1000, band.shape).astype(np.int32)
     nearest = ndimage.distance_transform_edt(~band, return_distances=False, return_indices=True)
     np.testing.assert_array_equal(_nearest_band_owner(band, owner), owner[tuple(nearest)])
+
+
+def _serial_narrow_band(tris, origin, h, shape):
+    """One pass over the triangles in index order (as ``_narrow_band`` promises to match)."""
+    from garment3d.geometry import point_triangle_dist2
+
+    best = np.full(tuple(shape), np.inf, np.float32)
+    owner = np.full(tuple(shape), -1, np.int32)
+    for t, tri in enumerate(tris):
+        lo = np.maximum(np.floor((tri.min(axis=0) - origin) / h).astype(int) - 1, 0)
+        hi = np.minimum(np.ceil((tri.max(axis=0) - origin) / h).astype(int) + 1, shape - 1)
+        for i, j, k in np.ndindex(*(hi - lo + 1)):
+            i, j, k = i + lo[0], j + lo[1], k + lo[2]
+            p = origin + h * np.array([i, j, k], np.float64)
+            d2 = point_triangle_dist2(*p, *tri[0], *tri[1], *tri[2])
+            if d2 < float(best[i, j, k]):  # float64 against the float32 kept (numpy would compare in float32)
+                best[i, j, k], owner[i, j, k] = d2, t
+    return best, owner
+
+
+@pytest.fixture(scope="module")
+def small_sphere():
+    sphere = trimesh.creation.icosphere(subdivisions=1, radius=0.2)
+    v, f = np.asarray(sphere.vertices, np.float64), np.asarray(sphere.faces, np.int64)
+    h, margin = 0.04, 0.06
+    origin = v.min(axis=0) - margin
+    shape = np.ceil((v.max(axis=0) + margin - origin) / h).astype(np.int64) + 1
+    return v, f, np.ascontiguousarray(v[f]), origin, h, shape, margin
+
+
+def test_narrow_band_in_slabs_matches_one_serial_pass(small_sphere):
+    """The slabs run in parallel and skip points far from each triangle's plane, yet every band point
+    keeps the triangle a serial pass over every point of the boxes keeps, ties included."""
+    from garment3d.body.sdf import _narrow_band, _unit_normals
+
+    _, _, tris, origin, h, shape, _ = small_sphere
+    best, owner = _narrow_band(tris, _unit_normals(tris), origin, h, shape)
+    want_best, want_owner = _serial_narrow_band(tris, origin, h, shape)
+    band = want_best <= np.float32(h * h)
+    assert band.sum() > 100
+    np.testing.assert_array_equal(owner[band], want_owner[band])
+    np.testing.assert_array_equal(best[band], want_best[band])
+    assert np.all(best[~band] > np.float32(h * h))
+
+
+def test_distances_are_to_the_owner_and_its_ring():
+    """``build_sdf`` (the transform's last pass fused with the distances) gives, at every grid point,
+    the distance to the owner of its nearest band point or, near the surface, to the closest triangle
+    of that owner's ring."""
+    from garment3d.body.sdf import REFINE_WITHIN_M, _narrow_band, _nearest_band_owner, _triangle_rings, _unit_normals
+    from garment3d.geometry import point_triangle_dist2
+
+    sphere = trimesh.creation.icosphere(subdivisions=2, radius=0.2)
+    v, f = np.asarray(sphere.vertices, np.float64), np.asarray(sphere.faces, np.int64)
+    h, margin = 0.01, 0.06
+    grid = build_sdf(v, f, spacing=h, margin=margin)
+    tris, origin, shape = np.ascontiguousarray(v[f]), grid.origin, np.array(grid.values.shape)
+    best, owner = _narrow_band(tris, _unit_normals(tris), origin, h, shape)
+    owner = _nearest_band_owner(best <= np.float32(h * h), owner)
+    ring_ptr, ring_faces = _triangle_rings(f, len(v))
+    refined = 0
+    for i, j, k in np.random.default_rng(4).integers(0, shape, (4000, 3)):
+        p = origin + h * np.array([i, j, k], np.float64)
+        t = owner[i, j, k]
+        d2 = point_triangle_dist2(*p, *tris[t, 0], *tris[t, 1], *tris[t, 2])
+        if d2 < REFINE_WITHIN_M**2:
+            ring = min(point_triangle_dist2(*p, *tris[u, 0], *tris[u, 1], *tris[u, 2])
+                       for u in ring_faces[ring_ptr[t] : ring_ptr[t + 1]])
+            refined += ring < d2
+            d2 = min(d2, ring)
+        assert abs(grid.values[i, j, k]) == np.float32(np.sqrt(d2)), (i, j, k)
+    assert refined > 20  # the ring mattered at some of the points
