@@ -278,10 +278,15 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
     corners under a centimetre apart. A mesh coarser than that edge makes
     slivers there that the junction tears open (115-163 % stretch at 2 cm on
     the mean shirt, all but one of the triangles over the 40 % gate). Each
-    short edge is merged into a neighbour on its own panel: the first edge into
-    the one before it, the second into the one after it (before it for a
-    start-to-start stitch), so the corner each keeps is the one the stitch
-    paired with the other's, and the neighbouring seams keep them together.
+    short edge is merged into a neighbour on its own panel, both ends of the stitch
+    the same way round (the first edge into the one before it and the second into the
+    one after it, or the reverse; for a start-to-start stitch both before or both
+    after), so the corner each keeps is the one the stitch paired with the other's,
+    and the neighbouring seams keep them together. Of the two ways, the one that
+    leaves the seams' lengths matched is taken (the two neighbours sewn to each
+    other, as a shirt's armholes at the shoulder are), else the one that mismatches
+    them least: the choice follows the panels' shapes, not the order their edges
+    are listed in, so a garment's left and right come out mirror images.
     The neighbours' seams take up the few millimetres as ease.
     """
     pieces = {piece.name: piece for piece in imported.pieces}
@@ -294,7 +299,7 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
         short = a.panel != b.panel and all(
             _edge_length(pieces[r.panel], r.edge) < SHORT_STITCH_CM and sewn[(r.panel, r.edge)] == 1 for r in (a, b))
         if short:
-            ends = {(a.panel, a.edge): -1, (b.panel, b.edge): 1 if seam.reversed else -1}
+            ends = _merge_directions(seam, pieces, imported.seams)
             onto = {key: _neighbour(pieces[key[0]], key[1], d) for key, d in ends.items()}
             if not (set(ends) | set(onto.values())) & (set(into) | targets):
                 into.update(ends)
@@ -320,6 +325,35 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
         result.append(replace(piece, edges=tuple(edges), edge_labels=labels))
     note = f"{len(into) // 2} stitch(es) shorter than {SHORT_STITCH_CM:g} cm closed into a point"
     return replace(imported, pieces=tuple(result), seams=tuple(kept), notes=imported.notes + (note,))
+
+
+def _merge_directions(seam, pieces: dict[str, ImportedPiece], seams) -> dict[tuple[str, str], int]:
+    """Which neighbour each short edge of ``seam`` merges into (-1 before, +1 after): of the two ways that keep
+    the stitch's paired corners, the one whose neighbours are sewn to each other, else whose seams end up
+    least mismatched in length (relative)."""
+    a, b = (seam.a.panel, seam.a.edge), (seam.b.panel, seam.b.edge)
+    partner = {}
+    for other in seams:
+        partner[(other.a.panel, other.a.edge)] = (other.b.panel, other.b.edge)
+        partner[(other.b.panel, other.b.edge)] = (other.a.panel, other.a.edge)
+
+    def cost(ends: dict[tuple[str, str], int]) -> tuple[int, float]:
+        onto = {key: _neighbour(pieces[key[0]], key[1], d) for key, d in ends.items()}
+        if partner.get(onto[a]) == onto[b]:
+            return 0, 0.0
+        worst = 0.0
+        for key, target in onto.items():
+            other = partner.get(target)
+            if other is None:
+                continue
+            grown = _edge_length(pieces[target[0]], target[1]) + _edge_length(pieces[key[0]], key[1])
+            base = _edge_length(pieces[other[0]], other[1])
+            worst = max(worst, abs(grown - base) / max(base, 1e-9))
+        return 1, round(worst, 6)
+
+    flip = 1 if seam.reversed else -1
+    options = [{a: -1, b: flip}, {a: 1, b: -flip}]
+    return min(options, key=cost)
 
 
 def _neighbour(piece: ImportedPiece, name: str, direction: int) -> tuple[str, str]:
