@@ -43,7 +43,7 @@ starts round the body instead of from flat sheets half a metre apart:
 The body these patterns are drafted for is GarmentCode's own (a fixed size,
 e.g. its mean body: height 172, bust 99.8, waist 84.3, hip 103.5 cm, shoulder
 width 36.5 cm); the sample must be made on a body of those measurements (a
-sidecar's ``[body]`` gives them, ``shoulder`` included: a bodice's shoulder
+sidecar's ``[body]`` gives them, ``shoulder_width`` included: a bodice's shoulder
 seams end where GarmentCode's shoulders do, 4 cm inside this body model's own
 at those girths).
 """

@@ -18,7 +18,7 @@ corners; ``garment3d pattern import FILE.dxf`` lists them with lengths)::
     waist = 84.3
     hip = 103.5
     gender = "female"  # optional, default female
-    shoulder = 36.5   # optional: straight from shoulder point to shoulder point (GarmentCode's shoulder_w)
+    shoulder_width = 36.5  # optional: straight, shoulder point to shoulder point (GarmentCode's shoulder_w)
 
     size = "M"        # optional: which size of a graded file (default: the first)
     anchors = ["FRONTPANEL.e3"]  # optional: waist edges held at the body's waist while it settles
@@ -63,7 +63,7 @@ MAX_SIDECAR_BYTES = 64 * 1024
 
 
 _BODY_FIELDS = ("height", "bust", "waist", "hip")
-_BODY_OPTIONAL = {"shoulder": "shoulder_width_cm"}  # [body] key -> Measurements field
+_BODY_OPTIONAL = {"shoulder_width": "shoulder_width_cm"}  # [body] key -> Measurements field
 
 
 @dataclass(frozen=True)

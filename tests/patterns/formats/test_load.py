@@ -123,12 +123,12 @@ def test_a_garmentcode_sidecar_gives_the_body_only():
 
 def test_a_garmentcode_sidecar_body_may_give_a_shoulder_width():
     data = (DATA / "flare_skirt_specification.json").read_bytes()
-    body = b"[body]\nheight = 172\nbust = 99.8\nwaist = 84.3\nhip = 103.5\nshoulder = 36.5\n"
+    body = b"[body]\nheight = 172\nbust = 99.8\nwaist = 84.3\nhip = 103.5\nshoulder_width = 36.5\n"
     loaded = load_pattern_bytes(data, "garmentcode", sidecar=body)
     assert loaded.body == dataclasses.replace(GC_MEAN_BODY, shoulder_width_cm=36.5)
     with pytest.raises(ImportFormatError, match=r"\[body\]: measurement 'shoulder_width' = 90 cm is outside"):
         load_pattern_bytes(data, "garmentcode", sidecar=body.replace(b"36.5", b"90"))
-    with pytest.raises(ImportFormatError, match=r"unknown key\(s\) neck \(known: .*shoulder"):
+    with pytest.raises(ImportFormatError, match=r"unknown key\(s\) neck \(known: .*shoulder_width"):
         load_pattern_bytes(data, "garmentcode", sidecar=body + b"neck = 38\n")
 
 
