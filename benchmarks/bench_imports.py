@@ -6,7 +6,7 @@ Run: .venv/bin/python benchmarks/bench_imports.py [--fabric linen_red] [--stills
 Each GarmentCode specification in tests/data/patterns (MIT, see LICENSES.md)
 is placed from its own 3D layout and draped at 2 cm (draft) and 1 cm
 (standard) on a body of GarmentCode's mean measurements (height 172, bust 99.8,
-waist 84.3, hip 103.5 cm). For scale, the library A-line skirt is draped the
+waist 84.3, hip 103.5, shoulder width 36.5 cm). For scale, the library A-line skirt is draped the
 same way at 160/84A; "x skirt" is each drape's wall time over that skirt's at
 the same spacing, which is what to compare on a shared machine (absolute times
 are noisy). With --stills, front and back stills at 1 cm go to DIR and a
@@ -49,11 +49,11 @@ def main() -> int:
 
     warm_up()
     fabric = load_fabric(args.fabric)
-    mean_body = Measurements(172.0, 99.8, 84.3, 103.5)
+    mean_body = Measurements(172.0, 99.8, 84.3, 103.5, shoulder_width_cm=36.5)
     skirt_size = parse_size("160/84A")
     bodies = {"gc": build_body(mean_body), "skirt": build_body(skirt_size.measurements)}
     skirt = evaluate(get_definition("a_line_skirt"), skirt_size.measurements, size_label=skirt_size.label)
-    print(f"fabric {fabric.name}; GarmentCode patterns on its mean body 172/99.8/84.3/103.5 cm")
+    print(f"fabric {fabric.name}; GarmentCode patterns on its mean body 172/99.8/84.3/103.5 cm, shoulders 36.5")
     print(f"{'pattern':<16}{'spacing':<15}{'verts':>7}{'wall s':>8}{'x skirt':>8}{'gap mm':>8}{'inside':>8}"
           f"{'crossings':>10}{'p95 strain':>11}{'max strain':>11}{'settled':>8}{'passed':>7}")
     stills = []

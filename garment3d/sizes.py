@@ -207,6 +207,9 @@ WAIST_LANDMARKS = ("natural", "navel")
 #: Accepted control heights and arm length as shares of stature (ANSUR II extremes widened by a few per cent;
 #: ANSUR II arm length, acromion-radiale plus radiale-stylion: 0.289-0.382 of stature).
 HEIGHT_FRACTIONS = {"waist_height": (0.55, 0.70), "cervical_height": (0.80, 0.91), "arm_length": (0.26, 0.41)}
+#: Accepted shoulder width (straight, acromion to acromion) as shares of stature (ANSUR II biacromial
+#: breadth is about 0.22 of stature; GarmentCode's mean body 36.5 / 172 = 0.21), widened generously.
+SHOULDER_FRACTIONS = (0.17, 0.30)
 #: Accepted thigh girth (one thigh) as shares of the hip girth (ANSUR II: 0.525-0.687).
 THIGH_FRACTIONS = (0.45, 0.75)
 
@@ -248,6 +251,15 @@ def validate_measurements(m: Measurements) -> Measurements:
             raise InvalidMeasurementsError(
                 f"measurement '{name}' = {value:g} cm is outside the range for a body {m.height_cm:g} cm tall "
                 f"({low:.1f}-{high:.1f} cm, {what}); leave it out to have it predicted"
+            )
+    if m.shoulder_width_cm is not None:
+        _check_number("shoulder_width", m.shoulder_width_cm)
+        low, high = (f * m.height_cm for f in SHOULDER_FRACTIONS)
+        if not low <= m.shoulder_width_cm <= high:
+            raise InvalidMeasurementsError(
+                f"measurement 'shoulder_width' = {m.shoulder_width_cm:g} cm is outside the range for a body "
+                f"{m.height_cm:g} cm tall ({low:.1f}-{high:.1f} cm, straight from shoulder point to shoulder point); "
+                "leave it out to have the body's own"
             )
     if m.thigh_cm is not None:
         _check_number("thigh", m.thigh_cm)

@@ -75,6 +75,9 @@ class Measurements:
     # One thigh's horizontal girth at the gluteal fold, just below the crotch (ANSUR II
     # ``thighcircumference``); None: predicted.
     thigh_cm: float | None = None
+    # Straight distance between the two shoulder points (acromions), as GarmentCode's bodies give
+    # ``shoulder_w``; None: not fitted (the body's shoulders follow its other measurements).
+    shoulder_width_cm: float | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Placement of GarmentCode skirts round a capsule stand-in: pieces on different rows, curved waists."""
+"""Placement of GarmentCode patterns: skirts round a capsule stand-in (pieces on different rows, curved waists),
+the shirt on GarmentCode's mean body."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import numpy as np
 
 from garment3d.drape.intersections import count_self_intersections
 from garment3d.meshing import MeshOptions, mesh_pattern
+from garment3d.body import build_body
 from garment3d.patterns.formats.load import load_pattern_file
+from garment3d.types import Measurements
 
 FLARE = Path(__file__).resolve().parent / "data" / "patterns" / "flare_skirt_specification.json"
 
@@ -26,3 +29,16 @@ def test_a_waistband_above_its_skirt_keeps_its_own_azimuth_and_nothing_starts_cr
     band = garment.positions[garment.panel_of == garment.panel_names.index("wb_front")]
     skirt = garment.positions[garment.panel_of == garment.panel_names.index("skirt_front")]
     assert np.median(band[:, 1]) > np.median(skirt[:, 1]) + 0.1  # the band above the skirt
+
+
+SHIRT = FLARE.with_name("shirt_mean_specification.json")
+
+
+def test_the_mean_shirt_starts_clear_of_itself_on_the_mean_body_with_its_shoulders():
+    """The sleeves start far enough down the arms that their caps are not laid through the bodice cut wide over the
+    shoulders: with the sleeves 3 cm down, 55 pairs of triangles started crossed on this body (and the drape ended
+    crossed), 6 from 8 cm, none from 9."""
+    body_cm = Measurements(172.0, 99.8, 84.3, 103.5, shoulder_width_cm=36.5)
+    body = build_body(body_cm)
+    garment = mesh_pattern(load_pattern_file(SHIRT).pattern(body_cm), body, MeshOptions(spacing_m=0.02))
+    assert count_self_intersections(garment.positions, garment.faces, garment.seam_pairs) == 0

@@ -60,6 +60,8 @@ def test_bad_labels_say_what_is_expected(label):
         (Measurements(160, 84, 68, 90, arm_length_cm=80), "arm_length"),
         (Measurements(160, 84, 68, 90, thigh_cm=float("nan")), "thigh"),
         (Measurements(160, 84, 68, 90, thigh_cm=True), "thigh"),
+        (Measurements(160, 84, 68, 90, shoulder_width_cm=20), "shoulder_width"),
+        (Measurements(160, 84, 68, 90, shoulder_width_cm=float("inf")), "shoulder_width"),
     ],
 )
 def test_absurd_measurements_name_the_field(m, field):

@@ -47,6 +47,8 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
         "data": data_version,
         "format": CACHE_FORMAT,
     }
+    if target.shoulder_width_cm is not None:  # added only when given, so other keys are unchanged
+        fields["shoulder_width_cm"] = round(float(target.shoulder_width_cm), 3)
     if arm_angle_deg is not None:
         fields["arm_angle_deg"] = round(float(arm_angle_deg), 3)
     payload = json.dumps(fields, sort_keys=True)

@@ -61,7 +61,7 @@ from garment3d.body.section import Section, SortedFaces, face_extent, section, t
 from garment3d.types import Landmarks, Measurements
 
 __all__ = [
-    "BodyMeasurement", "GIRTH_LANDMARKS", "ARM_LANDMARKS", "THIGHS_BELOW_CROTCH_M", "arm_length", "measure",
+    "BodyMeasurement", "GIRTH_LANDMARKS", "ARM_LANDMARKS", "THIGHS_BELOW_CROTCH_M", "arm_length", "measure", "shoulder_width",
     "thigh_girths", "torso_girth", "TorsoSlicer",
 ]
 
@@ -123,6 +123,7 @@ class BodyMeasurement:
     thighs_girth: float = float("nan")
     thigh_gap: float = float("nan")  # the smallest gap between the thighs where ``thighs_girth`` is sought
     arm_length: float = float("nan")  # shoulder point to wrist (NaN: no arm landmarks)
+    shoulder_width: float = float("nan")  # straight, shoulder point to shoulder point (NaN: no arm landmarks)
 
     def waist_girth_at(self, waist_at: str) -> float:
         """The waist girth at the landmark a request names ("natural" or "navel")."""
@@ -355,6 +356,19 @@ def arm_length(v: np.ndarray, marks: dict, x_mid: float) -> float:
     return float(np.mean(lengths))
 
 
+def shoulder_width(v: np.ndarray, marks: dict, x_mid: float) -> float:
+    """Straight distance (m) between the two shoulder points (the centres of the ``shoulder_point`` vertex
+    set at x > ``x_mid`` and at x < ``x_mid``: the acromions); NaN without that set in ``marks``."""
+    indices = marks.get("shoulder_point")
+    if indices is None or len(indices) == 0:
+        return float("nan")
+    p = v[np.asarray(indices)]
+    left, right = p[p[:, 0] > x_mid], p[p[:, 0] < x_mid]
+    if len(left) == 0 or len(right) == 0:
+        return float("nan")
+    return float(np.linalg.norm(left.mean(axis=0) - right.mean(axis=0)))
+
+
 def _mean_y(v: np.ndarray, indices) -> float | None:
     if indices is None or len(indices) == 0:
         return None
@@ -450,4 +464,5 @@ def measure(
         thighs_girth=thighs,
         thigh_gap=gap,
         arm_length=arm_length(v, marks, x_mid),
+        shoulder_width=shoulder_width(v, marks, x_mid),
     )

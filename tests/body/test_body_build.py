@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import time
 
 import numpy as np
@@ -90,6 +92,8 @@ def test_unreadable_cache_file_is_ignored(tmp_path):
     assert load_body(tmp_path / "missing.npz") is None
     assert body_key(TARGET, "v1") != body_key(TARGET, "v2")
     assert body_key(TARGET, "v1") != body_key(Measurements(165, 88, 72, 95, "female"), "v1")
+    shoulders = dataclasses.replace(TARGET, shoulder_width_cm=38.0)
+    assert body_key(shoulders, "v1") != body_key(TARGET, "v1")
 
 
 def test_a_request_at_the_edge_of_the_range_is_fitted_not_refused_by_its_own_refit(model):

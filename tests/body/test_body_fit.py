@@ -55,3 +55,21 @@ def test_unreachable_combination_names_the_measurement(model):
     # Each value is within human range, the combination is not a human body.
     with pytest.raises(BodyModelError, match=r"(bust|waist|hip)_cm misses by [+-]\d+\.\d cm"):
         fit_body(model, Measurements(150, 128, 52, 134, "female"))
+
+
+def test_a_requested_shoulder_width_narrows_the_shoulders_and_keeps_the_girths(model):
+    """GarmentCode's mean body: the model's shoulders at those girths stand 40.6 cm apart; asked for 36.5
+    they narrow as far as the model allows (``measure-shoulder-dist``) while the girths still fit."""
+    plain = Measurements(172.0, 99.8, 84.3, 103.5)
+    narrow = fit_body(model, Measurements(172.0, 99.8, 84.3, 103.5, shoulder_width_cm=36.5))
+    wide = fit_body(model, plain).measurement.shoulder_width
+    got = narrow.measurement
+    assert got.shoulder_width < wide - 0.015
+    for name, want in (("bust_girth", 99.8), ("waist_girth", 84.3), ("hip_girth", 103.5)):
+        assert getattr(got, name) * 100 == pytest.approx(want, abs=1.0)
+    assert dict(narrow.params.local).get("measure-shoulder-dist", 0.0) < 0.0
+
+
+def test_the_shoulder_control_stays_at_zero_unless_asked_for(model):
+    fit = fit_body(model, Measurements(165, 88, 72, 94, "female"))
+    assert "measure-shoulder-dist" not in dict(fit.params.local)

@@ -33,16 +33,22 @@ starts round the body instead of from flat sheets half a metre apart:
   as the library's circle skirt does), its waistband from its own top edge.
   Sleeves start ``SLEEVE_DROP_CM`` down the arm: a bodice cut wide at the
   shoulder (GarmentCode's shirts) is laid over the top of the arm, and a
-  sleeve cap laid round the arm from the shoulder point started crossed
-  through it (40 crossing triangle pairs on the mean shirt at 2 cm; none
-  from 3 cm down); the armhole seam pulls the cap up.
+  sleeve cap laid round the arm nearer the shoulder point starts crossed
+  through it (the mean shirt at 2 cm on its mean body with its 36.5 cm
+  shoulders: 81 crossing triangle pairs from the shoulder point, 55 from
+  3 cm down, 6 from 8, none from 9); the armhole seam pulls the cap up.
+  Started crossed, it ended crossed (17-67 pairs from 1.5, 3, 6 cm; 0 from
+  8 and 10, one run each).
 - **short stitches**: a stitch of two edges both under ``SHORT_STITCH_CM``
   (the 0.7-0.8 cm ones that end a GarmentCode shirt's armholes) closes into
   one point, so the panels at a junction meet at one corner each.
 
 The body these patterns are drafted for is GarmentCode's own (a fixed size,
-e.g. its mean body: height 172, bust 99.8, waist 84.3, hip 103.5 cm); the
-sample must be made on a body of those measurements.
+e.g. its mean body: height 172, bust 99.8, waist 84.3, hip 103.5 cm, shoulder
+width 36.5 cm); the sample must be made on a body of those measurements (a
+sidecar's ``[body]`` gives them, ``shoulder_width`` included: a bodice's shoulder
+seams end where GarmentCode's shoulders do, 4 cm inside this body model's own
+at those girths).
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ __all__ = ["garmentcode_pattern", "ARM_MIN_X_CM"]
 ARM_MIN_X_CM = 12.0  # a panel wholly this far from the centre plane is a sleeve
 BUST_HEIGHT_SHARE = 0.70  # a garment reaching above this share of the body's height has a bodice
 ARM_UP = (-math.sin(math.radians(45.0)), math.cos(math.radians(45.0)))  # up a left arm (x, y), mirrored for the right
-SLEEVE_DROP_CM = 3.0  # sleeves start this far down the arm: clear of a bodice laid over the shoulder
+SLEEVE_DROP_CM = 10.0  # sleeves start this far down the arm: clear of a bodice laid over the shoulder
 CURVED_TOP_DEG = 30.0  # a skirt panel whose top edge turns more than this hangs from it
 CENTRE_PLANE_CM = 0.5  # an edge this near the body's centre plane is a centre front or back seam
 CENTRE_EDGE_MIN_CM = 5.0
@@ -278,10 +284,15 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
     corners under a centimetre apart. A mesh coarser than that edge makes
     slivers there that the junction tears open (115-163 % stretch at 2 cm on
     the mean shirt, all but one of the triangles over the 40 % gate). Each
-    short edge is merged into a neighbour on its own panel: the first edge into
-    the one before it, the second into the one after it (before it for a
-    start-to-start stitch), so the corner each keeps is the one the stitch
-    paired with the other's, and the neighbouring seams keep them together.
+    short edge is merged into a neighbour on its own panel, both ends of the stitch
+    the same way round (the first edge into the one before it and the second into the
+    one after it, or the reverse; for a start-to-start stitch both before or both
+    after), so the corner each keeps is the one the stitch paired with the other's,
+    and the neighbouring seams keep them together. Of the two ways, the one that
+    leaves the seams' lengths matched is taken (the two neighbours sewn to each
+    other, as a shirt's armholes at the shoulder are), else the one that mismatches
+    them least: the choice follows the panels' shapes, not the order their edges
+    are listed in, so a garment's left and right come out mirror images.
     The neighbours' seams take up the few millimetres as ease.
     """
     pieces = {piece.name: piece for piece in imported.pieces}
@@ -294,7 +305,7 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
         short = a.panel != b.panel and all(
             _edge_length(pieces[r.panel], r.edge) < SHORT_STITCH_CM and sewn[(r.panel, r.edge)] == 1 for r in (a, b))
         if short:
-            ends = {(a.panel, a.edge): -1, (b.panel, b.edge): 1 if seam.reversed else -1}
+            ends = _merge_directions(seam, pieces, imported.seams)
             onto = {key: _neighbour(pieces[key[0]], key[1], d) for key, d in ends.items()}
             if not (set(ends) | set(onto.values())) & (set(into) | targets):
                 into.update(ends)
@@ -320,6 +331,35 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
         result.append(replace(piece, edges=tuple(edges), edge_labels=labels))
     note = f"{len(into) // 2} stitch(es) shorter than {SHORT_STITCH_CM:g} cm closed into a point"
     return replace(imported, pieces=tuple(result), seams=tuple(kept), notes=imported.notes + (note,))
+
+
+def _merge_directions(seam, pieces: dict[str, ImportedPiece], seams) -> dict[tuple[str, str], int]:
+    """Which neighbour each short edge of ``seam`` merges into (-1 before, +1 after): of the two ways that keep
+    the stitch's paired corners, the one whose neighbours are sewn to each other, else whose seams end up
+    least mismatched in length (relative)."""
+    a, b = (seam.a.panel, seam.a.edge), (seam.b.panel, seam.b.edge)
+    partner = {}
+    for other in seams:
+        partner[(other.a.panel, other.a.edge)] = (other.b.panel, other.b.edge)
+        partner[(other.b.panel, other.b.edge)] = (other.a.panel, other.a.edge)
+
+    def cost(ends: dict[tuple[str, str], int]) -> tuple[int, float]:
+        onto = {key: _neighbour(pieces[key[0]], key[1], d) for key, d in ends.items()}
+        if partner.get(onto[a]) == onto[b]:
+            return 0, 0.0
+        worst = 0.0
+        for key, target in onto.items():
+            other = partner.get(target)
+            if other is None:
+                continue
+            grown = _edge_length(pieces[target[0]], target[1]) + _edge_length(pieces[key[0]], key[1])
+            base = _edge_length(pieces[other[0]], other[1])
+            worst = max(worst, abs(grown - base) / max(base, 1e-9))
+        return 1, round(worst, 6)
+
+    flip = 1 if seam.reversed else -1
+    options = [{a: -1, b: flip}, {a: 1, b: -flip}]
+    return min(options, key=cost)
 
 
 def _neighbour(piece: ImportedPiece, name: str, direction: int) -> tuple[str, str]:

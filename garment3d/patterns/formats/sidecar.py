@@ -18,6 +18,7 @@ corners; ``garment3d pattern import FILE.dxf`` lists them with lengths)::
     waist = 84.3
     hip = 103.5
     gender = "female"  # optional, default female
+    shoulder_width = 36.5  # optional: straight, shoulder point to shoulder point (GarmentCode's shoulder_w)
 
     size = "M"        # optional: which size of a graded file (default: the first)
     anchors = ["FRONTPANEL.e3"]  # optional: waist edges held at the body's waist while it settles
@@ -62,6 +63,7 @@ MAX_SIDECAR_BYTES = 64 * 1024
 
 
 _BODY_FIELDS = ("height", "bust", "waist", "hip")
+_BODY_OPTIONAL = {"shoulder_width": "shoulder_width_cm"}  # [body] key -> Measurements field
 
 
 @dataclass(frozen=True)
@@ -201,11 +203,12 @@ def _body(raw: Any, where: str) -> Measurements | None:
         return None
     if not isinstance(raw, dict):
         raise _fail(where, "must be a table with height, bust, waist and hip in cm")
-    unknown = sorted(set(raw) - {*_BODY_FIELDS, "gender"})
+    unknown = sorted(set(raw) - {*_BODY_FIELDS, *_BODY_OPTIONAL, "gender"})
     if unknown:
-        raise _fail(where, f"unknown key(s) {', '.join(unknown)} (known: {', '.join(_BODY_FIELDS)}, gender)")
+        known = ", ".join((*_BODY_FIELDS, *_BODY_OPTIONAL, "gender"))
+        raise _fail(where, f"unknown key(s) {', '.join(unknown)} (known: {known})")
     values = {}
-    for key in _BODY_FIELDS:
+    for key in (*_BODY_FIELDS, *(k for k in _BODY_OPTIONAL if k in raw)):
         value = raw.get(key)
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise _fail(where, f"'{key}' must be a number of centimetres")
@@ -214,7 +217,8 @@ def _body(raw: Any, where: str) -> Measurements | None:
     if gender not in ("female", "male"):
         raise _fail(where, f"'gender' must be \"female\" or \"male\", not {gender!r}")
     body = Measurements(height_cm=values["height"], bust_cm=values["bust"], waist_cm=values["waist"],
-                        hip_cm=values["hip"], gender=gender)
+                        hip_cm=values["hip"], gender=gender,
+                        **{field: values[key] for key, field in _BODY_OPTIONAL.items() if key in values})
     try:
         validate_measurements(body)
     except Garment3DError as exc:

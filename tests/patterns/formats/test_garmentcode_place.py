@@ -79,6 +79,28 @@ def test_millimetre_stitches_close_into_one_corner_per_panel():
     assert four == 4  # each armhole: the underarm and the shoulder point
 
 
+def test_millimetre_stitches_close_the_same_way_on_both_sides():
+    """The right half of GarmentCode's shirt lists its edges the other way round from the left; the short stitches
+    still close the same way on both (before, the right shoulder's went into the sleeve's top seam and the
+    shoulder seam, 0.75 cm too long each, where the left's went into the armholes, which match): the seams' lengths
+    on the right are the left's."""
+    pattern = _pattern("shirt_mean")
+
+    def lengths(side: str) -> list[tuple[str, str, float]]:
+        out = []
+        for seam in pattern.seams:
+            if not (seam.a.panel.startswith(side) and seam.b.panel.startswith(side)):
+                continue
+            for ref in (seam.a, seam.b):
+                points = pattern.panel(ref.panel).edge_points(ref.edge)
+                partner = seam.b.panel if ref is seam.a else seam.a.panel
+                out.append((ref.panel.removeprefix(side), partner.removeprefix(side),
+                            round(float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum()), 1)))
+        return sorted(out)
+
+    assert lengths("right_") == lengths("left_")
+
+
 def test_sleeve_caps_are_at_the_top_and_cuffs_at_the_bottom():
     pattern = _pattern("shirt_mean")
     partners = _partners(pattern)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 
 import numpy as np
@@ -117,6 +119,17 @@ def test_a_garmentcode_sidecar_gives_the_body_only():
         load_pattern_bytes(data, "garmentcode", sidecar=body.replace(b"99.8", b"9"))
     with pytest.raises(ImportFormatError, match=r"\[body\]: 'hip' must be a number"):
         load_pattern_bytes(data, "garmentcode", sidecar=body.replace(b"103.5", b"'wide'"))
+
+
+def test_a_garmentcode_sidecar_body_may_give_a_shoulder_width():
+    data = (DATA / "flare_skirt_specification.json").read_bytes()
+    body = b"[body]\nheight = 172\nbust = 99.8\nwaist = 84.3\nhip = 103.5\nshoulder_width = 36.5\n"
+    loaded = load_pattern_bytes(data, "garmentcode", sidecar=body)
+    assert loaded.body == dataclasses.replace(GC_MEAN_BODY, shoulder_width_cm=36.5)
+    with pytest.raises(ImportFormatError, match=r"\[body\]: measurement 'shoulder_width' = 90 cm is outside"):
+        load_pattern_bytes(data, "garmentcode", sidecar=body.replace(b"36.5", b"90"))
+    with pytest.raises(ImportFormatError, match=r"unknown key\(s\) neck \(known: .*shoulder_width"):
+        load_pattern_bytes(data, "garmentcode", sidecar=body + b"neck = 38\n")
 
 
 def test_units_apply_to_dxf_only():
