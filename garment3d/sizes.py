@@ -244,32 +244,29 @@ def validate_measurements(m: Measurements) -> Measurements:
     for name, value in lengths:
         if value is None:
             continue
-        _check_number(name, value)
-        low, high = (f * m.height_cm for f in HEIGHT_FRACTIONS[name])
-        if not low <= value <= high:
-            what = "shoulder point to wrist" if name == "arm_length" else "heights above the floor"
-            raise InvalidMeasurementsError(
-                f"measurement '{name}' = {value:g} cm is outside the range for a body {m.height_cm:g} cm tall "
-                f"({low:.1f}-{high:.1f} cm, {what}); leave it out to have it predicted"
-            )
+        what = "shoulder point to wrist" if name == "arm_length" else "heights above the floor"
+        _check_share(name, value, HEIGHT_FRACTIONS[name], m.height_cm, f"a body {m.height_cm:g} cm tall", what,
+                     "leave it out to have it predicted")
     if m.shoulder_width_cm is not None:
-        _check_number("shoulder_width", m.shoulder_width_cm)
-        low, high = (f * m.height_cm for f in SHOULDER_FRACTIONS)
-        if not low <= m.shoulder_width_cm <= high:
-            raise InvalidMeasurementsError(
-                f"measurement 'shoulder_width' = {m.shoulder_width_cm:g} cm is outside the range for a body "
-                f"{m.height_cm:g} cm tall ({low:.1f}-{high:.1f} cm, straight from shoulder point to shoulder point); "
-                "leave it out to have the body's own"
-            )
+        _check_share("shoulder_width", m.shoulder_width_cm, SHOULDER_FRACTIONS, m.height_cm,
+                     f"a body {m.height_cm:g} cm tall", "straight from shoulder point to shoulder point",
+                     "leave it out to have the body's own")
     if m.thigh_cm is not None:
-        _check_number("thigh", m.thigh_cm)
-        low, high = (f * m.hip_cm for f in THIGH_FRACTIONS)
-        if not low <= m.thigh_cm <= high:
-            raise InvalidMeasurementsError(
-                f"measurement 'thigh' = {m.thigh_cm:g} cm is outside the range for a hip of {m.hip_cm:g} cm "
-                f"({low:.1f}-{high:.1f} cm, one thigh just below the crotch); leave it out to have it predicted"
-            )
+        _check_share("thigh", m.thigh_cm, THIGH_FRACTIONS, m.hip_cm, f"a hip of {m.hip_cm:g} cm",
+                     "one thigh just below the crotch", "leave it out to have it predicted")
     return m
+
+
+def _check_share(name: str, value: float, fractions: tuple[float, float], base: float, whose: str, what: str,
+                 advice: str) -> None:
+    """Refuse a measurement outside ``fractions`` of ``base`` (height or hip), naming the field and the range."""
+    _check_number(name, value)
+    low, high = (f * base for f in fractions)
+    if not low <= value <= high:
+        raise InvalidMeasurementsError(
+            f"measurement '{name}' = {value:g} cm is outside the range for {whose} ({low:.1f}-{high:.1f} cm, "
+            f"{what}); {advice}"
+        )
 
 
 def _check_number(name: str, value) -> None:
