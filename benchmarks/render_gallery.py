@@ -94,16 +94,20 @@ def main() -> None:
             figures.append(tile(scene.render(30.0, 1024), f"figure: {figure}" + (f" ({tone})" if figure == "avatar" else "")))
     rows.append(np.hstack(figures))
 
-    colourways = []
-    tints = ((0.36, 0.62, 0.52), (0.75, 0.18, 0.22), (0.16, 0.22, 0.55), (0.85, 0.78, 0.60))
+    from garment3d.fabric.colorway import apply_colorway
+
+    colourways = []  # the product's colourways (the scan recoloured), not a multiplied tint
     with open_scene(result, body, silk, RenderOptions()) as scene:
-        for tint in tints:
-            scene.set_fabric(dataclasses.replace(silk, tint=tint))
-            colourways.append(tile(scene.render(0.0, 512), f"colourway tint {tint}", TILE * 3 // 4))
+        for colorway in silk.colorways:
+            scene.set_fabric(apply_colorway(silk, colorway.name, cache))
+            colourways.append(tile(scene.render(0.0, 512), f"colourway {colorway.name} ({colorway.hex})", TILE * 3 // 4))
         scene.set_fabric(silk)
-        big = scene.render(0.0, 2048)
         raster = scene.render(0.0, args.hero_px)
     rows.append(np.hstack(colourways))
+    # the weave at 1:1 in a 2048 px still: linen, whose slubs show (charmeuse is a smooth satin)
+    linen_drape, _ = drape_for("qipao", "linen_red", cache)
+    with open_scene(linen_drape, body, load_fabric("linen_red"), RenderOptions()) as scene:
+        big = scene.render(0.0, 2048)
 
     hero = render_hero_stills(result, body, silk, RenderOptions(), cache / "hero", size_px=args.hero_px,
                               samples=args.hero_spp, views=(("front", 0.0),))[0]
@@ -113,7 +117,7 @@ def main() -> None:
     crop_y, crop_x = int(2048 * 0.42), int(2048 * 0.45)
     crop = big[crop_y : crop_y + TILE, crop_x : crop_x + TILE, :3]
     rows.append(np.hstack([tile(raster, "turntable still (front)"), tile(hero_image, "hero still, path traced (front)"),
-                           tile(crop, "2048 px still, 1:1 crop", TILE)]))
+                           tile(crop, "2048 px still in linen, 1:1 crop", TILE)]))
     width = max(r.shape[1] for r in rows)
     background = np.full((1, 1, 3), 236, np.uint8)
     padded = [np.hstack([r, np.broadcast_to(background, (r.shape[0], width - r.shape[1], 3))]) for r in rows]

@@ -202,6 +202,7 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     from garment3d.fabric.colorway import apply_colorway
     from garment3d.meshing import MeshOptions, mesh_pattern
     from garment3d.render import render_turntable
+    from garment3d.render.figure import pattern_limbs
     from garment3d.render.turntable import prepare_render
 
     valid = validate_request(request)
@@ -223,7 +224,7 @@ def run_sample(request: SampleRequest, out_dir: Path, progress: ProgressCallback
     options = _render_options(request, preset)
     look = valid if request.colorway is None else replace(valid, fabric=apply_colorway(valid.fabric, request.colorway))
     # figure, OpenGL context and shaders get ready while the cloth drapes
-    warming = prepare_render(body, options, look.fabric)
+    warming = prepare_render(body, options, look.fabric, limbs=pattern_limbs(pattern))
     try:
         if result is None:
             garment = clock.run("mesh", lambda: mesh_pattern(pattern, body, MeshOptions(spacing_m=preset.spacing_m)))

@@ -6,7 +6,10 @@ changes here. Styles:
 - ``dress_form`` (default): the torso from just above the crotch to the base of
   the neck, arms cut away at the armholes, smoothed (no nipples, navel or other
   anatomical detail), every opening capped, a wooden neck cap, on a pole and a
-  round base. Matte ecru.
+  round base. Matte ecru. A garment with sleeves gets the form's fitting arms
+  (to the wrist) and one with trouser legs its legs (to the ankle), as a
+  pattern room fits them, so that no sleeve or leg hangs round empty air
+  (``limbs``; :func:`garment_limbs` finds them in the drape).
 - ``mannequin``: the whole figure smoothed, its head replaced by an abstract egg,
   satin white.
 - ``avatar``: the body as fitted, in one of :data:`SKIN_TONES`.
@@ -26,11 +29,12 @@ from garment3d.errors import InvalidRequestError
 from garment3d.texture import Surface, body_surface, garment_normals
 from garment3d.types import Body
 
-__all__ = ["FIGURE_STYLES", "SKIN_TONES", "FigurePart", "Figure", "build_figure"]
+__all__ = ["FIGURE_STYLES", "LIMBS", "SKIN_TONES", "FigurePart", "Figure", "build_figure", "garment_limbs", "pattern_limbs"]
 
 log = logging.getLogger(__name__)
 
 FIGURE_STYLES = ("dress_form", "mannequin", "avatar")
+LIMBS = ("arms", "legs")  # what a dress form can carry besides its torso
 # sRGB display colours, light to deep (a range, not a claim about anyone's skin)
 SKIN_TONES = {
     "porcelain": (0.93, 0.80, 0.72),
@@ -65,8 +69,15 @@ class Figure:
         return np.vstack([part.surface.positions for part in self.parts])
 
 
-def build_figure(body: Body, style: str = "dress_form", skin_tone: str = "medium", rgb=None) -> Figure:
-    """The display figure of ``body`` in ``style``; ``rgb`` overrides the style's colour (sRGB)."""
+def build_figure(body: Body, style: str = "dress_form", skin_tone: str = "medium", rgb=None,
+                 limbs: tuple[str, ...] = ()) -> Figure:
+    """The display figure of ``body`` in ``style``; ``rgb`` overrides the style's colour (sRGB).
+
+    ``limbs`` (any of :data:`LIMBS`): the dress form keeps its arms to the wrist and its legs to the ankle
+    (the other styles always show the whole figure)."""
+    unknown = set(limbs) - set(LIMBS)
+    if unknown:
+        raise InvalidRequestError(f"limbs must be among {', '.join(LIMBS)}, got {sorted(unknown)}")
     if style not in FIGURE_STYLES:
         raise InvalidRequestError(f"figure must be one of {', '.join(FIGURE_STYLES)}, got {style!r}")
     if style == "avatar":
@@ -78,7 +89,60 @@ def build_figure(body: Body, style: str = "dress_form", skin_tone: str = "medium
     levels = _levels(body)
     if style == "mannequin":
         return _mannequin(body, levels, tuple(rgb) if rgb is not None else (0.90, 0.89, 0.87))
-    return _dress_form(body, levels, tuple(rgb) if rgb is not None else (0.86, 0.82, 0.74))
+    return _dress_form(body, levels, tuple(rgb) if rgb is not None else (0.86, 0.82, 0.74), frozenset(limbs))
+
+
+# --------------------------------------------------------------------------- limbs
+
+_SLEEVE_FROM_M, _SLEEVE_TO_M = 0.10, 0.25  # the stretch of upper arm a sleeve must wrap (from the joint)
+_LIMB_REACH_M = 0.08  # cloth this near a limb's axis is on the limb
+_LIMB_MIN_POINTS = 12  # cloth vertices round the outside of an arm (inside of a thigh) that make a sleeve (leg)
+
+
+def garment_limbs(body: Body, positions: np.ndarray) -> tuple[str, ...]:
+    """Which limbs the draped cloth wraps: ``arms`` when cloth lies round the outer side of an upper arm
+    (a sleeve; a bodice never reaches past the arm's centre line), ``legs`` when cloth lies against the
+    inner side of a thigh below the crotch (a trouser leg; a skirt passes in front of and behind the legs,
+    never between them)."""
+    positions = np.asarray(positions, dtype=np.float64).reshape(-1, 3)
+    frames = body.landmarks.frames
+    if frames is None or len(positions) == 0:
+        return ()
+    limbs = []
+    if all(_round_arm(positions, frames.arm_paths[i], side) for i, side in enumerate((1.0, -1.0))):
+        limbs.append("arms")
+    crotch_y = body.landmarks.crotch_y
+    band = (positions[:, 1] < crotch_y - 0.05) & (positions[:, 1] > crotch_y - 0.25)
+    if all(_inside_thigh(positions[band], frames.leg_xz[i], side) for i, side in enumerate((1.0, -1.0))):
+        limbs.append("legs")
+    return tuple(limbs)
+
+
+def _round_arm(positions: np.ndarray, path: np.ndarray, side: float) -> bool:
+    step = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    along = np.concatenate([[0.0], np.cumsum(step)])
+    axis = path[(along >= _SLEEVE_FROM_M) & (along <= _SLEEVE_TO_M)]
+    if len(axis) == 0:
+        return False
+    from scipy.spatial import cKDTree
+
+    distance, nearest = cKDTree(axis).query(positions, distance_upper_bound=_LIMB_REACH_M)
+    near = np.isfinite(distance)
+    outside = side * (positions[near, 0] - axis[nearest[near], 0]) > 0.02
+    return int(outside.sum()) >= _LIMB_MIN_POINTS
+
+
+def _inside_thigh(positions: np.ndarray, leg_xz: np.ndarray, side: float) -> bool:
+    inward = -side * (positions[:, 0] - leg_xz[0])  # towards the other leg
+    level = np.abs(positions[:, 2] - leg_xz[1]) < 0.04
+    return int(((inward > 0.03) & (inward < 0.12) & level).sum()) >= _LIMB_MIN_POINTS
+
+
+def pattern_limbs(pattern) -> tuple[str, ...]:
+    """The limbs a pattern's placements dress (``arm`` and ``leg`` regions): the guess made before the
+    drape, so the figure can be built while the cloth settles."""
+    regions = {panel.placement.region for panel in pattern.panels}
+    return tuple(limb for limb, region in (("arms", "arm"), ("legs", "leg")) if region in regions)
 
 
 # --------------------------------------------------------------------------- styles
@@ -107,29 +171,35 @@ def _levels(body: Body) -> _Levels:
     return _Levels(neck_y, np.asarray(marks.axis_xz, float), 0.05, 0.8 * half_width, top)
 
 
-def _dress_form(body: Body, levels: _Levels, rgb) -> Figure:
+def _dress_form(body: Body, levels: _Levels, rgb, limbs: frozenset = frozenset()) -> Figure:
     marks = body.landmarks
     vertices = _smoothed(body, iterations=40)
-    bottom_y = marks.crotch_y + 0.03
+    bottom_y = _ANKLE_Y_M if "legs" in limbs else marks.crotch_y + 0.03
     # hip half-width from the hip girth (an ellipse about 1.3 times wider than deep), not from the mesh:
     # in the A-pose the hands hang at hip level
     hip_half = body.measured.hip_cm / 100.0 / 5.2 if body.measured.hip_cm > 0 else 0.2
     # clean flat cuts: the arms at the armholes (above the waist), the legs, the neck
     cut_from_y = marks.waist_y - 0.04
     faces = np.asarray(body.faces)
-    for side in (1.0, -1.0):
-        normal = np.array([side, 0.0, 0.0])
-        vertices, faces = _clip(vertices, faces, normal, side * marks.axis_xz[0] + levels.armhole_x, cut_from_y)
+    if "arms" in limbs:
+        for wrist, direction in _wrists(body):
+            vertices, faces = _clip(vertices, faces, direction, float(direction @ wrist), near=(wrist, 0.07))
+    else:
+        for side in (1.0, -1.0):
+            normal = np.array([side, 0.0, 0.0])
+            vertices, faces = _clip(vertices, faces, normal, side * marks.axis_xz[0] + levels.armhole_x, cut_from_y)
     vertices, faces = _clip(vertices, faces, np.array([0.0, -1.0, 0.0]), -bottom_y)
     vertices, faces = _clip(vertices, faces, np.array([0.0, 1.0, 0.0]), levels.neck_y + 0.02)
     x = np.abs(vertices[:, 0] - marks.axis_xz[0])
-    keep = ~((vertices[:, 1] <= cut_from_y) & (x > max(hip_half, levels.armhole_x) + 0.02))  # forearms, hands
+    keep = np.ones(len(vertices), bool)
+    if "arms" not in limbs:  # forearms and hands (the hands are cut off at the wrists otherwise)
+        keep = ~((vertices[:, 1] <= cut_from_y) & (x > max(hip_half, levels.armhole_x) + 0.02))
     torso = _piece_at(vertices, faces, keep, np.array([marks.axis_xz[0], marks.waist_y, marks.axis_xz[1]]))
     torso = _capped(*torso)
     centre = np.array([levels.neck_xz[0], 0.0, levels.neck_xz[1]])
     cap_top = float(torso[0][:, 1].max())
     neck_cap = _cylinder(centre, levels.neck_radius + 0.012, cap_top - 0.012, cap_top + 0.012)
-    pole = _cylinder(centre, 0.012, 0.03, bottom_y + 0.02)
+    pole = _cylinder(centre, 0.012, 0.03, (marks.crotch_y if "legs" in limbs else bottom_y) + 0.02)
     base = _cylinder(centre, 0.17, 0.0, 0.03, sides=64)
     wood, metal = (0.36, 0.24, 0.15), (0.20, 0.20, 0.21)
     return Figure(
@@ -161,6 +231,25 @@ def _mannequin(body: Body, levels: _Levels, rgb) -> Figure:
 
 
 # --------------------------------------------------------------------------- geometry
+
+
+_ANKLE_Y_M = 0.09  # a form's legs end above the ankle bone
+
+
+def _wrists(body: Body):
+    """Per arm, the wrist (shoulder point plus the arm length along the arm's axis) and the way to the hand."""
+    frames = body.landmarks.frames
+    length = (body.measured.arm_length_cm or 0.0) / 100.0
+    if not length > 0.3:  # not measured: about a third of the height
+        length = 0.33 * float(body.vertices[:, 1].max())
+    for path, top in zip(frames.arm_paths, frames.shoulder_points):
+        along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
+        start = float(np.linalg.norm(top - path[0]))  # the shoulder point sits about this far from the joint
+        at = min(length - start, along[-1])
+        wrist = np.array([np.interp(at, along, path[:, i]) for i in range(3)])
+        k = min(int(np.searchsorted(along, at)), len(path) - 1)
+        direction = path[k] - path[max(k - 1, 0)]
+        yield wrist, direction / np.linalg.norm(direction)
 
 
 def _smoothed(body: Body, iterations: int) -> np.ndarray:
@@ -241,16 +330,20 @@ def _piece_at(vertices: np.ndarray, faces: np.ndarray, keep: np.ndarray, centre:
     return vertices[used], inverse.reshape(-1, 3)
 
 
-def _clip(vertices: np.ndarray, faces: np.ndarray, normal: np.ndarray, offset: float, above_y: float = -np.inf):
+def _clip(vertices: np.ndarray, faces: np.ndarray, normal: np.ndarray, offset: float, above_y: float = -np.inf,
+          near: tuple[np.ndarray, float] | None = None):
     """Cut the mesh by the plane ``normal . v = offset``, keeping ``normal . v <= offset``.
 
-    Only triangles whose centre is above ``above_y`` are cut; triangles across
+    Only triangles whose centre is above ``above_y`` (and within ``near``'s radius of its point) are cut; triangles across
     the plane are split at it (one new vertex per cut edge, shared by both
     neighbours), so the cut edge is a clean line that ``_capped`` closes flat.
     """
     side = vertices @ normal - offset
-    centre_y = vertices[faces][:, :, 1].mean(axis=1)
-    outside = (side[faces] > 0) & (centre_y > above_y)[:, None]
+    centres = vertices[faces].mean(axis=1)
+    eligible = centres[:, 1] > above_y
+    if near is not None:
+        eligible &= np.linalg.norm(centres - near[0], axis=1) < near[1]
+    outside = (side[faces] > 0) & eligible[:, None]
     count = outside.sum(axis=1)
     kept = [faces[count == 0]]
     new_points: list[np.ndarray] = []

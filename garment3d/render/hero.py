@@ -40,13 +40,12 @@ from garment3d.errors import RenderError
 from garment3d.export_glb import srgb_to_linear
 from garment3d.render.camera import frame_camera, turn_about_axis
 from garment3d.render.denoise import denoise, samples_for
-from garment3d.render.figure import build_figure
 from garment3d.render.floor import contact_shadow, shadow_on_screen
 from garment3d.render.outputs import save_image
 from garment3d.render.scene import CLOTH_SPECULAR, CLOTH_WRAP, TRIM_SPECULAR
 from garment3d.render.sheen import register as register_sheen
 from garment3d.render.studio import Studio
-from garment3d.render.turntable import check_options
+from garment3d.render.turntable import check_options, figure_for
 from garment3d.texture import Surface, garment_surface, load_fabric_image, load_normal_image
 from garment3d.trims import garment_trims, trim_look
 from garment3d.types import Body, Drape, Fabric, RenderOptions
@@ -89,7 +88,7 @@ def render_hero_stills(
     samples = samples_for(samples)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
+    figure = figure_for(drape, body, options)
     garment = garment_surface(drape, fabric)
     trims = garment_trims(drape)
     axis_xz = np.asarray(body.landmarks.axis_xz, dtype=np.float64).reshape(2)

@@ -33,7 +33,7 @@ import numpy as np
 
 from garment3d import export_glb
 from garment3d.errors import InvalidRequestError
-from garment3d.render.figure import FIGURE_STYLES, SKIN_TONES, Figure, build_figure
+from garment3d.render.figure import FIGURE_STYLES, SKIN_TONES, Figure, build_figure, garment_limbs
 from garment3d.render.gl import open_context
 from garment3d.render.outputs import Encoder, Mp4Writer, WebpAnimation, save_image, write_gif, write_sprite_sheet
 from garment3d.render.scene import StudioScene
@@ -79,7 +79,8 @@ class PreparedRender:
             self.context = None
 
 
-def prepare_render(body: Body, options: RenderOptions, fabric: Fabric | None = None, studio: Studio = Studio()) -> Future:
+def prepare_render(body: Body, options: RenderOptions, fabric: Fabric | None = None, studio: Studio = Studio(),
+                   limbs: tuple[str, ...] = ()) -> Future:
     """Start building the figure and the OpenGL context on a worker thread; a Future of :class:`PreparedRender`.
 
     The render stage's first frame then comes without the context and shader
@@ -90,7 +91,7 @@ def prepare_render(body: Body, options: RenderOptions, fabric: Fabric | None = N
     check_options(options)
 
     def work() -> PreparedRender:
-        figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
+        figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb, limbs)
         context = open_context()
         if fabric is not None:
             _warm_up(context, body, fabric, figure, studio, options)
@@ -99,7 +100,7 @@ def prepare_render(body: Body, options: RenderOptions, fabric: Fabric | None = N
         else:
             context.close()
             context = None
-        return PreparedRender(figure, context, _figure_key(options))
+        return PreparedRender(figure, context, _figure_key(options, limbs))
 
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="garment3d-prepare")
     future = executor.submit(work)
@@ -129,8 +130,17 @@ def _warm_up(context, body: Body, fabric: Fabric, figure: Figure, studio: Studio
     scene.ctx = None  # the context lives on (its objects are freed when it closes)
 
 
-def _figure_key(options: RenderOptions) -> tuple:
-    return (options.figure, options.skin_tone, options.mannequin_rgb)
+def _figure_key(options: RenderOptions, limbs: tuple[str, ...]) -> tuple:
+    return (options.figure, options.skin_tone, options.mannequin_rgb, tuple(limbs) if options.figure == "dress_form" else ())
+
+
+def figure_for(drape: Drape, body: Body, options: RenderOptions, prepared: PreparedRender | None = None) -> Figure:
+    """The options' figure for this drape (a dress form with the limbs its sleeves or legs need): the
+    prepared one when it matches, else built now."""
+    limbs = garment_limbs(body, drape.positions) if options.figure == "dress_form" else ()
+    if prepared is not None and prepared.figure_key == _figure_key(options, limbs):
+        return prepared.figure
+    return build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb, limbs)
 
 
 # One render at a time per process: GL contexts are not shared between threads,
@@ -178,10 +188,7 @@ def render_turntable(
     trims = garment_trims(drape)  # once, for the GLB and the images
     try:
         if "glb" in wanted:  # reads every fabric image, so a bad file fails before the frames
-            if prepared is not None and prepared.figure_key == _figure_key(options):
-                figure = prepared.figure
-            else:
-                figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
+            figure = figure_for(drape, body, options, prepared)
             glb_future = encoder.call(
                 lambda: export_glb.write_glb(drape, body, fabric, out_dir / "garment.glb", figure=figure, trims=trims)
             )
@@ -267,10 +274,7 @@ def open_scene(
     context = None
     if prepared is not None:
         context, prepared.context = prepared.context, None  # taken over: the scene closes it
-    if prepared is not None and prepared.figure_key == _figure_key(options):
-        figure = prepared.figure
-    else:
-        figure = build_figure(body, options.figure, options.skin_tone, options.mannequin_rgb)
+    figure = figure_for(drape, body, options, prepared)
     studio = replace(studio, ground_shadow=studio.ground_shadow and options.ground_shadow)
     with _RENDER_LOCK:
         scene = StudioScene(drape, body, fabric, figure, studio, ctx=context, trims=trims)
