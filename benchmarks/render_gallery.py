@@ -114,7 +114,7 @@ def main() -> None:
     from PIL import Image
 
     hero_image = np.asarray(Image.open(hero).convert("RGB"))
-    crop_y, crop_x = int(2048 * 0.42), int(2048 * 0.45)
+    crop_y, crop_x = int(2048 * 0.55), int(2048 * 0.40)
     crop = big[crop_y : crop_y + TILE, crop_x : crop_x + TILE, :3]
     rows.append(np.hstack([tile(raster, "turntable still (front)"), tile(hero_image, "hero still, path traced (front)"),
                            tile(crop, "2048 px still in linen, 1:1 crop", TILE)]))
