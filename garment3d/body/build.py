@@ -15,7 +15,7 @@ from garment3d.body.frames import body_frames
 from garment3d.body.half import round_to_half
 from garment3d.body.fit import FitOptions, fit_body, validate_measurements
 from garment3d.body.model import load_model
-from garment3d.body.mannequin import smooth_nipples, smooth_torso_band
+from garment3d.body.mannequin import fill_belly_fold, smooth_nipples, smooth_torso_band
 from garment3d.body.measure import BodyMeasurement, measure
 from garment3d.body.pose import pose_arms, rig_arms, validate_arm_angle
 from garment3d.body.sdf import build_sdf
@@ -48,10 +48,13 @@ def _mesh_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
 
 
 def _finish(model, vertices: np.ndarray) -> np.ndarray:
-    """The dress-form finish: nipples smoothed away, the torso between hip and underbust smoothed (no creases)."""
+    """The dress-form finish: nipples smoothed away, the torso between hip and underbust smoothed and the
+    lower belly's hollows filled (no creases, no fold under a heavy belly)."""
     vertices = smooth_nipples(vertices, model.faces, model.nipple_vertices)
     band, weights = model.torso_band
-    return smooth_torso_band(vertices, model.faces, band, weights)
+    vertices = smooth_torso_band(vertices, model.faces, band, weights)
+    region, weights = model.belly_fill_region
+    return fill_belly_fold(vertices, model.faces, region, weights)
 
 
 def fit_dress_form(model, target: Measurements, options: FitOptions | None = None):
