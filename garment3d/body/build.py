@@ -19,6 +19,7 @@ from garment3d.body.mannequin import fill_belly_fold, smooth_nipples, smooth_tor
 from garment3d.body.measure import BodyMeasurement, measure
 from garment3d.body.pose import pose_arms, rig_arms, validate_arm_angle
 from garment3d.body.sdf import build_sdf
+from garment3d.body.smoothness import find_creases, girth_profile
 from garment3d.errors import BodyModelError
 from garment3d.settings import get_settings
 from garment3d.types import Body, Measurements
@@ -47,14 +48,31 @@ def _mesh_volume(vertices: np.ndarray, faces: np.ndarray) -> float:
     return float(np.einsum("ij,ij->i", a, np.cross(b, c)).sum() / 6.0)
 
 
-def _finish(model, vertices: np.ndarray) -> np.ndarray:
-    """The dress-form finish: nipples smoothed away, the torso between hip and underbust smoothed and the
-    lower belly's hollows filled (no creases, no fold under a heavy belly)."""
+def lower_torso_creases(model, vertices: np.ndarray, meas: BodyMeasurement) -> np.ndarray:
+    """Levels (m, from the floor) of the creases (``garment3d.body.smoothness``) in the torso's girth
+    profile between the crotch and the iliac crest: where a heavy belly's underside folds."""
+    levels, girths = girth_profile(vertices, model.faces, meas.axis_xz, meas.crotch_y, meas.armpit_y)
+    creases = find_creases(levels, girths)
+    return creases[creases < meas.crest_y]
+
+
+def _finish(model, vertices: np.ndarray) -> tuple[np.ndarray, BodyMeasurement]:
+    """The dress-form finish: nipples smoothed away, the torso between hip and underbust smoothed (no
+    creases), and, only on a body whose lower torso still creases, the lower belly's hollows filled (the
+    fold under a heavy belly); a body without such a crease is left as the smoothing made it, bit for bit.
+
+    Returns the finished vertices and their measurement."""
     vertices = smooth_nipples(vertices, model.faces, model.nipple_vertices)
     band, weights = model.torso_band
     vertices = smooth_torso_band(vertices, model.faces, band, weights)
+    meas = measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
+    creases = lower_torso_creases(model, vertices, meas)
+    if len(creases) == 0:
+        return vertices, meas
+    log.debug("filling the lower belly: creases at %s m", np.round(creases, 3))
     region, weights = model.belly_fill_region
-    return fill_belly_fold(vertices, model.faces, region, weights)
+    vertices = fill_belly_fold(vertices, model.faces, region, weights, model.mirror_vertices)
+    return vertices, measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
 
 
 def fit_dress_form(model, target: Measurements, options: FitOptions | None = None):
@@ -67,8 +85,7 @@ def fit_dress_form(model, target: Measurements, options: FitOptions | None = Non
     aim, start, jacobian = target, None, None
     for _ in range(2):
         fit = fit_body(model, aim, options, start=start, jacobian=jacobian, validated=aim is not target)
-        vertices = _finish(model, fit.vertices)
-        meas = measure(vertices, model.faces, landmark_vertices=model.landmark_vertices)
+        vertices, meas = _finish(model, fit.vertices)
         got = np.array([meas.bust_girth, meas.waist_girth_at(target.waist_at), meas.hip_girth]) * 100
         shortfall = np.array([target.bust_cm, target.waist_cm, target.hip_cm]) - got
         if np.abs(shortfall).max() < FINISH_TOLERANCE_CM:

@@ -22,7 +22,10 @@ for), and plain smoothing cuts the belly's edge and with it the hip girth.
 ``fill_belly_fold`` only fills: its umbrella steps move a vertex of the lower
 belly's front to its neighbours' mean only where the surface is hollow there
 (the mean lies outside), as a dress form's cover spans the fold; what stands
-out (the belly's edge, which the hip tape touches) never moves.
+out (the belly's edge, which the hip tape touches) never moves. Each step is
+averaged with its mirror image, so a symmetric body stays symmetric. The
+finish (``garment3d.body.build``) fills only bodies whose smoothed torso still
+creases below the iliac crest; every other body is left as the smoothing made it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ import functools
 import numba
 import numpy as np
 from scipy import sparse
+
+from garment3d.errors import BodyModelError
 
 __all__ = ["fill_belly_fold", "smooth_nipples", "smooth_torso_band"]
 
@@ -129,12 +134,22 @@ def _vertex_normals(vertices: np.ndarray, faces: np.ndarray, incidence: sparse.c
 
 
 def fill_belly_fold(
-    vertices: np.ndarray, faces: np.ndarray, region: np.ndarray, weights: np.ndarray, iterations: int = 300
+    vertices: np.ndarray,
+    faces: np.ndarray,
+    region: np.ndarray,
+    weights: np.ndarray,
+    mirror: np.ndarray | None = None,
+    iterations: int = 300,
 ) -> np.ndarray:
     """Return a copy of ``vertices`` (n, 3) with the hollows of ``region`` (k,) filled: in each of
     ``iterations`` steps a vertex where the surface is hollow (its neighbours' mean lies outside it, along
     its outward normal) moves ``FILL_STEP * weight`` (``weights`` (k,) in [0, 1]) of the way to that mean;
-    the others stay. The result stops changing well before 300 steps (a membrane over the hollows)."""
+    the others stay. The result stops changing well before 300 steps (a membrane over the hollows).
+
+    ``mirror`` (n,) int, optional: each vertex's mirror image across x = 0 (``BodyModel.mirror_vertices``);
+    ``region`` must then hold the mirror of each of its vertices. Each step's moves are averaged with the
+    mirrored moves of the mirror vertices, so a symmetric body stays symmetric although the mesh's
+    triangulation is not (a few quads are split along opposite diagonals on the two sides)."""
     if len(region) == 0:
         return vertices.copy()
     region = np.asarray(region, np.int64)
@@ -143,15 +158,26 @@ def fill_belly_fold(
     local = faces[np.isin(faces, region).any(axis=1)]  # the faces whose normals the region's vertices need
     slot = np.full(len(vertices), -1)
     slot[region] = np.arange(len(region))
+    twin = None
+    if mirror is not None:
+        twin = slot[np.asarray(mirror, np.int64)[region]]  # the slot of each region vertex's mirror
+        if np.any(twin < 0):
+            raise BodyModelError(
+                f"belly fill region: {int((twin < 0).sum())} of its vertices have their mirror image outside it"
+            )
     rows = slot[local].ravel()
     keep = rows >= 0
     cols = np.repeat(np.arange(len(local)), 3)[keep]
     incidence = sparse.csr_matrix((np.ones(keep.sum()), (rows[keep], cols)), shape=(len(region), len(local)))
     step = FILL_STEP * np.asarray(weights, np.float64)
+    flip = np.array([-1.0, 1.0, 1.0])
     result = vertices.copy()
     for _ in range(iterations):
         normals = _vertex_normals(result, local, incidence)
         towards = adjacency @ result / degree - result[region]
         hollow = np.einsum("ij,ij->i", towards, normals) > 0.0
-        result[region] += (step * hollow)[:, None] * towards
+        move = (step * hollow)[:, None] * towards
+        if twin is not None:
+            move = 0.5 * (move + move[twin] * flip)
+        result[region] += move
     return result

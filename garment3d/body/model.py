@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from garment3d.errors import BodyModelError
 
@@ -42,6 +43,7 @@ TORSO_BAND_RAMP_M = 0.03
 BELLY_FILL_BELOW_CREST_M = (0.18, 0.01)  # the lower belly's front: from this far below the iliac crest to this far
 BELLY_FILL_HALF_WIDTH_M = 0.16
 BELLY_FILL_RAMP_M = 0.03
+MIRROR_TOLERANCE_M = 1e-6  # the base mesh is symmetric about x = 0 to this (it is exactly, in fact)
 WEIGHTS = ("minweight", "averageweight", "maxweight")
 
 
@@ -166,6 +168,20 @@ class BodyModel:
         inside = np.flatnonzero((y > low) & (y < high) & (np.abs(x) < BELLY_FILL_HALF_WIDTH_M) & (z > front))
         edge = np.minimum(np.minimum(y[inside] - low, high - y[inside]), BELLY_FILL_HALF_WIDTH_M - np.abs(x[inside]))
         return inside, np.clip(edge / BELLY_FILL_RAMP_M, 0.0, 1.0)
+
+    @functools.cached_property
+    def mirror_vertices(self) -> np.ndarray:
+        """(n,) int64: the vertex at each vertex's mirror image across x = 0 on the base mesh (mid-plane
+        vertices map to themselves). Raises BodyModelError if the base mesh is not symmetric."""
+        distance, mirror = cKDTree(self.base).query(self.base * np.array([-1.0, 1.0, 1.0]))
+        if distance.max() > MIRROR_TOLERANCE_M or np.any(mirror[mirror] != np.arange(len(mirror))):
+            raise BodyModelError(
+                f"body model {self.version}: the base mesh is not symmetric about x = 0 (a vertex's mirror image "
+                f"is {distance.max() * 1000:.3f} mm from the nearest vertex)"
+            )
+        mirror = mirror.astype(np.int64)
+        mirror.flags.writeable = False
+        return mirror
 
     @property
     def landmark_vertices(self) -> dict[str, np.ndarray]:

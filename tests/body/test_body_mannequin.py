@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy import sparse
 
 from garment3d.body.mannequin import TAUBIN_LAMBDA, TAUBIN_MU, fill_belly_fold, smooth_nipples, smooth_torso_band
+from garment3d.errors import BodyModelError
 
 
 def _adjacency(faces, n):
@@ -65,3 +67,33 @@ def test_belly_fill_fills_a_groove_and_leaves_a_ridge(make_vase):
     np.testing.assert_allclose(radius(got[crest]), radius(v[crest]), atol=1e-4)
     outside = np.setdiff1d(np.arange(len(v)), region)
     np.testing.assert_array_equal(got[outside], v[outside])
+
+
+def test_belly_fill_keeps_a_symmetric_body_symmetric(model):
+    """On the (exactly symmetric) base mesh with a symmetric 1 cm groove pressed into the lower belly, the
+    fill moves each vertex as the mirror image of its mirror vertex's move; without the mirror map it does
+    not (the triangulation is not symmetric), so the test can fail."""
+    v = model.base.copy()
+    mirror = model.mirror_vertices
+    flip = np.array([-1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(v[mirror] * flip, v)
+    region, weights = model.belly_fill_region
+    centre = v[region, 1].mean()
+    v[region, 2] -= 0.01 * np.exp(-(((v[region, 1] - centre) / 0.02) ** 2))
+    got = fill_belly_fold(v, model.faces, region, weights, mirror)
+    moved = got - v
+    assert np.abs(moved).max() > 0.002  # the groove was filled
+    np.testing.assert_allclose(moved[mirror] * flip, moved, rtol=0, atol=1e-12)
+    lopsided = fill_belly_fold(v, model.faces, region, weights) - v
+    assert np.abs(lopsided[mirror] * flip - lopsided).max() > 1e-4
+
+
+def test_model_mirror_map_is_an_involution_across_the_mid_plane(model):
+    mirror = model.mirror_vertices
+    np.testing.assert_array_equal(mirror[mirror], np.arange(len(mirror)))
+    np.testing.assert_array_equal(model.base[mirror] * np.array([-1.0, 1.0, 1.0]), model.base)
+    region, weights = model.belly_fill_region
+    assert set(mirror[region]) == set(region)
+    one_sided = model.base[region, 0] > 1e-9
+    with pytest.raises(BodyModelError, match="mirror image outside"):
+        fill_belly_fold(model.base, model.faces, region[one_sided], weights[one_sided], mirror)

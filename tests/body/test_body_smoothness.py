@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
-from garment3d.body.build import fit_dress_form
+from garment3d.body.build import _finish, fit_dress_form, lower_torso_creases
+from garment3d.body.fit import fit_body
+from garment3d.body.mannequin import smooth_nipples, smooth_torso_band
+from garment3d.body.measure import measure
+from garment3d.sizes import parse_size
 from garment3d.body.smoothness import find_creases, girth_profile
 from garment3d.types import Measurements
 
@@ -67,3 +73,36 @@ def test_heaviest_belly_with_its_own_heights_has_no_fold_above_the_crotch(model)
     vertices, meas = fit_dress_form(model, target)
     levels, girths = girth_profile(vertices, model.faces, meas.axis_xz, meas.crotch_y, meas.armpit_y)
     assert len(find_creases(levels, girths)) == 0, np.round(find_creases(levels, girths), 3)
+
+
+def _smoothed_only(model, vertices):
+    """The finish as it was before the belly fill: nipples and the torso band smoothed, nothing else."""
+    band, weights = model.torso_band
+    return smooth_torso_band(smooth_nipples(vertices, model.faces, model.nipple_vertices), model.faces, band, weights)
+
+
+@pytest.mark.parametrize("label", ["160/84A", "M170/88A"])
+def test_a_standard_body_without_creases_is_untouched_by_the_belly_fill(model, label):
+    """The belly fill runs only where the lower torso creases: a standard body's finish is the smoothing
+    alone, bit for bit, and measures the same (so its cached drapes stay valid)."""
+    raw = fit_body(model, parse_size(label).measurements).vertices
+    smoothed = _smoothed_only(model, raw)
+    meas = measure(smoothed, model.faces, landmark_vertices=model.landmark_vertices)
+    assert len(lower_torso_creases(model, smoothed, meas)) == 0
+    finished, finished_meas = _finish(model, raw)
+    np.testing.assert_array_equal(finished, smoothed)
+    np.testing.assert_equal(dataclasses.asdict(finished_meas), dataclasses.asdict(meas))
+
+
+def test_the_heaviest_belly_opens_the_fill_gate(model):
+    """The gate is not always shut: the heaviest belly's smoothed body creases above the crotch, below
+    the iliac crest, and the finish then changes it."""
+    target = Measurements(181.8, 127.4, 113.7, 110.3, "male", waist_at="navel", waist_height_cm=109.25,
+                          cervical_height_cm=156.6, arm_length_cm=59.9, thigh_cm=68.2)
+    raw = fit_body(model, target).vertices
+    smoothed = _smoothed_only(model, raw)
+    meas = measure(smoothed, model.faces, landmark_vertices=model.landmark_vertices)
+    creases = lower_torso_creases(model, smoothed, meas)
+    assert len(creases) >= 1 and np.all((creases > meas.crotch_y) & (creases < meas.crest_y))
+    finished, _ = _finish(model, raw)
+    assert np.abs(finished - smoothed).max() > 0.005
