@@ -17,8 +17,12 @@ per element; XPBD compliance alpha = 1 / stiffness):
 - seams: zero-length distance constraints, compliance 0 once closed; across a closed seam, a hinge
   ``SEAM_STIFFENING`` times as stiff as the cloth (the seam allowances stitched under it).
 - fasteners (buttons, studs, frogs, hooks, ties): one-sided distance limits, compliance 0, between
-  the two layers' vertices the pattern fastens; the limit is the distance the cloth's layers keep
-  apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams.
+  the two layers the pattern fastens; the limit is the distance the cloth's layers keep
+  apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams. A fastener
+  holds a patch of each layer, not a point (a button's shank and stitches, a buttonhole's bar, a stud's
+  disc): the limit is on the distance between the centroids of each fastened vertex and its ring of
+  neighbours (``fastener_disc*``), and the pull is shared by the patch's vertices, so that one
+  triangle does not take a stiff fabric's whole spring-back.
 - tethers (``garment3d.drape.tethers``): long-range limits on how far apart
   distant points of a panel may move (their flat distance plus 1 %),
   compliance 0, one-sided; they carry hanging loads across many triangles
@@ -70,7 +74,10 @@ class ClothModel:
     fastener      : (f, 2) int32 fastened vertex pairs (outer layer first), ordered by colour, with
                     fastener_color_ptr (k+1,) int64, fastener_rest (f,) m (the layers' distance) and
                     fastener_slack (f,) m (placed distance beyond it, let go while the seams close);
-                    fastener_order (f,) int64: the garment's fastener index of each row
+                    fastener_order (f,) int64: the garment's fastener index of each row;
+                    fastener_disc_ptr (2f+1,) int64 and fastener_disc (d,) int32: per row, the patch of
+                    the outer layer (entry 2r) and of the layer under it (2r+1): the fastened vertex and
+                    its neighbours on their panel
     """
 
     n: int
@@ -102,6 +109,8 @@ class ClothModel:
     fastener_rest: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fastener_slack: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fastener_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    fastener_disc_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    fastener_disc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
 
 #: a fastened pair rests this many times the distance the solver keeps between two layers apart: a
@@ -119,8 +128,31 @@ def _fasteners(garment: GarmentMesh, fabric: Fabric, n: int) -> dict[str, np.nda
     order, ptr = color_elements(pairs, n)
     rest = np.full(len(pairs), fastener_rest_m(fabric, garment.spacing_m))
     placed = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
+    disc_ptr, disc = fastener_discs(garment.faces, pairs[order], n)
     return dict(fastener=pairs[order].astype(np.int32), fastener_color_ptr=ptr, fastener_rest=rest[order],
-                fastener_slack=np.maximum(placed - rest, 0.0)[order], fastener_order=np.asarray(order, np.int64))
+                fastener_slack=np.maximum(placed - rest, 0.0)[order], fastener_order=np.asarray(order, np.int64),
+                fastener_disc_ptr=disc_ptr, fastener_disc=disc)
+
+
+def fastener_discs(faces: np.ndarray, pairs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The patches the fasteners hold, as CSR (ptr (2f+1,), vertices): for pair r, entry 2r is its first
+    vertex and that vertex's mesh neighbours, entry 2r+1 the same for its second. The mesh is unwelded at
+    seams, so a patch stays on its own panel."""
+    from scipy.sparse import coo_matrix
+
+    faces = np.asarray(faces, np.int64).reshape(-1, 3)
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    patches = []
+    for v in np.asarray(pairs, np.int64).reshape(-1):
+        ring = adjacency.indices[adjacency.indptr[v]:adjacency.indptr[v + 1]]
+        patches.append(np.unique(np.concatenate([[v], ring])))
+    ptr = np.zeros(len(patches) + 1, np.int64)
+    ptr[1:] = np.cumsum([len(p) for p in patches])
+    vertices = np.concatenate(patches).astype(np.int32) if patches else np.zeros(0, np.int32)
+    return ptr, vertices
 
 
 def _triangle_rest(uv: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
