@@ -356,6 +356,9 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
     if len(model.fastener):
         _solve_fastener_patches(x, w, model.fastener_disc_ptr, model.fastener_disc, model.fastener_rest,
                                 model.fastener_slack, controls.seam_scale)
+        # then the fastened points themselves, which the patches have brought (nearly) together
+        _solve_distance_limits(x, w, model.fastener, model.fastener_color_ptr, model.fastener_rest,
+                               model.fastener_slack, controls.seam_scale)
 
 
 def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: FrameControls, collider: Collider,
