@@ -20,9 +20,10 @@ per element; XPBD compliance alpha = 1 / stiffness):
   the two layers the pattern fastens; the limit is the distance the cloth's layers keep
   apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams. A fastener
   holds a patch of each layer, not a point (a button's shank and stitches, a buttonhole's bar, a stud's
-  disc): the limit is on the distance between the centroids of each fastened vertex and its ring of
-  neighbours (``fastener_disc*``), and the pull is shared by the patch's vertices, so that one
-  triangle does not take a stiff fabric's whole spring-back.
+  disc): the limit is on the distance between the centroids of each fastened vertex and those of its
+  neighbours within the fastener's size (``fastener_disc*``), and the pull is shared by the patch's
+  vertices, so that one triangle does not take a stiff fabric's whole spring-back; then the fastened
+  vertices themselves are held. On a mesh coarser than the fastener the patch is the vertex alone.
 - tethers (``garment3d.drape.tethers``): long-range limits on how far apart
   distant points of a panel may move (their flat distance plus 1 %),
   compliance 0, one-sided; they carry hanging loads across many triangles
@@ -77,7 +78,7 @@ class ClothModel:
                     fastener_order (f,) int64: the garment's fastener index of each row;
                     fastener_disc_ptr (2f+1,) int64 and fastener_disc (d,) int32: per row, the patch of
                     the outer layer (entry 2r) and of the layer under it (2r+1): the fastened vertex and
-                    its neighbours on their panel
+                    its neighbours within the fastener's size (see ``fastener_discs``)
     """
 
     n: int
@@ -128,16 +129,20 @@ def _fasteners(garment: GarmentMesh, fabric: Fabric, n: int) -> dict[str, np.nda
     order, ptr = color_elements(pairs, n)
     rest = np.full(len(pairs), fastener_rest_m(fabric, garment.spacing_m))
     placed = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
-    disc_ptr, disc = fastener_discs(garment.faces, pairs[order], n)
+    sizes_m = np.full(len(pairs), 0.0)
+    sizes_m[:len(garment.fastener_sizes_cm)] = np.asarray(garment.fastener_sizes_cm, float)[:len(pairs)] / 100.0
+    disc_ptr, disc = fastener_discs(garment.faces, garment.rest_uv, pairs[order], sizes_m[order], n)
     return dict(fastener=pairs[order].astype(np.int32), fastener_color_ptr=ptr, fastener_rest=rest[order],
                 fastener_slack=np.maximum(placed - rest, 0.0)[order], fastener_order=np.asarray(order, np.int64),
                 fastener_disc_ptr=disc_ptr, fastener_disc=disc)
 
 
-def fastener_discs(faces: np.ndarray, pairs: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def fastener_discs(faces: np.ndarray, rest_uv: np.ndarray, pairs: np.ndarray, sizes_m: np.ndarray,
+                   n: int) -> tuple[np.ndarray, np.ndarray]:
     """The patches the fasteners hold, as CSR (ptr (2f+1,), vertices): for pair r, entry 2r is its first
-    vertex and that vertex's mesh neighbours, entry 2r+1 the same for its second. The mesh is unwelded at
-    seams, so a patch stays on its own panel."""
+    vertex and those of its mesh neighbours that lie within the fastener's size (its trim's diameter, flat)
+    of it, entry 2r+1 the same for its second. On a mesh coarser than the fastener a patch is its vertex
+    alone. The mesh is unwelded at seams, so a patch stays on its own panel."""
     from scipy.sparse import coo_matrix
 
     faces = np.asarray(faces, np.int64).reshape(-1, 3)
@@ -145,9 +150,11 @@ def fastener_discs(faces: np.ndarray, pairs: np.ndarray, n: int) -> tuple[np.nda
     rows = np.concatenate([edges[:, 0], edges[:, 1]])
     cols = np.concatenate([edges[:, 1], edges[:, 0]])
     adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    uv = np.asarray(rest_uv, float)
     patches = []
-    for v in np.asarray(pairs, np.int64).reshape(-1):
+    for v, size in zip(np.asarray(pairs, np.int64).reshape(-1), np.repeat(np.asarray(sizes_m, float), 2)):
         ring = adjacency.indices[adjacency.indptr[v]:adjacency.indptr[v + 1]]
+        ring = ring[np.linalg.norm(uv[ring] - uv[v], axis=1) <= size]
         patches.append(np.unique(np.concatenate([[v], ring])))
     ptr = np.zeros(len(patches) + 1, np.int64)
     ptr[1:] = np.cumsum([len(p) for p in patches])
