@@ -18,12 +18,13 @@ per element; XPBD compliance alpha = 1 / stiffness):
   ``SEAM_STIFFENING`` times as stiff as the cloth (the seam allowances stitched under it).
 - fasteners (buttons, studs, frogs, hooks, ties): one-sided distance limits, compliance 0, between
   the two layers the pattern fastens; the limit is the distance the cloth's layers keep
-  apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams. A fastener
-  holds a patch of each layer, not a point (a button's shank and stitches, a buttonhole's bar, a stud's
-  disc): the limit is on the distance between the centroids of each fastened vertex and those of its
-  neighbours within the fastener's size (``fastener_disc*``), and the pull is shared by the patch's
-  vertices, so that one triangle does not take a stiff fabric's whole spring-back; then the fastened
-  vertices themselves are held. On a mesh coarser than the fastener the patch is the vertex alone.
+  apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams. A button
+  holds a patch of each layer, not a point (its shank and stitches on one side, the buttonhole bearing
+  on it all round on the other; ``PATCH_FASTENERS``): the limit is first put on the distance between
+  the centroids of each fastened vertex and those of its neighbours within the button's size
+  (``fastener_disc*``), the pull shared by the patch's vertices, so that one triangle does not take a
+  stiff fabric's whole spring-back; then on the fastened vertices themselves. On a mesh coarser than
+  the button the patch is the vertex alone.
 - tethers (``garment3d.drape.tethers``): long-range limits on how far apart
   distant points of a panel may move (their flat distance plus 1 %),
   compliance 0, one-sided; they carry hanging loads across many triangles
@@ -119,6 +120,12 @@ class ClothModel:
 FASTENER_REST_SCALE = 1.25
 
 
+#: fasteners that hold a patch of each layer: a button goes through a buttonhole as long as the button is
+#: wide and bears on the cloth all round it. Press studs, frogs, hooks and ties hold at a point (a frog's
+#: knot through its loop, a stud's small socket); patches there overstretched the qipao's narrow underlap.
+PATCH_FASTENERS = ("button",)
+
+
 def fastener_rest_m(fabric: Fabric, spacing_m: float) -> float:
     """m a fastened pair keeps apart: a little more than the distance the solver keeps between two layers."""
     return FASTENER_REST_SCALE * contact_distance_m(fabric.thickness_mm, spacing_m)
@@ -129,8 +136,10 @@ def _fasteners(garment: GarmentMesh, fabric: Fabric, n: int) -> dict[str, np.nda
     order, ptr = color_elements(pairs, n)
     rest = np.full(len(pairs), fastener_rest_m(fabric, garment.spacing_m))
     placed = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
-    sizes_m = np.full(len(pairs), 0.0)
-    sizes_m[:len(garment.fastener_sizes_cm)] = np.asarray(garment.fastener_sizes_cm, float)[:len(pairs)] / 100.0
+    sizes_m = np.full(len(pairs), 0.0)  # 0: the vertex alone
+    for k, (kind, size_cm) in enumerate(zip(garment.fastener_kinds, garment.fastener_sizes_cm)):
+        if k < len(pairs) and kind in PATCH_FASTENERS:
+            sizes_m[k] = size_cm / 100.0
     disc_ptr, disc = fastener_discs(garment.faces, garment.rest_uv, pairs[order], sizes_m[order], n)
     return dict(fastener=pairs[order].astype(np.int32), fastener_color_ptr=ptr, fastener_rest=rest[order],
                 fastener_slack=np.maximum(placed - rest, 0.0)[order], fastener_order=np.asarray(order, np.int64),
