@@ -146,6 +146,44 @@ def _solve_distance_limits(x, w, pair, ptr, longest, excess, excess_scale):
 
 
 @numba.njit(cache=True)
+def _solve_fastener_patches(x, w, ptr, patch, longest, excess, excess_scale):
+    """Keep each fastener's two patches' centroids no further apart than ``longest + excess_scale *
+    excess`` (one-sided, stiff: a button holds, it does not push); the correction is shared over each
+    patch's vertices by their inverse masses, as a rigid button moves the cloth it is sewn through.
+    Fasteners are few and their patches apart, so they are solved one after another."""
+    for r in range(len(longest)):
+        a0, a1, b0, b1 = ptr[2 * r], ptr[2 * r + 1], ptr[2 * r + 1], ptr[2 * r + 2]
+        na, nb = a1 - a0, b1 - b0
+        ca = np.zeros(3)
+        cb = np.zeros(3)
+        for k in range(a0, a1):
+            ca += x[patch[k]]
+        for k in range(b0, b1):
+            cb += x[patch[k]]
+        ca /= na
+        cb /= nb
+        d = ca - cb
+        length = math.sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2])
+        limit = longest[r] + excess_scale * excess[r]
+        if length <= limit or length < 1e-12:
+            continue
+        denominator = 0.0
+        for k in range(a0, a1):
+            denominator += w[patch[k]] / (na * na)
+        for k in range(b0, b1):
+            denominator += w[patch[k]] / (nb * nb)
+        if denominator <= 0.0:
+            continue
+        step = (length - limit) / (length * denominator)
+        for k in range(a0, a1):
+            v = patch[k]
+            x[v] -= (w[v] * step / na) * d
+        for k in range(b0, b1):
+            v = patch[k]
+            x[v] += (w[v] * step / nb) * d
+
+
+@numba.njit(cache=True)
 def _grip_anchors(x, x_start, anchor, holding):
     """Anchored (waist) vertices that grip the body (``holding``, per anchor, decided each frame by
     :func:`garment3d.drape.grip.gripping`) do not slide down in this substep: static friction on the
@@ -316,6 +354,9 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
         _pair_gaps(x, model.seam, seam_gaps)
     _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
     if len(model.fastener):
+        _solve_fastener_patches(x, w, model.fastener_disc_ptr, model.fastener_disc, model.fastener_rest,
+                                model.fastener_slack, controls.seam_scale)
+        # then the fastened points themselves, which the patches have brought (nearly) together
         _solve_distance_limits(x, w, model.fastener, model.fastener_color_ptr, model.fastener_rest,
                                model.fastener_slack, controls.seam_scale)
 

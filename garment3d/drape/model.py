@@ -17,8 +17,14 @@ per element; XPBD compliance alpha = 1 / stiffness):
 - seams: zero-length distance constraints, compliance 0 once closed; across a closed seam, a hinge
   ``SEAM_STIFFENING`` times as stiff as the cloth (the seam allowances stitched under it).
 - fasteners (buttons, studs, frogs, hooks, ties): one-sided distance limits, compliance 0, between
-  the two layers' vertices the pattern fastens; the limit is the distance the cloth's layers keep
-  apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams.
+  the two layers the pattern fastens; the limit is the distance the cloth's layers keep
+  apart (``contact_distance_m``) plus the pair's placed distance shrinking with the seams. A button
+  holds a patch of each layer, not a point (its shank and stitches on one side, the buttonhole bearing
+  on it all round on the other; ``PATCH_FASTENERS``): the limit is first put on the distance between
+  the centroids of each fastened vertex and those of its neighbours within the button's size
+  (``fastener_disc*``), the pull shared by the patch's vertices, so that one triangle does not take a
+  stiff fabric's whole spring-back; then on the fastened vertices themselves. On a mesh coarser than
+  the button the patch is the vertex alone.
 - tethers (``garment3d.drape.tethers``): long-range limits on how far apart
   distant points of a panel may move (their flat distance plus 1 %),
   compliance 0, one-sided; they carry hanging loads across many triangles
@@ -70,7 +76,10 @@ class ClothModel:
     fastener      : (f, 2) int32 fastened vertex pairs (outer layer first), ordered by colour, with
                     fastener_color_ptr (k+1,) int64, fastener_rest (f,) m (the layers' distance) and
                     fastener_slack (f,) m (placed distance beyond it, let go while the seams close);
-                    fastener_order (f,) int64: the garment's fastener index of each row
+                    fastener_order (f,) int64: the garment's fastener index of each row;
+                    fastener_disc_ptr (2f+1,) int64 and fastener_disc (d,) int32: per row, the patch of
+                    the outer layer (entry 2r) and of the layer under it (2r+1): the fastened vertex and
+                    its neighbours within the fastener's size (see ``fastener_discs``)
     """
 
     n: int
@@ -102,11 +111,19 @@ class ClothModel:
     fastener_rest: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fastener_slack: np.ndarray = field(default_factory=lambda: np.zeros(0))
     fastener_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    fastener_disc_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    fastener_disc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
 
 
 #: a fastened pair rests this many times the distance the solver keeps between two layers apart: a
 #: little more, so that the fastener does not press the layers into the self-collision's margin
 FASTENER_REST_SCALE = 1.25
+
+
+#: fasteners that hold a patch of each layer: a button goes through a buttonhole as long as the button is
+#: wide and bears on the cloth all round it. Press studs, frogs, hooks and ties hold at a point (a frog's
+#: knot through its loop, a stud's small socket); patches there overstretched the qipao's narrow underlap.
+PATCH_FASTENERS = ("button",)
 
 
 def fastener_rest_m(fabric: Fabric, spacing_m: float) -> float:
@@ -119,8 +136,39 @@ def _fasteners(garment: GarmentMesh, fabric: Fabric, n: int) -> dict[str, np.nda
     order, ptr = color_elements(pairs, n)
     rest = np.full(len(pairs), fastener_rest_m(fabric, garment.spacing_m))
     placed = np.linalg.norm(garment.positions[pairs[:, 0]] - garment.positions[pairs[:, 1]], axis=1)
+    sizes_m = np.full(len(pairs), 0.0)  # 0: the vertex alone
+    for k, (kind, size_cm) in enumerate(zip(garment.fastener_kinds, garment.fastener_sizes_cm)):
+        if k < len(pairs) and kind in PATCH_FASTENERS:
+            sizes_m[k] = size_cm / 100.0
+    disc_ptr, disc = fastener_discs(garment.faces, garment.rest_uv, pairs[order], sizes_m[order], n)
     return dict(fastener=pairs[order].astype(np.int32), fastener_color_ptr=ptr, fastener_rest=rest[order],
-                fastener_slack=np.maximum(placed - rest, 0.0)[order], fastener_order=np.asarray(order, np.int64))
+                fastener_slack=np.maximum(placed - rest, 0.0)[order], fastener_order=np.asarray(order, np.int64),
+                fastener_disc_ptr=disc_ptr, fastener_disc=disc)
+
+
+def fastener_discs(faces: np.ndarray, rest_uv: np.ndarray, pairs: np.ndarray, sizes_m: np.ndarray,
+                   n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The patches the fasteners hold, as CSR (ptr (2f+1,), vertices): for pair r, entry 2r is its first
+    vertex and those of its mesh neighbours that lie within the fastener's size (its trim's diameter, flat)
+    of it, entry 2r+1 the same for its second. On a mesh coarser than the fastener a patch is its vertex
+    alone. The mesh is unwelded at seams, so a patch stays on its own panel."""
+    from scipy.sparse import coo_matrix
+
+    faces = np.asarray(faces, np.int64).reshape(-1, 3)
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    uv = np.asarray(rest_uv, float)
+    patches = []
+    for v, size in zip(np.asarray(pairs, np.int64).reshape(-1), np.repeat(np.asarray(sizes_m, float), 2)):
+        ring = adjacency.indices[adjacency.indptr[v]:adjacency.indptr[v + 1]]
+        ring = ring[np.linalg.norm(uv[ring] - uv[v], axis=1) <= size]
+        patches.append(np.unique(np.concatenate([[v], ring])))
+    ptr = np.zeros(len(patches) + 1, np.int64)
+    ptr[1:] = np.cumsum([len(p) for p in patches])
+    vertices = np.concatenate(patches).astype(np.int32) if patches else np.zeros(0, np.int32)
+    return ptr, vertices
 
 
 def _triangle_rest(uv: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
