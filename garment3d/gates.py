@@ -212,7 +212,7 @@ def evaluate(report: DrapeReport, limits: GateLimits = LIMITS) -> GateVerdict:
                f"(limit {limits.self_intersections})"),
         *_strain_checks(report, limits),
         _check("folded_seams", report.folded_seam_share, limits.folded_seam_share,
-               f"{report.folded_seam_share:.1%} of the seams have one panel folded back over the other "
+               f"{report.folded_seam_share:.2%} of the seams have one panel folded back over the other "
                f"(limit {limits.folded_seam_share:.0%})"),
         *_waist_checks(report, limits),
         _settle_check(report, limits),
