@@ -32,7 +32,7 @@ BAD = {
     "p99_stretch": (dict(panel_strain=(PanelStrain("sleeve", 0.2, 0.15, 0.03, 0.01),)), "'sleeve' is stretched"),
     "max_compression": (dict(panel_strain=(PanelStrain("back", 0.05, 0.02, 0.5, 0.01),)), "'back' is compressed"),
     "p99_compression": (dict(panel_strain=(PanelStrain("back", 0.05, 0.02, 0.2, 0.15),)), "compressed \\(99th"),
-    "folded_seams": (dict(folded_seam_share=0.2), "20.0% of the seams"),
+    "folded_seams": (dict(folded_seam_share=0.2), "20.00% of the seams"),
     "waist_contact": (dict(waist_edges=(WaistEdge("front", 0.03, 0.08, 0.01),)), "'front' hangs a median 3.0 cm"),
     "waist_drop": (dict(waist_edges=(WaistEdge("back", 0.004, 0.006, 0.09),)), "'back' slid 9.0 cm down"),
     "settled": (dict(settled=False, ended_by="time", rest_motion_mm=4.0), "did not come to rest"),
