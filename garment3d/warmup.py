@@ -48,7 +48,8 @@ def warm_up() -> float:
         anchor=np.array([0], np.int32), rest_edge=seam, rest_length=np.ones(1),
         thickness_m=0.003, friction=0.5,
         fastener=seam, fastener_color_ptr=sptr, fastener_rest=np.full(1, 0.004), fastener_slack=np.zeros(1),
-        fastener_order=np.zeros(1, np.int64),
+        fastener_order=np.zeros(1, np.int64), fastener_disc_ptr=np.array([0, 2, 4], np.int64),
+        fastener_disc=np.array([0, 1, 2, 5], np.int32),
     )
     collider = Collider(values=grid.values, origin=grid.origin, spacing=grid.spacing, thickness=0.003,
                         friction=0.5)

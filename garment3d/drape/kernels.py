@@ -354,6 +354,9 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
         _pair_gaps(x, model.seam, seam_gaps)
     _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
     if len(model.fastener):
+        if len(model.fastener_disc_ptr) != 2 * len(model.fastener) + 1:
+            raise ValueError(f"the model's fastener patches ({len(model.fastener_disc_ptr) - 1} entries) do not "
+                             f"match its {len(model.fastener)} fasteners (two per fastener)")
         _solve_fastener_patches(x, w, model.fastener_disc_ptr, model.fastener_disc, model.fastener_rest,
                                 model.fastener_slack, controls.seam_scale)
         # then the fastened points themselves, which the patches have brought (nearly) together
