@@ -17,6 +17,7 @@ from garment3d.drape.penetration import BodyRays
 from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape.self_collision import build_self_contact
 from garment3d.drape.untangle import untangle
+from garment3d.drape.weld import weld_constraints
 from garment3d.fields import sample_sdf
 from garment3d.types import SignedDistanceGrid
 
@@ -50,6 +51,8 @@ def warm_up() -> float:
         fastener=seam, fastener_color_ptr=sptr, fastener_rest=np.full(1, 0.004), fastener_slack=np.zeros(1),
         fastener_order=np.zeros(1, np.int64), fastener_disc_ptr=np.array([0, 2, 4], np.int64),
         fastener_disc=np.array([0, 1, 2, 5], np.int32),
+        welded=weld_constraints(np.ones(9), seam, tri[order], np.tile([10.0, 0.0, 0.0, 10.0], (8, 1)),
+                                np.ones((8, 3)), hinge, np.ones((1, 4)), np.ones(1)),
     )
     collider = Collider(values=grid.values, origin=grid.origin, spacing=grid.spacing, thickness=0.003,
                         friction=0.5)

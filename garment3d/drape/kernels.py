@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from garment3d.drape.weld import weld_mean, weld_spread
 from garment3d.fields import sample_sdf_gradient
 
 __all__ = ["ClothState", "Collider", "FrameControls", "PlacedLengths", "simulate_frame", "solve_constraints"]
@@ -342,17 +343,27 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
     """One pass over every constraint of ``model``, in order (a new constraint is added here); with
     ``seam_gaps`` (s,), each seam pair's gap just before the seams were projected is recorded in it."""
     x, w = state.x, model.inv_mass
-    _solve_triangles(x, w, model.tri, model.tri_dm_inv, model.tri_alpha, model.tri_color_ptr, dt2)
-    _solve_hinges(x, w, model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr, dt2)
+    welded = model.welded if controls.sewn else None
+    if welded is None:
+        _solve_triangles(x, w, model.tri, model.tri_dm_inv, model.tri_alpha, model.tri_color_ptr, dt2)
+        _solve_hinges(x, w, model.hinge, model.hinge_k, model.hinge_alpha, model.hinge_color_ptr, dt2)
+    else:  # sewn seams are one vertex each (garment3d.drape.weld); their hinges are among the welded
+        weld_mean(x, w, welded.group_ptr, welded.group_members)  # joins the pairs once, when the seams close
+        _solve_triangles(x, welded.inv_mass, welded.tri, welded.tri_dm_inv, welded.tri_alpha,
+                         welded.tri_color_ptr, dt2)
+        _solve_hinges(x, welded.inv_mass, welded.hinge, welded.hinge_k, welded.hinge_alpha,
+                      welded.hinge_color_ptr, dt2)
+        weld_spread(x, welded.group_ptr, welded.group_members)
     if len(model.tether):
         _solve_distance_limits(x, w, model.tether, model.tether_color_ptr, model.tether_max,
                                placed.tether_excess, controls.seam_scale)
-    if controls.sewn:  # seams closed: they bend like the cloth
+    if controls.sewn and welded is None:  # seams closed: they bend like the cloth
         _solve_hinges(x, w, model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha,
                       model.seam_hinge_color_ptr, dt2)
     if seam_gaps is not None:
         _pair_gaps(x, model.seam, seam_gaps)
-    _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
+    if welded is None:
+        _solve_seams(x, w, model.seam, model.seam_color_ptr, controls.seam_scale, placed.seam_rest)
     if len(model.fastener):
         if len(model.fastener_disc_ptr) != 2 * len(model.fastener) + 1:
             raise ValueError(f"the model's fastener patches ({len(model.fastener_disc_ptr) - 1} entries) do not "
@@ -371,8 +382,9 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
     the cloth pulled open before the seams were projected and the gap the body and the other layers
     opened before the final projection (else None).
 
-    Each substep: predict, the constraints (:func:`solve_constraints`), self-contact, body collision,
-    the waist's grip, the sewn seams again, velocities. The substep loop stays in Python (a few
+    Each substep: predict, the constraints (:func:`solve_constraints`; once sewn, each seam's partners
+    one vertex if ``model.welded``), self-contact, body collision, the waist's grip, the sewn seams again
+    (each weld group to its mean position), velocities. The substep loop stays in Python (a few
     microseconds per call) so that each kernel is a separately cached parallel function; numba cannot
     reload a cached function that calls parallel ones. ``self_contact`` (a
     :class:`garment3d.drape.self_collision.SelfContact`, or None) keeps the cloth's layers apart.
@@ -397,6 +409,9 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
         if controls.sewn:  # sewn seams have the last word: stacked pieces meet where a collision moved one
             if last:  # the seams' pull against the body and the other layers
                 _pair_gaps(x, model.seam, gaps)
-            _solve_seams(x, model.inv_mass, model.seam, model.seam_color_ptr, 0.0, placed.seam_rest)
+            if model.welded is None:
+                _solve_seams(x, model.inv_mass, model.seam, model.seam_color_ptr, 0.0, placed.seam_rest)
+            else:
+                weld_mean(x, model.inv_mass, model.welded.group_ptr, model.welded.group_members)
         _update_velocity(x, vel, x_start, dt, keep, controls.speed_limit)
     return gaps

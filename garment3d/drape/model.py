@@ -14,7 +14,8 @@ per element; XPBD compliance alpha = 1 / stiffness):
   rigidity across that edge (N m, from uN m): alpha = (A0 + A1) / (3 B).
   Consistent across resolutions for the flat rest shape.
 - mass: areal density times the one-third area of incident triangles.
-- seams: zero-length distance constraints, compliance 0 once closed; across a closed seam, a hinge
+- seams: zero-length distance constraints while they close; once closed, each seam's partners are
+  solved as one vertex (``garment3d.drape.weld``: ``welded``); across a closed seam, a hinge
   ``SEAM_STIFFENING`` times as stiff as the cloth (the seam allowances stitched under it).
 - fasteners (buttons, studs, frogs, hooks, ties): one-sided distance limits, compliance 0, between
   the two layers the pattern fastens; the limit is the distance the cloth's layers keep
@@ -40,6 +41,7 @@ import numpy as np
 from garment3d.drape.coloring import color_elements
 from garment3d.drape.self_collision import contact_distance_m
 from garment3d.drape.tethers import tether_pairs
+from garment3d.drape.weld import WeldedConstraints, weld_constraints
 from garment3d.errors import SimulationError
 from garment3d.types import Fabric, GarmentMesh
 
@@ -80,6 +82,8 @@ class ClothModel:
                     fastener_disc_ptr (2f+1,) int64 and fastener_disc (d,) int32: per row, the patch of
                     the outer layer (entry 2r) and of the layer under it (2r+1): the fastened vertex and
                     its neighbours within the fastener's size (see ``fastener_discs``)
+    welded        : the triangles and hinges (the seams' too) with each seam's partners one vertex, solved
+                    once the seams are closed (:mod:`garment3d.drape.weld`); None: seams stay pairs
     """
 
     n: int
@@ -113,6 +117,7 @@ class ClothModel:
     fastener_order: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     fastener_disc_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     fastener_disc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
+    welded: WeldedConstraints | None = None
 
 
 #: a fastened pair rests this many times the distance the solver keeps between two layers apart: a
@@ -285,9 +290,10 @@ def _rigidity(uv: np.ndarray, hinges: np.ndarray, fabric: Fabric) -> np.ndarray:
     return (fabric.bending_warp_unm * direction[:, 0] ** 2 + fabric.bending_weft_unm * direction[:, 1] ** 2) * 1e-6
 
 
-def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False) -> ClothModel:
+def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, weld: bool = True) -> ClothModel:
     """The cloth model of ``garment`` in ``fabric``; with ``tethers``, long-range stretch limits too
-    (finding them takes about a second at 1 cm, so only when asked)."""
+    (finding them takes about a second at 1 cm, so only when asked); with ``weld``, the sewn seams solved
+    as one vertex each (``ClothModel.welded``), else as pairs projected together."""
     tri = garment.faces.astype(np.int64)
     uv = garment.rest_uv
     n = len(uv)
@@ -318,6 +324,9 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False) -> 
     seam_order, seam_ptr = color_elements(seam, n)
     tether, tether_max = tether_pairs(garment) if tethers else (np.zeros((0, 2), np.int32), np.zeros(0))
     tether_order, tether_ptr = color_elements(tether, n)
+    welded = None if not weld else weld_constraints(
+        mass, seam, tri, dm_inv, tri_alpha, np.vstack([hinges, seam_hinges]).astype(np.int64),
+        np.vstack([hinge_k, seam_k]), np.concatenate([hinge_alpha, seam_hinge_alpha]))
 
     return ClothModel(
         n=n,
@@ -345,4 +354,5 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False) -> 
         thickness_m=max(0.5 * fabric.thickness_mm * 1e-3, 0.0) + 0.003,
         friction=fabric.friction,
         **_fasteners(garment, fabric, n),
+        welded=welded,
     )

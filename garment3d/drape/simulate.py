@@ -73,6 +73,9 @@ class DrapeOptions:
     speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
     self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
     tethers: bool = False  # long-range stretch limits (garment3d.drape.tethers; off: see there)
+    # sewn seams solved as one vertex each (garment3d.drape.weld); off: each pair projected shut once per
+    # substep, which leaves a seam under tension's correction in the triangles beside it
+    weld_seams: bool = True
     # frames between looks for crossed layers once sewn (undone by garment3d.drape.untangle; every frame while
     # the seams close, when most form, and once at rest); 0: never. Part of self-collision: off with it
     untangle_frames: int = 6
@@ -152,7 +155,7 @@ class _Solver:
 
 
 def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOptions) -> _Solver:
-    model = build_model(garment, fabric, tethers=options.tethers)
+    model = build_model(garment, fabric, tethers=options.tethers, weld=options.weld_seams)
     state = ClothState.at_rest(garment.positions, anchors=len(model.anchor))
     x = state.x
     seam_rest = np.linalg.norm(x[model.seam[:, 0]] - x[model.seam[:, 1]], axis=1)

@@ -63,8 +63,10 @@ def test_a_seam_left_open_fails_the_seam_gap(garment, capsule_body, linen_drape,
 def test_the_seam_gap_is_the_correction_the_solver_needed_not_what_it_left(garment, capsule_body, linen_drape,
                                                                           linen):
     """Sew a seam that cannot close (a waist point to a hem point): the final projection still leaves
-    those vertices together, but the frame reports how far the cloth pulled them apart first."""
-    model = build_model(garment, linen)
+    those vertices together, but the frame reports how far the cloth pulled them apart first. Seams solved
+    as pairs (``DrapeOptions(weld_seams=False)``): welded, the cloth cannot pull a sewn seam open, and the
+    gate reads what the body and the other layers opened."""
+    model = build_model(garment, linen, weld=False)
     waist, hem = int(np.flatnonzero(garment.anchor_mask)[0]), int(np.argmin(linen_drape.positions[:, 1]))
     bad = replace(model, seam=np.vstack([model.seam, [[waist, hem]]]).astype(np.int32),
                   seam_color_ptr=np.append(model.seam_color_ptr, model.seam_color_ptr[-1] + 1))
@@ -80,6 +82,9 @@ def test_the_seam_gap_is_the_correction_the_solver_needed_not_what_it_left(garme
     clean = ClothState.at_rest(linen_drape.positions, anchors=len(model.anchor))
     assert simulate_frame(clean, model, replace(placed, seam_rest=np.zeros(len(model.seam))), controls,
                           solver.collider).max() < 0.003
+    welded = ClothState.at_rest(linen_drape.positions, anchors=len(model.anchor))
+    assert simulate_frame(welded, build_model(garment, linen), replace(placed, seam_rest=np.zeros(len(model.seam))),
+                          controls, solver.collider).max() < 0.003
 
 
 def test_a_collar_pushed_into_the_neck_fails_the_patch_gate_though_little_cloth_is_inside(

@@ -26,7 +26,9 @@ def test_masses_add_up_to_fabric_weight(garment):
 def test_colours_never_share_a_vertex(garment):
     model = build_model(garment, load_fabric("linen_red"))
     for elements, ptr in ((model.tri, model.tri_color_ptr), (model.hinge, model.hinge_color_ptr),
-                          (model.seam, model.seam_color_ptr), (model.seam_hinge, model.seam_hinge_color_ptr)):
+                          (model.seam, model.seam_color_ptr), (model.seam_hinge, model.seam_hinge_color_ptr),
+                          (model.welded.tri, model.welded.tri_color_ptr),
+                          (model.welded.hinge, model.welded.hinge_color_ptr)):
         assert ptr[-1] == len(elements)
         for c in range(len(ptr) - 1):
             block = elements[ptr[c]:ptr[c + 1]].ravel()
