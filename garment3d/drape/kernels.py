@@ -155,6 +155,8 @@ def _solve_fastener_patches(x, w, ptr, patch, longest, excess, excess_scale):
     for r in range(len(longest)):
         a0, a1, b0, b1 = ptr[2 * r], ptr[2 * r + 1], ptr[2 * r + 1], ptr[2 * r + 2]
         na, nb = a1 - a0, b1 - b0
+        if na == 1 and nb == 1:  # two points: the pair's own limit (solved next) is the whole constraint
+            continue
         ca = np.zeros(3)
         cb = np.zeros(3)
         for k in range(a0, a1):

@@ -73,9 +73,10 @@ class DrapeOptions:
     speed_limit: float = 5.0  # m/s: velocities are clamped to this (a drape is slow)
     self_collision: bool = True  # keep the cloth's own layers (overlaps, folds) apart
     tethers: bool = False  # long-range stretch limits (garment3d.drape.tethers; off: see there)
-    # sewn seams solved as one vertex each (garment3d.drape.weld); off: each pair projected shut once per
-    # substep, which leaves a seam under tension's correction in the triangles beside it
-    weld_seams: bool = True
+    # sewn seams solved as one vertex each (garment3d.drape.weld); off (the default): each pair projected
+    # shut once per substep, which leaves a seam under tension's correction in the triangles beside it.
+    # Welding helps the circle skirt's band but overstretches the trousers' band and tab (README known limits)
+    weld_seams: bool = False
     # frames between looks for crossed layers once sewn (undone by garment3d.drape.untangle; every frame while
     # the seams close, when most form, and once at rest); 0: never. Part of self-collision: off with it
     untangle_frames: int = 6
