@@ -86,6 +86,9 @@ def build_figure(body: Body, style: str = "dress_form", skin_tone: str = "medium
         colour = tuple(rgb) if rgb is not None else SKIN_TONES[skin_tone]
         part = FigurePart("avatar_body", body_surface(body), colour, roughness=0.55, specular=0.028, wrap=0.25)
         return Figure(style, (part,))
+    if limbs and body.landmarks.frames is None:  # a body without arm and leg frames (a bare scan): no limbs
+        log.info("the body has no limb frames: the dress form is shown without arms or legs")
+        limbs = ()
     levels = _levels(body)
     if style == "mannequin":
         return _mannequin(body, levels, tuple(rgb) if rgb is not None else (0.90, 0.89, 0.87))

@@ -95,3 +95,11 @@ def test_prepared_render_gives_the_same_frames(tmp_path, skirt_drape, body, line
     cold = render_turntable(skirt_drape, body, linen, options, tmp_path / "cold")
     for a, b in zip(warm.frames, cold.frames):
         assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_body_without_limb_frames_gets_the_plain_form(body):
+    """The synthetic body has no arm or leg frames: asked for limbs, the form is the armless, legless one."""
+    assert body.landmarks.frames is None
+    plain = build_figure(body, "dress_form").parts[0].surface.positions
+    asked = build_figure(body, "dress_form", limbs=("arms", "legs")).parts[0].surface.positions
+    np.testing.assert_array_equal(plain, asked)
