@@ -3,8 +3,22 @@
 from __future__ import annotations
 
 import numba
+import numpy as np
 
-__all__ = ["point_triangle_dist2"]
+__all__ = ["edge_adjacency", "point_triangle_dist2"]
+
+
+def edge_adjacency(faces: np.ndarray, count: int):
+    """Sparse (count, count) CSR matrix with 1 where two vertices share a triangle edge (symmetric)."""
+    from scipy.sparse import coo_matrix
+
+    faces = np.asarray(faces, np.int64).reshape(-1, 3)
+    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
+    rows = np.concatenate([edges[:, 0], edges[:, 1]])
+    cols = np.concatenate([edges[:, 1], edges[:, 0]])
+    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count)).tocsr()
+    adjacency.data[:] = 1.0  # an edge shared by two faces was summed twice
+    return adjacency
 
 
 @numba.njit(cache=True)

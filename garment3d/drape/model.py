@@ -43,6 +43,7 @@ from garment3d.drape.self_collision import contact_distance_m
 from garment3d.drape.tethers import tether_pairs
 from garment3d.drape.weld import WeldedConstraints, weld_constraints
 from garment3d.errors import SimulationError
+from garment3d.geometry import edge_adjacency
 from garment3d.types import Fabric, GarmentMesh
 
 __all__ = ["ClothModel", "SEAM_STIFFENING", "build_model"]
@@ -157,13 +158,7 @@ def fastener_discs(faces: np.ndarray, rest_uv: np.ndarray, pairs: np.ndarray, si
     vertex and those of its mesh neighbours that lie within the fastener's size (its trim's diameter, flat)
     of it, entry 2r+1 the same for its second. On a mesh coarser than the fastener a patch is its vertex
     alone. The mesh is unwelded at seams, so a patch stays on its own panel."""
-    from scipy.sparse import coo_matrix
-
-    faces = np.asarray(faces, np.int64).reshape(-1, 3)
-    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    rows = np.concatenate([edges[:, 0], edges[:, 1]])
-    cols = np.concatenate([edges[:, 1], edges[:, 0]])
-    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n)).tocsr()
+    adjacency = edge_adjacency(faces, n)
     uv = np.asarray(rest_uv, float)
     patches = []
     for v, size in zip(np.asarray(pairs, np.int64).reshape(-1), np.repeat(np.asarray(sizes_m, float), 2)):
@@ -290,7 +285,7 @@ def _rigidity(uv: np.ndarray, hinges: np.ndarray, fabric: Fabric) -> np.ndarray:
     return (fabric.bending_warp_unm * direction[:, 0] ** 2 + fabric.bending_weft_unm * direction[:, 1] ** 2) * 1e-6
 
 
-def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, weld: bool = True) -> ClothModel:
+def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, weld: bool = False) -> ClothModel:
     """The cloth model of ``garment`` in ``fabric``; with ``tethers``, long-range stretch limits too
     (finding them takes about a second at 1 cm, so only when asked); with ``weld``, the sewn seams solved
     as one vertex each (``ClothModel.welded``), else as pairs projected together."""

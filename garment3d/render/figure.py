@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from garment3d.errors import InvalidRequestError
+from garment3d.geometry import edge_adjacency
 from garment3d.texture import Surface, body_surface, garment_normals
 from garment3d.types import Body
 
@@ -271,13 +272,7 @@ def _smoothed(body: Body, iterations: int) -> np.ndarray:
 
 def _umbrella(count: int, faces: np.ndarray):
     """Sparse (count, count) matrix averaging each vertex's edge neighbours."""
-    from scipy.sparse import coo_matrix
-
-    edges = np.vstack([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])
-    rows = np.concatenate([edges[:, 0], edges[:, 1]])
-    cols = np.concatenate([edges[:, 1], edges[:, 0]])
-    adjacency = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(count, count)).tocsr()
-    adjacency.data[:] = 1.0  # an edge shared by two faces was summed twice
+    adjacency = edge_adjacency(faces, count)
     degree = np.asarray(adjacency.sum(axis=1)).ravel()
     return (adjacency.multiply(1.0 / np.maximum(degree, 1.0)[:, None])).tocsr()
 

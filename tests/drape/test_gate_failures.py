@@ -83,7 +83,7 @@ def test_the_seam_gap_is_the_correction_the_solver_needed_not_what_it_left(garme
     assert simulate_frame(clean, model, replace(placed, seam_rest=np.zeros(len(model.seam))), controls,
                           solver.collider).max() < 0.003
     welded = ClothState.at_rest(linen_drape.positions, anchors=len(model.anchor))
-    assert simulate_frame(welded, build_model(garment, linen), replace(placed, seam_rest=np.zeros(len(model.seam))),
+    assert simulate_frame(welded, build_model(garment, linen, weld=True), replace(placed, seam_rest=np.zeros(len(model.seam))),
                           controls, solver.collider).max() < 0.003
 
 

@@ -24,7 +24,7 @@ def test_masses_add_up_to_fabric_weight(garment):
 
 
 def test_colours_never_share_a_vertex(garment):
-    model = build_model(garment, load_fabric("linen_red"))
+    model = build_model(garment, load_fabric("linen_red"), weld=True)
     for elements, ptr in ((model.tri, model.tri_color_ptr), (model.hinge, model.hinge_color_ptr),
                           (model.seam, model.seam_color_ptr), (model.seam_hinge, model.seam_hinge_color_ptr),
                           (model.welded.tri, model.welded.tri_color_ptr),
