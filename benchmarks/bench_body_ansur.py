@@ -1,6 +1,7 @@
 """Fit the body to real people from ANSUR II and print how well it matches them (not part of the tests).
 
-    python benchmarks/bench_body_ansur.py [--per-gender 100] [--seed 0] [--given-heights | --given-arm] [--data-dir DIR]
+    python benchmarks/bench_body_ansur.py [--per-gender 100] [--seed 0] [--given-heights | --given-arm | --given-leg]
+                                          [--data-dir DIR]
     python benchmarks/bench_body_ansur.py --regression     # re-estimate garment3d.body.heights
 
 ANSUR II (US Army anthropometric survey, 2012, public domain; 1,986 women and
@@ -20,7 +21,11 @@ subject's own natural waist height (midway between ``tenthribheight`` and
 arm length (``acromionradialelength + radialestylionlength``, shoulder point to
 wrist) and thigh girth (``thighcircumference``). ``--given-arm`` passes only
 the subject's own arm length, as a tailor measures a sleeve; the control
-heights are then predicted given it (``garment3d.body.heights``). The shuffle
+heights are then predicted given it (``garment3d.body.heights``).
+``--given-leg`` passes the subject's own inside leg (``crotchheight``, floor
+to crotch), the trouser measurement a tailor takes: the legs are fitted to it
+and the control heights predicted given it (with ``--given-arm`` as well, both).
+The shuffle
 depends on ``--seed`` alone, so every option fits the same people (unless a
 given value lies out of range).
 
@@ -36,6 +41,7 @@ Printed per gender:
 - height errors: the body's navel against ANSUR's ``waistheightomphalion``,
   the natural waist against the subject's mid-band, the back neck point against
   ``cervicaleheight``, and the population model's own error on these subjects;
+- the inside leg (the body's crotch height) against ``crotchheight``;
 - limbs: the arm length (shoulder point to wrist) against the subject's, one
   thigh's girth at the gluteal fold against ``thighcircumference`` (and the
   population model's errors on both), the girth round both thighs minus the
@@ -95,13 +101,15 @@ class Subject:
     cervical_cm: float
     arm_cm: float  # acromion-radiale plus radiale-stylion: shoulder point to wrist
     thigh_cm: float
+    crotch_cm: float  # crotchheight: the inside leg, floor to crotch
 
 
 def _mm(row: dict, name: str) -> float:
     return float(row[name]) / 10.0
 
 
-def read_subjects(path: Path, gender: str, given_heights: bool, given_arm: bool = False) -> list[Subject]:
+def read_subjects(path: Path, gender: str, given_heights: bool, given_arm: bool = False,
+                  given_leg: bool = False) -> list[Subject]:
     """Every subject of one ANSUR II file (mm -> cm)."""
     with path.open(encoding="latin-1", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -111,6 +119,7 @@ def read_subjects(path: Path, gender: str, given_heights: bool, given_arm: bool 
         cervical = _mm(row, "cervicaleheight")
         arm = _mm(row, "acromionradialelength") + _mm(row, "radialestylionlength")
         thigh = _mm(row, "thighcircumference")
+        crotch = _mm(row, "crotchheight")
         request = Measurements(
             height_cm=_mm(row, "stature"),
             bust_cm=_mm(row, "chestcircumference"),
@@ -122,8 +131,9 @@ def read_subjects(path: Path, gender: str, given_heights: bool, given_arm: bool 
             cervical_height_cm=cervical if given_heights else None,
             arm_length_cm=arm if given_heights or given_arm else None,
             thigh_cm=thigh if given_heights else None,
+            inside_leg_cm=crotch if given_heights or given_leg else None,
         )
-        out.append(Subject(request, rib, crest, _mm(row, "waistheightomphalion"), cervical, arm, thigh))
+        out.append(Subject(request, rib, crest, _mm(row, "waistheightomphalion"), cervical, arm, thigh, crotch))
     return out
 
 
@@ -146,7 +156,7 @@ def sample(subjects: list[Subject], count: int, seed: int) -> tuple[list[Subject
 COLUMNS = (
     "bust", "waist_navel", "hip", "natural_in_band", "model_in_band", "outside_band", "narrowest_in_own_band",
     "navel_height", "natural_height", "cervical_height", "model_natural", "model_cervical",
-    "arm", "thigh", "model_arm", "model_thigh", "thighs_over_hip", "thigh_gap",
+    "arm", "thigh", "model_arm", "model_thigh", "thighs_over_hip", "thigh_gap", "inside_leg",
     "refused", "creased", "seconds",
 )
 
@@ -161,7 +171,7 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     """One fit and what it shows (cm, s; NaN where the fit failed)."""
     out = dict.fromkeys(COLUMNS, math.nan)
     req = subject.request
-    predicted = control_values_cm(req)["waist_height"]  # given, or predicted (given the arm length if that is)
+    predicted = control_values_cm(req)["waist_height"]  # given, or predicted (given the arm length or inside leg if given)
     out["model_natural"] = predicted - (subject.rib_cm + subject.crest_cm) / 2
     out["model_in_band"] = float(subject.crest_cm <= predicted <= subject.rib_cm)
     out["model_cervical"] = predict_cervical_height_cm(req) - subject.cervical_cm
@@ -195,9 +205,12 @@ def evaluate(subject: Subject, model) -> dict[str, float]:
     out["thigh"] = meas.thigh_girth * 100 - subject.thigh_cm
     out["thighs_over_hip"] = (meas.thighs_girth - meas.hip_girth) * 100
     out["thigh_gap"] = meas.thigh_gap * 100
+    out["inside_leg"] = meas.crotch_y * 100 - subject.crotch_cm
     misses = [abs(out[k]) for k in ("bust", "waist_navel", "hip")] + [abs(meas.stature * 100 - req.height_cm)]
     if req.waist_height_cm is not None:
         misses += [abs(out["natural_height"]), abs(out["cervical_height"]), abs(out["arm"])]
+    if req.inside_leg_cm is not None:
+        misses.append(abs(out["inside_leg"]))
     out["refused"] = float(max(misses) > TOLERANCE_CM)
     if out["refused"]:
         print(f"  beyond {TOLERANCE_CM:g} cm: {_describe(req)} misses {max(misses):.2f} cm", file=sys.stderr)
@@ -245,6 +258,7 @@ def print_table(gender: str, rows: list[dict[str, float]], skipped: int) -> None
     print(f"{'back neck point vs cervicaleheight':<46} {_stats(col['cervical_height'])}")
     print(f"{'  population model alone: natural waist':<46} {_stats(col['model_natural'])}")
     print(f"{'  population model alone: cervical height':<46} {_stats(col['model_cervical'])}")
+    print(f"{'inside leg (crotch height) vs crotchheight':<46} {_stats(col['inside_leg'])}")
     print(f"{'arm length vs acromion-radiale-stylion':<46} {_stats(col['arm'])}")
     print(f"{'thigh girth vs thighcircumference':<46} {_stats(col['thigh'])}")
     print(f"{'  population model alone: arm length':<46} {_stats(col['model_arm'])}")
@@ -285,6 +299,7 @@ def regression(paths: dict[str, Path]) -> None:
             "waist_height": np.array([(s.rib_cm + s.crest_cm) / 2 for s in subjects]),
             "cervical_height": np.array([s.cervical_cm for s in subjects]),
             "arm_length": np.array([s.arm_cm for s in subjects]),
+            "inside_leg": np.array([s.crotch_cm for s in subjects]),
             "thigh": np.array([s.thigh_cm for s in subjects]),
         }
         for name, y in targets.items():
@@ -306,7 +321,8 @@ def regression(paths: dict[str, Path]) -> None:
         cov = np.cov(residuals.T, bias=True)
         print(f"{gender} residual covariance of {', '.join(CONDITIONED)} (cm^2): "
               f"{np.round(cov, 3).tolist()}")
-        for known in ([2], [1], [1, 2]):  # arm length; cervical height; both
+        # given the arm length; the cervical height; both; the inside leg; it and the arm length; all three
+        for known in ([2], [1], [1, 2], [3], [2, 3], [1, 2, 3]):
             shift = cov[np.ix_([0], known)] @ np.linalg.solve(cov[np.ix_(known, known)], residuals[:, known].T)
             inside = np.mean((predicted + shift[0] >= crest) & (predicted + shift[0] <= rib)) * 100
             print(f"  given {' and '.join(CONDITIONED[k] for k in known)}: inside the band for {inside:.1f} %")
@@ -319,6 +335,8 @@ def main() -> int:
     parser.add_argument("--given-heights", action="store_true", help="pass the subjects' own control heights")
     parser.add_argument("--given-arm", action="store_true",
                         help="pass only the subjects' own arm length (the heights predicted given it)")
+    parser.add_argument("--given-leg", action="store_true",
+                        help="pass the subjects' own inside leg (the legs fitted to it, the heights predicted given it)")
     parser.add_argument("--regression", action="store_true", help="re-estimate the height model and stop")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
     args = parser.parse_args()
@@ -332,13 +350,14 @@ def main() -> int:
         regression(paths)
         return 0
     heights = "the subjects' own" if args.given_heights else "predicted by the population model"
-    if args.given_arm and not args.given_heights:
-        heights += " given the subjects' own arm length"
+    given = [what for what, flag in (("arm length", args.given_arm), ("inside leg", args.given_leg)) if flag]
+    if given and not args.given_heights:
+        heights += f" given the subjects' own {' and '.join(given)}"
     print(f"ANSUR II from {args.data_dir}, seed {args.seed}, control heights {heights}; "
           "refusals and failed fits listed on stderr as height/bust/waist/hip")
     model = load_model()
     for gender, path in paths.items():
-        subjects, skipped = sample(read_subjects(path, gender, args.given_heights, args.given_arm),
+        subjects, skipped = sample(read_subjects(path, gender, args.given_heights, args.given_arm, args.given_leg),
                                    args.per_gender, args.seed)
         rows = [evaluate(s, model) for s in subjects]
         print_table(gender, rows, skipped)

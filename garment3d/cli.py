@@ -67,6 +67,9 @@ def _add_body_landmarks(parser: argparse.ArgumentParser) -> None:
                              "default: predicted")
     parser.add_argument("--thigh", type=float, default=None, metavar="CM",
                         help="one thigh's girth just below the crotch (gluteal fold); default: predicted")
+    parser.add_argument("--inside-leg", type=float, default=None, metavar="CM",
+                        help="inside leg, floor to crotch (ISO 8559-1); the body's legs are fitted to it and the "
+                             "heights not given are predicted given it; default: the body's own")
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -393,7 +396,8 @@ def _measurements(args: argparse.Namespace) -> Measurements | None:
     given = {n: getattr(args, n) for n in ("height", "bust", "waist", "hip")}
     landmarks = {"--waist-at": getattr(args, "waist_at", None), "--waist-height": getattr(args, "waist_height", None),
                  "--cervical-height": getattr(args, "cervical_height", None),
-                 "--arm-length": getattr(args, "arm_length", None), "--thigh": getattr(args, "thigh", None)}
+                 "--arm-length": getattr(args, "arm_length", None), "--thigh": getattr(args, "thigh", None),
+                 "--inside-leg": getattr(args, "inside_leg", None)}
     if all(v is None for v in given.values()):
         extra = [flag for flag, value in landmarks.items() if value is not None]
         if extra:
@@ -407,7 +411,7 @@ def _measurements(args: argparse.Namespace) -> Measurements | None:
         height_cm=args.height, bust_cm=args.bust, waist_cm=args.waist, hip_cm=args.hip, gender=args.gender,
         waist_at=landmarks["--waist-at"] or "natural", waist_height_cm=landmarks["--waist-height"],
         cervical_height_cm=landmarks["--cervical-height"], arm_length_cm=landmarks["--arm-length"],
-        thigh_cm=landmarks["--thigh"],
+        thigh_cm=landmarks["--thigh"], inside_leg_cm=landmarks["--inside-leg"],
     )
 
 

@@ -204,9 +204,11 @@ MEASUREMENT_RANGES_CM = {
 
 #: Where a waist girth may have been taken (``Measurements.waist_at``).
 WAIST_LANDMARKS = ("natural", "navel")
-#: Accepted control heights and arm length as shares of stature (ANSUR II extremes widened by a few per cent;
-#: ANSUR II arm length, acromion-radiale plus radiale-stylion: 0.289-0.382 of stature).
-HEIGHT_FRACTIONS = {"waist_height": (0.55, 0.70), "cervical_height": (0.80, 0.91), "arm_length": (0.26, 0.41)}
+#: Accepted control heights, arm length and inside leg as shares of stature (ANSUR II extremes widened by a few
+#: per cent; ANSUR II arm length, acromion-radiale plus radiale-stylion: 0.289-0.382 of stature; crotch height
+#: 0.422-0.541).
+HEIGHT_FRACTIONS = {"waist_height": (0.55, 0.70), "cervical_height": (0.80, 0.91), "arm_length": (0.26, 0.41),
+                    "inside_leg": (0.40, 0.56)}
 #: Accepted shoulder width (straight, acromion to acromion) as shares of stature (ANSUR II biacromial
 #: breadth is about 0.22 of stature; GarmentCode's mean body 36.5 / 172 = 0.21), widened generously.
 SHOULDER_FRACTIONS = (0.17, 0.30)
@@ -240,13 +242,15 @@ def validate_measurements(m: Measurements) -> Measurements:
             f"waist_at must be one of {', '.join(WAIST_LANDMARKS)} (where the waist girth was taken), not {m.waist_at!r}"
         )
     lengths = (("waist_height", m.waist_height_cm), ("cervical_height", m.cervical_height_cm),
-               ("arm_length", m.arm_length_cm))
+               ("arm_length", m.arm_length_cm), ("inside_leg", m.inside_leg_cm))
+    what_of = {"arm_length": "shoulder point to wrist", "inside_leg": "floor to crotch"}
     for name, value in lengths:
         if value is None:
             continue
-        what = "shoulder point to wrist" if name == "arm_length" else "heights above the floor"
+        what = what_of.get(name, "heights above the floor")
+        advice = "leave it out to have the body's own" if name == "inside_leg" else "leave it out to have it predicted"
         _check_share(name, value, HEIGHT_FRACTIONS[name], m.height_cm, f"a body {m.height_cm:g} cm tall", what,
-                     "leave it out to have it predicted")
+                     advice)
     if m.shoulder_width_cm is not None:
         _check_share("shoulder_width", m.shoulder_width_cm, SHOULDER_FRACTIONS, m.height_cm,
                      f"a body {m.height_cm:g} cm tall", "straight from shoulder point to shoulder point",

@@ -72,6 +72,9 @@ class Measurements:
     cervical_height_cm: float | None = None  # back neck point (cervicale)
     # GB/T 1335 arm length (全臂长): shoulder point (acromion) to wrist, arm hanging; None: predicted.
     arm_length_cm: float | None = None
+    # ISO 8559-1 inside leg: the crotch's height above the floor (ANSUR II ``crotchheight``); None: the body's own.
+    # When given, the body's legs are fitted to it, and the control heights not given are predicted given it.
+    inside_leg_cm: float | None = None
     # One thigh's horizontal girth at the gluteal fold, just below the crotch (ANSUR II
     # ``thighcircumference``); None: predicted.
     thigh_cm: float | None = None

@@ -82,6 +82,9 @@ class MeasurementsIn(BaseModel):
                                   "control length); omitted: predicted from height and girths")
     thigh: FiniteNumber | None = Field(
         default=None, description="one thigh's girth just below the crotch (gluteal fold), cm; omitted: predicted")
+    inside_leg: FiniteNumber | None = Field(
+        default=None, description="inside leg, floor to crotch, cm (ISO 8559-1); the body's legs are fitted to it "
+                                  "and the control heights not given are predicted given it; omitted: the body's own")
 
 
 class SampleCreate(BaseModel):
@@ -143,7 +146,7 @@ class SampleCreate(BaseModel):
             measurements = Measurements(
                 height_cm=m.height, bust_cm=m.bust, waist_cm=m.waist, hip_cm=m.hip, gender=self.gender,
                 waist_at=m.waist_at, waist_height_cm=m.waist_height, cervical_height_cm=m.cervical_height,
-                arm_length_cm=m.arm_length, thigh_cm=m.thigh,
+                arm_length_cm=m.arm_length, thigh_cm=m.thigh, inside_leg_cm=m.inside_leg,
             )
         if self.pattern_upload is not None and pattern_file is None:
             raise ValueError("an uploaded pattern's request needs the upload's files (server.pattern_uploads)")

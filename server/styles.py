@@ -68,7 +68,8 @@ def choice_of(request: dict[str, Any], definition: PatternDefinition, *, checked
     measurements = None if m is None else Measurements(
         height_cm=m["height"], bust_cm=m["bust"], waist_cm=m["waist"], hip_cm=m["hip"],
         gender=request.get("gender") or "female", waist_at=m.get("waist_at") or "natural",
-        waist_height_cm=m.get("waist_height"), cervical_height_cm=m.get("cervical_height"))
+        waist_height_cm=m.get("waist_height"), cervical_height_cm=m.get("cervical_height"),
+        arm_length_cm=m.get("arm_length"), thigh_cm=m.get("thigh"), inside_leg_cm=m.get("inside_leg"))
     overrides = dict(request.get("parameters") or {})
     parameters = (resolve_parameters(definition, overrides) if checked else
                   {p.name: p.default for p in definition.parameters} | overrides)

@@ -25,7 +25,7 @@ __all__ = ["CACHE_FORMAT", "body_key", "load_body", "save_body", "MemoryCache"]
 log = logging.getLogger(__name__)
 
 #: Bump when the fit, the measurements or the stored layout change.
-CACHE_FORMAT = 10  # 10: the fold under a heavy belly filled (only bodies whose lower torso creases; others as in 9); 9: men's thighs may pass the hip by the bridge over the gap between them; 8: thighs within the hip, legs together, arm length and thigh fitted (body data with arm landmarks and legs-together); 7: torso band smoothed (no creases); 6: standard landmarks (natural waist between rib and iliac crest, navel, heights fitted); 5: arm centre paths; 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
+CACHE_FORMAT = 11  # 11: the lower torso filled all round (only bodies whose lower torso creases; others as in 10); 10: the fold under a heavy belly filled (only bodies whose lower torso creases; others as in 9); 9: men's thighs may pass the hip by the bridge over the gap between them; 8: thighs within the hip, legs together, arm length and thigh fitted (body data with arm landmarks and legs-together); 7: torso band smoothed (no creases); 6: standard landmarks (natural waist between rib and iliac crest, navel, heights fitted); 5: arm centre paths; 4: limb frames; 3: float16 distances; 2: nipples smoothed (dress-form finish)
 
 
 def body_key(target: Measurements, data_version: str, arm_angle_deg: float | None = None) -> str:
@@ -49,6 +49,8 @@ def body_key(target: Measurements, data_version: str, arm_angle_deg: float | Non
     }
     if target.shoulder_width_cm is not None:  # added only when given, so other keys are unchanged
         fields["shoulder_width_cm"] = round(float(target.shoulder_width_cm), 3)
+    if target.inside_leg_cm is not None:  # likewise
+        fields["inside_leg_cm"] = round(float(target.inside_leg_cm), 3)
     if arm_angle_deg is not None:
         fields["arm_angle_deg"] = round(float(arm_angle_deg), 3)
     payload = json.dumps(fields, sort_keys=True)

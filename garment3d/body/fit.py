@@ -89,9 +89,12 @@ LOCAL = (
     "measure-napetowaist-dist",
     "measure-neck-height",
     "measure-shoulder-dist",  # held at 0 unless the request gives a shoulder width
+    "measure-upperleg-height",  # held at 0 unless the request gives an inside leg
 )
+#: The controls a fit moves only when the request gives the measurement that names them.
+ON_REQUEST = {"measure-shoulder-dist": "shoulder_width_cm", "measure-upperleg-height": "inside_leg_cm"}
 RESIDUALS = ("height_cm", "bust_cm", "waist_cm", "hip_cm", "waist_height_cm", "cervical_height_cm", "waist_shape",
-             "shoulder_width_cm")
+             "shoulder_width_cm", "inside_leg_cm")
 DEFINED_WAIST = 0.92  # a waist below this share of both bust and hip should be the narrowest girth
 CONTROLS = MACRO + LOCAL
 LOWER = np.array([0.0] * len(MACRO) + [-1.0] * len(LOCAL))
@@ -113,13 +116,14 @@ class FitOptions:
     max_iterations: int = 25
     trust: float = 0.35  # largest change of a control in one step
     # Prior strength in cm of residual per unit of control, in CONTROLS order.
-    prior_cm: tuple[float, ...] = (0.05, 0.3, 0.0, 0.3, 0.4, 0.6, 0.4, 0.4, 0.6, 0.6, 0.3, 0.3, 0.3, 0.3)
+    prior_cm: tuple[float, ...] = (0.05, 0.3, 0.0, 0.3, 0.4, 0.6, 0.4, 0.4, 0.6, 0.6, 0.3, 0.3, 0.3, 0.3, 0.3)
     height_weight: float = 0.3  # stature is fixed by the final scale; keep the scale near 1
     cervical_weight: float = 0.5  # the back neck point matters less than the waist
     shape_weight: float = 0.5  # the torso narrowing above a defined natural waist
     # A requested shoulder width (``measure-shoulder-dist`` with the other controls) is a goal, not a promise:
     # matched as nearly as the girths allow and not checked (GarmentCode's mean body, 36.5 cm: 36.7 reached).
     shoulder_weight: float = 0.5
+    inside_leg_weight: float = 1.0  # a requested inside leg (floor to crotch): a promise, like the control heights
     thigh_weight: float = 1.0  # a requested thigh girth (the limbs' fit)
     predicted_thigh_weight: float = 0.3  # a predicted one (population SD 1.9 cm)
     thigh_gap_cm: float = 100 * THIGH_GAP_M  # the thighs stay this far apart
@@ -183,7 +187,8 @@ def _params(gender: float, x: np.ndarray, limbs: dict[str, float]) -> ShapeParam
 
 def _values(meas: BodyMeasurement, waist_at: str) -> np.ndarray:
     """Stature, bust, waist (at the requested landmark), hip, natural waist height,
-    back neck point height, the girth above the natural waist minus the waist's, and the shoulder width (m)."""
+    back neck point height, the girth above the natural waist minus the waist's, the shoulder width and the
+    crotch height (m)."""
     return np.array(
         [
             meas.stature,
@@ -194,17 +199,19 @@ def _values(meas: BodyMeasurement, waist_at: str) -> np.ndarray:
             meas.cervicale_y,
             meas.above_waist_girth - meas.waist_girth,
             meas.shoulder_width,
+            meas.crotch_y,
         ]
     )
 
 
 def _goal(target: Measurements) -> np.ndarray:
-    """The values ``_values`` aims at (m); the waist shape is a floor, not a value; the shoulder width is
-    NaN when the request gives none (then it is not fitted)."""
+    """The values ``_values`` aims at (m); the waist shape is a floor, not a value; the shoulder width and the
+    inside leg are NaN when the request gives none (then they are not fitted)."""
     v = control_values_cm(target)
     shoulder = math.nan if target.shoulder_width_cm is None else target.shoulder_width_cm
+    leg = math.nan if target.inside_leg_cm is None else target.inside_leg_cm
     cm = [target.height_cm, target.bust_cm, target.waist_cm, target.hip_cm, v["waist_height"], v["cervical_height"], 0.0,
-          shoulder]
+          shoulder, leg]
     return np.array(cm, np.float64) / 100.0
 
 
@@ -248,8 +255,10 @@ class _Problem:
         defined = target.waist_cm < DEFINED_WAIST * min(target.bust_cm, target.hip_cm)
         self.shape_weight = opts.shape_weight if defined else 0.0
         self.fit_shoulder = target.shoulder_width_cm is not None
-        # the controls this fit moves: the shoulder's only when a shoulder width is asked for
-        self.free = np.array([name != "measure-shoulder-dist" or self.fit_shoulder for name in CONTROLS])
+        self.fit_leg = target.inside_leg_cm is not None
+        # the controls this fit moves: the shoulder's and the leg's only when their measurement is asked for
+        self.free = np.array([name not in ON_REQUEST or getattr(target, ON_REQUEST[name]) is not None
+                              for name in CONTROLS])
 
     def params(self, x: np.ndarray) -> ShapeParams:
         return _params(self.gender, x, self.limbs)
@@ -262,7 +271,8 @@ class _Problem:
         scaled[4] *= self.opts.cervical_weight
         shape = self.shape_weight * min(0.0, scale * values[6])
         shoulder = self.opts.shoulder_weight * (scale * values[7] - self.goal[7]) if self.fit_shoulder else 0.0
-        return np.concatenate([[height], scaled, [shape, shoulder]])
+        leg = self.opts.inside_leg_weight * (scale * values[8] - self.goal[8]) if self.fit_leg else 0.0
+        return np.concatenate([[height], scaled, [shape, shoulder, leg]])
 
     def measure(self, vertices: np.ndarray) -> tuple[BodyMeasurement, np.ndarray]:
         meas = model_measure(self.model, vertices)
@@ -271,7 +281,8 @@ class _Problem:
     def evaluate(self, x: np.ndarray) -> _State:
         verts = self.model.vertices(self.params(x))
         meas, values = self.measure(verts)
-        if not np.all(np.isfinite(values[:7])) or (self.fit_shoulder and not np.isfinite(values[7])):
+        if (not np.all(np.isfinite(values[:7])) or (self.fit_shoulder and not np.isfinite(values[7]))
+                or (self.fit_leg and not np.isfinite(values[8]))):
             raise BodyModelError(
                 f"the body could not be measured during the fit (controls {np.round(x, 3)}); "
                 "check that the measurements belong to one person"
@@ -320,7 +331,7 @@ class _Problem:
 
 
 def _converged(state: _State, opts: FitOptions) -> bool:
-    return bool(np.abs(state.r[1:8]).max() < opts.target_cm / 100.0)
+    return bool(np.abs(state.r[1:]).max() < opts.target_cm / 100.0)
 
 
 def _check(target: Measurements, goals: dict[str, float], final: BodyMeasurement, iterations: int,
@@ -329,10 +340,10 @@ def _check(target: Measurements, goals: dict[str, float], final: BodyMeasurement
     got = {
         "height_cm": final.stature, "bust_cm": final.bust_girth, "waist_cm": final.waist_girth_at(target.waist_at),
         "hip_cm": final.hip_girth, "waist_height_cm": final.waist_y, "cervical_height_cm": final.cervicale_y,
-        "arm_length_cm": final.arm_length,
+        "arm_length_cm": final.arm_length, "inside_leg_cm": final.crotch_y,
     }
     names = ["height_cm", "bust_cm", "waist_cm", "hip_cm"]
-    names += [name for name in ("waist_height_cm", "cervical_height_cm", "arm_length_cm")
+    names += [name for name in ("waist_height_cm", "cervical_height_cm", "arm_length_cm", "inside_leg_cm")
               if getattr(target, name) is not None]
     errors = {name: got[name] - goals[name] for name in names}
     name, err = max(errors.items(), key=lambda kv: abs(kv[1]) if np.isfinite(kv[1]) else math.inf)
@@ -415,6 +426,7 @@ def fit_body(
     scaled = (vertices - np.array([0.0, floor, 0.0])) * scale
     final = model_measure(model, scaled)
     goals = dict(zip(RESIDUALS[:6], goal[:6], strict=True))
+    goals["inside_leg_cm"] = goal[8]
     goals["arm_length_cm"] = control_values_cm(target)["arm_length"] / 100.0
     _check(target, goals, final, iterations, opts)
     return FitResult(

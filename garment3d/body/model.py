@@ -40,8 +40,7 @@ TORSO_BAND_BELOW_CREST_M = 0.08
 TORSO_BAND_ABOVE_RIB_M = 0.05
 TORSO_BAND_HALF_WIDTH_M = 0.2
 TORSO_BAND_RAMP_M = 0.03
-BELLY_FILL_BELOW_CREST_M = (0.18, 0.01)  # the lower belly's front: from this far below the iliac crest to this far
-BELLY_FILL_HALF_WIDTH_M = 0.16
+BELLY_FILL_BELOW_CREST_M = (0.18, 0.01)  # the lower torso: from this far below the iliac crest to this far
 BELLY_FILL_RAMP_M = 0.03
 MIRROR_TOLERANCE_M = 1e-6  # the base mesh is symmetric about x = 0 to this (it is exactly, in fact)
 WEIGHTS = ("minweight", "averageweight", "maxweight")
@@ -157,16 +156,17 @@ class BodyModel:
 
     @functools.cached_property
     def belly_fill_region(self) -> tuple[np.ndarray, np.ndarray]:
-        """(k,) vertex indices and (k,) weights in [0, 1] of the lower belly's front on the base mesh:
+        """(k,) vertex indices and (k,) weights in [0, 1] of the lower torso's ring on the base mesh:
         between ``BELLY_FILL_BELOW_CREST_M`` below the iliac crest (from above the crotch to just under the
-        navel), within ``BELLY_FILL_HALF_WIDTH_M`` of the mid-plane, in front of the crest ring's centre; the
-        weight fades over ``BELLY_FILL_RAMP_M`` at every edge."""
-        x, y, z = self.base[:, 0], self.base[:, 1], self.base[:, 2]
+        navel), all round the torso (within ``TORSO_BAND_HALF_WIDTH_M`` of the mid-plane: the torso reaches
+        0.18 m there, the hanging hands start past 0.4 m); the weight fades over ``BELLY_FILL_RAMP_M`` at the
+        top and bottom. A heavy belly folds at its underside in front; where it overhangs the hip, the fold runs
+        on round the sides above the buttocks, so the ring is filled all round."""
+        x, y = self.base[:, 0], self.base[:, 1]
         crest = float(y[self.crest_vertices].mean())
-        front = float(z[self.crest_vertices].mean())
         low, high = crest - BELLY_FILL_BELOW_CREST_M[0], crest - BELLY_FILL_BELOW_CREST_M[1]
-        inside = np.flatnonzero((y > low) & (y < high) & (np.abs(x) < BELLY_FILL_HALF_WIDTH_M) & (z > front))
-        edge = np.minimum(np.minimum(y[inside] - low, high - y[inside]), BELLY_FILL_HALF_WIDTH_M - np.abs(x[inside]))
+        inside = np.flatnonzero((y > low) & (y < high) & (np.abs(x) < TORSO_BAND_HALF_WIDTH_M))
+        edge = np.minimum(y[inside] - low, high - y[inside])
         return inside, np.clip(edge / BELLY_FILL_RAMP_M, 0.0, 1.0)
 
     @functools.cached_property

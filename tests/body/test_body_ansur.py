@@ -11,7 +11,7 @@ import pytest
 
 from garment3d.body.build import fit_dress_form
 from garment3d.body.fit import fit_body
-from garment3d.body.heights import predict_arm_length_cm
+from garment3d.body.heights import control_values_cm, predict_arm_length_cm
 from garment3d.body.smoothness import find_creases, girth_profile
 from garment3d.types import Measurements
 
@@ -27,6 +27,7 @@ class Person:
     cervical_cm: float
     arm_cm: float  # acromion-radiale plus radiale-stylion: shoulder point to wrist
     thigh_cm: float
+    crotch_cm: float  # the inside leg, floor to crotch
 
 
 def read_sample() -> list[Person]:
@@ -48,6 +49,7 @@ def read_sample() -> list[Person]:
             float(row["cervicaleheight"]) / 10,
             (float(row["acromionradialelength"]) + float(row["radialestylionlength"])) / 10,
             float(row["thighcircumference"]) / 10,
+            float(row["crotchheight"]) / 10,
         )
         for row in rows
     ]
@@ -101,3 +103,24 @@ def test_given_heights_put_the_natural_waist_in_the_subjects_own_band(model, per
     # the subject's own thigh, unless the girth round both thighs has reached the hip first
     thigh_met = abs(got.thigh_girth * 100 - person.thigh_cm) <= 1.0
     assert thigh_met or got.thighs_girth >= got.hip_girth - 0.008, (got.thigh_girth, got.thighs_girth, got.hip_girth)
+
+
+@pytest.mark.parametrize("person", PEOPLE[1::4], ids=[p.name for p in PEOPLE[1::4]])
+def test_a_given_inside_leg_is_met_and_places_the_waist(model, person):
+    """The client's inside leg: the body's crotch within 1 cm of it, the girths still within 1 cm, and the
+    natural waist at the height predicted given the leg."""
+    target = dataclasses.replace(person.request, inside_leg_cm=person.crotch_cm)
+    got = fit_body(model, target).measurement
+    assert got.crotch_y * 100 == pytest.approx(person.crotch_cm, abs=1.0)
+    for measured, wanted in ((got.bust_girth, target.bust_cm), (got.navel_girth, target.waist_cm),
+                             (got.hip_girth, target.hip_cm)):
+        assert measured * 100 == pytest.approx(wanted, abs=1.0)
+    assert got.waist_y * 100 == pytest.approx(control_values_cm(target)["waist_height"], abs=1.0)
+
+
+def test_without_an_inside_leg_the_legs_are_the_bodys_own(model):
+    """The leg-length control moves only on request: a fit without an inside leg leaves it at zero."""
+    fitted = fit_body(model, PEOPLE[0].request)
+    assert "measure-upperleg-height" not in dict(fitted.params.local)
+    leg = dataclasses.replace(PEOPLE[0].request, inside_leg_cm=PEOPLE[0].crotch_cm + 4.0)
+    assert dict(fit_body(model, leg).params.local).get("measure-upperleg-height", 0.0) > 0.1

@@ -94,6 +94,9 @@ def test_unreadable_cache_file_is_ignored(tmp_path):
     assert body_key(TARGET, "v1") != body_key(Measurements(165, 88, 72, 95, "female"), "v1")
     shoulders = dataclasses.replace(TARGET, shoulder_width_cm=38.0)
     assert body_key(shoulders, "v1") != body_key(TARGET, "v1")
+    legs = dataclasses.replace(TARGET, inside_leg_cm=76.0)
+    assert body_key(legs, "v1") != body_key(TARGET, "v1")
+    assert body_key(legs, "v1") != body_key(dataclasses.replace(TARGET, inside_leg_cm=77.0), "v1")
 
 
 def test_a_request_at_the_edge_of_the_range_is_fitted_not_refused_by_its_own_refit(model):

@@ -37,3 +37,20 @@ def test_sizes_that_give_every_control_length_keep_them():
     got = control_values_cm(request)
     assert (got["waist_height"], got["cervical_height"], got["arm_length"]) == (
         request.waist_height_cm, request.cervical_height_cm, request.arm_length_cm)
+
+
+def test_a_long_inside_leg_raises_the_predicted_waist():
+    """Long legs go with a high waist: the inside leg conditions the control heights it is not one of."""
+    cov = np.asarray(RESIDUAL_COVARIANCE_CM2["female"])
+    long_leg = dataclasses.replace(WOMAN, inside_leg_cm=predict_cm(WOMAN, "inside_leg") + 4.0)
+    got = control_values_cm(long_leg)
+    assert got["inside_leg"] == long_leg.inside_leg_cm
+    shift = got["waist_height"] - predict_cm(WOMAN, "waist_height")
+    assert shift == pytest.approx(4.0 * cov[0, 3] / cov[3, 3], abs=1e-9) and shift > 1.5
+
+
+def test_the_residual_covariance_is_a_covariance():
+    for gender, cov in RESIDUAL_COVARIANCE_CM2.items():
+        c = np.asarray(cov)
+        assert np.allclose(c, c.T), gender
+        assert np.all(np.linalg.eigvalsh(c) > 0), gender

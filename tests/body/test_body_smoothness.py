@@ -75,6 +75,18 @@ def test_heaviest_belly_with_its_own_heights_has_no_fold_above_the_crotch(model)
     assert len(find_creases(levels, girths)) == 0, np.round(find_creases(levels, girths), 3)
 
 
+def test_a_belly_overhanging_the_hip_has_no_fold_round_the_sides(model):
+    """An ANSUR II man with predicted heights (bench seed 3) whose belly overhangs his hip: the fold under
+    it ran on round his sides above the buttocks, a 0.34 cm girth dip at 0.963 m that a fill of the belly's
+    front alone left; the finish fills the lower torso all round."""
+    target = Measurements(169.8, 107.4, 95.3, 101.6, "male", waist_at="navel")
+    vertices, meas = fit_dress_form(model, target)
+    levels, girths = girth_profile(vertices, model.faces, meas.axis_xz, meas.crotch_y, meas.armpit_y)
+    assert len(find_creases(levels, girths)) == 0, np.round(find_creases(levels, girths), 3)
+    assert meas.navel_girth * 100 == pytest.approx(95.3, abs=1.0)
+    assert meas.hip_girth * 100 == pytest.approx(101.6, abs=1.0)
+
+
 def _smoothed_only(model, vertices):
     """The finish as it was before the belly fill: nipples and the torso band smoothed, nothing else."""
     band, weights = model.torso_band

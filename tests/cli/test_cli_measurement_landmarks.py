@@ -1,5 +1,5 @@
-"""``garment3d sample --size custom``: --waist-at, --waist-height, --cervical-height, --arm-length and --thigh,
-validated."""
+"""``garment3d sample --size custom``: --waist-at, --waist-height, --cervical-height, --arm-length, --thigh and
+--inside-leg, validated."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ BODY = ["--height", "165", "--bust", "88", "--waist", "70", "--hip", "96"]
 def test_the_flags_reach_the_measurements():
     args = _build_parser().parse_args(["sample", "--out", "x", "--size", "custom", *BODY, "--waist-at", "navel",
                                        "--waist-height", "101.5", "--cervical-height", "140", "--arm-length", "53",
-                                       "--thigh", "57"])
+                                       "--thigh", "57", "--inside-leg", "77"])
     m = _measurements(args)
     assert (m.waist_cm, m.waist_at, m.waist_height_cm, m.cervical_height_cm) == (70.0, "navel", 101.5, 140.0)
-    assert (m.arm_length_cm, m.thigh_cm) == (53.0, 57.0)
+    assert (m.arm_length_cm, m.thigh_cm, m.inside_leg_cm) == (53.0, 57.0, 77.0)
     plain = _measurements(_build_parser().parse_args(["sample", "--out", "x", *BODY]))
     assert (plain.waist_at, plain.waist_height_cm, plain.cervical_height_cm) == ("natural", None, None)
-    assert (plain.arm_length_cm, plain.thigh_cm) == (None, None)
+    assert (plain.arm_length_cm, plain.thigh_cm, plain.inside_leg_cm) == (None, None, None)
 
 
 @pytest.mark.parametrize(("extra", "message"), [
@@ -27,6 +27,8 @@ def test_the_flags_reach_the_measurements():
     (["--size", "custom", *BODY, "--cervical-height", "100"], "measurement 'cervical_height' = 100 cm"),
     (["--size", "custom", *BODY, "--arm-length", "30"], "measurement 'arm_length' = 30 cm is outside"),
     (["--size", "custom", *BODY, "--thigh", "80"], "measurement 'thigh' = 80 cm is outside"),
+    (["--size", "custom", *BODY, "--inside-leg", "100"], "measurement 'inside_leg' = 100 cm is outside"),
+    (["--inside-leg", "77"], "--inside-leg describe a custom body"),
     (["--waist-height", "101"], "--waist-height describe a custom body"),
     (["--arm-length", "53"], "--arm-length describe a custom body"),
     (["--size", "160/84A", "--waist-at", "navel"], "--waist-at describe a custom body"),

@@ -1,5 +1,5 @@
-"""Custom measurements through the API: where the waist was taken, the control heights, the arm length
-and the thigh girth, validated."""
+"""Custom measurements through the API: where the waist was taken, the control heights, the arm length,
+the thigh girth and the inside leg, validated."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def _custom(measurements: dict) -> dict:
 
 def test_waist_landmark_and_control_heights_reach_the_request(client):
     body = BODY | {"waist_at": "navel", "waist_height": 101.5, "cervical_height": 140.0, "arm_length": 53.0,
-                   "thigh": 57.0}
+                   "thigh": 57.0, "inside_leg": 77.0}
     created = client.post("/api/v1/samples", json=_custom(body))
     assert created.status_code == 202, created.text
     assert created.json()["request"]["measurements"] == {k: float(v) if k != "waist_at" else v
@@ -24,14 +24,14 @@ def test_waist_landmark_and_control_heights_reach_the_request(client):
 
     m = SampleCreate.model_validate(created.json()["request"]).to_request().measurements
     assert (m.waist_at, m.waist_height_cm, m.cervical_height_cm) == ("navel", 101.5, 140.0)
-    assert (m.arm_length_cm, m.thigh_cm) == (53.0, 57.0)
+    assert (m.arm_length_cm, m.thigh_cm, m.inside_leg_cm) == (53.0, 57.0, 77.0)
 
 
 def test_omitted_landmarks_default_to_the_natural_waist_and_predicted_heights(client):
     created = client.post("/api/v1/samples", json=_custom(BODY)).json()
     assert created["request"]["measurements"] | {} == BODY | {"waist_at": "natural", "waist_height": None,
                                                               "cervical_height": None, "arm_length": None,
-                                                              "thigh": None}
+                                                              "thigh": None, "inside_leg": None}
 
 
 @pytest.mark.parametrize(("change", "field", "message"), [
@@ -42,6 +42,7 @@ def test_omitted_landmarks_default_to_the_natural_waist_and_predicted_heights(cl
     ({"waist_height": "101"}, "body.measurements.waist_height", "number"),
     ({"arm_length": 80}, "body.measurements.arm_length", "shoulder point to wrist"),
     ({"thigh": 30}, "body.measurements.thigh", "outside the range for a hip of 96 cm"),
+    ({"inside_leg": 100}, "body.measurements.inside_leg", "floor to crotch"),
 ])
 def test_bad_landmarks_are_422_naming_the_field(client, change, field, message):
     response = client.post("/api/v1/samples", json=_custom(BODY | change))

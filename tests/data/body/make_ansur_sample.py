@@ -25,7 +25,7 @@ from garment3d.types import Measurements
 COLUMNS = (
     "SubjectId", "Gender", "stature", "chestcircumference", "waistcircumference", "buttockcircumference",
     "tenthribheight", "iliocristaleheight", "waistheightomphalion", "cervicaleheight",
-    "thighcircumference", "acromionradialelength", "radialestylionlength",
+    "thighcircumference", "acromionradialelength", "radialestylionlength", "crotchheight",
 )
 GIRTHS = 6  # COLUMNS[2:GIRTHS] are the request
 FILES = {"female": "ANSUR_II_FEMALE_Public.csv", "male": "ANSUR_II_MALE_Public.csv"}
