@@ -18,7 +18,8 @@ directly. The top row is the front, the bottom row the body's left side (the
 figures face left). A light grey mannequin, lit by the render studio's three
 lights and its ambient light without cast shadows; grey lines mark
 every 10 cm of height from 150 to 190 cm. Each figure is labelled with its size
-and what the mesh measures (height/bust/waist/hip, cm).
+and what the mesh measures (height/bust/natural waist/hip, cm; the population's
+requests give the waist at the navel, so their labels' waists differ).
 """
 
 from __future__ import annotations
@@ -213,7 +214,8 @@ def main() -> int:
     for size, body in zip(sizes, built, strict=True):
         m, want = body.measured, size.measurements
         print(f"  {size.label:<22} wanted {want.height_cm:.0f}/{want.bust_cm:.0f}/{want.waist_cm:.0f}/{want.hip_cm:.1f}"
-              f"  measured {m.height_cm:.1f}/{m.bust_cm:.1f}/{m.waist_cm:.1f}/{m.hip_cm:.1f}, "
+              f" (waist at the {want.waist_at})  measured {m.height_cm:.1f}/{m.bust_cm:.1f}/{m.waist_cm:.1f}/"
+              f"{m.hip_cm:.1f} (waist at the natural waist), "
               f"arm {m.arm_length_cm}, thigh {m.thigh_cm}")
     return 0
 
