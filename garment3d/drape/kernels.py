@@ -317,7 +317,8 @@ class ClothState:
 @dataclass(frozen=True)
 class FrameControls:
     """What one frame runs with: gravity (m/s2, along y), damping (1/s), frame length (s), substeps, the
-    seam rest scale (1 placed, 0 sewn), the velocity clamp (m/s)."""
+    seam rest scale (1 placed, 0 sewn), the velocity clamp (m/s) and the extra passes over the support's
+    triangles in each substep (``ClothModel.support``; with seams solved as pairs only)."""
 
     gravity: float
     damping: float
@@ -325,6 +326,7 @@ class FrameControls:
     substeps: int
     seam_scale: float
     speed_limit: float = 5.0
+    support_passes: int = 0
 
     @property
     def sewn(self) -> bool:
@@ -375,6 +377,13 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
         # then the fastened points themselves, which the patches have brought (nearly) together
         _solve_distance_limits(x, w, model.fastener, model.fastener_color_ptr, model.fastener_rest,
                                model.fastener_slack, controls.seam_scale)
+    support = model.support
+    if welded is None and controls.support_passes and len(support.triangles.tri):
+        # the support again, after the seams have pulled on it, with its seams (ClothModel.support)
+        tris, rest = support.triangles, placed.seam_rest[support.seam_index]
+        for _ in range(controls.support_passes):
+            _solve_triangles(x, w, tris.tri, tris.dm_inv, tris.alpha, tris.color_ptr, dt2)
+            _solve_seams(x, w, support.seam, support.seam_color_ptr, controls.seam_scale, rest)
 
 
 def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: FrameControls, collider: Collider,

@@ -26,6 +26,12 @@ per element; XPBD compliance alpha = 1 / stiffness):
   (``fastener_disc*``), the pull shared by the patch's vertices, so that one triangle does not take a
   stiff fabric's whole spring-back; then on the fastened vertices themselves. On a mesh coarser than
   the button the patch is the vertex alone.
+- the support (``support``): the triangles within ``SUPPORT_DEPTH_M`` of an anchored (waist) vertex
+  of their own panel, a waistband and the top of a skirt hung from its waist: the cloth that carries the
+  whole garment's weight to the body. One Gauss-Seidel pass per substep leaves hanging cloth stretched
+  by an error that is largest at its support (``DrapeOptions.substeps_for``); the solver gives these
+  triangles, and the seams that join them to the rest, extra passes (``FrameControls.support_passes``),
+  so that a band is as stiff as its fabric and not as its vertices' masses make it.
 - tethers (``garment3d.drape.tethers``): long-range limits on how far apart
   distant points of a panel may move (their flat distance plus 1 %),
   compliance 0, one-sided; they carry hanging loads across many triangles
@@ -46,13 +52,45 @@ from garment3d.errors import SimulationError
 from garment3d.geometry import edge_adjacency
 from garment3d.types import Fabric, GarmentMesh
 
-__all__ = ["ClothModel", "SEAM_STIFFENING", "build_model"]
+__all__ = ["ClothModel", "SEAM_STIFFENING", "SUPPORT_DEPTH_M", "Support", "TriangleSet", "build_model",
+           "support_triangles"]
 
 #: A sewn seam bends this many times as stiffly as the cloth: along the seam line lie the two pieces and
 #: their two seam allowances, stitched together (a stack of three or four layers). With the cloth's own
 #: rigidity, the A-line skirt's seams in silk charmeuse folded back on themselves (31 % of the seam
 #: hinges under 30 degrees, 160/84A, 2 cm); three times as stiff, none did.
 SEAM_STIFFENING = 3.0
+
+#: (m, flat) the cloth within this distance of an anchored vertex of its own panel is the garment's support:
+#: a whole waistband (2-6 cm wide), the top of a skirt hung from its waist.
+SUPPORT_DEPTH_M = 0.06
+
+
+@dataclass(frozen=True)
+class TriangleSet:
+    """Triangles (t, 3) int32 ordered by colour, their rest-frame inverses ``dm_inv`` (t, 4), compliances
+    ``alpha`` (t, 3) and colour ranges ``color_ptr`` (k+1,) int64: what one triangle pass solves."""
+
+    tri: np.ndarray
+    dm_inv: np.ndarray
+    alpha: np.ndarray
+    color_ptr: np.ndarray
+
+    @classmethod
+    def empty(cls) -> TriangleSet:
+        return cls(np.zeros((0, 3), np.int32), np.zeros((0, 4)), np.zeros((0, 3)), np.zeros(1, np.int64))
+
+
+@dataclass(frozen=True)
+class Support:
+    """The garment's support: its triangles, and the seam pairs with a vertex on them (``seam`` (p, 2)
+    int32 ordered by colour, ``seam_color_ptr`` (k+1,) int64, ``seam_index`` (p,) int64: each pair's row
+    in ``ClothModel.seam``, for its placed length)."""
+
+    triangles: TriangleSet = field(default_factory=TriangleSet.empty)
+    seam: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int32))
+    seam_color_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
+    seam_index: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 @dataclass(frozen=True)
@@ -119,6 +157,7 @@ class ClothModel:
     fastener_disc_ptr: np.ndarray = field(default_factory=lambda: np.zeros(1, np.int64))
     fastener_disc: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int32))
     welded: WeldedConstraints | None = None
+    support: Support = field(default_factory=Support)
 
 
 #: a fastened pair rests this many times the distance the solver keeps between two layers apart: a
@@ -323,6 +362,7 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, wel
         mass, seam, tri, dm_inv, tri_alpha, np.vstack([hinges, seam_hinges]).astype(np.int64),
         np.vstack([hinge_k, seam_k]), np.concatenate([hinge_alpha, seam_hinge_alpha]))
 
+    seam = seam[seam_order]
     return ClothModel(
         n=n,
         inv_mass=1.0 / mass,
@@ -338,7 +378,7 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, wel
         seam_hinge_k=seam_k[seam_hinge_order],
         seam_hinge_alpha=seam_hinge_alpha[seam_hinge_order],
         seam_hinge_color_ptr=seam_hinge_ptr,
-        seam=seam[seam_order].astype(np.int32),
+        seam=seam.astype(np.int32),
         seam_color_ptr=seam_ptr,
         tether=tether[tether_order].astype(np.int32),
         tether_max=tether_max[tether_order],
@@ -350,4 +390,38 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, wel
         friction=fabric.friction,
         **_fasteners(garment, fabric, n),
         welded=welded,
+        support=_support(support_triangles(garment), tri, dm_inv, tri_alpha, seam, n),
     )
+
+
+def support_triangles(garment: GarmentMesh, depth_m: float = SUPPORT_DEPTH_M) -> np.ndarray:
+    """Indices (into ``garment.faces``) of the triangles whose three corners lie within ``depth_m`` (flat)
+    of an anchored vertex of their own panel; none if nothing is anchored."""
+    from scipy.spatial import cKDTree
+
+    faces = np.asarray(garment.faces, np.int64)
+    near = np.zeros(len(garment.rest_uv), np.bool_)
+    for panel in np.unique(garment.panel_of[garment.anchor_mask]):
+        mine = np.flatnonzero(garment.panel_of == panel)
+        anchored = mine[garment.anchor_mask[mine]]
+        distance, _ = cKDTree(garment.rest_uv[anchored]).query(garment.rest_uv[mine], distance_upper_bound=depth_m)
+        near[mine] = np.isfinite(distance)
+    same_panel = garment.panel_of[faces[:, 0]] == garment.panel_of[faces[:, 1]]
+    same_panel &= garment.panel_of[faces[:, 0]] == garment.panel_of[faces[:, 2]]
+    return np.flatnonzero(near[faces].all(axis=1) & same_panel)
+
+
+def _support(index: np.ndarray, tri: np.ndarray, dm_inv: np.ndarray, alpha: np.ndarray, seam: np.ndarray,
+             n: int) -> Support:
+    """The support's triangles (``index`` into ``tri``) and the seam pairs (rows of ``seam``, the model's
+    order) that touch them, each ordered by colour."""
+    if len(index) == 0:
+        return Support()
+    order, ptr = color_elements(tri[index], n)
+    chosen = index[order]
+    on = np.zeros(n, np.bool_)
+    on[tri[index].ravel()] = True
+    rows = np.flatnonzero(on[seam].any(axis=1)) if len(seam) else np.zeros(0, np.int64)
+    seam_order, seam_ptr = color_elements(seam[rows], n)
+    return Support(TriangleSet(tri[chosen].astype(np.int32), dm_inv[chosen], alpha[chosen], ptr),
+                   seam[rows][seam_order].astype(np.int32), seam_ptr, rows[seam_order].astype(np.int64))
