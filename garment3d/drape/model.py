@@ -123,6 +123,8 @@ class ClothModel:
                     its neighbours within the fastener's size (see ``fastener_discs``)
     welded        : the triangles and hinges (the seams' too) with each seam's partners one vertex, solved
                     once the seams are closed (:mod:`garment3d.drape.weld`); None: seams stay pairs
+    support       : the triangles near the anchored waist and their seams, solved again after the seams
+                    (``support_triangles``; empty when nothing is anchored)
     """
 
     n: int
