@@ -37,11 +37,25 @@ def test_the_tab_is_laid_over_the_left_end_of_the_band(label):
     assert np.linalg.norm(garment.positions[pair[0]] - garment.positions[pair[1]]) < 2.0 * LAYER_GAP_M
 
 
+#: a folded tab's worst triangle was compressed 16.0-19.3 %; flat, its 8 triangles at 2 cm show up to 12 %
+#: in one (wool crepe, M: 9.6 % with one solver pass at the band, 11.7 % with the support's extra passes)
+FOLDED_COMPRESSION = 0.15
+
+
 @pytest.mark.parametrize("fabric_name", ["wool_crepe", "technical_knit"])
 def test_the_tab_lies_flat_in_heavier_fabrics(fabric_name):
     garment, body, fabric = _garment("160/84A", fabric_name)
-    report = drape(garment, body, fabric).report
+    result = drape(garment, body, fabric)
+    report = result.report
     (tab,) = [p for p in report.panel_strain if p.panel == "waistband_tab"]
-    assert tab.max_compression <= LIMITS.p99_compression and tab.max_stretch <= LIMITS.p99_stretch
+    assert tab.max_compression < FOLDED_COMPRESSION and tab.max_stretch <= LIMITS.p99_stretch
+    # flat: every triangle of the tab faces away from the body (a tip folded under faces it)
+    faces = garment.faces[garment.panel_of[garment.faces[:, 0]] == list(garment.panel_names).index("waistband_tab")]
+    p = result.positions
+    normals = np.cross(p[faces[:, 1]] - p[faces[:, 0]], p[faces[:, 2]] - p[faces[:, 0]])
+    outward = p[faces].mean(axis=1) - np.array([body.landmarks.axis_xz[0], 0.0, body.landmarks.axis_xz[1]])
+    outward[:, 1] = 0.0
+    cosine = np.einsum("ij,ij->i", normals, outward) / np.linalg.norm(normals, axis=1) / np.linalg.norm(outward, axis=1)
+    assert cosine.min() > 0.5, np.round(cosine, 2)
     verdict = evaluate(report)
     assert verdict.passed, verdict.problems
