@@ -132,15 +132,18 @@ class Change:
 
 def measurement_fields(definition: PatternDefinition) -> tuple[str, ...]:
     """The measurements a client gives for this pattern: height, bust, waist and hip always; the natural waist
-    height when the pattern uses it or the back length; the back neck (cervicale) height for the back length.
-    The pattern's other secondary measurements (neck, shoulder, arm length, upper arm) are predicted from
-    height and bust (garment3d.sizes.derived_measurements)."""
+    height when the pattern uses it or the back length; the back neck (cervicale) height for the back length;
+    the inside leg (floor to crotch) for a garment with legs (a panel placed on a leg: trousers), so the body's
+    crotch is the client's. The pattern's other secondary measurements (neck, shoulder, arm length, upper arm)
+    are predicted from height and bust (garment3d.sizes.derived_measurements)."""
     used = set(definition.measurements)
     extra = []
     if used & {"waist_height", "back_length"}:
         extra.append("waist_height")
     if "back_length" in used:
         extra.append("cervical_height")
+    if any(panel.region.startswith("leg") for panel in definition.panels):
+        extra.append("inside_leg")
     return (*_BODY_FIELDS, *extra)
 
 
@@ -389,7 +392,7 @@ def changes(definition: PatternDefinition, before: Choice, after: Choice) -> tup
         if old != new:
             found.append(Change(name, name.capitalize(), "", old, new))
     if before.measurements != after.measurements:
-        for name in (*_BODY_FIELDS, "waist_height", "cervical_height"):
+        for name in (*_BODY_FIELDS, "waist_height", "cervical_height", "inside_leg"):
             old = getattr(before.measurements, f"{name}_cm", None) if before.measurements else None
             new = getattr(after.measurements, f"{name}_cm", None) if after.measurements else None
             if old != new:

@@ -113,9 +113,13 @@ def test_changes_list_each_changed_field_with_label_and_unit():
     assert found[0].label == "Length, waist to hem" and found[0].unit == "cm"
     body = changes(SKIRT, _choice(), _choice(size="custom", measurements=Measurements(165, 88, 70, 96)))
     assert {c.field for c in body} >= {"size", "measurements.height", "measurements.hip"}
+    legs = Measurements(165, 88, 70, 96, inside_leg_cm=76.0)
+    longer = changes(SKIRT, _choice(size="custom", measurements=legs),
+                     _choice(size="custom", measurements=Measurements(165, 88, 70, 96, inside_leg_cm=78.0)))
+    assert [(c.field, c.before, c.after, c.unit) for c in longer] == [("measurements.inside_leg", 76.0, 78.0, "cm")]
 
 
 def test_measurement_fields_follow_what_the_pattern_uses():
     assert measurement_fields(SKIRT) == ("height", "bust", "waist", "hip")
-    assert measurement_fields(get_definition("trousers"))[-1] == "waist_height"
+    assert measurement_fields(get_definition("trousers"))[-2:] == ("waist_height", "inside_leg")
     assert measurement_fields(get_definition("shift_dress"))[-2:] == ("waist_height", "cervical_height")
