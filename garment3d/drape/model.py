@@ -43,6 +43,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from garment3d.drape.coloring import color_elements
 from garment3d.drape.self_collision import contact_distance_m
@@ -399,8 +400,6 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, wel
 def support_triangles(garment: GarmentMesh, depth_m: float = SUPPORT_DEPTH_M) -> np.ndarray:
     """Indices (into ``garment.faces``) of the triangles whose three corners lie within ``depth_m`` (flat)
     of an anchored vertex of their own panel; none if nothing is anchored."""
-    from scipy.spatial import cKDTree
-
     faces = np.asarray(garment.faces, np.int64)
     near = np.zeros(len(garment.rest_uv), np.bool_)
     for panel in np.unique(garment.panel_of[garment.anchor_mask]):
