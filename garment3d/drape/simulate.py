@@ -199,7 +199,8 @@ def _advance(solver: _Solver, run: DrapeRun, controls: FrameControls) -> None:
     """One frame of physics."""
     if solver.self_contact is not None:
         solver.self_contact.seams_closed = controls.sewn
-    solver.state.holding = solver.grip.gripping(solver.state.x, solver.body.sdf, solver.model.thickness_m)
+    solver.state.holding = solver.grip.gripping(solver.state.x, solver.body.sdf, solver.model.thickness_m,
+                                                solver.state.holding)
     with solver.threads.frame(run.frames):
         gaps = simulate_frame(solver.state, solver.model, solver.placed, controls, solver.collider,
                               solver.self_contact)

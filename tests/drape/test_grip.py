@@ -5,7 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from garment3d.drape.grip import Grip, band_girth_m, band_rest_length_m
+from garment3d.drape.grip import RELEASE_M, TOUCH_M, Grip, band_girth_m, band_rest_length_m
+
 CAPSULE_RADIUS = 0.15  # tests/conftest.py's capsule body
 CONTACT = 0.003
 
@@ -55,3 +56,19 @@ def test_the_two_sides_of_a_seam_grip_together(capsule_body):
     weld[0] = weld[1]
     holding = Grip(np.arange(len(x)), rest_length_m=0.95, weld=weld).gripping(x, capsule_body.sdf, CONTACT)
     assert holding[0] and holding[1] and not holding[5]
+
+
+def test_a_gripping_vertex_lets_go_only_once_lifted_clear(capsule_body):
+    """Static friction holds until the cloth is lifted clear of the body: a vertex 1 mm past the touching
+    distance does not take hold, but one that held the frame before keeps holding; 1 mm past the release
+    distance, it lets go."""
+    x = _ring(CAPSULE_RADIUS + CONTACT, 1.0)
+    radius = np.hypot(x[:, 0], x[:, 2])
+    for i, off in ((3, (TOUCH_M + RELEASE_M) / 2), (7, RELEASE_M + 0.001)):
+        x[i, [0, 2]] *= (radius[i] + off) / radius[i]
+    grip = Grip(np.arange(len(x)), rest_length_m=0.95)
+    fresh = grip.gripping(x, capsule_body.sdf, CONTACT)
+    assert not fresh[3] and not fresh[7] and fresh[0]
+    held = grip.gripping(x, capsule_body.sdf, CONTACT, held_before=np.ones(len(x), np.bool_))
+    assert held[3] and not held[7] and held[0]
+    assert not grip.gripping(x, capsule_body.sdf, CONTACT, held_before=~np.ones(len(x), np.bool_))[3]
