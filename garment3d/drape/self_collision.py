@@ -451,6 +451,8 @@ def _solve_vertex_triangle(x, x_start, w, tri, cand, count, side, contact, frict
             d20 = apx * e1x + apy * e1y + apz * e1z
             d21 = apx * e2x + apy * e2y + apz * e2z
             det = d00 * d11 - d01 * d01
+            if det <= 0.0:  # a needle-thin triangle: the product rounds to zero though the cross does not
+                continue
             bv = (d11 * d20 - d01 * d21) / det
             bw = (d00 * d21 - d01 * d20) / det
             bu = 1.0 - bv - bw
@@ -490,7 +492,8 @@ def _solve_edge_edge(x, x_start, w, edge, cand, count, side, contact, friction):
             a11 = d1x * d1x + d1y * d1y + d1z * d1z
             a22 = d2x * d2x + d2y * d2y + d2z * d2z
             n2 = nx * nx + ny * ny + nz * nz
-            if n2 < 0.01 * a11 * a22:  # nearly parallel (under about 6 degrees): no reliable side
+            if n2 < 0.01 * a11 * a22 or n2 < 1e-28:  # nearly parallel (under about 6 degrees), or an edge
+                # collapsed to a point: no reliable side
                 side[e, s] = 0
                 continue
             nl = math.sqrt(n2)

@@ -253,3 +253,34 @@ def test_pieces_fastened_over_each_other_collide_even_where_a_seam_joins_them():
         build_self_contact(tri, inv_mass, seam, contact_m=contact, friction=0.0,
                            layered=fastener if layered else None).solve(x, x_start)
         assert (x[vertex, 1] >= contact - 1e-9) == kept
+
+
+def test_a_collapsed_triangle_or_edge_is_skipped_not_divided_by():
+    """A triangle crushed needle-thin (its Gram determinant rounds to exactly 0 though its cross product does
+    not) and an edge crushed to a point once ended GarmentCode's dress in a ZeroDivisionError; both are skipped,
+    and a sound contact beside them is still solved."""
+    from garment3d.drape.self_collision import _solve_edge_edge, _solve_vertex_triangle
+
+    x = np.array([[0.0, 0.0, 0.0], [0.1, 0.0, 0.0], [0.2, 2e-13, 0.0],  # the needle
+                  [0.05, 0.0, 0.001],  # a vertex just over it
+                  [0.0, 0.5, 0.0], [0.1, 0.5, 0.0], [0.0, 0.6, 0.0],  # a sound triangle
+                  [0.02, 0.52, 0.001]])  # a vertex 1 mm over it
+    det = 0.1 * 0.1 * (0.2 * 0.2 + 4e-26) - (0.1 * 0.2) ** 2
+    assert det == 0.0  # the case this test is about
+    tri = np.array([[0, 1, 2], [4, 5, 6]], np.int64)
+    w = np.ones(len(x))
+    cand = np.zeros((len(x), 2), np.int64)
+    count = np.zeros(len(x), np.int64)
+    cand[3, 0], count[3] = 0, 1
+    cand[7, 0], count[7] = 1, 1
+    side = np.ones((len(x), 2), np.int64)
+    before = x.copy()
+    _solve_vertex_triangle(x, before.copy(), w, tri, cand, count, side, 0.004, 0.0, 0.05)
+    assert np.array_equal(x[:4], before[:4])
+    assert np.sqrt(point_triangle_dist2(*x[7], *x[4], *x[5], *x[6])) == pytest.approx(0.004, abs=1e-6)  # pushed out
+
+    y = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])  # two edges, each a point
+    edge = np.array([[0, 1], [2, 3]], np.int64)
+    ecand, ecount, eside = np.array([[1], [0]], np.int64), np.array([1, 1], np.int64), np.ones((2, 1), np.int64)
+    _solve_edge_edge(y, y.copy(), np.ones(4), edge, ecand, ecount, eside, 0.004, 0.0)
+    assert np.all(y == 0.0) and np.all(eside == 0)
