@@ -45,6 +45,7 @@ ENVELOPE_M = 0.02  # a sleeve's contours follow the arm smoothed over this depth
 SLEEVE_RAMP_M = 0.05  # below the underarm a sleeve's contour shrinks to the sleeve over this depth
 LAYOUT_SLACK = 1.02  # neighbouring packed pieces keep this much of their reach apart
 MAX_WIDENING = 1.5  # contours grow at most this much round the body; beyond, the cloth is folded
+MIN_APART = 1e-3  # share of a contour: pieces anchored closer than this are not spread apart by widening it
 FOLDS = 12  # outward folds round a contour that must hold much more cloth than the body's girth
 MARCH_STEP_M = 0.004
 CONTOUR_SAMPLES = 180  # azimuths the body is marched along
@@ -556,12 +557,21 @@ def _hold_layout(wrap: _Wrap, panels: list[Panel], centres: dict[str, float]) ->
               else centres[p.name] for p, (a, lo, hi) in zip(base, laid)]
     order = np.argsort(np.mod(middle, 1.0), kind="stable")
     needed = np.zeros(len(wrap.depths))
-    for k, nxt in zip(order, np.roll(order, -1)):
-        apart = (laid[nxt][0] - laid[k][0]) % 1.0
-        if nxt == order[0]:  # round the contour back to the first piece: a whole turn, not none
-            apart = np.where(apart > 0.0, apart, 1.0)
-        reach = np.nan_to_num(laid[k][2]) - np.nan_to_num(laid[nxt][1])  # right of this one, left of the next
-        needed = np.maximum(needed, reach / np.maximum(apart, 1e-6))
+    for r in range(len(wrap.depths)):
+        # neighbours on this contour: pieces with no points on it (a bodice above the skirt it is sewn to) are
+        # not there to be neighbours
+        present = [k for k in order if not (np.isnan(laid[k][1][r]) or np.isnan(laid[k][2][r]))]
+        for k, nxt in zip(present, present[1:] + present[:1]):
+            if k == nxt:
+                continue
+            apart = (laid[nxt][0][r] - laid[k][0][r]) % 1.0
+            if nxt == present[0] and apart <= 0.0:  # round the contour back to the first piece: a whole turn
+                apart = 1.0
+            # two pieces anchored at one point (a front's two halves aligned at centre front): no widening
+            # separates them
+            if apart > MIN_APART:
+                reach = laid[k][2][r] - laid[nxt][1][r]  # right of this one, left of the next
+                needed[r] = max(needed[r], reach / apart)
     ratio = np.clip(needed * LAYOUT_SLACK / wrap.arc[:, -1], 1.0, None)
     if np.all(ratio == 1.0):
         return wrap

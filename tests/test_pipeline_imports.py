@@ -35,9 +35,9 @@ GC_BODY_TOML = "[body]\nheight = 172\nbust = 99.8\nwaist = 84.3\nhip = 103.5\n"
 SKIRT_SIDECAR = (DATA / "a_line_skirt_sidecar.toml").read_text()  # shared with tests/patterns/formats
 
 
-def _drape(pattern, measurements: Measurements):
+def _drape(pattern, measurements: Measurements, quality: str = "draft"):
     body = build_body(measurements, None)
-    garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=QUALITY_PRESETS["draft"].spacing_m))
+    garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=QUALITY_PRESETS[quality].spacing_m))
     return body, garment, drape(garment, body, load_fabric("linen_red"), DrapeOptions())
 
 
@@ -99,7 +99,9 @@ _GC_SHIRT = ("GarmentCode's mean shirt at 2 cm on its mean body with its shoulde
              "arms, clear of the bodice, ends at rest and uncrossed but misses two gates by a little: seam "
              "correction 5.9 mm (limit 5) and the right back bodice's p99 stretch 10.2 % (limit 10; max 17 %); "
              "with the sleeves 8 cm down, 5.5 mm and 2.4 % of the seams folded (limit 2 %); one run each. Before: "
-             "34 crossing pairs at the right underarm, 15 mm, p99 27 %")
+             "34 crossing pairs at the right underarm, 15 mm, p99 27 %. 2026-12-03 (grip release, 8 s limit): "
+             "3 crossing pairs, seam correction 9.4 mm, not at rest at 2 cm; it passes at 1 cm, the default "
+             "quality (test_garmentcode_shirt_passes_at_standard_quality)")
 _GC_DRESS = ("GarmentCode's pencil dress (an older GarmentCode commit) does not fit its mean body: the skirt's top is "
              "84.4 cm round after darts with the hip line 23.5 cm below (the mean body's waist 84.3 and hips_line "
              "23.5: a waist seam), but its bodice is 57 cm long from the side neck (neck to waist is about 37) and "
@@ -107,16 +109,29 @@ _GC_DRESS = ("GarmentCode's pencil dress (an older GarmentCode commit) does not 
              "where GarmentCode laid it (the skirt's top 62 cm below the bodice's, at the hips) the skirt is "
              "stretched to the bodice's width (with the body's shoulders: p99 51.5 %, max 99 %, 11 mm seam "
              "correction; without: 58 %, 112 %, 13 mm); tried with its top at the waist, 20 cm of bodice blouses "
-             "and drags it 7 cm down (272 crossings, p99 43 %)")
+             "and drags it 7 cm down (272 crossings, p99 43 %). 2026-12-03, laid round the body again (a contour holding "
+             "bodice but no skirt had been widened kilometres): seam correction 11.3 mm, p95 6.5 %, max 90.5 %")
 
 
-@pytest.mark.parametrize("name", [pytest.param("shirt_mean", marks=pytest.mark.xfail(reason=_GC_SHIRT)),
-                                  pytest.param("dress_pencil", marks=pytest.mark.xfail(reason=_GC_DRESS))])
+# raises=AssertionError: a gate or a re-measure failing is the known failure; a crash is not (the dress had been
+# laid kilometres out and ended in a ZeroDivisionError from the solver, which a bare xfail hid)
+@pytest.mark.parametrize("name", [
+    pytest.param("shirt_mean", marks=pytest.mark.xfail(reason=_GC_SHIRT, raises=AssertionError)),
+    pytest.param("dress_pencil", marks=pytest.mark.xfail(reason=_GC_DRESS, raises=AssertionError))])
 def test_garmentcode_shirt_and_dress_drape_where_they_belong(name):
     pattern = load_pattern_file(DATA / f"{name}_specification.json").pattern(GC_MEAN_BODY)
     body, garment, result = _drape(pattern, GC_MEAN_BODY)
     _where_they_belong(pattern, body, garment, result)
     _assert_passing(body, garment, result, strain_known=True)
+
+
+def test_garmentcode_shirt_passes_at_standard_quality():
+    """At 1 cm, the quality a sample gets unless a draft is asked for, the mean shirt on its mean body passes every
+    gate (measured: seam correction 4.1 mm, p95 strain 1.4 %, at rest, uncrossed; the same with 1 and 2 threads)."""
+    pattern = load_pattern_file(DATA / "shirt_mean_specification.json").pattern(GC_MEAN_BODY)
+    body, garment, result = _drape(pattern, GC_MEAN_BODY, "standard")
+    _where_they_belong(pattern, body, garment, result)
+    _assert_passing(body, garment, result)
 
 
 def _where_they_belong(pattern, body, garment, result) -> None:

@@ -42,3 +42,22 @@ def test_the_mean_shirt_starts_clear_of_itself_on_the_mean_body_with_its_shoulde
     body = build_body(body_cm)
     garment = mesh_pattern(load_pattern_file(SHIRT).pattern(body_cm), body, MeshOptions(spacing_m=0.02))
     assert count_self_intersections(garment.positions, garment.faces, garment.seam_pairs) == 0
+
+
+DRESS = FLARE.with_name("dress_pencil_specification.json")
+
+
+def test_a_bodice_above_its_skirt_is_laid_round_the_body_not_kilometres_out():
+    """The pencil dress's bodice halves meet at centre front and back, over a skirt sewn to them below. A contour
+    holding bodice but no skirt counted the skirt as a zero-width piece at its anchor, 0.4 % of the contour from
+    the bodice's centre-front edge, and widened the contour to fit the bodice's half-width into that gap: every
+    piece was laid 2-84 km out and the solver divided by zero. Every piece now lies within 40 cm of the axis,
+    front pieces in front and back pieces behind."""
+    body_cm = Measurements(172.0, 99.8, 84.3, 103.5, shoulder_width_cm=36.5)
+    body = build_body(body_cm)
+    garment = mesh_pattern(load_pattern_file(DRESS).pattern(body_cm), body, MeshOptions(spacing_m=0.02))
+    axis = body.landmarks.axis_xz
+    for name in garment.panel_names:
+        points = garment.positions[garment.panel_of == garment.panel_names.index(name)]
+        assert np.hypot(points[:, 0] - axis[0], points[:, 2] - axis[1]).max() < 0.4, name
+        assert (np.median(points[:, 2]) > axis[1]) == ("ftorso" in name or "front" in name), name
