@@ -10,7 +10,7 @@ from garment3d.drape.rest import RestWindow
 from garment3d.drape.simulate import MAX_RESETTLES, DrapeRun, Phase, Schedule, _on_rest, _solver, _untangle_due
 from garment3d.fabrics import load_fabric
 
-SCHEDULE = Schedule(close_frames=30, min_frames=60, max_frames=360, untangle_every=6)
+SCHEDULE = Schedule(close_frames=30, min_frames=60, max_frames=480, untangle_every=6)  # 8 s at 60 frames a second
 
 
 def test_the_phases_follow_the_frame_count():
@@ -27,7 +27,7 @@ def test_crossings_are_looked_for_every_frame_while_sewing_then_periodically_unl
     assert not _untangle_due(DrapeRun(frames=61, phase=Phase.DROPPING), SCHEDULE)
     assert _untangle_due(DrapeRun(frames=66, phase=Phase.DROPPING), SCHEDULE)
     assert not _untangle_due(DrapeRun(frames=66, phase=Phase.DROPPING, untangle_after=90), SCHEDULE)
-    never = Schedule(close_frames=30, min_frames=60, max_frames=360, untangle_every=0)
+    never = Schedule(close_frames=30, min_frames=60, max_frames=480, untangle_every=0)
     assert not _untangle_due(sewing, never)
 
 
