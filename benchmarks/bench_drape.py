@@ -4,6 +4,11 @@ Run: .venv/bin/python benchmarks/bench_drape.py [--pattern all|NAME] [--fabric p
      .venv/bin/python benchmarks/bench_drape.py --table [--fabric all|NAME,...] [--sizes S,M,XL] [--spacing 0.01]
                      [--json reports.jsonl]
      .venv/bin/python benchmarks/bench_drape.py --from-json reports.jsonl   # the same table, today's gates
+     .venv/bin/python benchmarks/bench_drape.py --silk [--pattern all|NAME,...] [--size M] [--spacing 0.01]
+
+``--silk``: each garment in poplin and in every silk of the library, one size, at 1 cm by default: wall and
+simulated seconds, and each silk's wall time as a ratio of the same garment's in poplin. Targets (issue 13):
+every drape within 10 s at 1 cm, and a silk within 1.5x its poplin time; the last columns say which missed.
 
 ``--table``: the library table: every garment x the fabrics x S, M, XL at one mesh spacing, with every
 quality gate (garment3d.gates): one row per drape, the gates it fails by name (or "pass"). Fit columns
@@ -40,9 +45,13 @@ def main() -> int:
     parser.add_argument("--sizes", default="S,M,XL", help="with --table: sizes, in order (S, M, XL)")
     parser.add_argument("--json", type=Path, help="with --table: also append each report to this JSON-lines file")
     parser.add_argument("--from-json", type=Path, help="print the table of stored reports with today's gates")
+    parser.add_argument("--silk", action="store_true", help="each garment in poplin and every silk: time ratios")
+    parser.add_argument("--size", default="M", help="with --silk: the size (S, M or XL)")
     args = parser.parse_args()
     if args.from_json:
         return table_from_json(args.from_json)
+    if args.silk:
+        return silk_ratios(args.pattern, args.size, args.spacing)
     if args.table:
         return library_table(args.pattern, args.fabric, args.spacing, args.json, args.sizes.split(","))
     from garment3d.body import build_body
@@ -171,6 +180,48 @@ def table_from_json(path: Path) -> int:
         failures += not verdict.passed
         print(_table_row(row["pattern"], row["size"], row["fabric"], report, verdict))
     print(f"{failures} drape(s) failed a gate")
+    return 0
+
+
+BUDGET_S = 10.0  # wall seconds a drape may take at 1 cm (issue 13)
+SILK_RATIO = 1.5  # a silk drape's wall time against the same garment's in poplin (issue 13)
+
+
+def silk_ratios(pattern: str, size_name: str, spacing: float) -> int:
+    """Each garment in poplin, then in every silk of the library: wall and simulated seconds, the ratio to
+    poplin, the gates, and which time target each drape misses."""
+    from garment3d.body import build_body
+    from garment3d.drape import drape
+    from garment3d.fabrics import list_fabrics, load_fabric
+    from garment3d.gates import evaluate
+    from garment3d.meshing import MeshOptions, mesh_pattern
+    from garment3d.patterns import evaluate as evaluate_pattern, get_definition, list_patterns
+    from garment3d.sizes import parse_size
+    from garment3d.warmup import warm_up
+
+    warm_up()
+    names = list_patterns() if pattern == "all" else pattern.split(",")
+    fabrics = ["poplin_grey"] + [name for name in list_fabrics() if name.startswith("silk_")]
+    size = parse_size(SIZES[size_name])
+    body = build_body(size.measurements)
+    print(f"{size.label}, {spacing * 100:g} cm mesh; targets: wall <= {BUDGET_S:g} s, silk <= {SILK_RATIO:g}x poplin")
+    print(f"{'pattern':<14}{'fabric':<21}{'verts':>6}{'wall s':>8}{'sim s':>7}{'x poplin':>9}  {'gates':<8}missed")
+    worst: dict[str, float] = {}
+    for name in names:
+        poplin_wall = None
+        for fabric_name in fabrics:
+            fabric = load_fabric(fabric_name)
+            drafted = evaluate_pattern(get_definition(name), size.measurements, size_label=size.label, fabric=fabric)
+            garment = mesh_pattern(drafted, body, MeshOptions(spacing_m=spacing))
+            report = drape(garment, body, fabric).report
+            poplin_wall = report.wall_s if poplin_wall is None else poplin_wall
+            ratio = report.wall_s / poplin_wall
+            worst[name] = max(worst.get(name, 0.0), ratio)
+            missed = [m for m, hit in (("10 s", report.wall_s > BUDGET_S), ("1.5x", ratio > SILK_RATIO)) if hit]
+            print(f"{name:<14}{fabric_name:<21}{report.vertex_count:>6}{report.wall_s:>8.1f}{report.simulated_s:>7.2f}"
+                  f"{ratio:>9.2f}  {'pass' if evaluate(report).passed else 'FAIL':<8}{','.join(missed) or '-'}",
+                  flush=True)
+    print("largest silk/poplin wall ratio per garment: " + ", ".join(f"{k} {v:.2f}" for k, v in worst.items()))
     return 0
 
 

@@ -122,7 +122,9 @@ def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, sea
              step_m: float, max_steps: int, stall_steps: int = STALL_STEPS) -> UntangleResult:
     """Shrink the intersection contours of the cloth at ``positions`` (n, 3; moved in place) by up to
     ``max_steps`` steps of ``step_m``, giving up after ``stall_steps`` without fewer crossings; vertices
-    with zero ``inv_mass`` stay put."""
+    with zero ``inv_mass`` stay put. An attempt that ends with no fewer crossings than it found is undone
+    (``positions`` as they were, no steps reported): its moves, up to ``max_steps * step_m``, would only
+    kick the cloth, and the physics pulls a crossing it cannot undo back each time."""
     tri = np.ascontiguousarray(faces, np.int64)
     pairs = find_self_intersections(positions, tri, seam_pairs)
     if not len(pairs):
@@ -130,6 +132,7 @@ def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, sea
     label = weld_labels(len(positions), seam_pairs)
     # only triangles near the crossings move or can meet what moves: look again among those alone
     near = _near_faces(positions, tri, pairs, NEAR_M + max_steps * step_m)
+    start = positions.copy()
     before, steps, fewest, since_fewer = len(pairs), 0, len(pairs), 0
     while len(pairs) and steps < max_steps and since_fewer < stall_steps:
         move, asks = _contour_moves(positions, tri, inv_mass, label, pairs, step_m)
@@ -141,6 +144,9 @@ def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, sea
         pairs = near[find_self_intersections(positions, tri[near], seam_pairs)]
         fewest, since_fewer = (len(pairs), 0) if len(pairs) < fewest else (fewest, since_fewer + 1)
     after = len(find_self_intersections(positions, tri, seam_pairs)) if steps else before
+    if steps and after >= before:  # no better: the cloth as it was, not kicked
+        positions[:] = start
+        return UntangleResult(before=before, after=before, steps=0)
     return UntangleResult(before=before, after=after, steps=steps)
 
 
