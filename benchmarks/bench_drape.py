@@ -115,16 +115,24 @@ def _header() -> str:
             f"{'folded':>7}{'waist':>6}{'drop':>6}{'fast mm':>7}{'wl cm':>6}{'w+cm':>6}{'w off':>6}{'blous':>6}  gates failed")
 
 
+def _drape_library(name: str, fabric, size, body, spacing: float):
+    """The report of library garment ``name`` drafted for ``size`` in ``fabric`` and draped on ``body``."""
+    from garment3d.drape import drape
+    from garment3d.meshing import MeshOptions, mesh_pattern
+    from garment3d.patterns import evaluate as evaluate_pattern, get_definition
+
+    drafted = evaluate_pattern(get_definition(name), size.measurements, size_label=size.label, fabric=fabric)
+    return drape(mesh_pattern(drafted, body, MeshOptions(spacing_m=spacing)), body, fabric).report
+
+
 def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | None,
                   sizes: list[str]) -> int:
     """Every garment x fabric x S/M/XL at ``spacing`` with every gate; prints one row per drape (fabric by
     fabric, so the first fabrics named are complete first)."""
     from garment3d.body import build_body
-    from garment3d.drape import drape
     from garment3d.fabrics import list_fabrics, load_fabric
     from garment3d.gates import describe_limits, evaluate
-    from garment3d.meshing import MeshOptions, mesh_pattern
-    from garment3d.patterns import evaluate as evaluate_pattern, get_definition, list_patterns
+    from garment3d.patterns import list_patterns
     from garment3d.sizes import parse_size
     from garment3d.warmup import warm_up
 
@@ -140,11 +148,8 @@ def library_table(pattern: str, fabrics: str, spacing: float, json_path: Path | 
             size = parse_size(SIZES[size_name])
             body = build_body(size.measurements)
             for name in names:
-                pattern_ = evaluate_pattern(get_definition(name), size.measurements, size_label=size.label,
-                                            fabric=fabric)
-                garment = mesh_pattern(pattern_, body, MeshOptions(spacing_m=spacing))
                 try:
-                    report = drape(garment, body, fabric).report
+                    report = _drape_library(name, fabric, size, body, spacing)
                 except Exception as exc:  # noqa: BLE001 - a table row, not a crash
                     print(f"{name:<14}{fabric_name:<16}{size_name:<4} ERROR {exc}", flush=True)
                     failures += 1
@@ -191,11 +196,9 @@ def silk_ratios(pattern: str, size_name: str, spacing: float) -> int:
     """Each garment in poplin, then in every silk of the library: wall and simulated seconds, the ratio to
     poplin, the gates, and which time target each drape misses."""
     from garment3d.body import build_body
-    from garment3d.drape import drape
     from garment3d.fabrics import list_fabrics, load_fabric
     from garment3d.gates import evaluate
-    from garment3d.meshing import MeshOptions, mesh_pattern
-    from garment3d.patterns import evaluate as evaluate_pattern, get_definition, list_patterns
+    from garment3d.patterns import list_patterns
     from garment3d.sizes import parse_size
     from garment3d.warmup import warm_up
 
@@ -211,9 +214,7 @@ def silk_ratios(pattern: str, size_name: str, spacing: float) -> int:
         poplin_wall = None
         for fabric_name in fabrics:
             fabric = load_fabric(fabric_name)
-            drafted = evaluate_pattern(get_definition(name), size.measurements, size_label=size.label, fabric=fabric)
-            garment = mesh_pattern(drafted, body, MeshOptions(spacing_m=spacing))
-            report = drape(garment, body, fabric).report
+            report = _drape_library(name, fabric, size, body, spacing)
             poplin_wall = report.wall_s if poplin_wall is None else poplin_wall
             ratio = report.wall_s / poplin_wall
             worst[name] = max(worst.get(name, 0.0), ratio)
