@@ -32,44 +32,63 @@ _FAST = {"contract"}
 
 @numba.njit(cache=True, parallel=True, fastmath=_FAST)
 def _solve_triangles(x, w, tri, dm_inv, alpha, ptr, dt2):
-    """Weft, warp and shear of each triangle in turn, colour by colour (corners kept in registers)."""
+    """Weft, warp and shear of each triangle in turn, colour by colour (corners kept in registers).
+
+    F = (e1 e2) Dm^-1, with columns f0 = a e1 + c e2 (weft) and f1 = b e1 + d e2 (warp). A stretch
+    constraint |f| - 1 has the gradient (-(s1 + s2), s1, s2) n with n = f/|f| a unit vector, so its XPBD
+    denominator w0 (s1 + s2)^2 + w1 s1^2 + w2 s2^2 + alpha/dt^2 does not depend on the positions: it is
+    computed off the critical path, which leaves one square root and one division per stretch
+    constraint (the kernel is bound by that chain's latency). The shear constraint f0 . f1 is solved as
+    written."""
     for c in range(len(ptr) - 1):
         for t in numba.prange(ptr[c], ptr[c + 1]):
             i0, i1, i2 = tri[t, 0], tri[t, 1], tri[t, 2]
             a, b, cc, d = dm_inv[t, 0], dm_inv[t, 1], dm_inv[t, 2], dm_inv[t, 3]
             w0, w1, w2 = w[i0], w[i1], w[i2]
+            weft = w0 * (a + cc) * (a + cc) + w1 * a * a + w2 * cc * cc + alpha[t, 0] / dt2
+            warp = w0 * (b + d) * (b + d) + w1 * b * b + w2 * d * d + alpha[t, 1] / dt2
+            weft = 1.0 / weft if weft >= 1e-20 else 0.0  # 0: three pinned corners of a rigid triangle
+            warp = 1.0 / warp if warp >= 1e-20 else 0.0
             p0x, p0y, p0z = x[i0, 0], x[i0, 1], x[i0, 2]
             p1x, p1y, p1z = x[i1, 0], x[i1, 1], x[i1, 2]
             p2x, p2y, p2z = x[i2, 0], x[i2, 1], x[i2, 2]
-            for kind in range(3):
+            for kind in range(2):
+                if kind == 0:
+                    s1, s2, inv_denom = a, cc, weft
+                else:
+                    s1, s2, inv_denom = b, d, warp
                 e1x, e1y, e1z = p1x - p0x, p1y - p0y, p1z - p0z
                 e2x, e2y, e2z = p2x - p0x, p2y - p0y, p2z - p0z
-                # F columns: f0 = a e1 + cc e2 (weft), f1 = b e1 + d e2 (warp)
-                f0x, f0y, f0z = a * e1x + cc * e2x, a * e1y + cc * e2y, a * e1z + cc * e2z
-                f1x, f1y, f1z = b * e1x + d * e2x, b * e1y + d * e2y, b * e1z + d * e2z
-                if kind < 2:
-                    if kind == 0:
-                        gx, gy, gz, s1, s2 = f0x, f0y, f0z, a, cc
-                    else:
-                        gx, gy, gz, s1, s2 = f1x, f1y, f1z, b, d
-                    length = math.sqrt(gx * gx + gy * gy + gz * gz)
-                    if length < 1e-12:
-                        continue
-                    constraint = length - 1.0
-                    nx, ny, nz = gx / length, gy / length, gz / length
-                    g1x, g1y, g1z = s1 * nx, s1 * ny, s1 * nz
-                    g2x, g2y, g2z = s2 * nx, s2 * ny, s2 * nz
-                else:
-                    constraint = f0x * f1x + f0y * f1y + f0z * f1z
-                    g1x, g1y, g1z = a * f1x + b * f0x, a * f1y + b * f0y, a * f1z + b * f0z
-                    g2x, g2y, g2z = cc * f1x + d * f0x, cc * f1y + d * f0y, cc * f1z + d * f0z
-                g0x, g0y, g0z = -g1x - g2x, -g1y - g2y, -g1z - g2z
-                denom = (w0 * (g0x * g0x + g0y * g0y + g0z * g0z)
-                         + w1 * (g1x * g1x + g1y * g1y + g1z * g1z)
-                         + w2 * (g2x * g2x + g2y * g2y + g2z * g2z)
-                         + alpha[t, kind] / dt2)
-                if denom < 1e-20:
+                fx, fy, fz = s1 * e1x + s2 * e2x, s1 * e1y + s2 * e2y, s1 * e1z + s2 * e2z
+                length = math.sqrt(fx * fx + fy * fy + fz * fz)
+                if length < 1e-12:
                     continue
+                # the step along n, per unit of each corner's gradient factor: -C/denominator / |f|
+                k = (1.0 - length) * inv_denom / length
+                fx, fy, fz = k * fx, k * fy, k * fz
+                q0, q1, q2 = -w0 * (s1 + s2), w1 * s1, w2 * s2
+                p0x += q0 * fx
+                p0y += q0 * fy
+                p0z += q0 * fz
+                p1x += q1 * fx
+                p1y += q1 * fy
+                p1z += q1 * fz
+                p2x += q2 * fx
+                p2y += q2 * fy
+                p2z += q2 * fz
+            e1x, e1y, e1z = p1x - p0x, p1y - p0y, p1z - p0z
+            e2x, e2y, e2z = p2x - p0x, p2y - p0y, p2z - p0z
+            f0x, f0y, f0z = a * e1x + cc * e2x, a * e1y + cc * e2y, a * e1z + cc * e2z
+            f1x, f1y, f1z = b * e1x + d * e2x, b * e1y + d * e2y, b * e1z + d * e2z
+            constraint = f0x * f1x + f0y * f1y + f0z * f1z
+            g1x, g1y, g1z = a * f1x + b * f0x, a * f1y + b * f0y, a * f1z + b * f0z
+            g2x, g2y, g2z = cc * f1x + d * f0x, cc * f1y + d * f0y, cc * f1z + d * f0z
+            g0x, g0y, g0z = -g1x - g2x, -g1y - g2y, -g1z - g2z
+            denom = (w0 * (g0x * g0x + g0y * g0y + g0z * g0z)
+                     + w1 * (g1x * g1x + g1y * g1y + g1z * g1z)
+                     + w2 * (g2x * g2x + g2y * g2y + g2z * g2z)
+                     + alpha[t, 2] / dt2)
+            if denom >= 1e-20:
                 dl = -constraint / denom
                 p0x += w0 * dl * g0x
                 p0y += w0 * dl * g0y
@@ -87,29 +106,29 @@ def _solve_triangles(x, w, tri, dm_inv, alpha, ptr, dt2):
 
 @numba.njit(cache=True, parallel=True, fastmath=_FAST)
 def _solve_hinges(x, w, hinge, kw, alpha, ptr, dt2):
+    """Each hinge's bending constraint C = |s|, s = sum of k_q x_q over its four vertices, colour by colour.
+    Its gradient at vertex q is k_q s/|s|, so the XPBD step -w_q k_q (s/|s|) |s|/denominator is
+    -w_q k_q s/denominator: no square root, and a denominator that does not depend on the positions."""
     for c in range(len(ptr) - 1):
         for h in numba.prange(ptr[c], ptr[c + 1]):
-            sx = 0.0
-            sy = 0.0
-            sz = 0.0
-            denom = alpha[h] / dt2
-            for q in range(4):
-                v = hinge[h, q]
-                sx += kw[h, q] * x[v, 0]
-                sy += kw[h, q] * x[v, 1]
-                sz += kw[h, q] * x[v, 2]
-                denom += w[v] * kw[h, q] * kw[h, q]
-            length = math.sqrt(sx * sx + sy * sy + sz * sz)
-            if length < 1e-12:
+            v0, v1, v2, v3 = hinge[h, 0], hinge[h, 1], hinge[h, 2], hinge[h, 3]
+            k0, k1, k2, k3 = kw[h, 0], kw[h, 1], kw[h, 2], kw[h, 3]
+            denom = alpha[h] / dt2 + w[v0] * k0 * k0 + w[v1] * k1 * k1 + w[v2] * k2 * k2 + w[v3] * k3 * k3
+            sx = k0 * x[v0, 0] + k1 * x[v1, 0] + k2 * x[v2, 0] + k3 * x[v3, 0]
+            sy = k0 * x[v0, 1] + k1 * x[v1, 1] + k2 * x[v2, 1] + k3 * x[v3, 1]
+            sz = k0 * x[v0, 2] + k1 * x[v1, 2] + k2 * x[v2, 2] + k3 * x[v3, 2]
+            if sx * sx + sy * sy + sz * sz < 1e-24:  # flat: nothing to do (and no direction)
                 continue
-            dl = -length / denom
-            nx, ny, nz = sx / length, sy / length, sz / length
+            if denom < 1e-20:  # four pinned vertices of a rigid hinge
+                continue
+            r = -1.0 / denom
+            sx, sy, sz = r * sx, r * sy, r * sz
             for q in range(4):
                 v = hinge[h, q]
-                s = w[v] * dl * kw[h, q]
-                x[v, 0] += s * nx
-                x[v, 1] += s * ny
-                x[v, 2] += s * nz
+                s = w[v] * kw[h, q]
+                x[v, 0] += s * sx
+                x[v, 1] += s * sy
+                x[v, 2] += s * sz
 
 
 @numba.njit(cache=True, inline="always")
