@@ -442,17 +442,22 @@ def _solve_vertex_triangle(x, x_start, w, tri, cand, count, side, contact, frict
             nl = math.sqrt(nx * nx + ny * ny + nz * nz)
             if nl < 1e-14:
                 continue
-            nx, ny, nz = nx / nl, ny / nl, nz / nl
-            apx, apy, apz = x[p, 0] - x[a, 0], x[p, 1] - x[a, 1], x[p, 2] - x[a, 2]
-            d = apx * nx + apy * ny + apz * nz
             d00 = e1x * e1x + e1y * e1y + e1z * e1z
             d01 = e1x * e2x + e1y * e2y + e1z * e2z
             d11 = e2x * e2x + e2y * e2y + e2z * e2z
-            d20 = apx * e1x + apy * e1y + apz * e1z
-            d21 = apx * e2x + apy * e2y + apz * e2z
             det = d00 * d11 - d01 * d01
             if det <= 0.0:  # a needle-thin triangle: the product rounds to zero though the cross does not
                 continue
+            nx, ny, nz = nx / nl, ny / nl, nz / nl
+            apx, apy, apz = x[p, 0] - x[a, 0], x[p, 1] - x[a, 1], x[p, 2] - x[a, 2]
+            d = apx * nx + apy * ny + apz * nz
+            if abs(d) >= contact:
+                # out of reach of the plane (most listed pairs): beside the triangle or over it, the side
+                # is the one it is on, as the tests below would set it, and there is nothing to push
+                side[p, s] = 1 if d > 0.0 else -1
+                continue
+            d20 = apx * e1x + apy * e1y + apz * e1z
+            d21 = apx * e2x + apy * e2y + apz * e2z
             bv = (d11 * d20 - d01 * d21) / det
             bw = (d00 * d21 - d01 * d20) / det
             bu = 1.0 - bv - bw
@@ -498,13 +503,18 @@ def _solve_edge_edge(x, x_start, w, edge, cand, count, side, contact, friction):
                 continue
             nl = math.sqrt(n2)
             nx, ny, nz = nx / nl, ny / nl, nz / nl
+            dist = rx * nx + ry * ny + rz * nz  # signed distance between the two lines
+            if abs(dist) >= contact:
+                # out of reach (most listed pairs): crossing over or beside, the side is the one the lines
+                # are on, as the tests below would set it, and there is nothing to push
+                side[e, s] = 1 if dist > 0.0 else -1
+                continue
             a12 = d1x * d2x + d1y * d2y + d1z * d2z
             b1 = d1x * rx + d1y * ry + d1z * rz
             b2 = d2x * rx + d2y * ry + d2z * rz
             denom = a11 * a22 - a12 * a12
             sa = (a12 * b2 - a22 * b1) / denom
             tc = (a11 * b2 - a12 * b1) / denom
-            dist = rx * nx + ry * ny + rz * nz  # signed distance between the two lines
             if sa <= 0.0 or sa >= 1.0 or tc <= 0.0 or tc >= 1.0:
                 if dist != 0.0:  # the edges pass beside each other: free to change sides
                     side[e, s] = 1 if dist > 0.0 else -1
