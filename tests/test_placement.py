@@ -239,3 +239,34 @@ def test_neighbouring_pieces_start_apart_where_the_contour_is_tight(body):
         pattern = evaluate(get_definition("pencil_skirt"), size.measurements, size_label=label)
         garment = mesh_pattern(pattern, build_body(size.measurements), MeshOptions(spacing_m=0.01))
         assert count_self_intersections(garment.positions, garment.faces, garment.seam_pairs) == 0, label
+
+
+def test_a_torso_contour_steps_in_at_most_its_slope_and_never_inward():
+    """The slope limit spreads a step (the arm's outside above the underarm, the torso's side below) over
+    depth by moving rows outward only, and leaves gentle contours as they were."""
+    from garment3d.placement import _limit_slope
+
+    depths = np.arange(0.0, 0.2, 0.01)
+    radius = np.full((len(depths), 3), 0.15)
+    radius[:8, 0] = 0.22  # a 7 cm step between rows 7 and 8 at azimuth 0
+    radius[:, 1] = 0.15 + 0.2 * depths  # a gentle flare: slope 0.2
+    limited = _limit_slope(radius, depths, 3.0)
+    assert np.all(limited >= radius)
+    assert np.abs(np.diff(limited, axis=0)).max() <= 3.0 * 0.01 + 1e-12
+    assert limited[8, 0] == pytest.approx(0.19) and limited[10, 0] == pytest.approx(0.15)
+    assert np.array_equal(limited[:, 1:], radius[:, 1:])
+
+
+@pytest.mark.parametrize(("name", "spacing"), [("jiaoling_top", 0.01), ("qipao", 0.02)])
+def test_the_back_starts_uncrossed_under_the_arms_at_xl(name, spacing):
+    """At 170/92A the torso contour steps from the arm's outside to the torso's side at the underarm; laid on
+    that step, the back folded through itself before the drape began (jiaoling top at 1 cm: 12 crossing pairs,
+    6 left at rest; qipao at 2 cm: 5)."""
+    from garment3d.drape.intersections import find_self_intersections
+
+    size = parse_size("170/92A")
+    pattern = evaluate(get_definition(name), size.measurements, size_label=size.label)
+    garment = mesh_pattern(pattern, build_body(size.measurements), MeshOptions(spacing_m=spacing))
+    pairs = find_self_intersections(garment.positions, garment.faces, garment.seam_pairs)
+    where = {garment.panel_names[garment.panel_of[garment.faces[t][0]]] for t in pairs.ravel()}
+    assert len(pairs) == 0, f"{len(pairs)} crossing pairs in {sorted(where)}"
