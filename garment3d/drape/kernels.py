@@ -336,8 +336,9 @@ class ClothState:
 @dataclass(frozen=True)
 class FrameControls:
     """What one frame runs with: gravity (m/s2, along y), damping (1/s), frame length (s), substeps, the
-    seam rest scale (1 placed, 0 sewn), the velocity clamp (m/s) and the extra passes over the support's
-    triangles in each substep (``ClothModel.support``; with seams solved as pairs only)."""
+    seam rest scale (1 placed, 0 sewn), the velocity clamp (m/s), the extra passes over the support's
+    triangles in each substep (``ClothModel.support``; with seams solved as pairs only) and the seam rest
+    scale from which the seams' bending hinges act."""
 
     gravity: float
     damping: float
@@ -346,6 +347,8 @@ class FrameControls:
     seam_scale: float
     speed_limit: float = 5.0
     support_passes: int = 0
+    # the seams' bending hinges act once the seam rest scale is at or below this (0: once sewn)
+    seam_hinge_scale: float = 0.0
 
     @property
     def sewn(self) -> bool:
@@ -380,7 +383,7 @@ def solve_constraints(state: ClothState, x_start, model, placed: PlacedLengths, 
     if len(model.tether):
         _solve_distance_limits(x, w, model.tether, model.tether_color_ptr, model.tether_max,
                                placed.tether_excess, controls.seam_scale)
-    if controls.sewn and welded is None:  # seams closed: they bend like the cloth
+    if controls.seam_scale <= controls.seam_hinge_scale and welded is None:  # (nearly) closed: they bend like cloth
         _solve_hinges(x, w, model.seam_hinge, model.seam_hinge_k, model.seam_hinge_alpha,
                       model.seam_hinge_color_ptr, dt2)
     if seam_gaps is not None:

@@ -95,6 +95,11 @@ class DrapeOptions:
     # the circle skirt at 160/84A (2 cm) took 8 s to rest or ran out of time in dupioni and habotai, 2.55 s
     # in poplin; with it, and 0.5/s, every fabric came to rest in 2.5-4.7 s (see _kinetic_damping)
     kinetic_damping: bool = True
+    # the seams' bending hinges act from this seam rest scale on (1 placed, 0 sewn): in the last quarter of
+    # the sewing, not only once sewn. With no bending across it, the jiaoling top's left armhole seam folded
+    # the sleeve through the front in the last sewing frames (170/92A, 2 cm, in charmeuse, poplin, habotai):
+    # a crossing pair that untangling could not undo. From 0.25 those pass; from 0.5 habotai's seam gap fails
+    seam_hinges_from: float = 0.25
 
     def substeps_for(self, spacing_m: float) -> int:
         """Substeps per frame once sewn: ``substeps`` if given, else ``SUBSTEPS_AT_1CM`` at a 1 cm mesh,
@@ -205,7 +210,7 @@ def _controls(run: DrapeRun, schedule: Schedule, options: DrapeOptions, substeps
                          damping=options.damping_close if sewing else options.damping,
                          frame_dt=options.frame_dt, substeps=options.close_substeps if sewing else substeps,
                          seam_scale=schedule.seam_scale(run.frames), speed_limit=options.speed_limit,
-                         support_passes=options.support_passes)
+                         support_passes=options.support_passes, seam_hinge_scale=options.seam_hinges_from)
 
 
 def _advance(solver: _Solver, run: DrapeRun, controls: FrameControls) -> None:

@@ -103,3 +103,50 @@ def test_hinge_step_is_xpbd_from_its_definition(seed):
     moved = np.abs(expected - x).max()
     assert moved > 1e-6
     assert np.abs(got - expected).max() < 1e-4 * moved
+
+
+def _folded_seam():
+    """Two pieces sewn end to end (tests/drape/test_weld.py's strip), the right one folded 60 degrees up
+    about the seam line, and the model, state and lengths to solve it with."""
+    from dataclasses import replace
+
+    from drape.test_weld import _sewn_strip
+
+    from garment3d.drape.kernels import ClothState, PlacedLengths
+    from garment3d.drape.model import build_model
+    from garment3d.fabrics import load_fabric
+
+    garment, _ = _sewn_strip(0.0)
+    x = garment.positions.copy()
+    seam_x = x[garment.seam_pairs[0, 0], 0]
+    right = garment.panel_of == 1
+    angle = np.radians(60.0)
+    run = x[right, 0] - seam_x
+    x[right, 0], x[right, 2] = seam_x + run * np.cos(angle), run * np.sin(angle)
+    garment = replace(garment, positions=x)
+    model = build_model(garment, load_fabric("silk_charmeuse"))
+    placed = PlacedLengths(seam_rest=np.zeros(len(model.seam)), tether_excess=np.zeros(0))
+    return model, ClothState.at_rest(x), placed
+
+
+@pytest.mark.parametrize(("seam_scale", "hinge_scale", "solved"),
+                         [(0.2, 0.25, True), (0.3, 0.25, False), (0.0, 0.0, True), (0.2, 0.0, False)])
+def test_seam_hinges_act_from_their_seam_scale(seam_scale, hinge_scale, solved):
+    """The seams' bending hinges are solved once the seam rest scale is at or below ``seam_hinge_scale`` (the
+    end of the sewing: a seam nearly closed resists folding over) and once sewn, not before."""
+    from garment3d.drape.kernels import ClothState, Collider, FrameControls, solve_constraints
+
+    model, state, placed = _folded_seam()
+    assert len(model.seam_hinge)
+    far_away = Collider(values=np.full((2, 2, 2), 10.0, np.float32), origin=np.array([5.0, 5.0, 5.0]),
+                        spacing=1.0, thickness=0.003, friction=0.0)
+    results = []
+    for scale in (hinge_scale, -1.0):  # -1: never
+        x = state.x.copy()
+        controls = FrameControls(gravity=0.0, damping=8.0, frame_dt=1 / 60, substeps=16, seam_scale=seam_scale,
+                                 seam_hinge_scale=scale)
+        solve_constraints(ClothState(x=x, vel=state.vel, holding=state.holding), x.copy(), model, placed, controls,
+                          far_away, (1 / 60 / 16) ** 2)
+        results.append(x)
+    moved = np.abs(results[0] - results[1]).max()
+    assert (moved > 1e-7) == solved, moved
