@@ -112,7 +112,9 @@ _GC_DRESS = ("GarmentCode's pencil dress (an older GarmentCode commit) does not 
              "stretched to the bodice's width (with the body's shoulders: p99 51.5 %, max 99 %, 11 mm seam "
              "correction; without: 58 %, 112 %, 13 mm); tried with its top at the waist, 20 cm of bodice blouses "
              "and drags it 7 cm down (272 crossings, p99 43 %). 2026-12-03, laid round the body again (a contour holding "
-             "bodice but no skirt had been widened kilometres): seam correction 11.3 mm, p95 6.5 %, max 90.5 %")
+             "bodice but no skirt had been widened kilometres): seam correction 11.3 mm, p95 6.5 %, max 90.5 %. Each "
+             "bodice-to-skirt stitch pairs edges 1.29-1.30x apart: a GarmentCode ruffle (the bodice gathered onto "
+             "the skirt), which needs gathered seams")
 
 
 # raises=AssertionError: a gate or a re-measure failing is the known failure; a crash is not (the dress had been
