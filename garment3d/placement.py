@@ -54,7 +54,8 @@ MIN_DROP_SHARE = 0.3  # of each step down a hanging piece, at least this share i
 # a torso contour's radius changes by at most this much per unit of depth (m/m): at the underarm the
 # contour steps from the arm's outside to the torso's side within one row, and cloth laid on the two rows
 # folded through itself (jiaoling top at 170/92A, 1 cm: 12 crossing pairs in the back before the drape
-# began, still 6 at rest; qipao at 170/92A, 2 cm: 5). At 3-5 none is left; 1-2 push the back into the sleeves
+# began, still 6 at rest; qipao at 170/92A, 2 cm: 5). At 3-5 none is left; 1-2 push the back into the sleeves.
+# 5 by the library table at 2 cm (at 4 the jiaoling top at XL failed in four fabrics)
 MAX_CONTOUR_SLOPE = 5.0
 
 
