@@ -347,6 +347,7 @@ def _print_source(loaded, pattern) -> None:
     if loaded.definition is not None:
         print(f"{loaded.name}: TOML definition, {len(pattern.panels)} panels, {len(pattern.seams)} seams, "
               f"drafted at {pattern.size_label}")
+        _print_gathers(pattern)
         return
     imported = loaded.imported
     sizes = ", ".join(imported.sizes) if any(imported.sizes) else "(none stated)"
@@ -356,10 +357,18 @@ def _print_source(loaded, pattern) -> None:
         print(f"note: graded file: showing size {pattern.size_label} (choose another with --size)")
     for note in imported.notes:
         print(f"note: {note}")
+    _print_gathers(pattern)
     if loaded.sidecar is not None:
         print(f"sidecar: {len(loaded.sidecar.placements)} placements, {len(loaded.sidecar.seams)} seams"
               + (f", drafted for a body of height {loaded.body.height_cm:g} bust {loaded.body.bust_cm:g} "
                  f"waist {loaded.body.waist_cm:g} hip {loaded.body.hip_cm:g} cm" if loaded.body else ""))
+
+
+def _print_gathers(pattern) -> None:
+    gathered = [seam for seam in pattern.seams if seam.kind == "gather"]
+    if gathered:
+        print(f"gathered seams ({len(gathered)}; the longer edge gathered onto the other): "
+              + ", ".join(f"{seam.a} to {seam.b}" for seam in gathered))
 
 
 def _thumbnail(args: argparse.Namespace) -> int:

@@ -23,6 +23,7 @@ import shapely
 from scipy.spatial import Delaunay
 
 from garment3d.errors import MeshingError
+from garment3d.gathering import gathered_rest_edges
 from garment3d.patterns.fold import unfold_pattern
 from garment3d.placement import PlacementOptions, place_panels
 from garment3d.types import Body, GarmentMesh, InternalDart, Panel, Pattern
@@ -285,13 +286,15 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
     for ref in pattern.anchors:
         anchor_mask[edge_index[(ref.panel, ref.edge)]] = True
     fastener_pairs = _fastener_pairs(pattern, marks, meshes)
+    rest_uv, panel_index, all_faces = np.vstack(uv), np.concatenate(panel_of), np.vstack(faces).astype(np.int32)
+    gathered = _gathered_edges(pattern, edge_index, rest_uv)
 
     return GarmentMesh(
         panel_names=tuple(p.name for p in pattern.panels),
-        rest_uv=np.vstack(uv),
+        rest_uv=rest_uv,
         positions=np.vstack(positions),
-        faces=np.vstack(faces).astype(np.int32),
-        panel_of=np.concatenate(panel_of),
+        faces=all_faces,
+        panel_of=panel_index,
         seam_pairs=np.vstack(seam_pairs).astype(np.int32) if seam_pairs else np.empty((0, 2), np.int32),
         seam_of=np.concatenate(seam_of) if seam_of else np.empty(0, np.int32),
         anchor_mask=anchor_mask,
@@ -303,7 +306,25 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         fit_style=pattern.fit_style,
         fit_lines=pattern.fit_lines,
         seam_kinds=tuple(seam.kind for seam in pattern.seams) + ("dart",) * len(dart_seams),
+        panel_interfacing=tuple(p.interfacing for p in pattern.panels) if any(p.interfacing for p in pattern.panels)
+        else (),
+        sewn_edges=gathered_rest_edges(rest_uv, all_faces, panel_index, gathered, options.spacing_m)
+        if gathered else None,
     )
+
+
+def _gathered_edges(pattern: Pattern, edge_index: dict[tuple[str, str], np.ndarray], rest_uv: np.ndarray
+                    ) -> list[tuple[np.ndarray, float]]:
+    """Per gathered seam, the longer edge's vertices (in order along it) and its length over the other's."""
+    gathered = []
+    for seam in (s for s in pattern.seams if s.kind == "gather"):
+        a = edge_index[(seam.a.panel, seam.a.edge)]
+        b = edge_index[(seam.b.panel, seam.b.edge)]
+        la, lb = (float(np.linalg.norm(np.diff(rest_uv[v], axis=0), axis=1).sum()) for v in (a, b))
+        longer, ratio = (a, la / lb) if la >= lb else (b, lb / la)
+        if ratio > 1.0 + 1e-6:
+            gathered.append((longer, ratio))
+    return gathered
 
 
 def _dart_seam_pairs(pattern: Pattern, meshes: list[_PanelMesh], first_seam: int

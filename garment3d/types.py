@@ -29,6 +29,7 @@ __all__ = [
     "Seam",
     "Fastener",
     "FASTENER_KINDS",
+    "INTERFACING_KINDS",
     "FitLineSpec",
     "Pattern",
     "Landmarks",
@@ -36,6 +37,7 @@ __all__ = [
     "Body",
     "Fabric",
     "GarmentMesh",
+    "triangle_edges",
     "PanelStrain",
     "PanelMotion",
     "WaistEdge",
@@ -189,6 +191,7 @@ class Panel:
                      placement, centre lines); a definition's lines are straight (j = 2).
     internal_darts : closed (fish) darts inside the piece: holes in the cloth whose sides are sewn
                      together (:class:`InternalDart`).
+    interfacing    : the interfacing fused to the piece ("" for none; ``garment3d.interfacing``).
     """
 
     name: str
@@ -202,6 +205,7 @@ class Panel:
     notches: tuple[tuple[str, float], ...] = ()
     internal_lines: tuple[np.ndarray, ...] = ()
     internal_darts: tuple[InternalDart, ...] = ()
+    interfacing: str = ""  # "" or a kind of garment3d.interfacing.INTERFACINGS fused to the piece
 
     def edge(self, name: str) -> PanelEdge:
         for e in self.edges:
@@ -242,10 +246,11 @@ class Seam:
     a: EdgeRef
     b: EdgeRef
     reversed: bool = True
-    kind: str = "seam"  # "seam" | "zip" (a zip closes like a seam; renders and exports may show it)
+    kind: str = "seam"  # "seam" | "zip" (closes like a seam; drawn as a zip) | "gather" (the longer edge gathered)
 
 
 FASTENER_KINDS = ("button", "press_stud", "frog", "hook_eye", "tie")
+INTERFACING_KINDS = ("fusible",)  # what a panel may have fused to it (garment3d.interfacing)
 
 
 @dataclass(frozen=True)
@@ -512,6 +517,11 @@ class GarmentMesh:
                    (the whole, unfolded piece, before the grain rotation); None for
                    meshes made without a pattern.
     fit_style, fit_lines : the pattern's fit declaration (see ``Pattern``).
+    sewn_edges   : (m, 2, 2) float64, m, per triangle its rest edge vectors (rows: corner 1 - corner 0,
+                   corner 2 - corner 0; x weft, y warp) once the gathered seams are drawn up
+                   (``garment3d.gathering``): the rest the solver and the strain gates hold the cloth
+                   to; None where no seam is gathered (then the triangles of ``rest_uv``, which stays
+                   the cut, for the texture and the cloth's weight). ``rest_edges`` gives whichever applies.
     """
 
     panel_names: tuple[str, ...]
@@ -530,6 +540,22 @@ class GarmentMesh:
     fit_style: str = ""
     fit_lines: tuple[FitLineSpec, ...] = ()
     seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" drawn as zips); then "dart" per fish dart
+    sewn_edges: np.ndarray | None = None
+    panel_interfacing: tuple[str, ...] = ()  # per panel, as Panel.interfacing ("" none); () for none at all
+
+    @property
+    def rest_edges(self) -> np.ndarray:
+        """(m, 2, 2) m: each triangle's rest edge vectors (``sewn_edges``, else from the cut ``rest_uv``)."""
+        if self.sewn_edges is not None:
+            return self.sewn_edges
+        return triangle_edges(self.rest_uv, self.faces)
+
+
+def triangle_edges(uv: np.ndarray, faces: np.ndarray) -> np.ndarray:
+    """(m, 2, 2): per triangle of ``faces`` its edge vectors in ``uv`` (rows: corner 1 - corner 0, corner 2 -
+    corner 0)."""
+    faces = np.asarray(faces, np.int64)
+    return np.stack([uv[faces[:, 1]] - uv[faces[:, 0]], uv[faces[:, 2]] - uv[faces[:, 0]]], axis=1)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,8 @@ from garment3d.drape.tethers import tether_pairs
 from garment3d.drape.weld import WeldedConstraints, weld_constraints
 from garment3d.errors import SimulationError
 from garment3d.geometry import edge_adjacency
-from garment3d.types import Fabric, GarmentMesh
+from garment3d.interfacing import bonded
+from garment3d.types import Fabric, GarmentMesh, triangle_edges
 
 __all__ = ["ClothModel", "SEAM_STIFFENING", "SUPPORT_DEPTH_M", "Support", "TriangleSet", "build_model",
            "support_triangles"]
@@ -213,9 +214,10 @@ def fastener_discs(faces: np.ndarray, rest_uv: np.ndarray, pairs: np.ndarray, si
     return ptr, vertices
 
 
-def _triangle_rest(uv: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    e1 = uv[tri[:, 1]] - uv[tri[:, 0]]
-    e2 = uv[tri[:, 2]] - uv[tri[:, 0]]
+def _triangle_rest(edges: np.ndarray, uv: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(m, 4) inverse rest matrices and (m,) rest areas of triangles with rest edge vectors ``edges`` (m, 2, 2);
+    ``uv`` and ``tri`` only to say where a flat one is."""
+    e1, e2 = edges[:, 0], edges[:, 1]
     det = e1[:, 0] * e2[:, 1] - e2[:, 0] * e1[:, 1]
     flat = np.flatnonzero(np.abs(det) < 1e-12)
     if len(flat):
@@ -228,10 +230,24 @@ def _triangle_rest(uv: np.ndarray, tri: np.ndarray) -> tuple[np.ndarray, np.ndar
     return dm_inv, 0.5 * np.abs(det)
 
 
-def _vertex_masses(n: int, tri: np.ndarray, area: np.ndarray, density_kg_m2: float) -> np.ndarray:
+def _edge_rest_lengths(edges: np.ndarray, rest: np.ndarray, tri: np.ndarray) -> np.ndarray:
+    """(e,) rest length of each mesh edge (``edges`` (e, 2) vertex pairs): the mean over the triangles
+    holding it of that side's length in their rest (``rest`` (m, 2, 2), as ``GarmentMesh.rest_edges``)."""
+    sides = np.stack([rest[:, 0], rest[:, 1] - rest[:, 0], rest[:, 1]], axis=1)  # 0->1, 1->2, 0->2
+    ends = np.stack([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [0, 2]]], axis=1).reshape(-1, 2)
+    stride = np.array([1, int(tri.max()) + 1], np.int64)
+    keys, side_keys = np.sort(edges, axis=1) @ stride, np.sort(ends, axis=1) @ stride
+    order = np.argsort(keys)
+    where = order[np.searchsorted(keys[order], side_keys)]
+    total = np.bincount(where, weights=np.linalg.norm(sides.reshape(-1, 2), axis=1), minlength=len(edges))
+    return total / np.bincount(where, minlength=len(edges))
+
+
+def _vertex_masses(n: int, tri: np.ndarray, triangle_mass: np.ndarray) -> np.ndarray:
+    """(n,) kg: a third of each triangle's mass (kg, per triangle) to each of its corners."""
     mass = np.zeros(n)
     for i in range(3):
-        np.add.at(mass, tri[:, i], area * density_kg_m2 / 3.0)
+        np.add.at(mass, tri[:, i], triangle_mass / 3.0)
     return mass
 
 
@@ -317,14 +333,27 @@ def _seam_hinges(uv: np.ndarray, tri: np.ndarray, seam_pairs: np.ndarray, seam_o
     return hinges, weights, areas
 
 
-def _rigidity(uv: np.ndarray, hinges: np.ndarray, fabric: Fabric) -> np.ndarray:
-    """Bending rigidity (N m) across each hinge edge from the warp/weft values (uN m)."""
+def _rigidity(uv: np.ndarray, hinges: np.ndarray, warp_unm: np.ndarray | float,
+              weft_unm: np.ndarray | float) -> np.ndarray:
+    """Bending rigidity (N m) across each hinge edge from the warp/weft values (uN m; per hinge or one)."""
     if len(hinges) == 0:
         return np.ones(0)
     direction = uv[hinges[:, 1]] - uv[hinges[:, 0]]
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     # folding about an edge running along the weft (x) bends the warp yarns
-    return (fabric.bending_warp_unm * direction[:, 0] ** 2 + fabric.bending_weft_unm * direction[:, 1] ** 2) * 1e-6
+    return (warp_unm * direction[:, 0] ** 2 + weft_unm * direction[:, 1] ** 2) * 1e-6
+
+
+CLOTH_FIELDS = ("density_gsm", "stretch_weft_n_per_m", "stretch_warp_n_per_m", "shear_n_per_m",
+                "bending_warp_unm", "bending_weft_unm")
+DENSITY, STRETCH_WEFT, STRETCH_WARP, SHEAR, BENDING_WARP, BENDING_WEFT = range(len(CLOTH_FIELDS))
+
+
+def _panel_cloth(garment: GarmentMesh, fabric: Fabric) -> np.ndarray:
+    """(panels, len(CLOTH_FIELDS)): each panel's mechanics, the fabric with the panel's interfacing fused to it
+    (``garment3d.interfacing``)."""
+    kinds = garment.panel_interfacing or ("",) * len(garment.panel_names)
+    return np.array([[getattr(bonded(fabric, kind), name) for name in CLOTH_FIELDS] for kind in kinds])
 
 
 def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, weld: bool = False) -> ClothModel:
@@ -334,26 +363,27 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, wel
     tri = garment.faces.astype(np.int64)
     uv = garment.rest_uv
     n = len(uv)
-    dm_inv, area = _triangle_rest(uv, tri)
-    mass = _vertex_masses(n, tri, area, fabric.density_gsm / 1000.0)
+    rest = garment.rest_edges  # the cut, or with its gathered edges drawn up (garment3d.gathering)
+    dm_inv, area = _triangle_rest(rest, uv, tri)
+    cut_area = area if garment.sewn_edges is None else _triangle_rest(triangle_edges(uv, tri), uv, tri)[1]
+    cloth = _panel_cloth(garment, fabric)  # per panel: the fabric, with any interfacing fused to it
+    face_cloth = cloth[garment.panel_of[tri[:, 0]]]
+    mass = _vertex_masses(n, tri, cut_area * (face_cloth[:, DENSITY] / 1000.0))  # gathered cloth keeps its weight
     if np.any(mass <= 0):
         raise ValueError("isolated vertex without triangles")
 
-    tri_alpha = np.column_stack(
-        [
-            1.0 / (fabric.stretch_weft_n_per_m * area),
-            1.0 / (fabric.stretch_warp_n_per_m * area),
-            1.0 / (fabric.shear_n_per_m * area),
-        ]
-    )
+    tri_alpha = 1.0 / (face_cloth[:, [STRETCH_WEFT, STRETCH_WARP, SHEAR]] * area[:, None])
     tri_order, tri_ptr = color_elements(tri, n)
 
     edges, hinges, hinge_tris = _edges_and_hinges(tri)
     hinge_k = hinge_weights(uv, hinges)
-    hinge_alpha = area[hinge_tris].sum(axis=1) / (3.0 * _rigidity(uv, hinges, fabric))
+    hinge_cloth = cloth[garment.panel_of[hinges[:, 0]]] if len(hinges) else np.zeros((0, len(CLOTH_FIELDS)))
+    hinge_alpha = area[hinge_tris].sum(axis=1) / (
+        3.0 * _rigidity(uv, hinges, hinge_cloth[:, BENDING_WARP], hinge_cloth[:, BENDING_WEFT]))
     hinge_order, hinge_ptr = color_elements(hinges, n)
     seam_hinges, seam_k, seam_area = _seam_hinges(uv, tri, garment.seam_pairs, garment.seam_of)
-    seam_hinge_alpha = seam_area / (3.0 * SEAM_STIFFENING * _rigidity(uv, seam_hinges, fabric))
+    seam_hinge_alpha = seam_area / (3.0 * SEAM_STIFFENING * _rigidity(uv, seam_hinges, fabric.bending_warp_unm,
+                                                                      fabric.bending_weft_unm))
     seam_hinge_order, seam_hinge_ptr = color_elements(seam_hinges, n)
 
     seam = garment.seam_pairs.astype(np.int64)
@@ -388,7 +418,8 @@ def build_model(garment: GarmentMesh, fabric: Fabric, tethers: bool = False, wel
         tether_color_ptr=tether_ptr,
         anchor=np.flatnonzero(garment.anchor_mask).astype(np.int32),
         rest_edge=edges.astype(np.int32),
-        rest_length=np.linalg.norm(uv[edges[:, 0]] - uv[edges[:, 1]], axis=1),
+        rest_length=np.linalg.norm(uv[edges[:, 0]] - uv[edges[:, 1]], axis=1) if garment.sewn_edges is None
+        else _edge_rest_lengths(edges, rest, tri),
         thickness_m=max(0.5 * fabric.thickness_mm * 1e-3, 0.0) + 0.003,
         friction=fabric.friction,
         **_fasteners(garment, fabric, n),

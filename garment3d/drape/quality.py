@@ -118,10 +118,18 @@ def _largest_patch_cm2(positions: np.ndarray, faces: np.ndarray, flagged: np.nda
     return float(per_patch.max() * 1e4)
 
 
-def _yarn_strain(positions: np.ndarray, faces: np.ndarray, rest_uv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _rest_sides(faces: np.ndarray, rest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each triangle's two rest edge vectors (corner 1 - corner 0, corner 2 - corner 0): from ``rest`` (m, 2, 2)
+    as ``GarmentMesh.rest_edges``, or from flat vertex coordinates ``rest`` (n, 2)."""
+    if rest.ndim == 3:
+        return rest[:, 0], rest[:, 1]
+    return rest[faces[:, 1]] - rest[faces[:, 0]], rest[faces[:, 2]] - rest[faces[:, 0]]
+
+
+def _yarn_strain(positions: np.ndarray, faces: np.ndarray, rest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(m,) weft and warp strain of each triangle: |F e_x| - 1 and |F e_y| - 1, F mapping the flat
-    rest triangle (x weft, y warp) onto the draped one."""
-    e1, e2 = rest_uv[faces[:, 1]] - rest_uv[faces[:, 0]], rest_uv[faces[:, 2]] - rest_uv[faces[:, 0]]
+    rest triangle (x weft, y warp; ``rest`` as :func:`_rest_sides` takes it) onto the draped one."""
+    e1, e2 = _rest_sides(faces, rest)
     det = e1[:, 0] * e2[:, 1] - e2[:, 0] * e1[:, 1]
     inv = np.stack([np.column_stack([e2[:, 1], -e1[:, 1]]), np.column_stack([-e2[:, 0], e1[:, 0]])], axis=1)
     inv /= det[:, None, None]  # rows: d(u1,u2)/dx, d(u1,u2)/dy per triangle
@@ -132,9 +140,9 @@ def _yarn_strain(positions: np.ndarray, faces: np.ndarray, rest_uv: np.ndarray) 
     return np.linalg.norm(f_weft, axis=1) - 1.0, np.linalg.norm(f_warp, axis=1) - 1.0
 
 
-def _rest_area_cm2(faces: np.ndarray, rest_uv: np.ndarray) -> np.ndarray:
-    """(m,) flat (pattern) area of each triangle, cm2."""
-    e1, e2 = rest_uv[faces[:, 1]] - rest_uv[faces[:, 0]], rest_uv[faces[:, 2]] - rest_uv[faces[:, 0]]
+def _rest_area_cm2(faces: np.ndarray, rest: np.ndarray) -> np.ndarray:
+    """(m,) rest area of each triangle, cm2 (``rest`` as :func:`_rest_sides` takes it)."""
+    e1, e2 = _rest_sides(faces, rest)
     return 0.5 * np.abs(e1[:, 0] * e2[:, 1] - e2[:, 0] * e1[:, 1]) * 1e4
 
 
@@ -152,16 +160,17 @@ def tail_strain(strain: np.ndarray, area_cm2: np.ndarray) -> float:
     return float(strain[order[min(int(np.searchsorted(covered, tail, side="right")), len(order) - 1)]])
 
 
-def panel_strain(positions: np.ndarray, faces: np.ndarray, rest_uv: np.ndarray, panel_of: np.ndarray,
+def panel_strain(positions: np.ndarray, faces: np.ndarray, rest: np.ndarray, panel_of: np.ndarray,
                  panel_names: tuple[str, ...]) -> tuple[PanelStrain, ...]:
     """Per panel: the largest and 99th-percentile (:func:`tail_strain`) warp/weft stretch and compression of
-    its triangles, and the stretch of each yarn direction."""
+    its triangles, and the stretch of each yarn direction. ``rest``: the triangles' rest edges (m, 2, 2), as
+    ``GarmentMesh.rest_edges`` (gathered seams drawn up), or flat vertex coordinates (n, 2)."""
     faces = np.asarray(faces, np.int64)
-    weft, warp = _yarn_strain(positions, faces, rest_uv)
+    weft, warp = _yarn_strain(positions, faces, rest)
     weft_stretch, warp_stretch = np.maximum(weft, 0.0), np.maximum(warp, 0.0)
     stretch = np.maximum(weft_stretch, warp_stretch)
     compression = np.maximum(np.maximum(-weft, -warp), 0.0)
-    area = _rest_area_cm2(faces, rest_uv)
+    area = _rest_area_cm2(faces, rest)
     face_panel = panel_of[faces[:, 0]]
     result = []
     for p, name in enumerate(panel_names):

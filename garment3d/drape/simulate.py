@@ -416,7 +416,7 @@ def measure_drape(garment: GarmentMesh, model: ClothModel, body: Body, x: np.nda
         self_intersections=count_self_intersections(x, garment.faces, garment.seam_pairs),
         largest_inside_patch_cm2=inside.largest_patch_cm2,
         folded_seam_share=folded_seam_share(x, model.seam_hinge),
-        panel_strain=panel_strain(x, garment.faces, garment.rest_uv, garment.panel_of, garment.panel_names),
+        panel_strain=panel_strain(x, garment.faces, garment.rest_edges, garment.panel_of, garment.panel_names),
         waist_edges=waist_edges(x, garment.positions, garment.anchor_mask, garment.panel_of, garment.panel_names,
                                 body.sdf),
         rest_motion_mm=max((m.motion_mm for m in motion), default=0.0),

@@ -19,7 +19,7 @@ from garment3d.patterns.fit_lines import FitDefinition, parse_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX
 from garment3d.patterns.formula import check_formula
 from garment3d.sizes import DERIVED_MEASUREMENT_NAMES
-from garment3d.types import FASTENER_KINDS, PLACEMENT_REGIONS, SIDED_REGIONS, EdgeRef
+from garment3d.types import FASTENER_KINDS, INTERFACING_KINDS, PLACEMENT_REGIONS, SIDED_REGIONS, EdgeRef
 
 __all__ = [
     "MEASUREMENT_NAMES",
@@ -44,7 +44,8 @@ MAX_NOTCHES = 200  # per panel
 MAX_LINES = 200  # internal lines per panel
 MAX_INTERNAL_DARTS = 20  # fish darts per panel
 MAX_FASTENERS = 200  # fastenings in all (rows count each fastener)
-SEAM_KINDS = ("seam", "zip")
+SEAM_KINDS = ("seam", "zip", "gather")
+MAX_GATHER_RATIO = 4.0  # a gathered edge at most this many times the edge it is drawn up onto
 MAX_FABRIC_STRETCH = 200.0  # %: the stretch a pattern is drafted for (top-level fabric_stretch) lies in [0, this]
 #: cm: the visible trim's size when a fastener declaration gives none
 DEFAULT_FASTENER_SIZE_CM = {"button": 1.2, "press_stud": 1.0, "frog": 2.5, "hook_eye": 1.0, "tie": 1.5}
@@ -108,6 +109,7 @@ class PanelDefinition:
     lines: tuple[tuple[str, str], ...] = ()  # internal lines (from point, to point)
     internal_darts: tuple[InternalDartDefinition, ...] = ()  # fish darts inside the piece
     align_edge: str = ""  # edge laid at the azimuth row by row ("" to centre the piece there)
+    interfacing: str = ""  # "" or one of INTERFACING_KINDS, fused to the whole piece
 
     def has_edge(self, edge: str) -> bool:
         return any(s.edge == edge for s in self.segments)
@@ -128,7 +130,7 @@ class SeamDefinition:
     b: EdgeRef
     reversed: bool = True
     ease_cm: float = 0.0
-    kind: str = "seam"  # "seam" | "zip"
+    kind: str = "seam"  # "seam" | "zip" | "gather" (the longer edge gathered onto the shorter)
 
 
 @dataclass(frozen=True)
@@ -463,6 +465,9 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
     if not isinstance(cut_count, int) or isinstance(cut_count, bool) or not 1 <= cut_count <= 8:
         raise _fail(at, "'cut' must be an integer from 1 to 8")
     fold = _fold(raw, segments, at)
+    interfacing = raw.get("interfacing", "")
+    if interfacing not in ("", *INTERFACING_KINDS):
+        raise _fail(at, f"unknown interfacing {interfacing!r} (expected one of {', '.join(INTERFACING_KINDS)})")
     return PanelDefinition(
         name=name,
         cut_count=cut_count,
@@ -481,6 +486,7 @@ def _panel(raw: Any, where: str) -> PanelDefinition:
         notches=_notches(raw, segments, fold, at),
         lines=_lines(raw, at),
         internal_darts=_internal_darts(raw, segments, at),
+        interfacing=interfacing,
     )
 
 

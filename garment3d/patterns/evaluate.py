@@ -10,7 +10,8 @@ import numpy as np
 import shapely
 
 from garment3d.errors import InvalidPatternError
-from garment3d.patterns.definition import FastenerDefinition, PanelDefinition, PatternDefinition, Segment
+from garment3d.patterns.definition import (MAX_GATHER_RATIO, FastenerDefinition, PanelDefinition, PatternDefinition,
+                                           Segment)
 from garment3d.patterns.fit_lines import evaluate_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX, unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
@@ -236,6 +237,7 @@ def _panel(
         cut_count=panel.cut_count,
         fold=panel.fold,
         allowance=panel.allowance,
+        interfacing=panel.interfacing,
         internal_lines=_internal_lines(panel, outline, points, where),
         internal_darts=_internal_darts(panel, outline, names, points, where),
     )
@@ -289,11 +291,22 @@ def _check_seams(definition: PatternDefinition, pattern: Pattern) -> None:
     for seam, sewn in zip(definition.seams, whole.seams):
         la = edge_length_cm(whole.panel(sewn.a.panel), sewn.a.edge)
         lb = edge_length_cm(whole.panel(sewn.b.panel), sewn.b.edge)
+        if seam.kind == "gather":
+            check_gather(f"{definition.name}: seam {seam.a} ({la:.1f} cm) and {seam.b} ({lb:.1f} cm)", la, lb)
+            continue
         if abs(la - lb) > SEAM_TOLERANCE_CM + abs(seam.ease_cm):
             raise InvalidPatternError(
                 f"{definition.name}: seam {seam.a} ({la:.1f} cm) and {seam.b} ({lb:.1f} cm) differ by "
                 f"{abs(la - lb) * 10:.1f} mm (allowed {SEAM_TOLERANCE_CM * 10 + abs(seam.ease_cm) * 10:.1f} mm)"
             )
+
+
+def check_gather(what: str, la: float, lb: float) -> None:
+    """A gathered seam's edges: the longer at most ``MAX_GATHER_RATIO`` times the shorter, neither empty."""
+    if min(la, lb) <= 1e-6 or max(la, lb) / min(la, lb) > MAX_GATHER_RATIO:
+        ratio = "an empty edge" if min(la, lb) <= 1e-6 else f"{max(la, lb) / min(la, lb):.2f}x"
+        raise InvalidPatternError(f"{what}: a gathered seam's longer edge may be at most {MAX_GATHER_RATIO:g}x "
+                                  f"the shorter (this is {ratio})")
 
 
 def _point_along(points: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:

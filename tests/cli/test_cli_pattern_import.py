@@ -29,6 +29,14 @@ def test_garmentcode_import_lists_its_own_seams_and_placement(tmp_path, capsys):
     assert {p.name for p in read_svg(out_file).pieces} >= {"left_sleeve_f", "right_btorso"}
 
 
+def test_garmentcode_ruffles_are_listed_as_gathered_seams(capsys):
+    code, out, _ = _run(capsys, DATA / "dress_pencil_specification.json")
+    assert code == 0
+    assert "gathered seams (9; the longer edge gathered onto the other): right_ftorso.e5 to skirt_front.e6" in out
+    code, out, _ = _run(capsys, DATA / "shirt_mean_specification.json")
+    assert code == 0 and "gathered" not in out
+
+
 def test_toml_definition_import_drafts_it(tmp_path, capsys):
     code, out, _ = _run(capsys, get_settings().patterns_dir / "a_line_skirt.toml", "--size", "165/88A")
     assert code == 0

@@ -158,4 +158,4 @@ def test_a_zip_is_a_seam_of_kind_zip_and_other_kinds_are_refused():
     pattern = evaluate(parse_definition(data, "wrap.toml"), M)
     assert [s.kind for s in pattern.seams] == ["zip"]
     data["seams"][0]["kind"] = "velcro"
-    fail(data, r"seam 1: unknown seam kind 'velcro' \(expected one of seam, zip\)")
+    fail(data, r"seam 1: unknown seam kind 'velcro' \(expected one of seam, zip, gather\)")

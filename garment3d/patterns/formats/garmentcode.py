@@ -18,6 +18,11 @@ from the front) is mirrored in x, so every outline reads counter-clockwise from
 the piece's right side like a Pattern; edges keep their direction and indices,
 so stitches need no change (``ImportedPiece.mirrored_x`` records it). A stitch's third element
 ``"right_wrong"`` makes start meet start (``Seam.reversed = False``).
+
+Stitched edges of unequal length are GarmentCode's ruffles: the longer edge is gathered onto the
+shorter. A stitch whose edges differ by more than ``GATHER_RATIO`` (beyond what a seam eases in) is
+read as a gathered seam (``Seam.kind == "gather"``, see ``garment3d.gathering``); one whose longer
+edge is more than ``MAX_GATHER_RATIO`` times the other is refused.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import numpy as np
 import shapely
 
 from garment3d.errors import ImportFormatError
+from garment3d.patterns.definition import MAX_GATHER_RATIO
 from garment3d.patterns.evaluate import CURVE_STEP_CM
 from garment3d.patterns.formats.imported import ImportedPattern, ImportedPiece, ccw_loop
 from garment3d.patterns.formats.limits import (
@@ -45,6 +51,7 @@ from garment3d.types import EdgeRef, PanelEdge, Seam
 __all__ = ["read_garmentcode", "parse_garmentcode"]
 
 MAX_SAMPLES_PER_EDGE = 2_000
+GATHER_RATIO = 1.15  # stitched edges further apart than this (longer over shorter) are gathered, not eased
 
 
 def _fail(where: str, message: str) -> ImportFormatError:
@@ -216,7 +223,12 @@ def _seams(stitches: Any, pieces: dict[str, ImportedPiece], where: str) -> tuple
                 raise _fail(at, f"panel '{side['panel']}' has no edge {edge!r} (it has {count})")
             refs.append(EdgeRef(side["panel"], f"e{edge}"))
         reversed_ = not (len(stitch) == 3 and stitch[2] == "right_wrong")
-        seams.append(Seam(refs[0], refs[1], reversed=reversed_))
+        lengths = [pieces[ref.panel].edge_length_cm(ref.edge) for ref in refs]
+        gathered = min(lengths) > 0 and max(lengths) / min(lengths) > GATHER_RATIO
+        if min(lengths) <= 0 or max(lengths) / min(lengths) > MAX_GATHER_RATIO:
+            raise _fail(at, f"{refs[0]} ({lengths[0]:.1f} cm) and {refs[1]} ({lengths[1]:.1f} cm) are too unequal "
+                            f"to sew (a gathered edge may be at most {MAX_GATHER_RATIO:g}x the other)")
+        seams.append(Seam(refs[0], refs[1], reversed=reversed_, kind="gather" if gathered else "seam"))
     return tuple(seams)
 
 

@@ -268,13 +268,6 @@ def garmentcode_pattern(imported: ImportedPattern, height_cm: float = 172.0) -> 
     return replace(pattern, anchors=_waist_anchors(pattern) if not has_bodice else ())
 
 
-def _edge_length(piece: ImportedPiece, name: str) -> float:
-    k = len(piece.outline)
-    edge = next(e for e in piece.edges if e.name == name)
-    points = piece.outline[(edge.start + np.arange((edge.end - edge.start) % k + 1)) % k]
-    return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
-
-
 def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
     """Stitches of two edges both shorter than ``SHORT_STITCH_CM`` closed into a point.
 
@@ -303,7 +296,7 @@ def _absorb_short_stitches(imported: ImportedPattern) -> ImportedPattern:
     for seam in imported.seams:
         a, b = seam.a, seam.b
         short = a.panel != b.panel and all(
-            _edge_length(pieces[r.panel], r.edge) < SHORT_STITCH_CM and sewn[(r.panel, r.edge)] == 1 for r in (a, b))
+            pieces[r.panel].edge_length_cm(r.edge) < SHORT_STITCH_CM and sewn[(r.panel, r.edge)] == 1 for r in (a, b))
         if short:
             ends = _merge_directions(seam, pieces, imported.seams)
             onto = {key: _neighbour(pieces[key[0]], key[1], d) for key, d in ends.items()}
@@ -352,8 +345,8 @@ def _merge_directions(seam, pieces: dict[str, ImportedPiece], seams) -> dict[tup
             other = partner.get(target)
             if other is None:
                 continue
-            grown = _edge_length(pieces[target[0]], target[1]) + _edge_length(pieces[key[0]], key[1])
-            base = _edge_length(pieces[other[0]], other[1])
+            grown = pieces[target[0]].edge_length_cm(target[1]) + pieces[key[0]].edge_length_cm(key[1])
+            base = pieces[other[0]].edge_length_cm(other[1])
             worst = max(worst, abs(grown - base) / max(base, 1e-9))
         return 1, round(worst, 6)
 

@@ -74,6 +74,13 @@ class ImportedPiece:
         """The line the garment is sewn on: the sew line, else the cut line."""
         return self.sew_line if self.sew_line is not None else self.cut_line
 
+    def edge_length_cm(self, name: str) -> float:
+        """Length (cm) of edge ``name`` along the outline."""
+        k = len(self.outline)
+        edge = next(e for e in self.edges if e.name == name)
+        points = self.outline[(edge.start + np.arange((edge.end - edge.start) % k + 1)) % k]
+        return float(np.linalg.norm(np.diff(points, axis=0), axis=1).sum())
+
     @property
     def area_cm2(self) -> float:
         """Fabric area of one copy (both halves of a piece cut on fold)."""

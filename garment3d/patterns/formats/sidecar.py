@@ -11,6 +11,7 @@ corners; ``garment3d pattern import FILE.dxf`` lists them with lengths)::
     [[seams]]
     a = "FRONTPANEL.e1"
     b = "BACKPANEL.e3"
+    kind = "seam"     # optional: seam (default) | zip | gather (the longer edge gathered onto the other)
 
     [body]            # optional: the body a fixed-size pattern was drafted for (cm)
     height = 172
@@ -51,8 +52,8 @@ from typing import Any
 import numpy as np
 
 from garment3d.errors import Garment3DError, ImportFormatError, InvalidPatternError
-from garment3d.patterns.definition import DEFAULT_FASTENER_SIZE_CM, parse_body_placement, read_toml_text
-from garment3d.patterns.evaluate import edge_length_cm
+from garment3d.patterns.definition import DEFAULT_FASTENER_SIZE_CM, SEAM_KINDS, parse_body_placement, read_toml_text
+from garment3d.patterns.evaluate import check_gather, edge_length_cm
 from garment3d.patterns.formats.fastener_marks import check_inside
 from garment3d.sizes import validate_measurements
 from garment3d.types import FASTENER_KINDS, EdgeRef, Fastener, Measurements, Pattern, Placement, Seam
@@ -138,8 +139,11 @@ def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
         reversed_ = table.get("reversed", True)
         if not isinstance(reversed_, bool):
             raise _fail(where, "'reversed' must be true or false")
+        kind = table.get("kind", "seam")
+        if kind not in SEAM_KINDS:
+            raise _fail(where, f"'kind' must be one of {', '.join(SEAM_KINDS)}, not {kind!r}")
         seams.append(Seam(a=_ref(table.get("a"), f"{where}, a"), b=_ref(table.get("b"), f"{where}, b"),
-                          reversed=reversed_))
+                          reversed=reversed_, kind=kind))
     anchors = data.get("anchors", [])
     if not isinstance(anchors, list):
         raise _fail(source, "'anchors' must be a list of 'PIECE.edge'")
@@ -257,6 +261,13 @@ def apply_sidecar(imported, sidecar: Sidecar, size: str | None = None) -> Patter
     for ref in sidecar.anchors:
         if (ref.panel, ref.edge) not in edges:
             raise ImportFormatError(f"sidecar anchors name unknown edge {ref}")
+    for number, seam in enumerate(sidecar.seams, 1):
+        if seam.kind == "gather":
+            la, lb = (edge_length_cm(panels[r.panel], r.edge) for r in (seam.a, seam.b))
+            try:
+                check_gather(f"sidecar, seam {number}: {seam.a} ({la:.1f} cm) and {seam.b} ({lb:.1f} cm)", la, lb)
+            except InvalidPatternError as exc:
+                raise ImportFormatError(str(exc)) from None
     return replace(pattern, anchors=sidecar.anchors)
 
 
