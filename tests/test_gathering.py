@@ -120,7 +120,7 @@ def test_a_gathered_skirt_in_silk_drapes_closed_and_unstrained(gathered_drape):
 
 def test_the_same_skirt_sewn_plain_fails_the_gates():
     """The crafted bad case: the skirt's top sewn flat onto the band (declared as ease) is squeezed to the band's
-    length and drags it, which the gates catch."""
+    length and drags it, which the strain gates catch (measured: band p99 22.9 %, back compressed 32.6 %)."""
     from garment3d import gates
 
     size = parse_size("160/84A")
@@ -131,7 +131,8 @@ def test_the_same_skirt_sewn_plain_fails_the_gates():
     result = drape(garment, body, load_fabric("silk_charmeuse"), DrapeOptions())
     verdict = gates.evaluate(result.report)
     assert not verdict.passed
-    assert {"seam_gap", "p99_stretch", "p99_compression"} & set(verdict.failed), verdict.problems
+    # the strain gates, which the gathered skirt passes at this spacing too (its p99 5.7-6.9 %)
+    assert {"p99_stretch", "p99_compression"} & set(verdict.failed), verdict.problems
 
 
 def test_a_gather_too_deep_to_draw_up_is_refused_naming_the_seam():
