@@ -120,7 +120,7 @@ _GC_DRESS = ("GarmentCode's pencil dress (an older GarmentCode commit) does not 
              "and the gathered edge are stretched: seam correction 10.4 mm, skirt back p99 41 %, max 87 %, the "
              "bodices p99 10.5-15.4 %. With the skirt started at the waist (an experiment, not the layout) it slid "
              "5 cm below it: 5.3 mm, skirt back p99 20 %. A pencil skirt whose top is the waist's girth, sewn at "
-             "the hips, is the pattern's fault, not the drape's"
+             "the hips, is the pattern's fault, not the drape's")
 
 
 # raises=AssertionError: a gate or a re-measure failing is the known failure; a crash is not (the dress had been
