@@ -224,10 +224,10 @@ def _seams(stitches: Any, pieces: dict[str, ImportedPiece], where: str) -> tuple
             refs.append(EdgeRef(side["panel"], f"e{edge}"))
         reversed_ = not (len(stitch) == 3 and stitch[2] == "right_wrong")
         lengths = [pieces[ref.panel].edge_length_cm(ref.edge) for ref in refs]
-        gathered = min(lengths) > 0 and max(lengths) / min(lengths) > GATHER_RATIO
         if min(lengths) <= 0 or max(lengths) / min(lengths) > MAX_GATHER_RATIO:
             raise _fail(at, f"{refs[0]} ({lengths[0]:.1f} cm) and {refs[1]} ({lengths[1]:.1f} cm) are too unequal "
                             f"to sew (a gathered edge may be at most {MAX_GATHER_RATIO:g}x the other)")
+        gathered = max(lengths) / min(lengths) > GATHER_RATIO
         seams.append(Seam(refs[0], refs[1], reversed=reversed_, kind="gather" if gathered else "seam"))
     return tuple(seams)
 

@@ -6,7 +6,7 @@ import pytest
 import shapely
 from pattern_samples import DATA
 
-from garment3d.errors import InvalidPatternError
+from garment3d.errors import ImportFormatError, InvalidPatternError
 from garment3d.patterns.formats.garmentcode import parse_garmentcode, read_garmentcode
 
 
@@ -141,3 +141,14 @@ def test_malformed_specifications_are_named(mutate, message):
 def test_garbage_json_is_an_error(data):
     with pytest.raises(InvalidPatternError):
         read_garmentcode(data)
+
+
+def test_unequal_stitches_are_gathered_and_too_unequal_ones_refused():
+    stitch = [[{"panel": "front", "edge": 0}, {"panel": "back", "edge": 2}]]
+    curved = parse_garmentcode(_square_spec({"type": "quadratic", "params": [[0.5, -0.6]]}, stitch))
+    assert [s.kind for s in curved.seams] == ["gather"]  # a 14 cm curve onto a 10 cm edge
+    straight = parse_garmentcode(_square_spec(None, stitch))
+    assert [s.kind for s in straight.seams] == ["seam"]
+    with pytest.raises(ImportFormatError, match=r"stitch 0: front\.e0 \(\d+\.\d cm\) and back\.e2 \(10\.0 cm\) "
+                                                r"are too unequal to sew"):
+        parse_garmentcode(_square_spec({"type": "quadratic", "params": [[0.5, -5.0]]}, stitch))
