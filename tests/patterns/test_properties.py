@@ -69,6 +69,8 @@ settings.register_profile(
     "explore", max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("GARMENT3D_HYPOTHESIS_PROFILE", "default"))
+# pinned on the test itself, so a profile another module loads globally cannot change it
+PROFILE = settings.get_profile(os.environ.get("GARMENT3D_HYPOTHESIS_PROFILE", "default"))
 
 LIBRARY = list_patterns()
 FIELDS = ("height", "bust", "waist", "hip")
@@ -174,10 +176,12 @@ def test_inside_the_ranges_every_garment_drafts_valid_pieces(name):
     definition = get_definition(name)
     known = KNOWN_GARMENT_BUGS.get(name)
     drop = known.min_hip_minus_waist_cm or 0.0 if known else 0.0
-    # an expected failure need not be shrunk to its simplest form on every run
-    phases = [Phase.explicit, Phase.reuse, Phase.generate] if _unsafe(name) else list(Phase)
+    # an expected failure need not be shrunk to its simplest form on every run (in CI's full runs of 2026-12-03
+    # the jiaoling top's search found its known bug and shrank it for 156-202 s; alone it finds none in 1 s)
+    expected = _unsafe(name) or name in UNREPRODUCED_BUGS
+    phases = [Phase.explicit, Phase.reuse, Phase.generate] if expected else list(Phase)
 
-    @settings(phases=phases)
+    @settings(PROFILE, phases=phases)
     @given(body=bodies(min_hip_minus_waist=drop), parameters=style(definition))
     def check(body, parameters):
         assert_valid(definition, draft(definition, body, parameters))
@@ -202,6 +206,7 @@ def test_known_garment_bug_still_reproduces(name):
 def test_a_measurement_outside_its_range_is_refused_naming_it(name):
     definition = get_definition(name)
 
+    @settings(PROFILE)
     @given(data=st.data())
     def check(data):
         gender = data.draw(st.sampled_from(sorted(MEASUREMENT_RANGES_CM)))
@@ -222,6 +227,7 @@ def test_a_parameter_outside_its_range_is_refused_naming_it(name):
     if not definition.parameters:
         pytest.skip(f"{name} has no style parameters")
 
+    @settings(PROFILE)
     @given(data=st.data())
     def check(data):
         parameter = data.draw(st.sampled_from(definition.parameters))
