@@ -306,8 +306,7 @@ def mesh_pattern(pattern: Pattern, body: Body, options: MeshOptions = MeshOption
         fit_style=pattern.fit_style,
         fit_lines=pattern.fit_lines,
         seam_kinds=tuple(seam.kind for seam in pattern.seams) + ("dart",) * len(dart_seams),
-        panel_interfacing=tuple(p.interfacing for p in pattern.panels) if any(p.interfacing for p in pattern.panels)
-        else (),
+        panel_interfacing=tuple(p.interfacing for p in pattern.panels),
         sewn_edges=gathered_rest_edges(rest_uv, all_faces, panel_index, gathered, options.spacing_m)
         if gathered else None,
     )
@@ -320,7 +319,7 @@ def _gathered_edges(pattern: Pattern, edge_index: dict[tuple[str, str], np.ndarr
     for seam in (s for s in pattern.seams if s.kind == "gather"):
         a = edge_index[(seam.a.panel, seam.a.edge)]
         b = edge_index[(seam.b.panel, seam.b.edge)]
-        la, lb = (float(np.linalg.norm(np.diff(rest_uv[v], axis=0), axis=1).sum()) for v in (a, b))
+        la, lb = _edge_length(rest_uv[a]), _edge_length(rest_uv[b])
         longer, ratio = (a, la / lb) if la >= lb else (b, lb / la)
         if ratio > 1.0 + 1e-6:
             gathered.append((longer, ratio))

@@ -541,7 +541,7 @@ class GarmentMesh:
     fit_lines: tuple[FitLineSpec, ...] = ()
     seam_kinds: tuple[str, ...] = ()  # per pattern seam, as Seam.kind ("zip" drawn as zips); then "dart" per fish dart
     sewn_edges: np.ndarray | None = None
-    panel_interfacing: tuple[str, ...] = ()  # per panel, as Panel.interfacing ("" none); () for none at all
+    panel_interfacing: tuple[str, ...] = ()  # per panel, as Panel.interfacing ("" none); () for a mesh without a pattern
 
     @property
     def rest_edges(self) -> np.ndarray:

@@ -23,7 +23,7 @@ from scipy.sparse.csgraph import connected_components
 from garment3d.drape.penetration import BodyRays
 from garment3d.drape.self_collision import weld_labels
 from garment3d.fields import sample_sdf
-from garment3d.types import Body, PanelStrain, SignedDistanceGrid, WaistEdge
+from garment3d.types import Body, PanelStrain, SignedDistanceGrid, WaistEdge, triangle_edges
 
 __all__ = ["Penetration", "seam_gap_mm", "edge_strain", "body_penetration", "panel_strain", "tail_strain",
            "folded_seam_share", "waist_edges", "FOLDED_BELOW_DEG", "TAIL_SHARE", "TAIL_MIN_CM2"]
@@ -121,9 +121,8 @@ def _largest_patch_cm2(positions: np.ndarray, faces: np.ndarray, flagged: np.nda
 def _rest_sides(faces: np.ndarray, rest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each triangle's two rest edge vectors (corner 1 - corner 0, corner 2 - corner 0): from ``rest`` (m, 2, 2)
     as ``GarmentMesh.rest_edges``, or from flat vertex coordinates ``rest`` (n, 2)."""
-    if rest.ndim == 3:
-        return rest[:, 0], rest[:, 1]
-    return rest[faces[:, 1]] - rest[faces[:, 0]], rest[faces[:, 2]] - rest[faces[:, 0]]
+    edges = rest if rest.ndim == 3 else triangle_edges(rest, faces)
+    return edges[:, 0], edges[:, 1]
 
 
 def _yarn_strain(positions: np.ndarray, faces: np.ndarray, rest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
