@@ -65,12 +65,16 @@ _TEXT = {
            "fabric_cost": "Fabric cost", "making": "Making", "unit": "Unit price", "line": "Amount",
            "total": "Total", "total_fabric": "Total fabric", "valid": "Prices in {currency}. Valid for 30 days.",
            "width": "Fabric width {width:g} cm; consumption from the marker of one garment per size.",
-           "sample": "Sample"},
+           "sample": "Sample", "interfacing": "Interfacing",
+           "total_interfacing": "Total fusible interfacing",
+           "interfacing_width": "Interfacing {width:g} cm wide; from the marker of the interfaced pieces."},
     "zh": {"title": "报价单", "number": "报价单号", "date": "日期", "client": "客户", "garment": "款式",
            "fabric": "面料", "colours": "颜色", "size": "尺码", "qty": "数量", "per": "单件用料",
            "fabric_cost": "面料成本", "making": "加工费", "unit": "单价", "line": "金额",
            "total": "合计", "total_fabric": "面料总用量", "valid": "价格单位：{currency}。报价有效期30天。",
-           "width": "面料幅宽 {width:g} 厘米；用料按每个尺码单件排料估算。", "sample": "样衣"},
+           "width": "面料幅宽 {width:g} 厘米；用料按每个尺码单件排料估算。", "sample": "样衣",
+           "interfacing": "衬料", "total_interfacing": "粘合衬总用量",
+           "interfacing_width": "粘合衬幅宽 {width:g} 厘米；用量按需粘衬的裁片排料估算。"},
 }
 
 
@@ -108,6 +112,8 @@ class QuoteLine:
     making_cost: float  # per garment
     unit_price: float
     amount: float
+    interfacing_m: float = 0.0  # per garment, of a roll Quote.interfacing_width_cm wide
+    interfacing_cost: float = 0.0  # per garment (in unit_price)
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,8 @@ class Quote:
     fabric_width_cm: float
     fabric_price_per_m: float
     lines: tuple[QuoteLine, ...]
+    interfacing_width_cm: float = 90.0
+    interfacing_price_per_m: float = 0.0
 
     @property
     def total(self) -> float:
@@ -135,6 +143,10 @@ class Quote:
         return round(sum(line.fabric_m * line.quantity for line in self.lines), 2)
 
     @property
+    def total_interfacing_m(self) -> float:
+        return round(sum(line.interfacing_m * line.quantity for line in self.lines), 2)
+
+    @property
     def quantity(self) -> int:
         return sum(line.quantity for line in self.lines)
 
@@ -143,13 +155,16 @@ def price_quote(*, number: str, pattern: str, parameters: dict[str, float], size
                 fabric: str, fabric_price_per_m: float, making_cost: float, currency: str = "CNY",
                 fabric_width_cm: float = 140.0, gender: str = "female", language: str = "en",
                 colours: Sequence[str] = (), client: str = "", date: _dt.date | None = None,
-                consumption_m: dict[str, float] | None = None) -> Quote:
-    """Price ``sizes`` (label, quantity) of a garment: fabric per garment from its marker, plus making.
+                consumption_m: dict[str, float] | None = None, interfacing_price_per_m: float = 0.0,
+                interfacing_width_cm: float | None = None) -> Quote:
+    """Price ``sizes`` (label, quantity) of a garment: fabric per garment from its marker, interfacing per
+    garment from the marker of its interfaced pieces (on a roll ``interfacing_width_cm`` wide, default
+    ``INTERFACING_WIDTH_CM``), plus making.
 
-    ``consumption_m`` may give the metres per garment by size (else each size's marker is estimated).
+    ``consumption_m`` may give the fabric metres per garment by size (else each size's marker is estimated).
     """
     from garment3d.patterns import evaluate, get_definition
-    from garment3d.patterns.consumption import estimate_marker
+    from garment3d.patterns.consumption import INTERFACING_WIDTH_CM, estimate_marker, interfacing_marker
     from garment3d.patterns.evaluate import resolve_parameters
     from garment3d.sizes import parse_size
 
@@ -160,8 +175,9 @@ def price_quote(*, number: str, pattern: str, parameters: dict[str, float], size
     labels = [label for label, _ in sizes]
     if len(set(labels)) != len(labels):
         raise InvalidRequestError("sizes: each size may appear once")
-    if fabric_price_per_m < 0 or making_cost < 0:
+    if fabric_price_per_m < 0 or making_cost < 0 or interfacing_price_per_m < 0:
         raise InvalidRequestError("prices cannot be negative")
+    interfacing_width_cm = INTERFACING_WIDTH_CM if interfacing_width_cm is None else interfacing_width_cm
     definition = get_definition(pattern)
     resolved = resolve_parameters(definition, dict(parameters))
     lines = []
@@ -169,19 +185,23 @@ def price_quote(*, number: str, pattern: str, parameters: dict[str, float], size
         if not isinstance(quantity, int) or quantity < 1:
             raise InvalidRequestError(f"sizes: quantity of {label} must be a whole number of at least 1")
         size = parse_size(label, gender)
+        drafted = evaluate(definition, size.measurements, resolved, size.label)
         metres = (consumption_m or {}).get(label)
         if metres is None:
-            drafted = evaluate(definition, size.measurements, resolved, size.label)
             metres = estimate_marker(drafted, fabric_width_cm, resolution_cm=1.0).marker_length_m
         metres = round(metres, 2)
+        interfacing = interfacing_marker(drafted, interfacing_width_cm, resolution_cm=1.0)
+        interfacing_m = round(interfacing.marker_length_m, 2) if interfacing is not None else 0.0
         fabric_cost = round(metres * fabric_price_per_m, 2)
-        unit = round(fabric_cost + making_cost, 2)
+        interfacing_cost = round(interfacing_m * interfacing_price_per_m, 2)
+        unit = round(fabric_cost + interfacing_cost + making_cost, 2)
         lines.append(QuoteLine(size.label, quantity, metres, fabric_cost, round(making_cost, 2), unit,
-                               round(unit * quantity, 2)))
+                               round(unit * quantity, 2), interfacing_m, interfacing_cost))
     return Quote(number=number, date=date or _dt.date.today(), language=language, currency=currency,
                  garment=pattern, garment_name=display_name(pattern, language, definition.label), fabric=fabric,
                  fabric_name=display_name(fabric, language), colours=tuple(colours), client=client,
-                 fabric_width_cm=fabric_width_cm, fabric_price_per_m=fabric_price_per_m, lines=tuple(lines))
+                 fabric_width_cm=fabric_width_cm, fabric_price_per_m=fabric_price_per_m, lines=tuple(lines),
+                 interfacing_width_cm=interfacing_width_cm, interfacing_price_per_m=interfacing_price_per_m)
 
 
 def find_cjk_font() -> Path | None:
@@ -248,8 +268,12 @@ def quote_pdf(quote: Quote, images: Sequence[Path] = ()) -> bytes:
         for i, path in enumerate(shown):
             pdf.image(str(path), x=pdf.l_margin + i * (side + 5), y=top, w=side, h=side)
         pdf.set_y(top + side + 5)
+    interfaced = quote.total_interfacing_m > 0
     columns = [(t["size"], 24), (t["qty"], 20), (t["per"], 32), (t["fabric_cost"], 28), (t["making"], 22),
                (t["unit"], 26), (t["line"], 28)]
+    if interfaced:  # the interfacing's metres per garment after the fabric's; narrower columns to fit A4
+        columns = [(t["size"], 18), (t["qty"], 18), (t["per"], 33), (t["interfacing"], 24), (t["fabric_cost"], 24),
+                   (t["making"], 19), (t["unit"], 23), (t["line"], 25)]
     pdf.set_fill_color(230, 230, 230)
     for label, width in columns:
         pdf.set_font(font, size=9)
@@ -258,6 +282,8 @@ def quote_pdf(quote: Quote, images: Sequence[Path] = ()) -> bytes:
     for line in quote.lines:
         cells = [line.size, str(line.quantity), f"{line.fabric_m:.2f} m", _money(line.fabric_cost),
                  _money(line.making_cost), _money(line.unit_price), _money(line.amount)]
+        if interfaced:
+            cells.insert(3, f"{line.interfacing_m:.2f} m")
         for (_, width), value in zip(columns, cells):
             pdf.set_font(font, size=9)
             pdf.cell(width, 7, value, border=1, align="R" if value[:1].isdigit() else "C")
@@ -265,6 +291,11 @@ def quote_pdf(quote: Quote, images: Sequence[Path] = ()) -> bytes:
     pdf.ln(3)
     write(11, f"{t['total']}: {quote.currency} {_money(quote.total)}  ({quote.quantity})")
     write(10, f"{t['total_fabric']}: {quote.total_fabric_m:.2f} m  @ {_money(quote.fabric_price_per_m)}/m")
+    if interfaced:
+        write(10, f"{t['total_interfacing']}: {quote.total_interfacing_m:.2f} m  "
+                  f"@ {_money(quote.interfacing_price_per_m)}/m")
     write(8, t["width"].format(width=quote.fabric_width_cm), h=5)
+    if interfaced:
+        write(8, t["interfacing_width"].format(width=quote.interfacing_width_cm), h=5)
     write(8, t["valid"].format(currency=quote.currency), h=5)
     return bytes(pdf.output())

@@ -440,6 +440,9 @@ class QuoteCreate(BaseModel):
     making_cost: FiniteNumber | None = Field(default=None, ge=0, le=1e5, description="per garment; default: setting")
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None = None
     fabric_width_cm: FiniteNumber = Field(default=140.0, ge=50, le=400)
+    interfacing_price_per_m: FiniteNumber = Field(default=0.0, ge=0, le=1e5,
+                                                  description="fusible interfacing, per metre of its roll")
+    interfacing_width_cm: FiniteNumber = Field(default=90.0, ge=50, le=400)
     language: Literal["en", "zh"] | None = None
     client: Str(0, 200) | None = None
 

@@ -36,7 +36,10 @@ from garment3d.errors import InvalidRequestError
 from garment3d.patterns.formats.pieces import SeamAllowance, cut_pieces
 from garment3d.types import Pattern
 
-__all__ = ["MarkerPiece", "PlacedPiece", "MarkerEstimate", "estimate_marker", "marker_for_pieces"]
+__all__ = ["INTERFACING_WIDTH_CM", "MarkerPiece", "PlacedPiece", "MarkerEstimate", "estimate_marker",
+           "interfacing_marker", "marker_for_pieces"]
+
+INTERFACING_WIDTH_CM = 90.0  # fusible interfacing's usual roll width
 
 ORDERS = ("area", "length", "width")
 MAX_MARKER_PIECES = 500
@@ -258,3 +261,21 @@ def estimate_marker(
         for piece, panel in zip(cut_pieces(pattern, seam_allowance), pattern.panels)
     ]
     return marker_for_pieces(pieces, fabric_width_cm, allow_90=allow_90, resolution_cm=resolution_cm)
+
+
+def interfacing_marker(
+    pattern: Pattern,
+    width_cm: float = INTERFACING_WIDTH_CM,
+    seam_allowance: SeamAllowance | None = None,
+    resolution_cm: float = 0.5,
+) -> MarkerEstimate | None:
+    """Marker of one garment's interfacing: each interfaced panel (``Panel.interfacing``) ``cut_count``
+    times on its cut line, on grain, on a roll ``width_cm`` wide; None if nothing is interfaced."""
+    pieces = [
+        MarkerPiece(piece.name, piece.unfolded_cut_line, panel.grain, panel.cut_count)
+        for piece, panel in zip(cut_pieces(pattern, seam_allowance), pattern.panels)
+        if panel.interfacing
+    ]
+    if not pieces:
+        return None
+    return marker_for_pieces(pieces, width_cm, resolution_cm=resolution_cm)

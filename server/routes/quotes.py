@@ -75,14 +75,18 @@ def create_quote(sample: SampleDep, body: QuoteCreate, request: Request, db: DbD
                         fabric_price_per_m=price, making_cost=body.making_cost if body.making_cost is not None
                         else settings.making_cost, currency=body.currency or currency,
                         fabric_width_cm=body.fabric_width_cm, gender=sample.request.get("gender", "female"),
+                        interfacing_price_per_m=body.interfacing_price_per_m,
+                        interfacing_width_cm=body.interfacing_width_cm,
                         language=language, colours=sample.colours, client=body.client or sample.client, date=today)
     pdf = quote_pdf(quote, _render_paths(sample, queue, artifacts))
     sha, size = artifacts.put_bytes(pdf)
     lines = [{"size": line.size, "quantity": line.quantity, "fabric_m": line.fabric_m,
               "fabric_cost": line.fabric_cost, "making_cost": line.making_cost, "unit_price": line.unit_price,
-              "amount": line.amount} for line in quote.lines]
+              "amount": line.amount, "interfacing_m": line.interfacing_m,
+              "interfacing_cost": line.interfacing_cost} for line in quote.lines]
     stored = {"currency": quote.currency, "total": quote.total, "lines": lines, "language": language,
-              "fabric_price_per_m": price, "total_fabric_m": quote.total_fabric_m}
+              "fabric_price_per_m": price, "total_fabric_m": quote.total_fabric_m,
+              "total_interfacing_m": quote.total_interfacing_m}
     quote_id = new_id()
     t = now()
     with db.write() as conn:

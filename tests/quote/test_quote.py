@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import numpy as np
 import pytest
 
 from garment3d.errors import InvalidRequestError
@@ -81,3 +82,34 @@ def test_english_pdf_with_a_render(tmp_path):
     reader = PdfReader(io.BytesIO(pdf))
     assert "Quotation" in reader.pages[0].extract_text()
     assert len(reader.pages[0].images) == 1
+
+
+def test_interfacing_is_measured_from_the_interfaced_pieces_and_priced():
+    """The circle skirt's fused waistband: one band on grain along a 90 cm roll, so its metres are the band's
+    cut length; priced into the unit price; a garment with nothing interfaced takes none."""
+    from garment3d.patterns import evaluate, get_definition
+    from garment3d.patterns.formats import cut_pieces
+    from garment3d.sizes import parse_size
+
+    quote = _quote(pattern="circle_skirt", sizes=[("160/84A", 4)], interfacing_price_per_m=20.0)
+    line, = quote.lines
+    size = parse_size("160/84A")
+    band = next(p for p in cut_pieces(evaluate(get_definition("circle_skirt"), size.measurements, {}, size.label))
+                if p.name == "waistband")
+    band_m = float(np.ptp(band.unfolded_cut_line[:, 0])) / 100.0  # the band lies along x, its grain
+    assert band_m - 0.005 <= line.interfacing_m <= band_m + 0.025  # the marker's 1 cm cells, rounded
+    assert line.interfacing_cost == pytest.approx(line.interfacing_m * 20.0, abs=0.01)
+    assert line.unit_price == pytest.approx(line.fabric_cost + line.interfacing_cost + 50.0, abs=0.01)
+    assert quote.total_interfacing_m == pytest.approx(4 * line.interfacing_m, abs=0.01)
+    assert all(line.interfacing_m == 0.0 for line in _quote().lines)  # the A-line skirt is not interfaced
+    with pytest.raises(InvalidRequestError, match="negative"):
+        _quote(interfacing_price_per_m=-1.0)
+
+
+def test_pdf_shows_interfacing_only_for_an_interfaced_garment():
+    from pypdf import PdfReader
+
+    interfaced = PdfReader(io.BytesIO(quote_pdf(_quote(pattern="trousers", language="en")))).pages[0].extract_text()
+    plain = PdfReader(io.BytesIO(quote_pdf(_quote(language="en")))).pages[0].extract_text()
+    assert "Interfacing" in interfaced and "Total fusible interfacing" in interfaced
+    assert "nterfacing" not in plain

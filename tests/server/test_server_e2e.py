@@ -238,4 +238,5 @@ def test_quote_pdf(live, done_sample):
         assert words in text, (words, text)
     assert f"{quote['total']:,.2f}" in text
     assert quote["currency"] == currency and [line["quantity"] for line in quote["lines"]] == [20, 50]
+    assert all(line["interfacing_m"] == 0.0 for line in quote["lines"])  # nothing of the A-line skirt is fused
     assert b"/FontFile2" in pdf.content  # the CJK font is embedded

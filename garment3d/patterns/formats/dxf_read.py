@@ -15,7 +15,8 @@ What real writers do and how it is read (see shared/notes/formats.md):
   is one side of a fastener (``fastener_marks``), a button's buttonhole the layer-8
   line through it; they become ``ImportedPiece.fastener_marks`` (not drill holes or
   internal lines) and are paired into fasteners by ``ImportedPattern.to_pattern``;
-- metadata is TEXT: ``Piece Name:``, ``Size:``, ``Quantity:``, ``Units:``
+- metadata is TEXT: ``Piece Name:``, ``Size:``, ``Quantity:``, ``Interfacing:`` (a kind of
+  ``garment3d.interfacing``, as this project's export writes it), ``Units:``
   (``METRIC`` = mm, ``ENGLISH`` = inch), ``Sample Size:``; a bare text on the
   annotation layer 15 names the piece (Valentina ASTM), else the block name does;
 - units: an explicit override, else what the file states (Units text, $INSUNITS)
@@ -43,6 +44,7 @@ import numpy as np
 import shapely
 
 from garment3d.errors import ImportFormatError
+from garment3d.types import INTERFACING_KINDS
 from garment3d.patterns.formats.fastener_marks import (
     BUTTONHOLE_EASE_CM,
     MARK_MATCH_CM,
@@ -499,6 +501,7 @@ class _Meta:
     name: str | None = None
     size: str | None = None
     quantity: int | None = None
+    interfacing: str = ""
     bare_names: list[str] = field(default_factory=list)
 
 
@@ -516,6 +519,8 @@ def _metadata(texts: list[tuple[str, str, np.ndarray]]) -> _Meta:
                 number = re.search(r"\d+", value)
                 if number and meta.quantity is None:
                     meta.quantity = max(1, min(int(number.group()), 1000))
+            elif key == "interfacing" and value:
+                meta.interfacing = meta.interfacing or value.lower()
         elif layer == _ANNOTATION and text.strip():
             meta.bare_names.append(text.strip())
     return meta
@@ -528,6 +533,9 @@ def _nearest(loops: list[np.ndarray], point: np.ndarray) -> int:
 
 def _build_pieces(group: _Group, shapes: _Shapes, default_size: str, label: str) -> list[ImportedPiece]:
     meta = _metadata(group.texts)
+    if meta.interfacing and meta.interfacing not in INTERFACING_KINDS:
+        raise _fail(label, f"block {group.label}: 'Interfacing: {meta.interfacing}' is not a known interfacing "
+                           f"(known: {', '.join(INTERFACING_KINDS)})")
     base = meta.name or (meta.bare_names[0] if len(meta.bare_names) == 1 else None) or group.label
     size = meta.size or default_size
     loops = shapes.boundaries
@@ -570,6 +578,7 @@ def _build_pieces(group: _Group, shapes: _Shapes, default_size: str, label: str)
                 source=group.label,
                 fold_line=per_loop[i]["folds"][0] if per_loop[i]["folds"] else None,
                 fastener_marks=tuple(per_loop[i]["marks"]),
+                interfacing=meta.interfacing,
             )
         )
     return pieces

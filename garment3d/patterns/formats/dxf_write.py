@@ -97,8 +97,14 @@ def _fill_block(block, piece: CutPiece, variant: str) -> None:
             FOLD_LABEL,
             dxfattribs={"layer": "6", "height": TEXT_HEIGHT_MM, "insert": _mm([at])[0], "rotation": angle},
         )
+    for mark in piece.gather_marks:
+        block.add_polyline2d(_mm(mark.wave), close=False, dxfattribs={"layer": "8"})
+        block.add_text(mark.dxf_text, dxfattribs={"layer": text_layer, "height": MARK_TEXT_HEIGHT_MM,
+                                               "insert": _mm([mark.label_at])[0], "rotation": mark.angle_deg})
     x, y = _mm([piece.label_at])[0]
     lines = [f"Piece Name: {piece.name}", f"Size: {piece.size}", f"Quantity: {piece.quantity}", "Category: "]
+    if piece.interfacing:
+        lines.append(f"Interfacing: {piece.interfacing}")
     if variant == "astm":
         lines.insert(0, piece.name)
     for i, text in enumerate(lines):

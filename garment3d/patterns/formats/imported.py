@@ -49,6 +49,7 @@ class ImportedPiece:
                      are then half the piece.
     fastener_marks : the fastener sides marked on the piece (``fastener_marks``), paired
                      into fasteners across the pieces of a size by ``to_pattern``.
+    interfacing    : the interfacing the file says is fused to the piece ("" none).
     """
 
     name: str
@@ -68,6 +69,7 @@ class ImportedPiece:
     source: str = ""
     fold_line: np.ndarray | None = None
     fastener_marks: tuple[FastenerMark, ...] = ()
+    interfacing: str = ""
 
     @property
     def outline(self) -> np.ndarray:
@@ -166,7 +168,8 @@ class ImportedPattern:
                     f"({shapely.is_valid_reason(polygon)})"
                 )
             edges, fold = _fold_edge(piece, outline, edges)
-            panel = Panel(piece.name, outline, edges, grain, placement, cut_count=max(1, piece.quantity), fold=fold)
+            panel = Panel(piece.name, outline, edges, grain, placement, cut_count=max(1, piece.quantity), fold=fold,
+                          interfacing=piece.interfacing)
             if fold is not None:
                 try:
                     unfold(panel)

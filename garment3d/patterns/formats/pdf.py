@@ -131,12 +131,15 @@ def _draw_sheet(pdf, sheet: Sheet, ox: float, oy: float) -> None:
         _grain_arrow(pdf, placed.to_sheet(piece.grain_line) + [ox, oy])
         if piece.fold_line is not None:
             _fold_mark(pdf, placed, ox, oy)
+        _gather_marks(pdf, placed, ox, oy)
         lx, ly = placed.to_sheet(piece.label_at) + [ox + 4, oy]
         pdf.set_font("helvetica", style="B", size=28)
         pdf.text(lx, ly, _latin1(piece.name))
         pdf.set_font("helvetica", size=16)
         pdf.text(lx, ly + 10, _latin1(f"{piece.pattern} | size {piece.size}"))
         pdf.text(lx, ly + 18, f"cut {piece.quantity}")
+        if piece.interfacing:
+            pdf.text(lx, ly + 26, _latin1(f"interfacing: {piece.interfacing}, cut {piece.quantity}"))
 
 
 def _fastener_marks(pdf, placed, ox: float, oy: float) -> None:
@@ -157,6 +160,21 @@ def _fastener_marks(pdf, placed, ox: float, oy: float) -> None:
             pdf.set_line_width(0.8)
             pdf.line(x1, y1, x2, y2)
         pdf.text(x + radius + 1.0, y - 1.0, _latin1(f"{mark.name} {mark.kind} {mark.side}"))
+    pdf.set_text_color(0, 0, 0)
+    pdf.set_draw_color(0, 0, 0)
+
+
+def _gather_marks(pdf, placed, ox: float, oy: float) -> None:
+    """Each gathered edge: a wavy line just inside the sew line, and how much to gather along it."""
+    pdf.set_draw_color(47, 107, 47)
+    pdf.set_text_color(47, 107, 47)
+    pdf.set_line_width(0.5)
+    pdf.set_font("helvetica", size=12)  # about 4 mm tall
+    for mark in placed.piece.gather_marks:
+        pdf.polyline([(float(x) + ox, float(y) + oy) for x, y in placed.to_sheet(mark.wave)])
+        x, y = placed.to_sheet(mark.label_at[None])[0] + [ox, oy]
+        with pdf.rotation(mark.angle_deg, x, y):
+            pdf.text(x, y, _latin1(mark.label))
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
 

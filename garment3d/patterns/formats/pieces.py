@@ -31,6 +31,7 @@ import shapely
 from garment3d.errors import InvalidPatternError
 from garment3d.patterns.formats.allowance import Run, offset_runs
 from garment3d.patterns.formats.fastener_marks import FastenerMark, fastener_marks
+from garment3d.patterns.formats.gather_marks import GatherMark, gather_marks
 from garment3d.patterns.formats.limits import (
     DEFAULT_SEAM_ALLOWANCE_CM,
     DRILL_INSET_CM,
@@ -62,6 +63,9 @@ class CutPiece:
                      then half the piece, mirrored across it when the fabric is unfolded.
     fastener_marks : each fastener side on the piece (drill hole, buttonhole), apart
                      from ``drill_holes`` (the darts').
+    gather_marks   : each edge of the piece drawn up onto a shorter one (a gathered seam).
+    interfacing    : the interfacing fused to the piece (``Panel.interfacing``; "" none): cut
+                     ``quantity`` times from it too, on the same cut line.
     """
 
     name: str
@@ -77,6 +81,8 @@ class CutPiece:
     label_at: np.ndarray
     fold_line: np.ndarray | None = None
     fastener_marks: tuple[FastenerMark, ...] = ()
+    gather_marks: tuple[GatherMark, ...] = ()
+    interfacing: str = ""
 
     @property
     def unfolded_cut_line(self) -> np.ndarray:
@@ -427,6 +433,8 @@ def cut_piece(
         label_at=label_at,
         fold_line=_fold_line(panel, cut_polygon),
         fastener_marks=fastener_marks(pattern, panel),
+        gather_marks=gather_marks(pattern, panel),
+        interfacing=panel.interfacing,
     )
 
 

@@ -45,6 +45,7 @@ _STYLE = (
     ".notch{stroke:#111;stroke-width:0.6}"
     ".drill{fill:none;stroke:#111;stroke-width:0.4}"
     ".fastener{fill:none;stroke:#6b3d12;stroke-width:0.4}.buttonhole{stroke:#6b3d12;stroke-width:0.8}"
+    ".gather{fill:none;stroke:#2f6b2f;stroke-width:0.5}.gather-label{font-size:5px;fill:#2f6b2f}"
     ".grain{stroke:#1f3a7a;stroke-width:0.5}"
     ".fold{stroke:#7a1f1f;stroke-width:0.8;stroke-dasharray:8 2 2 2}.fold-label{font-size:7px;fill:#7a1f1f}"
     ".scale-square{fill:none;stroke:#111;stroke-width:0.4}"
@@ -140,6 +141,18 @@ def _fastener_parts(piece: CutPiece) -> list[str]:
     return parts
 
 
+def _gather_parts(piece: CutPiece) -> tuple[list[str], list[str]]:
+    """(each gathered edge's wavy line inside the geometry group, its words outside it)."""
+    lines, labels = [], []
+    for mark in piece.gather_marks:
+        lines.append(f'    <polyline class="gather" data-edge={quoteattr(mark.edge)} data-ratio="{mark.ratio:.4f}" '
+                     f'points="{_points(_mm(mark.wave))}"/>')
+        x, y = mark.label_at[0] * 10.0, -mark.label_at[1] * 10.0
+        labels.append(f'  <text class="gather-label" x="{_f(x)}" y="{_f(y)}" '
+                      f'transform="rotate({_f(-mark.angle_deg)} {_f(x)} {_f(y)})">{escape(mark.label)}</text>')
+    return lines, labels
+
+
 def _piece_group(placed: SheetPiece) -> str:
     piece = placed.piece
     mm = _mm
@@ -165,14 +178,19 @@ def _piece_group(placed: SheetPiece) -> str:
     )
     fold_line, fold_label = _fold_parts(piece)
     parts.extend(fold_line)
+    gather_lines, gather_labels = _gather_parts(piece)
+    parts.extend(gather_lines)
     parts.append("  </g>")
     parts.extend(fold_label)
+    parts.extend(gather_labels)
     lx, ly = mm(piece.label_at)
     lines = [
         ("name", piece.name),
         ("info", f"{piece.pattern} | size {piece.size}"),
         ("info", f"cut {piece.quantity}"),
     ]
+    if piece.interfacing:
+        lines.append(("info", f"interfacing: {piece.interfacing}, cut {piece.quantity}"))
     for i, (kind, text) in enumerate(lines):
         parts.append(f'  <text class="{kind}" x="{_f(lx + 4)}" y="{_f(-ly + 12 * i)}">{escape(text)}</text>')
     parts.append("</g>")
