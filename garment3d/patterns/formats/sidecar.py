@@ -7,6 +7,7 @@ corners; ``garment3d pattern import FILE.dxf`` lists them with lengths)::
 
     [pieces.FRONTPANEL]
     placement = { region = "torso", azimuth = 0 }
+    interfacing = "fusible"   # optional: fused to the whole piece (garment3d.interfacing)
 
     [[seams]]
     a = "FRONTPANEL.e1"
@@ -45,7 +46,7 @@ The sidecar is data like a pattern definition: parsed, checked, never run.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ from garment3d.patterns.definition import DEFAULT_FASTENER_SIZE_CM, SEAM_KINDS, 
 from garment3d.patterns.evaluate import check_gather, edge_length_cm
 from garment3d.patterns.formats.fastener_marks import check_inside
 from garment3d.sizes import validate_measurements
-from garment3d.types import FASTENER_KINDS, EdgeRef, Fastener, Measurements, Pattern, Placement, Seam
+from garment3d.types import FASTENER_KINDS, INTERFACING_KINDS, EdgeRef, Fastener, Measurements, Pattern, Placement, Seam
 
 __all__ = ["Sidecar", "read_sidecar", "parse_sidecar", "suggest_seams", "SeamSuggestion", "apply_sidecar"]
 
@@ -75,6 +76,7 @@ class Sidecar:
     size: str | None = None  # which size of a graded file
     anchors: tuple[EdgeRef, ...] = ()  # waist edges held at the body's waist line
     fasteners: tuple[Fastener, ...] = ()  # fasteners the file does not mark (points in each piece's frame)
+    interfacing: dict[str, str] = field(default_factory=dict)  # piece -> interfacing kind fused to it
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,21 @@ def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
     pieces = data.get("pieces", {})
     if not isinstance(pieces, dict):
         raise _fail(source, "'pieces' must be a table of piece names")
-    placements = {}
+    placements, interfacing = {}, {}
     for name, table in pieces.items():
-        if not isinstance(table, dict) or "placement" not in table:
-            raise _fail(f"{source}, piece '{name}'", "needs placement = { region = ..., azimuth = ... }")
-        placements[name] = _placement(table["placement"], f"{source}, piece '{name}'")
+        where = f"{source}, piece '{name}'"
+        if not isinstance(table, dict) or not ({"placement", "interfacing"} & set(table)):
+            raise _fail(where, "needs placement = { region = ..., azimuth = ... } (or interfacing = ...)")
+        unknown = sorted(set(table) - {"placement", "interfacing"})
+        if unknown:
+            raise _fail(where, f"unknown key(s) {', '.join(unknown)} (a piece has placement and interfacing)")
+        if "placement" in table:
+            placements[name] = _placement(table["placement"], where)
+        if "interfacing" in table:
+            if table["interfacing"] not in INTERFACING_KINDS:
+                raise _fail(where, f"'interfacing' must be one of {', '.join(INTERFACING_KINDS)}, "
+                                   f"not {table['interfacing']!r}")
+            interfacing[name] = table["interfacing"]
     seams_raw = data.get("seams", [])
     if not isinstance(seams_raw, list):
         raise _fail(source, "'seams' must be a list of tables with a and b")
@@ -149,7 +161,7 @@ def parse_sidecar(text: str | bytes, source: str = "sidecar") -> Sidecar:
         raise _fail(source, "'anchors' must be a list of 'PIECE.edge'")
     return Sidecar(placements=placements, seams=tuple(seams), body=_body(data.get("body"), f"{source}, [body]"),
                    size=size, anchors=tuple(_ref(a, f"{source}, anchors") for a in anchors),
-                   fasteners=_fasteners(data.get("fasteners", []), source))
+                   fasteners=_fasteners(data.get("fasteners", []), source), interfacing=interfacing)
 
 
 MAX_SIDECAR_FASTENERS = 200
@@ -242,9 +254,9 @@ def apply_sidecar(imported, sidecar: Sidecar, size: str | None = None) -> Patter
     """The imported pattern at ``size`` with the sidecar's placements and seams (checked against its pieces)."""
     size = size if size is not None else sidecar.size
     names = {p.name for p in imported.pieces_of_size(size)}
-    unknown = sorted(set(sidecar.placements) - names)
+    unknown = sorted((set(sidecar.placements) | set(sidecar.interfacing)) - names)
     if unknown:
-        raise ImportFormatError(f"sidecar places pieces the file does not have: {', '.join(unknown)} "
+        raise ImportFormatError(f"sidecar names pieces the file does not have: {', '.join(unknown)} "
                                 f"(pieces: {', '.join(sorted(names))})")
     for fastener in sidecar.fasteners:
         for piece in (fastener.a, fastener.b):
@@ -253,6 +265,9 @@ def apply_sidecar(imported, sidecar: Sidecar, size: str | None = None) -> Patter
                                         f"does not have (pieces: {', '.join(sorted(names))})")
     pattern = imported.to_pattern(size, placements=sidecar.placements, seams=sidecar.seams,
                                   fasteners=sidecar.fasteners)
+    if sidecar.interfacing:
+        pattern = replace(pattern, panels=tuple(replace(p, interfacing=sidecar.interfacing.get(p.name, p.interfacing))
+                                                for p in pattern.panels))
     panels = {panel.name: panel for panel in pattern.panels}
     for fastener in sidecar.fasteners:
         for piece, point in ((fastener.a, fastener.a_point), (fastener.b, fastener.b_point)):

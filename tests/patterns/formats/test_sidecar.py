@@ -38,8 +38,19 @@ def test_sidecar_places_pieces_and_sews_them(shirt):
     assert [(s.a, s.b) for s in pattern.seams] == [(EdgeRef("FRONTPANEL", "e1"), EdgeRef("BACKPANEL", "e3"))]
 
 
+def test_sidecar_fuses_interfacing_to_the_pieces_it_names(shirt):
+    text = SIDECAR + "\n[pieces.YOKE]\ninterfacing = \"fusible\"\n"
+    pattern = apply_sidecar(shirt, parse_sidecar(text, "shirt.toml"))
+    assert {p.name for p in pattern.panels if p.interfacing == "fusible"} == {"YOKE"}
+    assert all(p.interfacing == "" for p in apply_sidecar(shirt, parse_sidecar(SIDECAR, "shirt.toml")).panels)
+
+
 @pytest.mark.parametrize(("text", "words"), [
-    ("[pieces.SKIRT]\nplacement = { region = 'waist', azimuth = 0 }", "places pieces the file does not have: SKIRT"),
+    ("[pieces.SKIRT]\nplacement = { region = 'waist', azimuth = 0 }", "names pieces the file does not have: SKIRT"),
+    ("[pieces.SKIRT]\ninterfacing = 'fusible'", "names pieces the file does not have: SKIRT"),
+    ("[pieces.CUFFINTERFACE]\ninterfacing = 'glue'", "piece 'CUFFINTERFACE': 'interfacing' must be one of fusible"),
+    ("[pieces.CUFFINTERFACE]\ncolour = 'red'", "piece 'CUFFINTERFACE': needs placement"),
+    ("[pieces.CUFFINTERFACE]\ninterfacing = 'fusible'\ncolour = 'red'", "unknown key(s) colour"),
     ("[[seams]]\na = 'FRONTPANEL.e99'\nb = 'BACKPANEL.e3'", "e99"),
     ("[[seams]]\na = 'FRONTPANEL'\nb = 'BACKPANEL.e3'", "PIECE.edge"),
     ("[pieces.FRONTPANEL]\nplacement = { region = 'hat', azimuth = 0 }", "region 'hat'"),
