@@ -24,6 +24,12 @@ it and of its seam partners (a Jacobi step, the same in any order; sewn
 vertices move together, so no seam opens), and the intersections are found
 afresh after each step. The orientation of N does not matter: flipping it
 flips s as well.
+
+A pinch is the one crossing that has no contour to shrink: a fold pressed so tight that two triangles a
+ring apart (a corner of one next to a corner of the other) pass through each other, its contour running
+on through pairs that share a corner, which are not crossings. It is opened by smoothing the cloth
+round it (:func:`open_pinches`): each vertex of the two triangles and their neighbours moves halfway to
+its neighbours' mean, a few times, until the two no longer cross; the physics then settles the fold again.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse
 from scipy.spatial import cKDTree
 
 from garment3d.drape.intersections import ContourPoints, contour_points, find_self_intersections
@@ -45,6 +52,8 @@ MAX_SLOPE = 2.0
 STALL_STEPS = 60
 #: Reach (m) beyond the crossing triangles, on top of the furthest the steps can move, of the re-checks.
 NEAR_M = 0.03
+#: Smoothing passes at most that a pinch gets (each moves a vertex halfway to its neighbours' mean)
+PINCH_PASSES = 5
 
 
 @dataclass(frozen=True)
@@ -146,8 +155,53 @@ def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, sea
     after = len(find_self_intersections(positions, tri, seam_pairs)) if steps else before
     if steps and after >= before:  # no better: the cloth as it was, not kicked
         positions[:] = start
-        return UntangleResult(before=before, after=before, steps=0)
+        steps, after = 0, before
+    if after:
+        passes, after = open_pinches(positions, tri, inv_mass, seam_pairs, label)
+        steps += passes
     return UntangleResult(before=before, after=after, steps=steps)
+
+
+def _neighbours(n: int, tri: np.ndarray) -> scipy.sparse.csr_matrix:
+    """(n, n) 0/1: the vertices that share an edge."""
+    edges = np.vstack([tri[:, [0, 1]], tri[:, [1, 2]], tri[:, [2, 0]]])
+    adjacency = scipy.sparse.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)).tocsr()
+    return ((adjacency + adjacency.T) > 0).astype(np.float64).tocsr()
+
+
+def _pinches(tri: np.ndarray, pairs: np.ndarray, neighbours: scipy.sparse.csr_matrix) -> np.ndarray:
+    """The crossing ``pairs`` whose triangles are a ring apart: a corner of one next to a corner of the other."""
+    keep = [k for k, (a, b) in enumerate(pairs) if neighbours[tri[a]][:, tri[b]].nnz]
+    return pairs[keep]
+
+
+def open_pinches(positions: np.ndarray, tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.ndarray,
+                 label: np.ndarray) -> tuple[int, int]:
+    """Smooth the cloth round each pinch (a crossing pair a ring apart) of the cloth at ``positions`` (moved in
+    place) until it no longer crosses, ``PINCH_PASSES`` passes at most; sewn vertices (``label``) move
+    together, pinned ones stay. Kept only if the cloth then crosses itself less; returns the passes kept
+    (0: the cloth as it was) and the crossing pairs left."""
+    pairs = find_self_intersections(positions, tri, seam_pairs)
+    neighbours = _neighbours(len(positions), tri)
+    pinches = _pinches(tri, pairs, neighbours)
+    if not len(pinches):
+        return 0, len(pairs)
+    patch = np.zeros(len(positions))
+    patch[tri[pinches.ravel()].ravel()] = 1.0
+    patch = np.minimum(1.0, patch + neighbours @ patch) > 0
+    degree = np.maximum(np.asarray(neighbours.sum(axis=1)).ravel(), 1.0)
+    start = positions.copy()
+    for passes in range(1, PINCH_PASSES + 1):
+        move = np.zeros_like(positions)
+        move[patch] = 0.5 * ((neighbours @ positions)[patch] / degree[patch, None] - positions[patch])
+        positions += _welded_mean(move, patch.astype(np.float64), label, inv_mass)
+        if not len(find_self_intersections(positions, tri[np.unique(pinches)], seam_pairs)):
+            break
+    after = len(find_self_intersections(positions, tri, seam_pairs))
+    if after >= len(pairs):
+        positions[:] = start
+        return 0, len(pairs)
+    return passes, after
 
 
 def _near_faces(x: np.ndarray, tri: np.ndarray, pairs: np.ndarray, radius: float) -> np.ndarray:

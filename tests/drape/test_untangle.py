@@ -11,7 +11,9 @@ from drape.test_intersections import crumpled_sheet
 from drape.test_self_collision import DROP, grid_sheet, sphere_body, stacked_sheets
 from garment3d.drape import DrapeOptions, drape
 from garment3d.drape.intersections import count_self_intersections
-from garment3d.drape.untangle import _welded_mean, untangle
+from garment3d.drape import untangle as untangle_module
+from garment3d.drape.intersections import find_self_intersections
+from garment3d.drape.untangle import _welded_mean, open_pinches, untangle
 from garment3d.fabrics import load_fabric
 from garment3d.gates import evaluate
 
@@ -68,10 +70,21 @@ def test_vertices_without_mass_stay_put():
     assert x[poking, 1] > 0.0  # the lower sheet is held: the poking vertex went back up
 
 
-def test_untangling_gives_up_when_the_crossings_stop_falling():
+def _contours_alone(positions, tri, inv_mass, seams, label):
+    """``open_pinches`` that opens nothing: untangling by shrinking contours alone."""
+    return 0, len(find_self_intersections(positions, tri, seams))
+
+
+def test_untangling_gives_up_when_the_crossings_stop_falling(monkeypatch):
+    """Shrinking contours stalls on the crumpled sheet; what it leaves there are pinches, which smoothing opens."""
     x, faces = crumpled_sheet()
+    with monkeypatch.context() as patch:
+        patch.setattr(untangle_module, "open_pinches", _contours_alone)
+        stalled = x.copy()
+        result = untangle(stalled, faces, np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600, stall_steps=5)
+        assert 0 < result.after < result.before and result.steps < 600
     result = untangle(x, faces, np.ones(len(x)), NO_SEAMS, step_m=0.002, max_steps=600, stall_steps=5)
-    assert 0 < result.after < result.before and result.steps < 600
+    assert result.after == 0
 
 
 def test_an_untangling_that_leaves_as_many_crossings_leaves_the_cloth_where_it_was():
@@ -126,3 +139,44 @@ def test_the_drape_undoes_a_crossing_it_starts_with(every):
         assert set(evaluate(result.report).failed) <= {"settled"}
     else:  # contacts alone keep the crossing: the poking vertex is held on the side it started on
         assert result.report.self_intersections > 0
+
+
+def pinched_strip(h: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    """A strip of 6 x 2 squares folded back on itself at its fourth column of vertices, the returning cloth
+    passing through the strip right beside the crease: the crossing triangles are a ring apart."""
+    columns = [(0, 0), (1, 0), (2, 0), (3, 0), (2.6, -0.3), (2.2, 0.5), (1.8, 0.8)]  # (x, z) in squares
+    rows = 3
+    x = np.array([[cx * h, r * h, cz * h] for cx, cz in columns for r in range(rows)])
+    faces = []
+    for c in range(len(columns) - 1):
+        for r in range(rows - 1):
+            a, b, d, e = c * rows + r, (c + 1) * rows + r, (c + 1) * rows + r + 1, c * rows + r + 1
+            faces += [(a, b, d), (a, d, e)]
+    return x, np.array(faces, np.int64)
+
+
+def test_a_pinch_has_no_contour_to_shrink_and_is_opened_by_smoothing(monkeypatch):
+    x, faces = pinched_strip()
+    crossing = find_self_intersections(x, faces, NO_SEAMS)
+    assert len(crossing) == 6
+    with monkeypatch.context() as patch:  # contours alone: the attempt changes nothing and is undone
+        patch.setattr(untangle_module, "open_pinches", _contours_alone)
+        alone = x.copy()
+        result = untangle(alone, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=120)
+        assert (result.after, result.steps) == (6, 0) and np.array_equal(alone, x)
+    opened = x.copy()
+    result = untangle(opened, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=120)
+    assert (result.before, result.after) == (6, 0) and result.steps >= 1
+    assert count_self_intersections(opened, faces, NO_SEAMS) == 0
+    moved = np.linalg.norm(opened - x, axis=1) > 0
+    assert not moved[:3].any()  # the first column is two rings from the pinch: it stays
+    assert np.linalg.norm(opened - x, axis=1).max() < 0.01  # a local smoothing, under a square's size
+
+
+def test_a_crossing_far_apart_is_not_a_pinch():
+    x, faces, _ = poked_sheets()
+    before = count_self_intersections(x, faces, NO_SEAMS)
+    moved = x.copy()
+    label = np.arange(len(x))
+    assert before > 0 and open_pinches(moved, faces, np.ones(len(x)), NO_SEAMS, label) == (0, before)
+    assert np.array_equal(moved, x)
