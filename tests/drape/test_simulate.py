@@ -86,12 +86,15 @@ def test_substeps_keep_the_sag_error_the_same_at_every_mesh_density():
 
 
 def test_kinetic_damping_brings_a_light_skirt_to_the_same_rest_sooner(garment, capsule_body):
-    """Stopped at each peak of its kinetic energy, a habotai skirt comes to rest sooner than under a drag
-    alone, and where the drag brings it (the settled shape does not depend on how the energy leaves)."""
+    """Under the drape's light drag (0.5/s), a habotai skirt stopped at each peak of its kinetic energy comes
+    to rest much sooner than under the drag alone, and where the drag alone brings it (the settled shape does
+    not depend on how the energy leaves). Measured: 4.4 s against 7.2 s simulated, 0.24 mm apart (median).
+    Against a strong drag (8/s) the two are within a second of each other either way round across the
+    library (README: kinetic damping), so that is not what this pins down."""
     habotai = load_fabric("silk_habotai")
     kinetic = drape(garment, capsule_body, habotai)
-    dragged = drape(garment, capsule_body, habotai, DrapeOptions(kinetic_damping=False, damping=8.0))
+    dragged = drape(garment, capsule_body, habotai, DrapeOptions(kinetic_damping=False))
     assert kinetic.report.settled and dragged.report.settled
-    assert kinetic.report.simulated_s < dragged.report.simulated_s
+    assert kinetic.report.simulated_s < 0.8 * dragged.report.simulated_s
     apart = np.linalg.norm(kinetic.positions - dragged.positions, axis=1)
-    assert np.median(apart) < 0.001  # 0.2 mm measured; a few cm at the hem, where the two paths took the folds
+    assert np.median(apart) < 0.001  # 0.24 mm measured; a few mm at the hem, where the two paths took the folds
