@@ -24,7 +24,7 @@ ratio of the estimate to it says how far the greedy marker is from a perfect one
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +34,7 @@ from scipy.signal import fftconvolve
 
 from garment3d.errors import InvalidRequestError
 from garment3d.patterns.formats.pieces import SeamAllowance, cut_pieces
-from garment3d.types import Pattern
+from garment3d.types import Panel, Pattern
 
 __all__ = ["INTERFACING_WIDTH_CM", "MarkerPiece", "PlacedPiece", "MarkerEstimate", "estimate_marker",
            "interfacing_marker", "marker_for_pieces"]
@@ -256,11 +256,18 @@ def estimate_marker(
     seam_allowance : None for each panel's own allowances (see ``resolve_allowances``).
     A piece cut on fold is laid whole (both halves, unfolded across its fold line).
     """
-    pieces = [
+    pieces = _marker_pieces(pattern, seam_allowance, lambda panel: True)
+    return marker_for_pieces(pieces, fabric_width_cm, allow_90=allow_90, resolution_cm=resolution_cm)
+
+
+def _marker_pieces(pattern: Pattern, seam_allowance: SeamAllowance | None,
+                   keep: Callable[[Panel], bool]) -> list[MarkerPiece]:
+    """The cut pieces of the panels ``keep`` chooses, each whole (unfolded), on its grain and cut count."""
+    return [
         MarkerPiece(piece.name, piece.unfolded_cut_line, panel.grain, panel.cut_count)
         for piece, panel in zip(cut_pieces(pattern, seam_allowance), pattern.panels)
+        if keep(panel)
     ]
-    return marker_for_pieces(pieces, fabric_width_cm, allow_90=allow_90, resolution_cm=resolution_cm)
 
 
 def interfacing_marker(
@@ -271,11 +278,7 @@ def interfacing_marker(
 ) -> MarkerEstimate | None:
     """Marker of one garment's interfacing: each interfaced panel (``Panel.interfacing``) ``cut_count``
     times on its cut line, on grain, on a roll ``width_cm`` wide; None if nothing is interfaced."""
-    pieces = [
-        MarkerPiece(piece.name, piece.unfolded_cut_line, panel.grain, panel.cut_count)
-        for piece, panel in zip(cut_pieces(pattern, seam_allowance), pattern.panels)
-        if panel.interfacing
-    ]
+    pieces = _marker_pieces(pattern, seam_allowance, lambda panel: bool(panel.interfacing))
     if not pieces:
         return None
     return marker_for_pieces(pieces, width_cm, resolution_cm=resolution_cm)

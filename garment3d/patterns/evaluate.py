@@ -15,6 +15,7 @@ from garment3d.patterns.definition import (MAX_GATHER_RATIO, FastenerDefinition,
 from garment3d.patterns.fit_lines import evaluate_fit
 from garment3d.patterns.fold import MIRROR_SUFFIX, unfold, unfold_pattern
 from garment3d.patterns.formula import Point, evaluate_formula
+from garment3d.polyline import points_along, polyline_length
 from garment3d.sizes import derived_measurements
 from garment3d.types import (Fabric, Fastener, InternalDart, Measurements, Panel, PanelEdge, Pattern, Placement,
                              Seam)
@@ -280,8 +281,7 @@ def edge_length_cm(panel: Panel, edge: str) -> float:
     (its mirror image, there once unfolded) is as long as ``edge``."""
     if panel.fold is not None and edge.endswith(MIRROR_SUFFIX) and edge not in {e.name for e in panel.edges}:
         edge = edge.removesuffix(MIRROR_SUFFIX)
-    points = panel.edge_points(edge)
-    return float(np.sum(np.linalg.norm(np.diff(points, axis=0), axis=1)))
+    return polyline_length(panel.edge_points(edge))
 
 
 def _check_seams(definition: PatternDefinition, pattern: Pattern) -> None:
@@ -311,15 +311,8 @@ def check_gather(what: str, la: float, lb: float) -> None:
 
 def _point_along(points: np.ndarray, distance: float) -> tuple[np.ndarray, np.ndarray]:
     """The point ``distance`` cm along polyline ``points`` and the unit normal into a counter-clockwise piece."""
-    steps = np.diff(points, axis=0)
-    lengths = np.linalg.norm(steps, axis=1)
-    arc = np.concatenate([[0.0], np.cumsum(lengths)])
-    i = int(np.clip(np.searchsorted(arc, distance, side="right") - 1, 0, len(steps) - 1))
-    while lengths[i] < 1e-12 and i > 0:
-        i -= 1
-    t = (distance - arc[i]) / max(lengths[i], 1e-12)
-    tangent = steps[i] / max(lengths[i], 1e-12)
-    return points[i] + t * steps[i], np.array([-tangent[1], tangent[0]])
+    at, normal = points_along(points, np.array([distance]))
+    return at[0], normal[0]
 
 
 def _fastener_rows(spec: FastenerDefinition, panel: Panel, names: Mapping[str, float],

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from garment3d.patterns.evaluate import edge_length_cm
 from garment3d.patterns.fold import MIRROR_SUFFIX, unfold_pattern
+from garment3d.polyline import points_along, polyline_length
 from garment3d.types import EdgeRef, Panel, Pattern
 
 __all__ = ["GatherMark", "gather_marks"]
@@ -56,29 +58,14 @@ class GatherMark:
         return f"Gather: {self.edge} {self.ratio:.2f}:1 to {self.to_cm:.1f} cm"
 
 
-def _length(points: np.ndarray) -> float:
-    return float(np.sum(np.linalg.norm(np.diff(points, axis=0), axis=1)))
-
-
-def _along(points: np.ndarray, distances: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Points ``distances`` cm along the polyline and the unit normals into a counter-clockwise piece."""
-    steps = np.diff(points, axis=0)
-    lengths = np.linalg.norm(steps, axis=1)
-    arc = np.concatenate([[0.0], np.cumsum(lengths)])
-    i = np.clip(np.searchsorted(arc, distances, side="right") - 1, 0, len(steps) - 1)
-    t = (distances - arc[i]) / np.maximum(lengths[i], 1e-12)
-    tangent = steps[i] / np.maximum(lengths[i], 1e-12)[:, None]
-    return points[i] + t[:, None] * steps[i], np.column_stack([-tangent[:, 1], tangent[:, 0]])
-
-
 def _mark(panel: Panel, edge: str, ratio: float, to_cm: float) -> GatherMark:
     points = panel.edge_points(edge)
-    length = _length(points)
+    length = polyline_length(points)
     end = min(INSET_CM, length / 4.0)  # clear of the edges meeting it at its ends
     s = np.linspace(end, length - end, max(2, int(math.ceil((length - 2.0 * end) / STEP_CM)) + 1))
-    at, inward = _along(points, s)
+    at, inward = points_along(points, s)
     wave = at + inward * (INSET_CM + AMPLITUDE_CM * np.sin(2.0 * math.pi * s / WAVE_CM))[:, None]
-    middle, normal = _along(points, np.array([length / 3.0]))
+    middle, normal = points_along(points, np.array([length / 3.0]))
     angle = math.degrees(math.atan2(-normal[0, 0], normal[0, 1]))  # the tangent's direction
     if angle > 90.0 or angle <= -90.0:  # upside down: read it the other way
         angle -= math.copysign(180.0, angle)
@@ -95,8 +82,8 @@ def gather_marks(pattern: Pattern, panel: Panel) -> tuple[GatherMark, ...]:
     for seam, sewn in zip(pattern.seams, whole.seams):
         if seam.kind != "gather":
             continue
-        la = _length(whole.panel(sewn.a.panel).edge_points(sewn.a.edge))
-        lb = _length(whole.panel(sewn.b.panel).edge_points(sewn.b.edge))
+        la = edge_length_cm(whole.panel(sewn.a.panel), sewn.a.edge)
+        lb = edge_length_cm(whole.panel(sewn.b.panel), sewn.b.edge)
         ref, longer, shorter = (seam.a, la, lb) if la >= lb else (seam.b, lb, la)
         edge = _edge_name(ref)
         if ref.panel != panel.name or longer <= shorter * (1.0 + 1e-6) or any(m.edge == edge for m in marks):
