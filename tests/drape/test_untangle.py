@@ -92,8 +92,9 @@ def test_an_untangling_that_leaves_as_many_crossings_leaves_the_cloth_where_it_w
     not undo was pushed up to 3 cm every 30 frames, and the skirt never came to rest."""
     x, faces, _ = poked_sheets(depth=0.008)
     before = x.copy()
-    # two steps move the cloth about a millimetre and find as many crossings as before
-    result = untangle(x, faces, np.ones(len(x)), NO_SEAMS, step_m=0.003, max_steps=2)
+    # two steps (one of the gradient's size, one whole) move the cloth under a millimetre and find as many
+    # crossings as before
+    result = untangle(x, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0003, max_steps=2)
     assert result.before > 0 and result.after == result.before and result.steps == 0
     assert np.array_equal(x, before)
 
@@ -155,22 +156,61 @@ def pinched_strip(h: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
     return x, np.array(faces, np.int64)
 
 
+def _gradient_steps_only(monkeypatch) -> None:
+    """Untangling by shrinking contours alone, in steps of the gradient's size (no whole steps, no pinches)."""
+    plain = untangle_module._Shrink.run
+    monkeypatch.setattr(untangle_module._Shrink, "run", lambda self, x, pairs, whole: plain(self, x, pairs, False))
+    monkeypatch.setattr(untangle_module, "open_pinches", _contours_alone)
+
+
 def test_a_pinch_has_no_contour_to_shrink_and_is_opened_by_smoothing(monkeypatch):
     x, faces = pinched_strip()
     crossing = find_self_intersections(x, faces, NO_SEAMS)
     assert len(crossing) == 6
-    with monkeypatch.context() as patch:  # contours alone: the attempt changes nothing and is undone
-        patch.setattr(untangle_module, "open_pinches", _contours_alone)
+    with monkeypatch.context() as patch:  # the contours' gradient alone: nothing changes, the attempt is undone
+        _gradient_steps_only(patch)
         alone = x.copy()
         result = untangle(alone, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=120)
         assert (result.after, result.steps) == (6, 0) and np.array_equal(alone, x)
     opened = x.copy()
-    result = untangle(opened, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=120)
-    assert (result.before, result.after) == (6, 0) and result.steps >= 1
+    passes, after = open_pinches(opened, faces, np.ones(len(x)), NO_SEAMS, np.arange(len(x)))
+    assert after == 0 and passes >= 1
     assert count_self_intersections(opened, faces, NO_SEAMS) == 0
     moved = np.linalg.norm(opened - x, axis=1) > 0
     assert not moved[:3].any()  # the first column is two rings from the pinch: it stays
     assert np.linalg.norm(opened - x, axis=1).max() < 0.01  # a local smoothing, under a square's size
+    # whole steps (tried before smoothing) pull it apart too
+    untangled = x.copy()
+    result = untangle(untangled, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=120)
+    assert (result.before, result.after) == (6, 0) and count_self_intersections(untangled, faces, NO_SEAMS) == 0
+
+
+def hooked_edges(overlap: float, skew: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+    """Two 10 cm sheets at right angles whose free edges hook through each other by ``overlap`` (as a slit's
+    front and back edges can): each edge passes through the other sheet, and the contour runs between the
+    two edges, nearly square to both (``skew`` tilts them off square)."""
+    uv, faces = grid_sheet(0.1, 0.1, 0.01)
+    flat = np.column_stack([uv[:, 0] - 0.05 + overlap, uv[:, 1] + 0.0043, np.zeros(len(uv))])  # edge at x = overlap
+    flat[:, 0] += skew * flat[:, 1]
+    upright = np.column_stack([uv[:, 0] + 0.05, np.zeros(len(uv)), uv[:, 1] + 0.0037])  # edge at x = 0
+    upright[:, 0] += skew * upright[:, 2]
+    return np.vstack([flat, upright]), np.vstack([faces, faces + len(uv)]).astype(np.int64)
+
+
+def test_hooked_edges_come_apart_in_whole_steps(monkeypatch):
+    """The qipao's slit in crepe de chine (160/84A, 1 cm) ended with its front and back edges hooked: the
+    contour's gradient slid them 0.02 mm a step and untangling gave up. Steps of the gradient's size alone
+    leave these hooked edges crossed; whole steps unhook them, locally."""
+    x, faces = hooked_edges(0.003)
+    with monkeypatch.context() as patch:
+        _gradient_steps_only(patch)
+        stuck = x.copy()
+        result = untangle(stuck, faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=120)
+        assert result.before > 0 and (result.after, result.steps) == (result.before, 0)
+    result = untangle(x_after := x.copy(), faces, np.ones(len(x)), NO_SEAMS, step_m=0.0005, max_steps=120)
+    assert result.before > 0 and result.after == 0 and 0 < result.steps < 120
+    assert count_self_intersections(x_after, faces, NO_SEAMS) == 0
+    assert np.linalg.norm(x_after - x, axis=1).max() < 0.01
 
 
 def test_a_crossing_far_apart_is_not_a_pinch():
