@@ -165,14 +165,15 @@ class _Shrink:
 
 
 def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.ndarray, *,
-             step_m: float, max_steps: int, stall_steps: int = STALL_STEPS) -> UntangleResult:
+             step_m: float, max_steps: int, stall_steps: int = STALL_STEPS,
+             whole_steps: bool = True) -> UntangleResult:
     """Shrink the intersection contours of the cloth at ``positions`` (n, 3; moved in place) by up to
     ``max_steps`` steps of ``step_m``, giving up after ``stall_steps`` without fewer crossings; vertices
     with zero ``inv_mass`` stay put. An attempt that ends with no fewer crossings than it found is undone
     (``positions`` as they were, no steps reported): its moves, up to ``max_steps * step_m``, would only
     kick the cloth, and the physics pulls a crossing it cannot undo back each time. Crossings left are tried
-    again with whole steps (:class:`_Shrink`), then as pinches (:func:`open_pinches`), each kept only if
-    fewer are left."""
+    again with whole steps (:class:`_Shrink`; if ``whole_steps``), then as pinches (:func:`open_pinches`),
+    each kept only if fewer are left."""
     tri = np.ascontiguousarray(faces, np.int64)
     pairs = find_self_intersections(positions, tri, seam_pairs)
     if not len(pairs):
@@ -183,9 +184,9 @@ def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, sea
     shrink = _Shrink(tri, inv_mass, label, seam_pairs, near, step_m, max_steps, stall_steps)
     before = len(pairs)
     steps, after = 0, before
-    for whole_steps in (False, True):  # as the gradient asks; then, if that left crossings, full steps
+    for whole in (False, True)[: 1 + whole_steps]:  # as the gradient asks; then, if that left crossings, whole
         start = positions.copy()
-        taken = shrink.run(positions, pairs, whole_steps)
+        taken = shrink.run(positions, pairs, whole)
         left = len(find_self_intersections(positions, tri, seam_pairs)) if taken else after
         if left < after:
             steps, after = steps + taken, left
