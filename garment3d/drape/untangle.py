@@ -187,14 +187,13 @@ def untangle(positions: np.ndarray, faces: np.ndarray, inv_mass: np.ndarray, sea
     for whole in (False, True)[: 1 + whole_steps]:  # as the gradient asks; then, if that left crossings, whole
         start = positions.copy()
         taken = shrink.run(positions, pairs, whole)
-        left = len(find_self_intersections(positions, tri, seam_pairs)) if taken else after
-        if left < after:
-            steps, after = steps + taken, left
-        else:  # no better: the cloth as it was, not kicked
+        left = find_self_intersections(positions, tri, seam_pairs) if taken else pairs
+        if len(left) < after:
+            steps, after, pairs = steps + taken, len(left), left
+        else:  # no better: the cloth as it was, not kicked (and its crossings as they were)
             positions[:] = start
         if not after:
             break
-        pairs = find_self_intersections(positions, tri, seam_pairs)
     if after:
         passes, after = open_pinches(positions, tri, inv_mass, seam_pairs, label)
         steps += passes

@@ -10,9 +10,8 @@ import pytest
 from drape.test_intersections import crumpled_sheet
 from drape.test_self_collision import DROP, grid_sheet, sphere_body, stacked_sheets
 from garment3d.drape import DrapeOptions, drape
-from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape import untangle as untangle_module
-from garment3d.drape.intersections import find_self_intersections
+from garment3d.drape.intersections import count_self_intersections, find_self_intersections
 from garment3d.drape.untangle import _welded_mean, open_pinches, untangle
 from garment3d.fabrics import load_fabric
 from garment3d.gates import evaluate
