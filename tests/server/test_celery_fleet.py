@@ -19,6 +19,8 @@ from celery_fleet import REDIS_URL, Fleet, PrivateRedis, redis_client
 from server_testkit import SKIRT
 
 SLOW = SKIRT | {"quality": "standard"}
+# two drape slots freed in one instant start their next jobs within this of each other (s)
+SAME_WAVE_S = 0.05  # 2 ms seen; a batch job served first started 0.29 s early here
 
 
 def _skirts(n: int, start: float = 50.0, **extra) -> list[dict]:
@@ -144,8 +146,11 @@ def test_a_colorway_change_goes_to_the_render_queue_and_interactive_goes_ahead_o
     at = {(event, job): t for event, job, _, t in fleet.timed_runs()}
     job = {s: fleet.job(s)["id"] for s in drapes + batch + [interactive, recolour]}
     assert at["end", job[recolour]] < min(at["end", job[d]] for d in drapes)  # it did not wait for a drape slot
-    for b in batch:  # a batch job that had not started when the interactive one was queued started after it
-        assert at["start", job[b]] < queued or at["start", job[b]] > at["start", job[interactive]], at
+    # a batch job that had not started when the interactive one was queued started after it, or with it: two
+    # drape slots freed together take the interactive job and a batch one in the same instant (CI saw a batch
+    # start 2 ms before the interactive one); a batch job served first would start a whole drape earlier
+    for b in batch:
+        assert at["start", job[b]] < queued or at["start", job[b]] > at["start", job[interactive]] - SAME_WAVE_S, at
 
 
 def test_broker_restarted_mid_run_loses_nothing(tmp_path):
