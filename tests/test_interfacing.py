@@ -1,5 +1,5 @@
 """Fusible interfacing: the bonded cloth's mechanics, how a pattern declares it, what the model makes of it,
-and the circle skirt's interfaced waistband in the technical knit (stretched under the skirt without it)."""
+and the circle skirt's interfaced waistband in the technical knit."""
 
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def test_the_model_stiffens_and_weighs_only_the_interfaced_piece(capsule_body):
     assert extra.sum() == pytest.approx(layer.density_gsm / 1000.0 * band_area, rel=1e-9)
 
 
-def _circle_skirt_band_p99(interfaced: bool) -> tuple[float, bool]:
+def _knit_circle_skirt_band(interfaced: bool) -> tuple[float, bool]:
+    """The knit circle skirt at 160/84A, 2 cm: its band's 99th-percentile stretch and whether the drape
+    passes every gate."""
     size = parse_size("160/84A")
     skirt = evaluate(get_definition("circle_skirt"), size.measurements, size_label=size.label)
     body = build_body(size.measurements)
@@ -80,11 +82,12 @@ def _circle_skirt_band_p99(interfaced: bool) -> tuple[float, bool]:
     return band.p99_stretch, gates.evaluate(result.report).passed
 
 
-def test_an_interfaced_band_carries_a_knit_circle_skirt_and_a_bare_one_stretches():
-    """The circle skirt in the technical knit (220 g/m2, 2,500 N/m along the band) at 160/84A, 2 cm: with its
-    band interfaced it passes every gate; with the interfacing removed the band is stretched past the gate
-    under the skirt's weight (measured 16.2 % at the 99th percentile, limit 10 %)."""
-    p99, passed = _circle_skirt_band_p99(True)
+def test_an_interfaced_band_carries_a_knit_circle_skirt():
+    """The circle skirt in the technical knit (220 g/m2, 2,500 N/m along the band) at 160/84A, 2 cm, with
+    its band interfaced passes every gate, the band stretched under 10 % at the 99th percentile. (Bare, it
+    once stretched 16.2 %; since the band's ends were sewn at the side seam and the solver changed it
+    passes too: 6.0 % against 6.4 %, 2026-12-04. The band's stretch round the waist is set by the body it
+    is wrapped round, not by its stiffness; that the interfacing stiffens and weighs the band is
+    test_the_model_stiffens_and_weighs_only_the_interfaced_piece.)"""
+    p99, passed = _knit_circle_skirt_band(True)
     assert passed and p99 < 0.10
-    p99_bare, passed_bare = _circle_skirt_band_p99(False)
-    assert not passed_bare and p99_bare > 0.10
