@@ -874,6 +874,7 @@ class SelfContact:
     inv_mass   : (n,) float64, 1/kg
     label      : (n,) int64 welded vertex label (seam partners share one)
     contact_m  : distance kept between layers (m); margin_m: extra reach of the Verlet lists (m)
+    seam_ring  : skip the contacts in each seam's one-ring (``_ring_neighbourhood``)
     seams_closed : set False while the seams are still being pulled shut (the
                  panels are not yet one surface there, so smoothness across a
                  seam proves nothing)
