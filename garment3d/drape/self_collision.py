@@ -68,8 +68,6 @@ CONE_CHECK_SUBSTEPS = 16
 CONE_HYSTERESIS_DEG = 10.0
 #: Barycentric slack: a vertex just beyond a triangle's edge still meets it (the neighbour covers the rest).
 EDGE_SLACK = 0.05
-#: m: meshes this fine or finer skip contacts in a seam's one-ring (``_ring_neighbourhood``)
-SEAM_RING_MAX_SPACING_M = 0.015
 
 
 # --------------------------------------------------------------------------- topology
@@ -83,24 +81,8 @@ def weld_labels(n: int, seam_pairs: np.ndarray) -> np.ndarray:
     return labels.astype(np.int64)
 
 
-def _ring_neighbourhood(tri: np.ndarray, labels: np.ndarray, rings: int,
-                        seam_ring: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """CSR (ptr, sorted labels) of the labels each label is not tested against: those within ``rings``
-    edges of it (itself included) and, at a seam (if ``seam_ring``), the seam's one-ring: a sewn vertex
-    and the vertices one edge from it, on either panel, skip each other.
-
-    Two panels sewn together can fold shut along their seam (a circle skirt's side seam inside a flute,
-    at the hem). Next to the seam the layers then lie closer than the contact distance however well the
-    solver does: a vertex one edge from the seam on one panel is under the other panel's seam triangles.
-    Kept apart by the contacts and pulled shut again by the seam in every substep, the two fought: the
-    seam's hem end was pushed 9 mm open in each substep of the first sewn frame and about 2.2 mm in every
-    later one, the front went through the back there (18 crossing pairs that untangling could not undo)
-    and the skirt never came to rest (circle skirt in habotai and charmeuse at 170/92A, 1 cm). A real
-    seam's two layers touch at the stitch line; beyond one edge from it they still collide. Only on fine
-    meshes (``SEAM_RING_MAX_SPACING_M``): at 2 cm the one-ring reaches 2-2.8 cm from the stitches, where
-    a shut fold still has room to keep the layers apart (a 9 degree opening), and skipping it there let
-    layers through (the qipao in habotai at 160/84A and the T-shirt in habotai at 170/92A crossed, the
-    blouse in denim at 170/92A missed the seam gate with 7.9 mm)."""
+def _ring_neighbourhood(tri: np.ndarray, labels: np.ndarray, rings: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR (ptr, sorted labels) of the labels within ``rings`` edges of each label (itself included)."""
     count = int(labels.max()) + 1 if len(labels) else 0
     welded = labels[tri]
     rows = np.concatenate([welded[:, 0], welded[:, 1], welded[:, 2], np.arange(count)])
@@ -110,10 +92,6 @@ def _ring_neighbourhood(tri: np.ndarray, labels: np.ndarray, rings: int,
     reach = sp.identity(count, dtype=bool, format="csr")
     for _ in range(rings):
         reach = (reach @ step).astype(bool).tocsr()
-    seam = np.flatnonzero(np.bincount(labels, minlength=count) > 1)  # labels a seam welds
-    sewn = sp.csr_matrix((np.ones(len(seam), bool), (seam, seam)), shape=(count, count))
-    if seam_ring:
-        reach = (reach + step @ sewn + sewn @ step).astype(bool).tocsr()
     reach.sort_indices()
     return reach.indptr.astype(np.int64), reach.indices.astype(np.int64)
 
@@ -874,7 +852,6 @@ class SelfContact:
     inv_mass   : (n,) float64, 1/kg
     label      : (n,) int64 welded vertex label (seam partners share one)
     contact_m  : distance kept between layers (m); margin_m: extra reach of the Verlet lists (m)
-    seam_ring  : skip the contacts in each seam's one-ring (``_ring_neighbourhood``)
     seams_closed : set False while the seams are still being pulled shut (the
                  panels are not yet one surface there, so smoothness across a
                  seam proves nothing)
@@ -883,15 +860,13 @@ class SelfContact:
 
     def __init__(self, tri: np.ndarray, inv_mass: np.ndarray, label: np.ndarray, *, contact_m: float,
                  friction: float, margin_m: float, exclude_rings: int, patch_triangles: int,
-                 seam_ring: bool = True,
                  layered: np.ndarray | None = None) -> None:
         self.tri = np.ascontiguousarray(tri, np.int32)
         self.inv_mass = np.ascontiguousarray(inv_mass, np.float64)
         self.label = label
         self.contact_m, self.margin_m, self.friction = float(contact_m), float(margin_m), float(friction)
         self.watch_m = WATCH_MARGINS * self.margin_m
-        self.ring_ptr, self.ring_idx = _ring_neighbourhood(self.tri.astype(np.int64), label, exclude_rings,
-                                                            seam_ring)
+        self.ring_ptr, self.ring_idx = _ring_neighbourhood(self.tri.astype(np.int64), label, exclude_rings)
         self.edge, self.tri_edges, self.edge_tris = mesh_edges(self.tri)
         self.tri_patch, self.patch_ptr, self.patch_members = _patches(self.tri, patch_triangles)
         count = len(self.patch_ptr) - 1
@@ -1032,18 +1007,15 @@ def mesh_edges(tri: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.ndarray, *, contact_m: float,
                        friction: float, margin_m: float | None = None, exclude_rings: int = 0,
-                       seam_ring: bool = True,
                        patch_triangles: int = PATCH_TRIANGLES, layered: np.ndarray | None = None) -> SelfContact:
     """Self-collision of a cloth with triangles ``tri`` (t, 3) and per-vertex ``inv_mass`` (n,).
 
     Seam partners count as one vertex. ``exclude_rings`` = 0 skips only pairs
     sharing a vertex (a vertex and its own triangles, edges with a common
-    end) and, at a seam, pairs within its one-ring (``_ring_neighbourhood``; if ``seam_ring``); k > 0
-    also skips pairs with a vertex within k rings. ``margin_m``
+    end); k > 0 also skips pairs with a vertex within k rings. ``margin_m``
     (default: ``contact_m``) trades list rebuilds for list length. ``layered`` (k, 2): vertex pairs on two
     pieces that lie one over the other by design (fasteners' pairs): those pieces always collide.
     """
     return SelfContact(tri, inv_mass, weld_labels(len(inv_mass), seam_pairs), contact_m=contact_m,
                        friction=friction, margin_m=contact_m if margin_m is None else margin_m,
-                       exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered,
-                       seam_ring=seam_ring)
+                       exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered)
