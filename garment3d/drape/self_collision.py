@@ -32,6 +32,10 @@ vertex with (seam partners count as one vertex):
   contact (beside each other, or further through than ``contact_m``), so a
   vertex that crossed within one substep is pushed back rather than through.
 
+Pairs inside a seam folded shut keep only a thin distance while it is shut
+(:mod:`garment3d.drape.seam_folds`, meshes of 1.5 cm or finer): there the layers beside the stitches
+cannot keep the full contact distance.
+
 Everything is deterministic: parallel kernels write only their own rows, and
 the constraints are solved serially (one Gauss-Seidel pass). A garment that
 already passes through itself when contacts start keeps those crossings.
@@ -47,6 +51,7 @@ import math
 import numba
 import numpy as np
 
+from garment3d.drape.seam_folds import SeamFolds
 from garment3d.geometry import point_triangle_dist2
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
@@ -68,6 +73,14 @@ CONE_CHECK_SUBSTEPS = 16
 CONE_HYSTERESIS_DEG = 10.0
 #: Barycentric slack: a vertex just beyond a triangle's edge still meets it (the neighbour covers the rest).
 EDGE_SLACK = 0.05
+#: m: meshes this fine or finer thin the contacts inside seams folded shut (:mod:`seam_folds`). On a 2 cm
+#: mesh a seam's one-ring reaches 1.7-2.8 cm from the stitches, where a shut fold still has room for the
+#: contact distance, and skipping its contacts there (always, in an earlier trial) let layers through (the
+#: qipao in habotai at 160/84A, the T-shirt in habotai at 170/92A); the library passes at 2 cm without it.
+FOLD_SKIP_MAX_SPACING_M = 0.015
+#: Inside a seam folded shut the layers are kept this share of the contact distance apart: touching, as a
+#: real seam's two layers do at the stitches, and still not through each other.
+FOLD_CONTACT_SHARE = 0.15
 
 
 # --------------------------------------------------------------------------- topology
@@ -94,6 +107,14 @@ def _ring_neighbourhood(tri: np.ndarray, labels: np.ndarray, rings: int) -> tupl
         reach = (reach @ step).astype(bool).tocsr()
     reach.sort_indices()
     return reach.indptr.astype(np.int64), reach.indices.astype(np.int64)
+
+
+def _label_pairs_csr(count: int, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR (ptr, sorted labels) of the label ``pairs`` (k, 2) over ``count`` labels."""
+    table = sp.csr_matrix((np.ones(len(pairs), bool), (pairs[:, 0], pairs[:, 1])), shape=(count, count))
+    table = table.astype(bool).tocsr()
+    table.sort_indices()
+    return table.indptr.astype(np.int64), table.indices.astype(np.int64)
 
 
 def contact_distance_m(thickness_mm: float, spacing_m: float) -> float:
@@ -282,8 +303,9 @@ def _excluded(label, ring_ptr, ring_idx, v, others):
 @numba.njit(cache=True, parallel=True)
 def _gather_vertex_triangle(x, x_start, tri, cell, reach, bucket_start, bucket_items, bucket_spheres,
                             label, ring_ptr, ring_idx, owner, item_patch, active, live, partner_ptr, partners,
-                            lo, hi, old_cand, old_count, old_side, cand, count, side, dist):
-    """Per vertex: the nearest non-neighbouring triangles within ``reach``, and the side the vertex is on.
+                            lo, hi, old_cand, old_count, old_side, cand, count, side, dist, fold_ptr, fold_idx, thin):
+    """Per vertex: the nearest non-neighbouring triangles within ``reach``, the side the vertex is on, and
+    whether the pair lies in a seam folded shut (``thin``: a label pair in CSR ``fold_ptr``, ``fold_idx``).
 
     Only vertices of live patches look (and of those not active with themselves, only vertices within
     ``reach`` of the box ``lo``, ``hi`` of a partner patch), and only at triangles of patches paired with
@@ -338,6 +360,7 @@ def _gather_vertex_triangle(x, x_start, tri, cell, reach, bucket_start, bucket_i
             if known == 0:
                 known = _sign(_orient(x, a, b, c, p))
             side[p, s] = known if known != 0 else 1
+            thin[p, s] = _excluded(label, fold_ptr, fold_idx, p, tri[t])
 
 
 @numba.njit(cache=True)
@@ -353,7 +376,7 @@ def _lists_hold(vt_cand, vt_count, ends, triangles):
 
 @numba.njit(cache=True, parallel=True)
 def _gather_edge_edge(x, x_start, edge, tri_edges, edge_tris, vt_cand, vt_count, reach, label, ring_ptr,
-                      ring_idx, old_cand, old_count, old_side, cand, count, side, dist):
+                      ring_idx, old_cand, old_count, old_side, cand, count, side, dist, fold_ptr, fold_idx, thin):
     """Per edge: the nearest non-neighbouring edges within ``reach`` among the edges of the triangles that
     its two vertices have in their (fresh) vertex-triangle lists, and the side they are on.
 
@@ -386,6 +409,8 @@ def _gather_edge_edge(x, x_start, edge, tri_edges, edge_tris, vt_cand, vt_count,
             if known == 0:
                 known = _sign(_orient(x, i, j, edge[f, 0], edge[f, 1]))
             side[e, s] = known if known != 0 else 1
+            thin[e, s] = (_excluded(label, fold_ptr, fold_idx, i, edge[f])
+                          or _excluded(label, fold_ptr, fold_idx, j, edge[f]))
 
 
 # --------------------------------------------------------------------------- narrow phase
@@ -430,11 +455,13 @@ def _push_apart(x, x_start, w, v0, v1, v2, v3, c0, c1, c2, c3, nx, ny, nz, depth
 
 
 @numba.njit(cache=True)
-def _solve_vertex_triangle(x, x_start, w, tri, cand, count, side, contact, friction, slack):
-    """Keep each listed vertex ``contact`` away from its triangles' planes, on its remembered side; serial."""
+def _solve_vertex_triangle(x, x_start, w, tri, cand, count, side, contact, friction, slack, thin, thin_contact):
+    """Keep each listed vertex ``contact`` away from its triangles' planes, on its remembered side (a pair
+    flagged ``thin``, in a seam folded shut, only ``thin_contact``); serial."""
     for p in range(x.shape[0]):
         for s in range(count[p]):
             t = cand[p, s]
+            keep = thin_contact if thin[p, s] else contact
             a, b, c = tri[t, 0], tri[t, 1], tri[t, 2]
             e1x, e1y, e1z = x[b, 0] - x[a, 0], x[b, 1] - x[a, 1], x[b, 2] - x[a, 2]
             e2x, e2y, e2z = x[c, 0] - x[a, 0], x[c, 1] - x[a, 1], x[c, 2] - x[a, 2]
@@ -467,7 +494,7 @@ def _solve_vertex_triangle(x, x_start, w, tri, cand, count, side, contact, frict
                 continue
             sgn = side[p, s]
             gap = sgn * d
-            if gap >= contact:
+            if gap >= keep:
                 continue
             if gap <= -contact:  # too far through for a crossing within a substep: it is on that side
                 side[p, s] = -sgn
@@ -475,12 +502,13 @@ def _solve_vertex_triangle(x, x_start, w, tri, cand, count, side, contact, frict
             bu, bv, bw = max(bu, 0.0), max(bv, 0.0), max(bw, 0.0)
             total = bu + bv + bw
             _push_apart(x, x_start, w, p, a, b, c, 1.0, -bu / total, -bv / total, -bw / total,
-                        sgn * nx, sgn * ny, sgn * nz, contact - gap, friction)
+                        sgn * nx, sgn * ny, sgn * nz, keep - gap, friction)
 
 
 @numba.njit(cache=True)
-def _solve_edge_edge(x, x_start, w, edge, cand, count, side, contact, friction):
-    """Keep listed pairs of crossing-over edges ``contact`` apart, on their remembered side; serial.
+def _solve_edge_edge(x, x_start, w, edge, cand, count, side, contact, friction, thin, thin_contact):
+    """Keep listed pairs of crossing-over edges ``contact`` apart (``thin`` ones ``thin_contact``), on their
+    remembered side; serial.
 
     Only pairs whose closest points lie inside both edges and that are not
     nearly parallel count (the vertex-triangle contacts handle the rest).
@@ -489,6 +517,7 @@ def _solve_edge_edge(x, x_start, w, edge, cand, count, side, contact, friction):
         a, b = edge[e, 0], edge[e, 1]
         for s in range(count[e]):
             f = cand[e, s]
+            keep = thin_contact if thin[e, s] else contact
             c, d = edge[f, 0], edge[f, 1]
             d1x, d1y, d1z = x[b, 0] - x[a, 0], x[b, 1] - x[a, 1], x[b, 2] - x[a, 2]
             d2x, d2y, d2z = x[d, 0] - x[c, 0], x[d, 1] - x[c, 1], x[d, 2] - x[c, 2]
@@ -526,13 +555,13 @@ def _solve_edge_edge(x, x_start, w, edge, cand, count, side, contact, friction):
                     sgn = 1 if dist >= 0.0 else -1
                 side[e, s] = sgn
             gap = sgn * dist
-            if gap >= contact:
+            if gap >= keep:
                 continue
             if gap <= -contact:
                 side[e, s] = -sgn
                 continue
             _push_apart(x, x_start, w, a, b, c, d, 1.0 - sa, sa, tc - 1.0, -tc,
-                        sgn * nx, sgn * ny, sgn * nz, contact - gap, friction)
+                        sgn * nx, sgn * ny, sgn * nz, keep - gap, friction)
 
 
 # --------------------------------------------------------------------------- patches (culling)
@@ -838,6 +867,7 @@ class _ContactList:
         self.side = np.zeros((m, capacity), np.int8)
         self.spare = (np.zeros_like(self.cand), np.zeros_like(self.count), np.zeros_like(self.side))
         self.dist = np.zeros((m, capacity))
+        self.thin = np.zeros((m, capacity), np.bool_)  # written by each gather for its own (new) lists
 
     def swap(self) -> None:
         cand, count, side = self.spare
@@ -855,18 +885,22 @@ class SelfContact:
     seams_closed : set False while the seams are still being pulled shut (the
                  panels are not yet one surface there, so smoothness across a
                  seam proves nothing)
+    folds      : seam hinges whose contacts thin while folded shut (:mod:`seam_folds`), or None
     builds     : how many times the lists were rebuilt
     """
 
     def __init__(self, tri: np.ndarray, inv_mass: np.ndarray, label: np.ndarray, *, contact_m: float,
                  friction: float, margin_m: float, exclude_rings: int, patch_triangles: int,
-                 layered: np.ndarray | None = None) -> None:
+                 layered: np.ndarray | None = None, folds: SeamFolds | None = None) -> None:
         self.tri = np.ascontiguousarray(tri, np.int32)
         self.inv_mass = np.ascontiguousarray(inv_mass, np.float64)
         self.label = label
         self.contact_m, self.margin_m, self.friction = float(contact_m), float(margin_m), float(friction)
         self.watch_m = WATCH_MARGINS * self.margin_m
         self.ring_ptr, self.ring_idx = _ring_neighbourhood(self.tri.astype(np.int64), label, exclude_rings)
+        self.folds = folds
+        self.fold_ptr, self.fold_idx = np.zeros(len(self.ring_ptr), np.int64), np.zeros(0, np.int64)
+        self._shut = np.zeros(0 if folds is None else len(folds.hinges), bool)
         self.edge, self.tri_edges, self.edge_tris = mesh_edges(self.tri)
         self.tri_patch, self.patch_ptr, self.patch_members = _patches(self.tri, patch_triangles)
         count = len(self.patch_ptr) - 1
@@ -918,10 +952,11 @@ class SelfContact:
         if self._x_build is None or self._lists_stale(x):
             self.rebuild(x, x_start)
         vt, ee = self._vt, self._ee
+        thin = FOLD_CONTACT_SHARE * self.contact_m
         _solve_vertex_triangle(x, x_start, self.inv_mass, self.tri, vt.cand, vt.count, vt.side,
-                               self.contact_m, self.friction, EDGE_SLACK)
+                               self.contact_m, self.friction, EDGE_SLACK, vt.thin, thin)
         _solve_edge_edge(x, x_start, self.inv_mass, self.edge, ee.cand, ee.count, ee.side,
-                         self.contact_m, self.friction)
+                         self.contact_m, self.friction, ee.thin, thin)
 
     def forget_sides(self) -> None:
         """Drop the remembered sides and lists (the layers were moved through each other from outside, as
@@ -946,9 +981,28 @@ class SelfContact:
         if self._since_check < CONE_CHECK_SUBSTEPS:
             return False
         self._since_check = 0
+        if not np.array_equal(self._folds_shut(x), self._shut):
+            return True
         # a few degrees of hysteresis, so that a cone hovering at the limit does not trigger rebuilds
         self._pair_patches(x, self._spare_active, self._spare_live, CONE_HYSTERESIS_DEG)
         return bool(np.any(self._spare_active & ~self._active))
+
+    def _folds_shut(self, x: np.ndarray) -> np.ndarray:
+        """Which seam hinges are folded shut at ``x``. Watched while the seams are still being pulled shut
+        too: the circle skirt's side seam folds shut in the frame its seams finish closing, and its layers
+        crossed there when the folds were watched only once the seams were closed (habotai at 170/92A,
+        1 cm)."""
+        if self.folds is None:
+            return np.zeros_like(self._shut)
+        return self.folds.shut(x)
+
+    def _thin_shut_folds(self, x: np.ndarray) -> None:
+        """The pairs inside the seam hinges folded shut at ``x`` (and only those) keep the thin distance."""
+        shut = self._folds_shut(x)
+        if np.array_equal(shut, self._shut):
+            return
+        self._shut = shut
+        self.fold_ptr, self.fold_idx = _label_pairs_csr(len(self.ring_ptr) - 1, self.folds.thin_pairs(shut))
 
     def _pair_patches(self, x: np.ndarray, active: np.ndarray, live: np.ndarray, slack_deg: float = 0.0) -> None:
         """Patch bounds and cones at ``x``, and which patch pairs are ``active`` (``live``: in any pair)."""
@@ -963,6 +1017,7 @@ class SelfContact:
     def rebuild(self, x: np.ndarray, x_start: np.ndarray) -> None:
         """Find every pair within ``contact + margin`` of positions ``x`` again."""
         reach = self.contact_m + self.margin_m
+        self._thin_shut_folds(x)
         self._pair_patches(x, self._active, self._live)
         lists = _pair_lists(self._watched_mask, self._allowance_matrix, self._active)
         self._watched, self._allowance, partner_ptr, partners = lists
@@ -976,12 +1031,13 @@ class SelfContact:
         _gather_vertex_triangle(x, x_start, self.tri, cell, reach, self._bucket_start, self._bucket_items,
                                 self._bucket_spheres, self.label, self.ring_ptr, self.ring_idx,
                                 self.vertex_patch, self.tri_patch, self._active, self._live, partner_ptr, partners,
-                                self._lo, self._hi, vt.cand, vt.count, vt.side, cand, count, side, vt.dist)
+                                self._lo, self._hi, vt.cand, vt.count, vt.side, cand, count, side, vt.dist,
+                                self.fold_ptr, self.fold_idx, vt.thin)
         vt.swap()
         cand, count, side = ee.spare
         _gather_edge_edge(x, x_start, self.edge, self.tri_edges, self.edge_tris, vt.cand, vt.count, reach,
                           self.label, self.ring_ptr, self.ring_idx, ee.cand, ee.count, ee.side,
-                          cand, count, side, ee.dist)
+                          cand, count, side, ee.dist, self.fold_ptr, self.fold_idx, ee.thin)
         ee.swap()
         self._x_build = x.copy()
         self.builds += 1
@@ -1007,7 +1063,8 @@ def mesh_edges(tri: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.ndarray, *, contact_m: float,
                        friction: float, margin_m: float | None = None, exclude_rings: int = 0,
-                       patch_triangles: int = PATCH_TRIANGLES, layered: np.ndarray | None = None) -> SelfContact:
+                       patch_triangles: int = PATCH_TRIANGLES, layered: np.ndarray | None = None,
+                       seam_hinges: np.ndarray | None = None) -> SelfContact:
     """Self-collision of a cloth with triangles ``tri`` (t, 3) and per-vertex ``inv_mass`` (n,).
 
     Seam partners count as one vertex. ``exclude_rings`` = 0 skips only pairs
@@ -1015,7 +1072,12 @@ def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.nda
     end); k > 0 also skips pairs with a vertex within k rings. ``margin_m``
     (default: ``contact_m``) trades list rebuilds for list length. ``layered`` (k, 2): vertex pairs on two
     pieces that lie one over the other by design (fasteners' pairs): those pieces always collide.
+    ``seam_hinges`` (h, 4: sewn edge x0-x1, each panel's opposite corner): the contacts inside a hinge keep
+    only ``FOLD_CONTACT_SHARE`` of the distance while it is folded shut (:mod:`garment3d.drape.seam_folds`);
+    None: the full distance everywhere.
     """
-    return SelfContact(tri, inv_mass, weld_labels(len(inv_mass), seam_pairs), contact_m=contact_m,
+    label = weld_labels(len(inv_mass), seam_pairs)
+    folds = None if seam_hinges is None else SeamFolds(seam_hinges, label, tri, contact_m)
+    return SelfContact(tri, inv_mass, label, contact_m=contact_m,
                        friction=friction, margin_m=contact_m if margin_m is None else margin_m,
-                       exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered)
+                       exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered, folds=folds)

@@ -275,12 +275,14 @@ def test_a_collapsed_triangle_or_edge_is_skipped_not_divided_by():
     cand[7, 0], count[7] = 1, 1
     side = np.ones((len(x), 2), np.int64)
     before = x.copy()
-    _solve_vertex_triangle(x, before.copy(), w, tri, cand, count, side, 0.004, 0.0, 0.05)
+    _solve_vertex_triangle(x, before.copy(), w, tri, cand, count, side, 0.004, 0.0, 0.05,
+                           np.zeros_like(side, bool), 0.0)
     assert np.array_equal(x[:4], before[:4])
     assert np.sqrt(point_triangle_dist2(*x[7], *x[4], *x[5], *x[6])) == pytest.approx(0.004, abs=1e-6)  # pushed out
 
     y = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]])  # two edges, each a point
     edge = np.array([[0, 1], [2, 3]], np.int64)
     ecand, ecount, eside = np.array([[1], [0]], np.int64), np.array([1, 1], np.int64), np.ones((2, 1), np.int64)
-    _solve_edge_edge(y, y.copy(), np.ones(4), edge, ecand, ecount, eside, 0.004, 0.0)
+    _solve_edge_edge(y, y.copy(), np.ones(4), edge, ecand, ecount, eside, 0.004, 0.0,
+                     np.zeros_like(eside, bool), 0.0)
     assert np.all(y == 0.0) and np.all(eside == 0)

@@ -1,0 +1,88 @@
+"""Seams folded shut: where two sewn panels lie too close beside their stitches for the self-contacts.
+
+A seam's two panels can fold shut along it, as a circle skirt's side seam does inside a flute at the hem.
+Beside the stitches the two layers then lie closer than the self-contact distance can hold: a fold whose
+panels' corners one edge from the seam are 2-3 mm apart leaves the contacts nothing to push but the
+seam itself. The contacts pushed the sewn vertices apart and the seam pulled them shut again in every
+substep (2.2-9 mm each time at the hem end of the side seam of a circle skirt in habotai at 170/92A, 1 cm
+mesh): the front went through the back there and the skirt never came to rest.
+
+A real seam's two layers touch at the stitch line. So where a seam hinge is folded that tightly, the
+pairs in its one-ring (:meth:`SeamFolds.thin_pairs`: its sewn vertices and the vertices one edge from
+them, on either panel) are kept only a thin distance apart: touching, and still not through each other.
+Skipping them instead let the layers pass through each other there (the circle skirt in charmeuse at
+160/84A ended with a crossing one edge from its side seam). Everywhere else, and at every hinge that
+opens again, the full contact distance holds. Only two-panel seams qualify: where three or more panels
+meet (a pencil skirt's vent top) an underlap lies folded under by design and keeps its full distance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+__all__ = ["SHUT_CONTACTS", "SeamFolds"]
+
+#: A seam hinge is folded shut when its two panels, at the height over the seam line of the nearer of the
+#: two corners, are fewer than this many contact distances apart.
+SHUT_CONTACTS = 1.5
+
+
+def _one_ring(tri: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR (ptr, labels) of the labels one edge from each label (welded: across seams too)."""
+    count = int(label.max()) + 1 if len(label) else 0
+    welded = label[tri]
+    rows = np.concatenate([welded[:, 0], welded[:, 1], welded[:, 2]])
+    cols = np.concatenate([welded[:, 1], welded[:, 2], welded[:, 0]])
+    step = sp.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=(count, count))
+    step = (step + step.T).astype(bool).tocsr()
+    step.sort_indices()
+    return step.indptr.astype(np.int64), step.indices.astype(np.int64)
+
+
+class SeamFolds:
+    """The seam hinges (rows x0, x1, a, b: the sewn edge x0-x1 of one panel and the corner opposite it on
+    each panel's triangle) of two-panel seams, and which are folded shut at given positions.
+
+    label : (n,) welded vertex label (seam partners share one); tri : (t, 3) the cloth's triangles;
+    contact_m : the self-contact distance.
+    """
+
+    def __init__(self, hinges: np.ndarray, label: np.ndarray, tri: np.ndarray, contact_m: float) -> None:
+        hinges = np.asarray(hinges, np.int64).reshape(-1, 4)
+        welds = np.bincount(label, minlength=int(label.max()) + 1 if len(label) else 0)
+        two_panel = (welds[label[hinges[:, 0]]] == 2) & (welds[label[hinges[:, 1]]] == 2)
+        self.hinges = hinges[two_panel]
+        self.label = np.asarray(label, np.int64)
+        self.contact_m = float(contact_m)
+        self._ring_ptr, self._ring_idx = _one_ring(np.asarray(tri, np.int64), self.label)
+
+    def shut(self, x: np.ndarray) -> np.ndarray:
+        """(h,) bool: hinges whose panels lie closer than ``SHUT_CONTACTS`` contact distances beside the
+        stitches, measured at equal height over the seam line (so a long or a short corner triangle
+        compares alike)."""
+        if len(self.hinges) == 0:
+            return np.zeros(0, bool)
+        x0, x1, a, b = (x[self.hinges[:, i]] for i in range(4))
+        axis = x1 - x0
+        axis /= np.maximum(np.linalg.norm(axis, axis=1, keepdims=True), 1e-12)
+
+        def across(p: np.ndarray) -> np.ndarray:
+            d = p - x0
+            return d - np.einsum("ij,ij->i", d, axis)[:, None] * axis
+
+        da, db = across(a), across(b)
+        ha, hb = np.linalg.norm(da, axis=1), np.linalg.norm(db, axis=1)
+        height = np.minimum(ha, hb)
+        gap = np.linalg.norm(da / np.maximum(ha, 1e-12)[:, None] - db / np.maximum(hb, 1e-12)[:, None], axis=1)
+        return height * gap < SHUT_CONTACTS * self.contact_m
+
+    def thin_pairs(self, shut: np.ndarray) -> np.ndarray:
+        """(k, 2) label pairs kept only thinly apart at the ``shut`` hinges: each sewn vertex of a shut hinge
+        with every vertex one edge from it, on either panel (both orders)."""
+        sewn = np.unique(self.label[self.hinges[shut][:, :2]])
+        rows = np.repeat(sewn, np.diff(self._ring_ptr)[sewn])
+        cols = np.concatenate([self._ring_idx[self._ring_ptr[s]:self._ring_ptr[s + 1]] for s in sewn]) \
+            if len(sewn) else np.zeros(0, np.int64)
+        pairs = np.column_stack([rows, cols])
+        return np.concatenate([pairs, pairs[:, ::-1]])
