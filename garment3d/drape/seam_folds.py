@@ -26,6 +26,8 @@ __all__ = ["SHUT_CONTACTS", "SeamFolds"]
 #: A seam hinge is folded shut when its two panels, at the height over the seam line of the nearer of the
 #: two corners, are fewer than this many contact distances apart.
 SHUT_CONTACTS = 1.5
+#: ... and opens again once they are this many apart
+OPEN_CONTACTS = 3.0
 
 
 def _one_ring(tri: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -57,10 +59,10 @@ class SeamFolds:
         self.contact_m = float(contact_m)
         self._ring_ptr, self._ring_idx = _one_ring(np.asarray(tri, np.int64), self.label)
 
-    def shut(self, x: np.ndarray) -> np.ndarray:
+    def shut(self, x: np.ndarray, was_shut: np.ndarray | None = None) -> np.ndarray:
         """(h,) bool: hinges whose panels lie closer than ``SHUT_CONTACTS`` contact distances beside the
         stitches, measured at equal height over the seam line (so a long or a short corner triangle
-        compares alike)."""
+        compares alike); a hinge ``was_shut`` stays shut until its panels are ``OPEN_CONTACTS`` apart."""
         if len(self.hinges) == 0:
             return np.zeros(0, bool)
         x0, x1, a, b = (x[self.hinges[:, i]] for i in range(4))
@@ -75,7 +77,11 @@ class SeamFolds:
         ha, hb = np.linalg.norm(da, axis=1), np.linalg.norm(db, axis=1)
         height = np.minimum(ha, hb)
         gap = np.linalg.norm(da / np.maximum(ha, 1e-12)[:, None] - db / np.maximum(hb, 1e-12)[:, None], axis=1)
-        return height * gap < SHUT_CONTACTS * self.contact_m
+        apart = height * gap
+        shut = apart < SHUT_CONTACTS * self.contact_m
+        if was_shut is not None and len(was_shut) == len(shut):
+            shut |= was_shut & (apart < OPEN_CONTACTS * self.contact_m)
+        return shut
 
     def thin_pairs(self, shut: np.ndarray) -> np.ndarray:
         """(k, 2) label pairs kept only thinly apart at the ``shut`` hinges: each sewn vertex of a shut hinge

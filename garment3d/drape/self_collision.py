@@ -994,7 +994,7 @@ class SelfContact:
         1 cm)."""
         if self.folds is None:
             return np.zeros_like(self._shut)
-        return self.folds.shut(x)
+        return self.folds.shut(x, self._shut)
 
     def _thin_shut_folds(self, x: np.ndarray) -> None:
         """The pairs inside the seam hinges folded shut at ``x`` (and only those) keep the thin distance."""
