@@ -19,7 +19,6 @@ meet (a pencil skirt's vent top) an underlap lies folded under by design and kee
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 __all__ = ["SHUT_CONTACTS", "SeamFolds"]
 
@@ -30,34 +29,23 @@ SHUT_CONTACTS = 1.5
 OPEN_CONTACTS = 3.0
 
 
-def _one_ring(tri: np.ndarray, label: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """CSR (ptr, labels) of the labels one edge from each label (welded: across seams too)."""
-    count = int(label.max()) + 1 if len(label) else 0
-    welded = label[tri]
-    rows = np.concatenate([welded[:, 0], welded[:, 1], welded[:, 2]])
-    cols = np.concatenate([welded[:, 1], welded[:, 2], welded[:, 0]])
-    step = sp.csr_matrix((np.ones(len(rows), bool), (rows, cols)), shape=(count, count))
-    step = (step + step.T).astype(bool).tocsr()
-    step.sort_indices()
-    return step.indptr.astype(np.int64), step.indices.astype(np.int64)
-
-
 class SeamFolds:
     """The seam hinges (rows x0, x1, a, b: the sewn edge x0-x1 of one panel and the corner opposite it on
     each panel's triangle) of two-panel seams, and which are folded shut at given positions.
 
-    label : (n,) welded vertex label (seam partners share one); tri : (t, 3) the cloth's triangles;
-    contact_m : the self-contact distance.
+    label : (n,) welded vertex label (seam partners share one); ring : CSR (ptr, labels) of the labels
+    within one edge of each label (welded); contact_m : the self-contact distance.
     """
 
-    def __init__(self, hinges: np.ndarray, label: np.ndarray, tri: np.ndarray, contact_m: float) -> None:
+    def __init__(self, hinges: np.ndarray, label: np.ndarray, ring: tuple[np.ndarray, np.ndarray],
+                 contact_m: float) -> None:
         hinges = np.asarray(hinges, np.int64).reshape(-1, 4)
         welds = np.bincount(label, minlength=int(label.max()) + 1 if len(label) else 0)
         two_panel = (welds[label[hinges[:, 0]]] == 2) & (welds[label[hinges[:, 1]]] == 2)
         self.hinges = hinges[two_panel]
         self.label = np.asarray(label, np.int64)
         self.contact_m = float(contact_m)
-        self._ring_ptr, self._ring_idx = _one_ring(np.asarray(tri, np.int64), self.label)
+        self._ring_ptr, self._ring_idx = ring
 
     def shut(self, x: np.ndarray, was_shut: np.ndarray | None = None) -> np.ndarray:
         """(h,) bool: hinges whose panels lie closer than ``SHUT_CONTACTS`` contact distances beside the
@@ -79,7 +67,7 @@ class SeamFolds:
         gap = np.linalg.norm(da / np.maximum(ha, 1e-12)[:, None] - db / np.maximum(hb, 1e-12)[:, None], axis=1)
         apart = height * gap
         shut = apart < SHUT_CONTACTS * self.contact_m
-        if was_shut is not None and len(was_shut) == len(shut):
+        if was_shut is not None:
             shut |= was_shut & (apart < OPEN_CONTACTS * self.contact_m)
         return shut
 

@@ -77,7 +77,7 @@ EDGE_SLACK = 0.05
 #: mesh a seam's one-ring reaches 1.7-2.8 cm from the stitches, where a shut fold still has room for the
 #: contact distance, and skipping its contacts there (always, in an earlier trial) let layers through (the
 #: qipao in habotai at 160/84A, the T-shirt in habotai at 170/92A); the library passes at 2 cm without it.
-FOLD_SKIP_MAX_SPACING_M = 0.015
+FOLD_WATCH_MAX_SPACING_M = 0.015
 #: Inside a seam folded shut the layers are kept this share of the contact distance apart: touching, as a
 #: real seam's two layers do at the stitches, and still not through each other.
 FOLD_CONTACT_SHARE = 0.15
@@ -1077,7 +1077,8 @@ def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.nda
     None: the full distance everywhere.
     """
     label = weld_labels(len(inv_mass), seam_pairs)
-    folds = None if seam_hinges is None else SeamFolds(seam_hinges, label, tri, contact_m)
+    folds = None if seam_hinges is None else SeamFolds(
+        seam_hinges, label, _ring_neighbourhood(np.asarray(tri, np.int64), label, 1), contact_m)
     return SelfContact(tri, inv_mass, label, contact_m=contact_m,
                        friction=friction, margin_m=contact_m if margin_m is None else margin_m,
                        exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered, folds=folds)

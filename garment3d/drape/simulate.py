@@ -29,7 +29,7 @@ from garment3d.drape.penetration import BodyRays
 from garment3d.drape.quality import (body_penetration, edge_strain, fastener_gap_mm, folded_seam_share,
                                      panel_strain, seam_gap_mm, waist_edges)
 from garment3d.drape.rest import RestWindow
-from garment3d.drape.self_collision import (FOLD_SKIP_MAX_SPACING_M, SelfContact, build_self_contact,
+from garment3d.drape.self_collision import (FOLD_WATCH_MAX_SPACING_M, SelfContact, build_self_contact,
                                              contact_distance_m, weld_labels)
 from garment3d.drape.threads import ThreadChooser
 from garment3d.drape.untangle import untangle
@@ -193,7 +193,7 @@ def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOpti
         self_contact = build_self_contact(
             model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
             contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m), layered=garment.fastener_pairs,
-            seam_hinges=model.seam_hinge if garment.spacing_m <= FOLD_SKIP_MAX_SPACING_M else None,
+            seam_hinges=model.seam_hinge if garment.spacing_m <= FOLD_WATCH_MAX_SPACING_M else None,
         )
     return _Solver(model=model, state=state,
                    placed=PlacedLengths(seam_rest=seam_rest, tether_excess=np.maximum(0.0, placed - model.tether_max)),

@@ -6,13 +6,13 @@ import numpy as np
 
 from garment3d.drape.model import build_model
 from garment3d.drape.seam_folds import SHUT_CONTACTS, SeamFolds
-from garment3d.drape.self_collision import build_self_contact, contact_distance_m, weld_labels
+from garment3d.drape.self_collision import _ring_neighbourhood, build_self_contact, contact_distance_m
 from garment3d.fabrics import load_fabric
 
 CONTACT_M = 0.003
 #: the hinge's sewn vertices 0 and 1 have partners 4 and 5 on the other panel; 2 and 3 are its corners
 SEWN = np.array([0, 1, 2, 3, 0, 1])
-TRI = np.array([[0, 1, 2], [4, 5, 3]])
+RING = _ring_neighbourhood(np.array([[0, 1, 2], [4, 5, 3]]), SEWN, 1)
 
 
 def _hinge(opening_deg: float, corner_m: float = 0.0087) -> np.ndarray:
@@ -25,7 +25,7 @@ def _hinge(opening_deg: float, corner_m: float = 0.0087) -> np.ndarray:
 
 
 def test_a_hinge_is_shut_only_while_its_panels_lie_closer_than_the_contacts_can_hold():
-    folds = SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, TRI, CONTACT_M)
+    folds = SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, RING, CONTACT_M)
     chord = lambda deg: 2 * 0.0087 * np.sin(np.radians(deg) / 2)  # noqa: E731 - the corners' distance
     for opening, shut in ((0.0, True), (10.0, True), (20.0, True), (40.0, False), (90.0, False), (180.0, False)):
         assert folds.shut(_hinge(opening))[0] == shut, (opening, chord(opening))
@@ -39,16 +39,16 @@ def test_the_nearer_corner_decides():
     height of the nearer corner."""
     x = _hinge(10.0)
     x[3] *= [1.0, 3.0, 3.0]  # panel b's corner three times as far from the seam, same direction
-    assert SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, TRI, CONTACT_M).shut(x)[0]
+    assert SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, RING, CONTACT_M).shut(x)[0]
 
 
 def test_only_two_panel_seams_are_watched():
     """Where three panels meet (a vent's underlap folded under by design) the hinge is left out, and so is
     a hinge that is not sewn."""
-    assert len(SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, TRI, CONTACT_M).hinges) == 1
+    assert len(SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, RING, CONTACT_M).hinges) == 1
     junction = np.array([0, 1, 2, 3, 0, 1, 0])  # a third vertex sewn to vertex 0
-    assert len(SeamFolds(np.array([[0, 1, 2, 3]]), junction, TRI, CONTACT_M).hinges) == 0
-    assert len(SeamFolds(np.array([[0, 1, 2, 3]]), np.arange(6), TRI, CONTACT_M).hinges) == 0
+    assert len(SeamFolds(np.array([[0, 1, 2, 3]]), junction, RING, CONTACT_M).hinges) == 0
+    assert len(SeamFolds(np.array([[0, 1, 2, 3]]), np.arange(6), RING, CONTACT_M).hinges) == 0
 
 
 def _seam_folded_shut(gap_m: float, folds: bool = True):
@@ -125,7 +125,7 @@ def test_a_shut_hinge_opens_only_well_clear():
     qipao in charmeuse from resting: 2.80 s simulated against 1.53 s)."""
     from garment3d.drape.seam_folds import OPEN_CONTACTS
 
-    folds = SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, TRI, CONTACT_M)
+    folds = SeamFolds(np.array([[0, 1, 2, 3]]), SEWN, RING, CONTACT_M)
     between = np.degrees(2 * np.arcsin(0.5 * (SHUT_CONTACTS + OPEN_CONTACTS) * CONTACT_M / (2 * 0.0087)))
     assert not folds.shut(_hinge(between))[0]  # not shut before: stays open
     assert folds.shut(_hinge(between), np.array([True]))[0]  # shut before: stays shut
