@@ -27,6 +27,9 @@ geometry each frame (:meth:`Grip.gripping`):
   body, the circle skirt still swung (13-15 mm per settle window) at the time limit in silk organza at
   155/80A and brocade at 170/92A, which come to rest with 2 mm, as without the window. A grip is a
   ratchet (up is free, down is not), and the wider the window, the more of the band it holds.
+- nothing grips while the seams close (``garment3d.drape.simulate._holding``): the ratchet kept every
+  upward jolt of the sewing and walked a circle skirt's band 2-3 cm up the body. Instead every anchored
+  vertex keeps its placed height until the seams are closed (``FrameControls.pin_anchors``).
 
 A garment whose waist is too large slides until the body fills the band or falls off; the gates then
 fail it on the waist's drop or its distance from the body, which they measure on the cloth's positions.

@@ -206,13 +206,14 @@ def _solve_fastener_patches(x, w, ptr, patch, longest, excess, excess_scale):
 
 
 @numba.njit(cache=True)
-def _grip_anchors(x, x_start, anchor, holding):
+def _grip_anchors(x, x_start, anchor, holding, pinned):
     """Anchored (waist) vertices that grip the body (``holding``, per anchor, decided each frame by
     :func:`garment3d.drape.grip.gripping`) do not slide down in this substep: static friction on the
-    vertical. The others are free."""
+    vertical. The others are free. ``pinned`` (while the seams close): every anchored vertex keeps its
+    height, up and down, and moves only round and in or out."""
     for a in range(len(anchor)):
         v = anchor[a]
-        if holding[a] and x[v, 1] < x_start[v, 1]:
+        if pinned or (holding[a] and x[v, 1] < x_start[v, 1]):
             x[v, 1] = x_start[v, 1]
 
 
@@ -338,7 +339,7 @@ class FrameControls:
     """What one frame runs with: gravity (m/s2, along y), damping (1/s), frame length (s), substeps, the
     seam rest scale (1 placed, 0 sewn), the velocity clamp (m/s), the extra passes over the support's
     triangles in each substep (``ClothModel.support``; with seams solved as pairs only) and the seam rest
-    scale from which the seams' bending hinges act."""
+    scale from which the seams' bending hinges act, and whether the anchored vertices keep their height."""
 
     gravity: float
     damping: float
@@ -349,6 +350,8 @@ class FrameControls:
     support_passes: int = 0
     # the seams' bending hinges act once the seam rest scale is at or below this (0: once sewn)
     seam_hinge_scale: float = 0.0
+    # every anchored (waist) vertex keeps its height in each substep (while the seams close, gravity off)
+    pin_anchors: bool = False
 
     @property
     def sewn(self) -> bool:
@@ -438,7 +441,8 @@ def simulate_frame(state: ClothState, model, placed: PlacedLengths, controls: Fr
             self_contact.solve(x, x_start)
         _collide(x, x_start, clearance, collider.values, collider.origin, collider.spacing, collider.thickness,
                  friction)
-        _grip_anchors(x, x_start, model.anchor, state.holding)  # after the contacts, which may push it down
+        # after the contacts, which may push it down; while sewing the waist keeps its placed height
+        _grip_anchors(x, x_start, model.anchor, state.holding, controls.pin_anchors)
         if controls.sewn:  # sewn seams have the last word: stacked pieces meet where a collision moved one
             if last:  # the seams' pull against the body and the other layers
                 _pair_gaps(x, model.seam, gaps)

@@ -212,16 +212,18 @@ def _controls(run: DrapeRun, schedule: Schedule, options: DrapeOptions, substeps
                          damping=options.damping_close if sewing else options.damping,
                          frame_dt=options.frame_dt, substeps=options.close_substeps if sewing else substeps,
                          seam_scale=schedule.seam_scale(run.frames), speed_limit=options.speed_limit,
-                         support_passes=options.support_passes, seam_hinge_scale=options.seam_hinges_from)
+                         support_passes=options.support_passes, seam_hinge_scale=options.seam_hinges_from,
+                         pin_anchors=sewing)
 
 
 def _holding(solver: _Solver, phase: Phase) -> np.ndarray:
     """Which anchored vertices grip the body this frame (``garment3d.drape.grip``). None while the seams
-    close: gravity is off, nothing hangs from the waist yet, and the seams' pull jolts a band up and down by
-    a centimetre or more in the first frames; a grip is a ratchet (up free, down held), so it kept every
-    upward jolt and the band ended 2-3 cm above the body's waist, its top edge overstretched (the circle
-    skirt at 155/80A in the technical knit and at 160/84A in poplin, 1 cm). Once sewn, with gravity on, the
-    band grips where it lies."""
+    close: then every anchored vertex keeps its placed height instead (``FrameControls.pin_anchors``). The
+    seams' pull jolts a band up and down by a centimetre or more in the first frames; a grip is a ratchet
+    (up free, down held), so it kept every upward jolt and the band ended 2-3 cm above the body's waist,
+    its top edge overstretched (the circle skirt at 155/80A in the technical knit, 2 cm, and at 160/84A in
+    poplin, 1 cm); with nothing holding it, an A-line's waist drifted 2.3 cm down the capsule. Once sewn,
+    with gravity on, the band grips where it lies."""
     if phase is Phase.SEWING:
         return np.zeros(len(solver.model.anchor), np.bool_)
     return solver.grip.gripping(solver.state.x, solver.body.sdf, solver.model.thickness_m, solver.state.holding)

@@ -72,3 +72,23 @@ def test_a_gripping_vertex_lets_go_only_once_lifted_clear(capsule_body):
     held = grip.gripping(x, capsule_body.sdf, CONTACT, held_before=np.ones(len(x), np.bool_))
     assert held[3] and not held[7] and held[0]
     assert not grip.gripping(x, capsule_body.sdf, CONTACT, held_before=~np.ones(len(x), np.bool_))[3]
+
+
+def test_a_gripping_vertex_may_rise_but_not_slide_down_and_a_pinned_one_does_neither():
+    """Once sewn the grip is a ratchet on the vertical (static friction holding the band up); while the
+    seams close every anchored vertex keeps its placed height both ways, so the sewing's jolts neither
+    walk a band up the body nor let it drift down."""
+    from garment3d.drape.kernels import _grip_anchors
+
+    start = np.zeros((4, 3))
+    moved = np.array([[0.01, -0.02, 0.0], [0.0, 0.02, 0.01], [0.0, -0.02, 0.0], [0.0, -0.02, 0.0]])
+    anchor = np.array([0, 1, 2], np.int64)  # vertex 3 is not anchored
+    holding = np.array([True, True, False])
+    gripped = moved.copy()
+    _grip_anchors(gripped, start, anchor, holding, False)
+    np.testing.assert_array_equal(gripped[:, 1], [0.0, 0.02, -0.02, -0.02])  # down held, up free, the rest free
+    assert gripped[0, 0] == 0.01  # round the body it slides
+    pinned = moved.copy()
+    _grip_anchors(pinned, start, anchor, np.zeros(3, np.bool_), True)
+    np.testing.assert_array_equal(pinned[:, 1], [0.0, 0.0, 0.0, -0.02])
+    np.testing.assert_array_equal(pinned[:, [0, 2]], moved[:, [0, 2]])
