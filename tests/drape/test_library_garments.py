@@ -69,7 +69,8 @@ def test_the_circle_skirt_band_stays_at_the_waist_in_a_knit():
     waist. While the seams close, their pull jolts the band up and down by a centimetre or more; when the
     waist gripped the body then (a ratchet: up free, down held) the band kept every upward jolt and ended
     2.2 cm above the waist in the technical knit at 155/80A, its top corners stretched 16 % (band p99
-    10.6 %, failed). It grips only once sewn (the band keeps its placed height until then): the skirt hangs from the waist."""
+    10.6 %, failed). It grips only once sewn (the band keeps its placed height until then): the skirt
+    hangs from the waist."""
     size = parse_size("155/80A")
     body = build_body(size.measurements)
     fabric = load_fabric("technical_knit")
