@@ -118,7 +118,6 @@ def test_the_thin_contacts_end_when_the_fold_opens():
     assert len(contact.fold_idx) == 0 and not contact._vt.thin[contact._vt.count > 0].any()
 
 
-
 def test_a_shut_hinge_opens_only_well_clear():
     """Hysteresis: a hinge shut stays shut until its panels are ``OPEN_CONTACTS`` apart, so a fold hovering
     at the limit does not switch the contact distance back and forth (each switch a jolt that kept the
