@@ -51,7 +51,7 @@ import math
 import numba
 import numpy as np
 
-from garment3d.drape.seam_folds import SeamFolds
+from garment3d.drape.seam_folds import SeamFolds, closed_junctions
 from garment3d.geometry import point_triangle_dist2
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
@@ -1078,7 +1078,8 @@ def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.nda
     """
     label = weld_labels(len(inv_mass), seam_pairs)
     folds = None if seam_hinges is None else SeamFolds(
-        seam_hinges, label, _ring_neighbourhood(np.asarray(tri, np.int64), label, 1), contact_m)
+        seam_hinges, label, _ring_neighbourhood(np.asarray(tri, np.int64), label, 1), contact_m,
+        closed=closed_junctions(tri, label))
     return SelfContact(tri, inv_mass, label, contact_m=contact_m,
                        friction=friction, margin_m=contact_m if margin_m is None else margin_m,
                        exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered, folds=folds)
