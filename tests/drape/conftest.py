@@ -12,7 +12,10 @@ FIT = Measurements(160.0, 94.0, 93.0, 94.0)  # waist fits the 15 cm capsule
 
 
 def capsule_skirt(capsule_body, waist_cm: float = FIT.waist_cm):
-    pattern = evaluate(get_definition("a_line_skirt"), Measurements(160.0, 94.0, waist_cm, 94.0), {"length": 55.0})
+    # the flare drawn straight from the hip (no blend): the capsule has no hip to blend over, and the
+    # tests' crafted folds and figures were laid out on this outline
+    pattern = evaluate(get_definition("a_line_skirt"), Measurements(160.0, 94.0, waist_cm, 94.0),
+                       {"length": 55.0, "flare_blend": 0.0})
     return mesh_pattern(pattern, capsule_body, MeshOptions(spacing_m=0.02))
 
 
