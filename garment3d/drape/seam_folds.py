@@ -36,7 +36,8 @@ OPEN_CONTACTS = 3.0
 
 class SeamFolds:
     """The seam hinges (rows x0, x1, a, b: the sewn edge x0-x1 of one panel and the corner opposite it on
-    each panel's triangle) of two-panel seams, and which are folded shut at given positions.
+    each panel's triangle) of two-panel seams and of closed junctions, and which are folded shut at given
+    positions.
 
     label : (n,) welded vertex label (seam partners share one); ring : CSR (ptr, labels) of the labels
     within one edge of each label (welded); contact_m : the self-contact distance; closed : (labels,) bool,

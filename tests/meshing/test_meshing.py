@@ -12,7 +12,10 @@ CAPSULE_FIT = Measurements(160.0, 94.0, 93.0, 94.0)
 
 @pytest.fixture(scope="module")
 def skirt():
-    return evaluate(get_definition("a_line_skirt"), CAPSULE_FIT)
+    # the flare drawn straight from the hip, as the drape tests' capsule skirt (tests/drape/conftest.py): the
+    # capsule has no hip to blend over. Blended (the default, 8 cm) the hem curves more and the placement's
+    # p95 edge strain here is 0.28 (0.23 against 0.19 on the 160/84A body); the drape relaxes either
+    return evaluate(get_definition("a_line_skirt"), CAPSULE_FIT, {"flare_blend": 0.0})
 
 
 def edge_lengths(points, faces):
