@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from garment3d.drape.model import build_model
-from garment3d.drape.seam_folds import SHUT_CONTACTS, SeamFolds
-from garment3d.drape.self_collision import _ring_neighbourhood, build_self_contact, contact_distance_m
+from garment3d.drape.seam_folds import SHUT_CONTACTS, SeamFolds, closed_junctions
+from garment3d.drape.self_collision import _ring_neighbourhood, build_self_contact, contact_distance_m, weld_labels
 from garment3d.fabrics import load_fabric
 
 CONTACT_M = 0.003
@@ -148,9 +148,6 @@ def _quadrants(free_edge: bool = False):
 def test_a_point_where_four_panels_meet_with_every_edge_sewn_is_closed():
     """An underarm's four corners, every edge at the point sewn: closed; with one edge free (the cloth not
     whole round the point, as at a vent's top) it is not, and neither is a plain two-panel seam point."""
-    from garment3d.drape.seam_folds import closed_junctions
-    from garment3d.drape.self_collision import weld_labels
-
     faces, seams = _quadrants()
     label = weld_labels(16, seams)
     closed = closed_junctions(faces, label)
@@ -164,9 +161,6 @@ def test_a_closed_junctions_hinges_are_watched_and_its_ring_kept_thin_when_shut(
     """A hinge whose sewn edge ends at a closed junction is watched (its seam folded shut at an underarm was
     pushed 7.8 mm open in every substep by the contacts one edge from the point: the qipao in crepe de
     chine at 170/92A, 1 cm); shut, the junction's whole one-ring, on every panel, is kept thin."""
-    from garment3d.drape.seam_folds import closed_junctions
-    from garment3d.drape.self_collision import weld_labels
-
     faces, seams = _quadrants()
     label = weld_labels(16, seams)
     ring = _ring_neighbourhood(faces, label, 1)
