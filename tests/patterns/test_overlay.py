@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import numpy as np
 
 from garment3d.patterns import evaluate, get_definition
 from garment3d.patterns.evaluate import resolve_parameters
-from garment3d.patterns.overlay import pattern_overlay_svg
+from garment3d.patterns.overlay import outline_shift_cm, pattern_overlay_svg
 from garment3d.sizes import parse_size
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -26,13 +29,23 @@ def test_overlay_shows_both_outlines_and_how_far_the_hem_moved():
     for piece in pieces:
         assert {p.get("class") for p in piece.findall(f"{SVG}path")} == {"before", "after"}
         info = [t.text for t in piece.findall(f"{SVG}text") if t.get("class") == "info"][0]
-        # the hem 10 cm lower and nothing further; measured between the outlines' points (a blended
-        # flare's sides are not the same line at both lengths), so the label can be a little under 10
-        assert info.startswith("moved up to ") and info.endswith(" cm"), info
-        assert 9.0 <= float(info.split()[3]) <= 10.0, info
+        # the hem 10 cm lower and nothing further: the hem's points matched along it moved 10 cm (the nearest
+        # points of the two outlines read 9.x, the blended flare's sides not being one line at both lengths)
+        assert info == "moved up to 10.0 cm", info
     assert "revision 1" in svg and "proposal" in svg
 
 
 def test_overlay_of_the_same_pattern_says_unchanged():
     svg = pattern_overlay_svg(_skirt(), _skirt())
     assert svg.count(">unchanged<") == len(_skirt().panels)
+
+
+def test_shift_matches_points_along_each_edge_not_the_nearest_ones():
+    before, after = _skirt(), _skirt(length=75)
+    for old, new in zip(before.panels, after.panels):
+        assert abs(outline_shift_cm(old, new) - 15.0) < 0.05
+        # an edge slid along itself (its points matched by share of its length) reads as moved, though every
+        # point of it still lies on the old line
+        slid = replace(old, outline=np.roll(old.outline, 1, axis=0))
+        assert outline_shift_cm(old, slid) > 1.0
+        assert outline_shift_cm(old, old) == 0.0
