@@ -120,7 +120,8 @@ def test_a_frame_must_name_another_panel():
 
 def test_a_piece_hung_from_its_curved_waist_starts_with_that_waist_on_the_body_s(body):
     """The circle skirt's waist is an arc in the pattern; laid by distance from it, the whole arc sits at the
-    waist line and the hem, far longer than the body is round, is gathered into outward folds."""
+    waist line (lowered by the piece's drop: the skirt starts 1 cm below its band) and the hem, far longer
+    than the body is round, is gathered into outward folds."""
     pattern = evaluate(get_definition("circle_skirt"), SIZE.measurements, size_label=SIZE.label)
     assert pattern.panel("front").placement.hang_from == "waist"
     garment = mesh_pattern(pattern, body, MeshOptions(spacing_m=0.02))
@@ -129,7 +130,9 @@ def test_a_piece_hung_from_its_curved_waist_starts_with_that_waist_on_the_body_s
         radius = garment.pattern_xy[mine, 1].max()
         on_arc = mine & (np.abs(np.hypot(garment.pattern_xy[:, 0], garment.pattern_xy[:, 1] - radius) - radius) < 0.05)
         assert on_arc.sum() > 10
-        assert np.abs(garment.positions[on_arc, 1] - body.landmarks.waist_y).max() < 0.005
+        drop = pattern.panel(name).placement.drop_cm * 0.01
+        assert drop == pytest.approx(0.01)
+        assert np.abs(garment.positions[on_arc, 1] - (body.landmarks.waist_y - drop)).max() < 0.005
     band_top = garment.positions[garment.anchor_mask]  # the straight waistband above it
     assert np.abs(band_top[:, 1] - body.landmarks.waist_y - 0.03).max() < 0.005
     low = garment.positions[garment.positions[:, 1] < body.landmarks.waist_y - 0.4]
