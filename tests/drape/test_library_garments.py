@@ -89,7 +89,7 @@ def test_the_circle_skirt_band_stays_at_the_waist_in_a_knit():
 def test_circle_skirt_waist_seam_starts_uncrossed():
     """The first frames of sewing leave the circle skirt's waist uncrossed: laid on the band's lower edge, the
     skirt's top row shared a line with the band's lowest row, offset along it, and they passed through each
-    other as the seam began to close (15 pairs in jersey at 170/92A, 1 cm, by the third frame; one such knot
+    other as the seam began to close (16 pairs in jersey at 170/92A, 1 cm, in the first frame; one such knot
     failed that drape). Untangling is off here, so nothing undoes a crossing before it is counted."""
     size = parse_size("170/92A")
     body = build_body(size.measurements)
