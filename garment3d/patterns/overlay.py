@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 
+from garment3d.polyline import points_along, polyline_length
 from garment3d.types import Panel, Pattern
 
 __all__ = ["pattern_overlay_svg", "outline_shift_cm"]
@@ -34,32 +35,22 @@ def outline_shift_cm(before: Panel, after: Panel) -> float:
     15 cm, even where the sides that lengthen with it are not the same line at both lengths). Edges only one
     drafting has are measured from the other outline's nearest point."""
     shared = [e.name for e in before.edges if e.name in {f.name for f in after.edges}]
+    a, b = np.asarray(before.outline, float), np.asarray(after.outline, float)
     moved = [_matched_shift(before.edge_points(name), after.edge_points(name)) for name in shared]
-    rest_before = [before.edge_points(e.name) for e in before.edges if e.name not in shared]
-    rest_after = [after.edge_points(e.name) for e in after.edges if e.name not in shared]
-    if rest_before or rest_after:
-        a, b = np.asarray(before.outline, float), np.asarray(after.outline, float)
-        moved += [_nearest_shift(points, b) for points in rest_before]
-        moved += [_nearest_shift(points, a) for points in rest_after]
+    moved += [_nearest_shift(before.edge_points(e.name), b) for e in before.edges if e.name not in shared]
+    moved += [_nearest_shift(after.edge_points(e.name), a) for e in after.edges if e.name not in shared]
     return float(max(moved, default=0.0))
 
 
 _MATCH_SAMPLES = 65
 
 
-def _resampled(points: np.ndarray, fractions: np.ndarray) -> np.ndarray:
-    """The polyline ``points`` (j, 2) at ``fractions`` of its length."""
-    points = np.asarray(points, float)
-    run = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
-    if run[-1] <= 0.0:
-        return np.repeat(points[:1], len(fractions), axis=0)
-    at = fractions * run[-1]
-    return np.column_stack([np.interp(at, run, points[:, 0]), np.interp(at, run, points[:, 1])])
-
-
 def _matched_shift(before: np.ndarray, after: np.ndarray) -> float:
-    fractions = np.linspace(0.0, 1.0, _MATCH_SAMPLES)
-    return float(np.linalg.norm(_resampled(before, fractions) - _resampled(after, fractions), axis=1).max())
+    """Largest distance between the points at equal shares of the two polylines' lengths."""
+    shares = np.linspace(0.0, 1.0, _MATCH_SAMPLES)
+    old, _ = points_along(before, shares * polyline_length(before))
+    new, _ = points_along(after, shares * polyline_length(after))
+    return float(np.linalg.norm(old - new, axis=1).max())
 
 
 def _nearest_shift(points: np.ndarray, other: np.ndarray) -> float:
