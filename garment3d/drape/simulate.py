@@ -194,6 +194,7 @@ def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOpti
             model.tri, model.inv_mass, garment.seam_pairs, friction=model.friction,
             contact_m=contact_distance_m(fabric.thickness_mm, garment.spacing_m), layered=garment.fastener_pairs,
             seam_hinges=model.seam_hinge if garment.spacing_m <= FOLD_WATCH_MAX_SPACING_M else None,
+            thickness_m=fabric.thickness_mm * 1e-3,
         )
     return _Solver(model=model, state=state,
                    placed=PlacedLengths(seam_rest=seam_rest, tether_excess=np.maximum(0.0, placed - model.tether_max)),
