@@ -133,11 +133,11 @@ def contact_distance_m(thickness_mm: float, spacing_m: float) -> float:
     return min(thickness_mm * 1e-3 + 0.003, 0.45 * spacing_m)
 
 
-def fold_contact_distance_m(thickness_mm: float, contact_m: float) -> float:
+def fold_contact_distance_m(thickness_m: float, contact_m: float) -> float:
     """Distance (m) kept between the layers beside a seam folded shut: ``FOLD_CONTACT_SHARE`` of the contact
     distance, or the fabric's thickness where that is more (two layers that touch lie one thickness apart:
     0.8 mm of denim, where the share alone is 0.57 mm), never more than the contact distance itself."""
-    return min(contact_m, max(FOLD_CONTACT_SHARE * contact_m, thickness_mm * 1e-3))
+    return min(contact_m, max(FOLD_CONTACT_SHARE * contact_m, thickness_m))
 
 
 # --------------------------------------------------------------------------- geometry helpers
@@ -895,7 +895,7 @@ class SelfContact:
     inv_mass   : (n,) float64, 1/kg
     label      : (n,) int64 welded vertex label (seam partners share one)
     contact_m  : distance kept between layers (m); margin_m: extra reach of the Verlet lists (m)
-    fold_contact_m : distance kept inside seams folded shut (m; default ``FOLD_CONTACT_SHARE`` of contact_m)
+    fold_contact_m : distance kept inside seams folded shut (m; :func:`fold_contact_distance_m`)
     seams_closed : set False while the seams are still being pulled shut (the
                  panels are not yet one surface there, so smoothness across a
                  seam proves nothing)
@@ -905,14 +905,14 @@ class SelfContact:
 
     def __init__(self, tri: np.ndarray, inv_mass: np.ndarray, label: np.ndarray, *, contact_m: float,
                  friction: float, margin_m: float, exclude_rings: int, patch_triangles: int,
-                 layered: np.ndarray | None = None, folds: SeamFolds | None = None,
-                 fold_contact_m: float | None = None) -> None:
+                 fold_contact_m: float, layered: np.ndarray | None = None,
+                 folds: SeamFolds | None = None) -> None:
         self.tri = np.ascontiguousarray(tri, np.int32)
         self.inv_mass = np.ascontiguousarray(inv_mass, np.float64)
         self.label = label
         self.contact_m, self.margin_m, self.friction = float(contact_m), float(margin_m), float(friction)
         self.watch_m = WATCH_MARGINS * self.margin_m
-        self.fold_contact_m = FOLD_CONTACT_SHARE * self.contact_m if fold_contact_m is None else float(fold_contact_m)
+        self.fold_contact_m = float(fold_contact_m)
         self.ring_ptr, self.ring_idx = _ring_neighbourhood(self.tri.astype(np.int64), label, exclude_rings)
         self.folds = folds
         self.fold_ptr, self.fold_idx = np.zeros(len(self.ring_ptr), np.int64), np.zeros(0, np.int64)
@@ -1099,4 +1099,4 @@ def build_self_contact(tri: np.ndarray, inv_mass: np.ndarray, seam_pairs: np.nda
     return SelfContact(tri, inv_mass, label, contact_m=contact_m,
                        friction=friction, margin_m=contact_m if margin_m is None else margin_m,
                        exclude_rings=exclude_rings, patch_triangles=patch_triangles, layered=layered, folds=folds,
-                       fold_contact_m=fold_contact_distance_m(thickness_m * 1e3, contact_m))
+                       fold_contact_m=fold_contact_distance_m(thickness_m, contact_m))

@@ -6,8 +6,8 @@ import numpy as np
 
 from garment3d.drape.model import build_model
 from garment3d.drape.seam_folds import SHUT_CONTACTS, SeamFolds, closed_junctions
-from garment3d.drape.self_collision import (FOLD_CONTACT_SHARE, _ring_neighbourhood, build_self_contact, contact_distance_m,
-                                             fold_contact_distance_m, weld_labels)
+from garment3d.drape.self_collision import (FOLD_CONTACT_SHARE, _ring_neighbourhood, build_self_contact,
+                                             contact_distance_m, fold_contact_distance_m, weld_labels)
 from garment3d.fabrics import load_fabric
 
 CONTACT_M = 0.003
@@ -183,9 +183,9 @@ def test_a_thick_fabric_keeps_its_thickness_inside_a_shut_fold():
     and the contacts inside the fold keep that distance: kept at the full distance, they push the stitches
     open."""
     contact_m = contact_distance_m(0.8, 0.02)
-    assert fold_contact_distance_m(0.8, contact_m) == 0.0008
-    assert fold_contact_distance_m(0.1, contact_m) == FOLD_CONTACT_SHARE * contact_m
-    assert fold_contact_distance_m(5.0, contact_m) == contact_m  # never more than the contact distance
+    assert fold_contact_distance_m(0.0008, contact_m) == 0.0008
+    assert fold_contact_distance_m(0.0001, contact_m) == FOLD_CONTACT_SHARE * contact_m
+    assert fold_contact_distance_m(0.005, contact_m) == contact_m  # never more than the contact distance
     garment, x, thin, _ = _seam_folded_shut(0.001, thickness_m=0.0008)
     assert thin.fold_contact_m == 0.0008
     assert _seam_folded_shut(0.001)[2].fold_contact_m == FOLD_CONTACT_SHARE * thin.contact_m
