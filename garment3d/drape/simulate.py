@@ -24,6 +24,7 @@ from garment3d.drape.fit import measure_fit
 from garment3d.drape.grip import Grip, band_rest_length_m
 from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape.kernels import ClothState, Collider, FrameControls, PlacedLengths, simulate_frame
+from garment3d.drape.kinetic import KineticDamping, kinetic_groups
 from garment3d.drape.model import ClothModel, build_model
 from garment3d.drape.penetration import BodyRays
 from garment3d.drape.quality import (body_penetration, edge_strain, fastener_gap_mm, folded_seam_share,
@@ -37,7 +38,7 @@ from garment3d.errors import SimulationError
 from garment3d.gates import LIMITS
 from garment3d.types import Body, Drape, DrapeReport, Fabric, GarmentMesh, PanelMotion
 
-__all__ = ["DrapeOptions", "DrapeRun", "Phase", "Schedule", "drape", "kinetic_energy", "measure_drape"]
+__all__ = ["DrapeOptions", "DrapeRun", "Phase", "Schedule", "drape", "measure_drape"]
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +92,11 @@ class DrapeOptions:
     # substep. One pass left the circle skirt's band stretched 15 % (p99) in poplin at 2 cm, and the skirt
     # still swinging at the time limit; three: 8 %, at rest in 2.7 s
     support_passes: int = 3
-    # once sewn, every velocity is set to zero whenever the cloth's kinetic energy falls from one frame to the
-    # next (it has passed a peak: the swing is at its lowest point). At 8/s of drag and no kinetic damping
-    # the circle skirt at 160/84A (2 cm) took 8 s to rest or ran out of time in dupioni and habotai, 2.55 s
-    # in poplin; with it, and 0.5/s, every fabric came to rest in 2.5-4.7 s (see _kinetic_damping)
+    # once sewn, a group of pieces (garment3d.drape.kinetic) is stopped whenever its kinetic energy falls from
+    # one frame to the next (it has passed a peak: the swing is at its lowest point). At 8/s of drag and no
+    # kinetic damping the circle skirt at 160/84A (2 cm) took 8 s to rest or ran out of time in dupioni and
+    # habotai, 2.55 s in poplin; with it (the whole garment stopped as one then), and 0.5/s, every fabric came
+    # to rest in 2.5-4.7 s
     kinetic_damping: bool = True
     # the seams' bending hinges act from this seam rest scale on (1 placed, 0 sewn): in the last quarter of
     # the sewing, not only once sewn. With no bending across it, the jiaoling top's left armhole seam folded
@@ -158,8 +160,6 @@ class DrapeRun:
     seam_gaps: np.ndarray | None = None  # (s,) m each seam pair's correction in the last sewn frame
     ended_by: str | None = None  # "rest" | "time" | "untangling" | "fell"
     phase: Phase = Phase.SEWING
-    kinetic: float = 0.0  # the cloth's kinetic energy after the last frame (J; 0 after a stop)
-    kinetic_stops: int = 0  # times the cloth was stopped at a peak of its kinetic energy
 
 
 @dataclass
@@ -175,6 +175,7 @@ class _Solver:
     grip: Grip
     body: Body
     fabric: Fabric
+    kinetic: KineticDamping
     threads: ThreadChooser = field(default_factory=ThreadChooser)
 
 
@@ -199,7 +200,8 @@ def _solver(garment: GarmentMesh, body: Body, fabric: Fabric, options: DrapeOpti
     return _Solver(model=model, state=state,
                    placed=PlacedLengths(seam_rest=seam_rest, tether_excess=np.maximum(0.0, placed - model.tether_max)),
                    collider=collider, self_contact=self_contact, garment=garment,
-                   grip=_grip(garment, model), body=body, fabric=fabric)
+                   grip=_grip(garment, model), body=body, fabric=fabric,
+                   kinetic=KineticDamping(kinetic_groups(garment.panel_of, garment.fastener_pairs), model.inv_mass))
 
 
 def _grip(garment: GarmentMesh, model: ClothModel) -> Grip:
@@ -242,28 +244,6 @@ def _advance(solver: _Solver, run: DrapeRun, controls: FrameControls) -> None:
     run.steps += controls.substeps
     if gaps is not None:
         run.seam_gaps = gaps
-
-
-def kinetic_energy(vel: np.ndarray, inv_mass: np.ndarray) -> float:
-    """The cloth's kinetic energy (J) at velocities ``vel`` (n, 3) m/s; pinned vertices (0 ``inv_mass``)
-    carry none."""
-    mass = np.divide(1.0, inv_mass, out=np.zeros_like(inv_mass), where=inv_mass > 0)
-    return 0.5 * float(mass @ np.einsum("ij,ij->i", vel, vel))
-
-
-def _kinetic_damping(solver: _Solver, run: DrapeRun) -> None:
-    """Kinetic damping (dynamic relaxation): when the kinetic energy has fallen since the last frame, the
-    cloth has just passed the bottom of its swing, where its potential energy is least; stopping every
-    vertex there takes the swing's energy out in a quarter of its period, whatever its frequency. A drag
-    instead takes out a slow swing (a flute of a light skirt turning round the body, a few rad/s) at about
-    omega^2 / drag per second once the drag overdamps it. The rest found is the same equilibrium."""
-    kinetic = kinetic_energy(solver.state.vel, solver.model.inv_mass)
-    if kinetic < run.kinetic:
-        solver.state.vel[:] = 0.0
-        run.kinetic_stops += 1
-        run.kinetic = 0.0
-    else:
-        run.kinetic = kinetic
 
 
 def _body_bounds(body: Body) -> tuple[np.ndarray, np.ndarray]:
@@ -376,7 +356,7 @@ def drape(
             _check_strain(solver.model, solver.state.x, t)
         if run.phase is Phase.DROPPING:
             if options.kinetic_damping:
-                _kinetic_damping(solver, run)
+                solver.kinetic.step(solver.state.vel)
             window.push(solver.state.x)
         if progress is not None:
             progress(min(1.0, run.frames / schedule.max_frames))

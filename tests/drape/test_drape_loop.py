@@ -7,8 +7,7 @@ from drape.test_self_collision import sphere_body, stacked_sheets
 from garment3d.drape import DrapeOptions
 from garment3d.drape.intersections import count_self_intersections
 from garment3d.drape.rest import RestWindow
-from garment3d.drape.simulate import (MAX_RESETTLES, DrapeRun, Phase, Schedule, _kinetic_damping, _on_rest, _solver,
-                                      _untangle_due, kinetic_energy)
+from garment3d.drape.simulate import MAX_RESETTLES, DrapeRun, Phase, Schedule, _on_rest, _solver, _untangle_due
 from garment3d.fabrics import load_fabric
 
 SCHEDULE = Schedule(close_frames=30, min_frames=60, max_frames=480, untangle_every=6)  # 8 s at 60 frames a second
@@ -70,27 +69,3 @@ def test_still_crossed_after_the_last_untangling_the_drape_is_ended_by_untanglin
     _on_rest(solver, run, SCHEDULE, window)
     assert run.ended_by == "untangling"
     assert np.array_equal(solver.state.x, before)  # the untangler did not get the last word
-
-
-def test_the_cloth_is_stopped_when_its_kinetic_energy_has_fallen_since_the_last_frame():
-    garment, _ = stacked_sheets()
-    solver = _solver(garment, sphere_body(), load_fabric("linen_red"), DrapeOptions())
-    run = DrapeRun(frames=100, phase=Phase.DROPPING)
-    solver.state.vel[:] = [0.0, -0.10, 0.0]
-    rising = kinetic_energy(solver.state.vel, solver.model.inv_mass)
-    assert rising > 0.0
-    _kinetic_damping(solver, run)  # more than the frame before (none): the swing goes on
-    assert run.kinetic == rising and run.kinetic_stops == 0
-    assert np.all(solver.state.vel[:, 1] == -0.10)
-    solver.state.vel[:] = [0.0, -0.09, 0.0]
-    _kinetic_damping(solver, run)  # less than the frame before: past the peak, every vertex stops
-    assert run.kinetic_stops == 1 and run.kinetic == 0.0
-    assert not solver.state.vel.any()
-    solver.state.vel[:] = [0.0, 0.0, 0.01]
-    _kinetic_damping(solver, run)  # from a stop any motion is a rise
-    assert run.kinetic_stops == 1 and solver.state.vel[:, 2].min() == 0.01
-
-
-def test_kinetic_energy_counts_each_vertex_by_its_mass_and_pinned_ones_not_at_all():
-    vel = np.array([[1.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 3.0]])
-    assert kinetic_energy(vel, np.array([2.0, 1.0, 0.0])) == pytest.approx(0.5 * (0.5 * 1.0 + 1.0 * 4.0))
