@@ -2,7 +2,9 @@
 
 When a body's kinetic energy has fallen since the last frame, it has just passed the bottom of its swing,
 where its potential energy is least; stopping it there takes the swing's energy out in a quarter of its
-period, whatever its frequency. The rest found is the same equilibrium.
+period, whatever its frequency. A drag instead takes out a slow swing (a flute of a light skirt turning
+round the body, a few rad/s) at about omega^2 / drag per second once it overdamps it. The rest found is the
+same equilibrium.
 
 The energy is watched per group of pieces, not for the whole garment: the pieces joined by fasteners
 (a qipao's big front, its underlap and the back the studs hold them to; a trouser band and its tab) form
@@ -21,16 +23,11 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-__all__ = ["KineticDamping", "kinetic_energy", "kinetic_groups"]
-
-
-def kinetic_energy(vel: np.ndarray, inv_mass: np.ndarray) -> float:
-    """The cloth's kinetic energy (J) at velocities ``vel`` (n, 3) m/s; pinned vertices (0 ``inv_mass``)
-    carry none."""
-    return float(_masses(inv_mass) @ np.einsum("ij,ij->i", vel, vel)) * 0.5
+__all__ = ["KineticDamping", "kinetic_groups"]
 
 
 def _masses(inv_mass: np.ndarray) -> np.ndarray:
+    """(n,) kg of each vertex; a pinned vertex (0 ``inv_mass``) carries no kinetic energy."""
     return np.divide(1.0, inv_mass, out=np.zeros_like(inv_mass, dtype=np.float64), where=inv_mass > 0)
 
 
