@@ -20,8 +20,8 @@ its fastened pieces stopped together (README, "Drape time at 1 cm")."""
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
+
+from garment3d.drape.self_collision import weld_labels
 
 __all__ = ["KineticDamping", "kinetic_groups"]
 
@@ -37,10 +37,7 @@ def kinetic_groups(panel_of: np.ndarray, fastener_pairs: np.ndarray) -> np.ndarr
     panel_of = np.asarray(panel_of, np.int64)
     pieces = int(panel_of.max()) + 1 if len(panel_of) else 0
     pairs = np.asarray(fastener_pairs, np.int64).reshape(-1, 2)
-    joins = sp.coo_matrix((np.ones(len(pairs)), (panel_of[pairs[:, 0]], panel_of[pairs[:, 1]])),
-                          shape=(pieces, pieces))
-    _, label = connected_components(joins, directed=False)
-    return label.astype(np.int64)[panel_of]
+    return weld_labels(pieces, panel_of[pairs])[panel_of]
 
 
 class KineticDamping:
